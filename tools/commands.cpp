@@ -1,0 +1,18 @@
+#include <array>
+
+#include "tools/command.h"
+
+namespace parktwin::cli {
+
+// One line per subcommand; each configure function lives in its own cmd_<name>.cpp.
+CommandRun configure_selftest(CLI::App& sub);
+
+std::span<const CommandSpec> command_table() {
+  static constexpr std::array<CommandSpec, 1> kCommands{{
+      {"selftest", "Check that this build and machine give correct, reproducible results",
+       &configure_selftest},
+  }};
+  return kCommands;
+}
+
+}  // namespace parktwin::cli

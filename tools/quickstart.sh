@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The README's two commands, on a fresh Debian 12 machine as root, right after `git clone`:
+#   tools/quickstart.sh run    install what is missing, build (release), run the main job
+#   tools/quickstart.sh test   the same set-up plus test tools, then build and run every test
+#                              (release suite, then the AddressSanitizer + UBSan suite)
+# Both are incremental: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+usage() { sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+# Configure once (the build re-runs CMake by itself when CMakeLists change), then build.
+build() {
+  local preset=$1
+  if [ ! -f "build/$preset/build.ninja" ]; then
+    cmake --preset "$preset" >/dev/null
+  fi
+  cmake --build --preset "$preset"
+}
+
+step() { printf '\n== %s\n' "$*"; }
+
+case "${1:-}" in
+  run)
+    step "dependencies"
+    tools/install-deps.sh
+    step "build (release)"
+    build release
+    step "main job"
+    build/release/bin/parktwin --version
+    build/release/bin/parktwin selftest
+    ;;
+  test)
+    step "dependencies (with test tools)"
+    tools/install-deps.sh --test
+    step "build and test (release)"
+    build release
+    ctest --preset release
+    step "build and test (asan: AddressSanitizer + UndefinedBehaviorSanitizer)"
+    build asan
+    ctest --preset asan
+    ;;
+  -h | --help)
+    usage
+    ;;
+  *)
+    usage >&2
+    echo "quickstart.sh: expected 'run' or 'test', found '${1:-nothing}'" >&2
+    exit 2
+    ;;
+esac
