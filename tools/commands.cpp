@@ -5,10 +5,12 @@
 namespace parktwin::cli {
 
 // One line per subcommand; each configure function lives in its own cmd_<name>.cpp.
+CommandRun configure_run(CLI::App& sub);
 CommandRun configure_selftest(CLI::App& sub);
 
 std::span<const CommandSpec> command_table() {
-  static constexpr std::array<CommandSpec, 1> kCommands{{
+  static constexpr std::array<CommandSpec, 2> kCommands{{
+      {"run", "Simulate a scenario headless and print its KPIs", &configure_run},
       {"selftest", "Check that this build and machine give correct, reproducible results",
        &configure_selftest},
   }};

@@ -1,0 +1,144 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+#include "scenarios/cityflow/cityflow.h"
+
+namespace parktwin::scenarios {
+
+using traffic::Index;
+
+bool is_cityflow_flow(const Json& doc) {
+  return doc.is_array() && (doc.empty() || (doc[0].is_object() && doc[0].contains("route") &&
+                                            doc[0].contains("vehicle")));
+}
+
+namespace {
+
+traffic::VehicleType read_vehicle(const JsonReader& r, const Json& v, const std::string& where) {
+  traffic::VehicleType t;
+  // Every field is required, as in CityFlow (a missing one is an error there too).
+  t.length_m = r.number(v, "length", where);
+  t.width_m = r.number(v, "width", where);
+  t.max_accel_mps2 = r.number(v, "maxPosAcc", where);
+  t.max_decel_mps2 = r.number(v, "maxNegAcc", where);
+  t.usual_accel_mps2 = r.number(v, "usualPosAcc", where);
+  t.usual_decel_mps2 = r.number(v, "usualNegAcc", where);
+  t.min_gap_m = r.number(v, "minGap", where);
+  t.max_speed_mps = r.number(v, "maxSpeed", where);
+  t.headway_s = r.number(v, "headwayTime", where);
+  auto positive = [&](const char* key, double value) {
+    if (!(value > 0.0) || !std::isfinite(value)) {
+      r.fail(element(where, key), "vehicle parameter must be positive", "> 0",
+             fmt::format("{}", value));
+    }
+  };
+  positive("length", t.length_m);
+  positive("width", t.width_m);
+  positive("maxPosAcc", t.max_accel_mps2);
+  positive("maxNegAcc", t.max_decel_mps2);
+  positive("usualPosAcc", t.usual_accel_mps2);
+  positive("usualNegAcc", t.usual_decel_mps2);
+  positive("maxSpeed", t.max_speed_mps);
+  if (t.min_gap_m < 0.0)
+    r.fail(element(where, "minGap"), "negative minimum gap", ">= 0 m",
+           fmt::format("{}", t.min_gap_m));
+  if (t.headway_s < 0.0)
+    r.fail(element(where, "headwayTime"), "negative headway", ">= 0 s",
+           fmt::format("{}", t.headway_s));
+  return t;
+}
+
+bool same_parameters(const traffic::VehicleType& a, const traffic::VehicleType& b) {
+  return a.length_m == b.length_m && a.width_m == b.width_m &&
+         a.max_accel_mps2 == b.max_accel_mps2 && a.max_decel_mps2 == b.max_decel_mps2 &&
+         a.usual_accel_mps2 == b.usual_accel_mps2 && a.usual_decel_mps2 == b.usual_decel_mps2 &&
+         a.min_gap_m == b.min_gap_m && a.max_speed_mps == b.max_speed_mps &&
+         a.headway_s == b.headway_s;
+}
+
+}  // namespace
+
+traffic::Demand import_cityflow_flow(const Json& doc, const std::string& path,
+                                     const traffic::Network& net, double horizon_s) {
+  const JsonReader r(path);
+  if (!doc.is_array()) r.fail("", "a CityFlow flow file must be a JSON array of flows", "an array");
+  std::unordered_map<std::string, Index> road_of;
+  for (std::size_t i = 0; i < net.road_count(); ++i)
+    road_of.emplace(net.road_id[i], static_cast<Index>(i));
+
+  traffic::Demand d;
+  struct Pending {
+    double depart_s;
+    std::size_t flow;
+    std::size_t k;
+    traffic::Trip trip;
+  };
+  std::vector<Pending> pending;
+  for (std::size_t f = 0; f < doc.size(); ++f) {
+    const std::string where = element("", f);
+    const Json& flow = doc[f];
+    const traffic::VehicleType vt =
+        read_vehicle(r, r.object(flow, "vehicle", where), element(where, "vehicle"));
+    Index type = 0;
+    const auto same =
+        std::find_if(d.types.begin(), d.types.end(),
+                     [&](const traffic::VehicleType& t) { return same_parameters(t, vt); });
+    if (same == d.types.end()) {
+      type = static_cast<Index>(d.types.size());
+      d.types.push_back(vt);
+      d.types.back().name = fmt::format("cityflow_{}", type);
+    } else {
+      type = static_cast<Index>(same - d.types.begin());
+    }
+
+    const Json& route = r.array(flow, "route", where);
+    if (route.empty()) r.fail(element(where, "route"), "route is empty", "at least one road id");
+    const Index route_begin = static_cast<Index>(d.route_roads.size());
+    for (std::size_t k = 0; k < route.size(); ++k) {
+      const std::string rw = element(element(where, "route"), k);
+      if (!route[k].is_string()) r.fail(rw, "wrong type", "a road id string", brief(route[k]));
+      const auto it = road_of.find(route[k].get<std::string>());
+      if (it == road_of.end()) {
+        r.fail(rw, "unknown road in route", "a road id of the network", brief(route[k]));
+      }
+      d.route_roads.push_back(it->second);
+    }
+
+    const double interval = r.number_or(flow, "interval", where, 1.0);
+    const double start = r.number_or(flow, "startTime", where, 0.0);
+    const double end = r.number_or(flow, "endTime", where, -1.0);
+    if (!(interval > 0.0))
+      r.fail(element(where, "interval"), "interval must be positive", "> 0 s",
+             fmt::format("{}", interval));
+    if (start < 0.0)
+      r.fail(element(where, "startTime"), "negative start time", ">= 0 s",
+             fmt::format("{}", start));
+    if (end >= 0.0 && end < start) {
+      r.fail(element(where, "endTime"), "flow ends before it starts",
+             fmt::format("-1 (no end) or >= startTime {}", start), fmt::format("{}", end));
+    }
+    const double last = end < 0.0 ? horizon_s : std::min(end, horizon_s);
+    for (std::size_t k = 0;; ++k) {
+      const double t = start + static_cast<double>(k) * interval;
+      if (t > last + 1e-9 || t >= horizon_s) break;
+      pending.push_back({t, f, k, {t, type, route_begin, static_cast<Index>(route.size())}});
+    }
+  }
+  // By departure; ties keep file order, as CityFlow creates vehicles flow by flow.
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
+  d.trips.reserve(pending.size());
+  d.trip_id.reserve(pending.size());
+  for (const Pending& p : pending) {
+    d.trips.push_back(p.trip);
+    d.trip_id.push_back(fmt::format("flow_{}_{}", p.flow, p.k));
+  }
+  traffic::validate(d, net, path);
+  return d;
+}
+
+}  // namespace parktwin::scenarios

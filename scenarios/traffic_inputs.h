@@ -1,0 +1,22 @@
+#pragma once
+// Loading a road network and a demand from files whose format is detected from content,
+// not from the file name: CityFlow JSON today; SUMO XML is detected and reported as not yet
+// supported.
+
+#include <string>
+
+#include "sim/traffic/demand.h"
+#include "sim/traffic/network.h"
+
+namespace parktwin::scenarios {
+
+enum class InputFormat { cityflow_json, sumo_xml };
+
+// Throws parktwin::Error naming the file for unreadable files and unknown formats.
+InputFormat detect_format(const std::string& path);
+
+traffic::Network load_network(const std::string& path);
+// Trips departing before horizon_s.
+traffic::Demand load_demand(const std::string& path, const traffic::Network& net, double horizon_s);
+
+}  // namespace parktwin::scenarios

@@ -1,0 +1,110 @@
+#pragma once
+// Longitudinal driver models, as pure functions of one vehicle's and its leader's state.
+//
+// 1. Safe-speed model (the default for CityFlow input): the next speed is the largest that
+//    lets the follower stop behind the leader if the leader brakes, in the family of
+//    P. G. Gipps, "A behavioural car-following model for computer simulation",
+//    Transp. Res. B 15(2), 105-111 (1981) and S. Krauss, "Microscopic modeling of traffic
+//    flow: investigation of collision free vehicle dynamics", DLR report 98-08 (1998),
+//    in the discrete form of CityFlow (H. Zhang et al., "CityFlow: a multi-agent
+//    reinforcement learning environment for large scale city traffic scenario", WWW 2019),
+//    so that results on CityFlow's networks are comparable.
+// 2. Intelligent Driver Model: M. Treiber, A. Hennecke and D. Helbing, "Congested traffic
+//    states in empirical observations and microscopic simulations", Phys. Rev. E 62,
+//    1805-1824 (2000), Eq. (1)-(2), with the ballistic update of Treiber & Kanagaraj,
+//    Physica A 419, 183-195 (2015).
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/traffic/demand.h"
+
+namespace parktwin::traffic::safe_speed {
+
+// Largest follower speed v' after dt such that, with the leader braking at leader_decel and
+// the follower at follower_decel, the gap never falls below target_gap (a quadratic in v').
+// A negative result means no speed is safe: the caller brakes as hard as it may.
+inline double no_collision(double v_leader, double leader_decel, double v, double decel, double gap,
+                           double dt, double target_gap) {
+  const double a = 1.0 / (2.0 * decel);
+  const double b = dt / 2.0;
+  const double c = v * dt / 2.0 + target_gap - v_leader * v_leader / (2.0 * leader_decel) - gap;
+  const double disc = b * b - 4.0 * a * c;
+  if (disc < 0.0) return -100.0;
+  const double v1 = decel * (std::sqrt(disc) - b);
+  const double v2 = 2.0 * v_leader - leader_decel * dt + 2.0 * (gap - target_gap) / dt;
+  return std::min(v1, v2);
+}
+
+// Speed after dt behind a leader `gap` metres ahead (bumper to bumper) moving at v_leader.
+inline double follow(const VehicleType& me, double v, const VehicleType& leader, double v_leader,
+                     double gap, double dt) {
+  double s = no_collision(v_leader, leader.max_decel_mps2, v, me.max_decel_mps2, gap, dt, 0.0);
+  s = std::min(s, no_collision(v_leader, leader.usual_decel_mps2, v, me.usual_decel_mps2, gap, dt,
+                               me.min_gap_m));
+  // Keep the desired time headway, assuming the leader keeps decelerating as now.
+  const double assumed_decel = std::max(0.0, s - v_leader);
+  return std::min(
+      s, (gap + (v_leader + assumed_decel / 2.0) * dt - s * dt / 2.0) / (me.headway_s + dt / 2.0));
+}
+
+// Distance covered while accelerating at `accel` for dt, then braking at `decel` to a stop.
+inline double brake_distance_after_accel(double v, double accel, double decel, double dt) {
+  const double v1 = v + accel * dt;
+  return (v + v1) * dt / 2.0 + v1 * v1 / (2.0 * decel);
+}
+
+// Speed after dt that brings the vehicle to rest within `distance` (a stop line ahead).
+inline double stop_before(const VehicleType& me, double v, double distance, double dt) {
+  if (brake_distance_after_accel(v, me.usual_accel_mps2, me.usual_decel_mps2, dt) < distance) {
+    return v + me.usual_accel_mps2 * dt;
+  }
+  // Spread the stop over the whole steps that remain: k = steps to cover distance at mean v/2.
+  const double k = 2.0 * distance / ((v + 1e-8) * dt);
+  return k >= 1.0 ? v - v / std::floor(k) : v - v / k;
+}
+
+inline double min_brake_distance(const VehicleType& me, double v) {
+  return v * v / (2.0 * me.max_decel_mps2);
+}
+
+// How far ahead a vehicle looks for leaders and for the junction it approaches.
+inline double lookahead_distance(const VehicleType& me, double dt) {
+  return me.max_speed_mps * me.max_speed_mps / (2.0 * me.usual_decel_mps2) +
+         2.0 * me.max_speed_mps * dt;
+}
+
+}  // namespace parktwin::traffic::safe_speed
+
+namespace parktwin::traffic::idm {
+
+inline constexpr double kDelta = 4.0;  // acceleration exponent (Treiber et al. 2000, Table 1)
+
+// Desired gap s*(v, dv) = s0 + max(0, v T + v dv / (2 sqrt(a b))), Eq. (2).
+inline double desired_gap(const VehicleType& me, double v, double dv) {
+  return me.min_gap_m +
+         std::max(0.0, v * me.headway_s +
+                           v * dv / (2.0 * std::sqrt(me.max_accel_mps2 * me.usual_decel_mps2)));
+}
+
+// Acceleration with a leader `gap` ahead at speed v_leader; v0 is the desired speed (the lower
+// of the driver's and the road's). Eq. (1).
+inline double acceleration(const VehicleType& me, double v, double v0, double gap,
+                           double v_leader) {
+  const double free = 1.0 - std::pow(v / v0, kDelta);
+  const double s_star = desired_gap(me, v, v - v_leader);
+  const double interaction = s_star / std::max(gap, 1e-3);
+  return me.max_accel_mps2 * (free - interaction * interaction);
+}
+
+// Acceleration on a free road.
+inline double free_acceleration(const VehicleType& me, double v, double v0) {
+  return me.max_accel_mps2 * (1.0 - std::pow(v / v0, kDelta));
+}
+
+// Equilibrium gap at speed v (acceleration zero behind a leader at the same speed).
+inline double equilibrium_gap(const VehicleType& me, double v, double v0) {
+  return (me.min_gap_m + v * me.headway_s) / std::sqrt(1.0 - std::pow(v / v0, kDelta));
+}
+
+}  // namespace parktwin::traffic::idm

@@ -1,0 +1,69 @@
+#include "sim/traffic/demand.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "engine/error.h"
+
+namespace parktwin::traffic {
+
+namespace {
+
+bool movement_exists(const Network& net, Index from_road, Index to_road) {
+  const Index first = net.road_first_lane[from_road];
+  for (Index l = first; l < first + net.road_lane_count[from_road]; ++l) {
+    if (net.lane_reaches_road(l, to_road)) return true;
+  }
+  return false;
+}
+
+void check_positive(const std::string& source, const std::string& type, const char* field,
+                    double value) {
+  if (!(value > 0.0) || !std::isfinite(value)) {
+    throw Error("vehicle parameter must be positive")
+        .in_file(source)
+        .field(fmt::format("vehicle type '{}'.{}", type, field))
+        .expected("> 0")
+        .found(fmt::format("{}", value));
+  }
+}
+
+}  // namespace
+
+void validate(const Demand& demand, const Network& net, const std::string& source) {
+  for (const VehicleType& t : demand.types) {
+    check_positive(source, t.name, "length", t.length_m);
+    check_positive(source, t.name, "maxSpeed", t.max_speed_mps);
+    check_positive(source, t.name, "maxPosAcc", t.max_accel_mps2);
+    check_positive(source, t.name, "usualPosAcc", t.usual_accel_mps2);
+    check_positive(source, t.name, "maxNegAcc", t.max_decel_mps2);
+    check_positive(source, t.name, "usualNegAcc", t.usual_decel_mps2);
+    if (t.min_gap_m < 0.0 || t.headway_s < 0.0) {
+      throw Error("minimum gap and headway must not be negative")
+          .in_file(source)
+          .field(fmt::format("vehicle type '{}'", t.name))
+          .expected(">= 0")
+          .found(fmt::format("minGap {}, headwayTime {}", t.min_gap_m, t.headway_s));
+    }
+  }
+  for (std::size_t i = 0; i < demand.trips.size(); ++i) {
+    const Trip& trip = demand.trips[i];
+    const std::string& id = demand.trip_id[i];
+    if (trip.route_length == 0) {
+      throw Error("route is empty").in_file(source).field(id).expected("at least one road");
+    }
+    for (Index k = 0; k + 1 < trip.route_length; ++k) {
+      const Index a = demand.route_road(trip, k), b = demand.route_road(trip, k + 1);
+      if (!movement_exists(net, a, b)) {
+        throw Error("consecutive roads of the route are not connected")
+            .in_file(source)
+            .field(fmt::format("{}.route[{}]", id, k + 1))
+            .expected(fmt::format("a road reachable from '{}'", net.road_id[a]))
+            .found(fmt::format("'{}'", net.road_id[b]));
+      }
+    }
+  }
+}
+
+}  // namespace parktwin::traffic

@@ -1,0 +1,61 @@
+#pragma once
+// Travel demand: vehicle types and the trips to simulate, each with a departure time and a
+// fixed route of roads. Part of the model: built at load, then only read. Importers expand
+// flows (CityFlow's interval flows, SUMO's flows, OD matrices) into individual trips so the
+// simulation knows its vehicle count, and thus every capacity, before the first step.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/traffic/network.h"
+
+namespace parktwin::traffic {
+
+enum class VehicleClass : std::uint8_t { car, bus, truck };
+// Which longitudinal model drives the type (sim/traffic/car_following.h).
+enum class CarFollowing : std::uint8_t { safe_speed, idm };
+
+struct VehicleType {
+  std::string name;
+  VehicleClass vclass = VehicleClass::car;
+  CarFollowing model = CarFollowing::safe_speed;
+  double length_m = 5.0;
+  double width_m = 2.0;
+  double min_gap_m = 2.5;        // standstill gap to the leader
+  double max_speed_mps = 16.67;  // desired speed
+  double max_accel_mps2 = 2.0;
+  double usual_accel_mps2 = 2.0;
+  double max_decel_mps2 = 4.5;     // emergency braking
+  double usual_decel_mps2 = 4.5;   // comfortable braking
+  double headway_s = 2.0;          // desired time headway
+  double turn_speed_mps = 8.3333;  // speed cap before turning (CityFlow's fixed 30 km/h)
+  double yield_distance_m = 5.0;   // stop this far before a conflict point when yielding
+  bool ev = false;                 // battery electric: fields below are meaningful
+  double battery_kwh = 0.0;
+  double initial_soc = 0.0;  // 0..1 at departure
+  double consumption_kwh_per_km = 0.0;
+};
+
+struct Trip {
+  double depart_s = 0.0;
+  Index type = 0;
+  Index route_begin = 0;  // into Demand::route_roads
+  Index route_length = 0;
+};
+
+struct Demand {
+  std::vector<VehicleType> types;
+  std::vector<Index> route_roads;  // all routes, back to back
+  std::vector<Trip> trips;         // sorted by departure, ties in input order
+  std::vector<std::string> trip_id;
+
+  std::size_t trip_count() const { return trips.size(); }
+  Index route_road(const Trip& t, Index k) const { return route_roads[t.route_begin + k]; }
+};
+
+// Checks every route against the network (roads exist and each joins the next through a
+// movement) and every type's parameters; throws parktwin::Error naming the trip or type.
+void validate(const Demand& demand, const Network& net, const std::string& source);
+
+}  // namespace parktwin::traffic

@@ -1,0 +1,96 @@
+#include "sim/traffic/network.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "engine/error.h"
+
+namespace parktwin::traffic {
+
+const char* turn_name(Turn t) {
+  switch (t) {
+    case Turn::straight:
+      return "straight";
+    case Turn::left:
+      return "left";
+    case Turn::right:
+      return "right";
+    case Turn::uturn:
+      return "uturn";
+  }
+  return "?";
+}
+
+bool Network::lane_reaches_road(Index lane, Index road) const {
+  for (Index k = lane_links_begin[lane]; k < lane_links_begin[lane + 1]; ++k) {
+    if (lane_road[link_to_lane[k]] == road) return true;
+  }
+  return false;
+}
+
+Index Network::find_road(const std::string& id) const {
+  for (std::size_t r = 0; r < road_id.size(); ++r) {
+    if (road_id[r] == id) return static_cast<Index>(r);
+  }
+  return kNone;
+}
+
+namespace {
+[[noreturn]] void fail(const std::string& source, const std::string& field, const std::string& msg,
+                       const std::string& expected = {}, const std::string& found = {}) {
+  throw Error(msg).in_file(source).field(field).expected(expected).found(found);
+}
+}  // namespace
+
+void validate(const Network& n, const std::string& source) {
+  const std::size_t L = n.lane_count(), K = n.link_count(), S = n.segment_count();
+  if (S != L + K || n.seg_speed_limit_mps.size() != S || n.seg_shape.size() != S) {
+    fail(source, "segments", "segment tables disagree in size");
+  }
+  for (std::size_t s = 0; s < S; ++s) {
+    const std::string what = s < L ? fmt::format("lane '{}'", n.road_id[n.lane_road[s]] + "_" +
+                                                                  std::to_string(n.lane_index[s]))
+                                   : fmt::format("link {}", s - L);
+    if (!(n.seg_length_m[s] > 0.0) || !std::isfinite(n.seg_length_m[s])) {
+      fail(source, what, "length must be positive", "> 0 m",
+           fmt::format("{} m", n.seg_length_m[s]));
+    }
+    if (!(n.seg_speed_limit_mps[s] > 0.0)) {
+      fail(source, what, "speed limit must be positive", "> 0 m/s",
+           fmt::format("{} m/s", n.seg_speed_limit_mps[s]));
+    }
+  }
+  for (std::size_t r = 0; r < n.road_count(); ++r) {
+    if (n.road_lane_count[r] == 0) fail(source, "road '" + n.road_id[r] + "'", "road has no lanes");
+    if (n.road_from[r] >= n.junction_count() || n.road_to[r] >= n.junction_count()) {
+      fail(source, "road '" + n.road_id[r] + "'", "junction index out of range");
+    }
+  }
+  if (n.lane_links_begin.size() != L + 1 || n.lane_links_begin.back() != K) {
+    fail(source, "links", "lane-to-link index is inconsistent");
+  }
+  for (std::size_t k = 0; k < K; ++k) {
+    const Index from = n.link_from_lane[k], to = n.link_to_lane[k];
+    const Index m = n.link_movement[k];
+    if (from >= L || to >= L || m >= n.movement_count())
+      fail(source, "links", "index out of range");
+    if (n.lane_road[from] != n.movement_from_road[m] || n.lane_road[to] != n.movement_to_road[m]) {
+      fail(source, fmt::format("link {}", k), "link does not join its movement's roads");
+    }
+    if (k + 1 < K && n.link_from_lane[k + 1] < from) {
+      fail(source, "links", "links are not grouped by start lane");
+    }
+  }
+  for (std::size_t m = 0; m < n.movement_count(); ++m) {
+    const Index j = n.movement_junction[m];
+    if (n.road_to[n.movement_from_road[m]] != j || n.road_from[n.movement_to_road[m]] != j) {
+      fail(source,
+           fmt::format("movement from '{}' to '{}'", n.road_id[n.movement_from_road[m]],
+                       n.road_id[n.movement_to_road[m]]),
+           "movement roads do not meet at its junction");
+    }
+  }
+}
+
+}  // namespace parktwin::traffic

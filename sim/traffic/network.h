@@ -1,0 +1,97 @@
+#pragma once
+// The road network: what a scenario says about roads, built once at load and then only read
+// (the "model" of STYLE.md rule 1). Structure of arrays indexed by dense ids.
+//
+// Vehicles live on *segments*: every lane is a segment, and so is every lane-to-lane
+// connection through a junction (a "link", CityFlow's lanelink, SUMO's internal lane), so
+// that a vehicle crossing a junction has a position and a leader like anywhere else.
+// Segment ids: lanes first [0, lane_count()), then links [lane_count(), segment_count()).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/geometry.h"
+
+namespace parktwin::traffic {
+
+using Index = std::uint32_t;
+inline constexpr Index kNone = ~Index{0};
+
+enum class Turn : std::uint8_t { straight, left, right, uturn };
+const char* turn_name(Turn t);
+
+// A fixed-time signal plan: phases in order, each with a duration and the movements it
+// lets go. Phase p of signal s is phases[phase_begin[s] + p].
+struct SignalPhase {
+  double duration_s = 0.0;
+};
+
+struct Network {
+  // --- junctions (J entries)
+  std::vector<std::string> junction_id;
+  std::vector<geo::Vec2> junction_pos;
+  std::vector<std::uint8_t> junction_virtual;  // 1: boundary node where roads start and end
+  std::vector<Index> junction_signal;          // signal index or kNone (unsignalised)
+
+  // --- roads (R entries); a road's lanes are consecutive, index 0 = leftmost (inner)
+  std::vector<std::string> road_id;
+  std::vector<Index> road_from, road_to;  // junctions
+  std::vector<Index> road_first_lane;
+  std::vector<std::uint16_t> road_lane_count;
+
+  // --- segments (S = lanes + links entries): hot data for the step
+  std::vector<double> seg_length_m;
+  std::vector<double> seg_speed_limit_mps;
+  std::vector<geo::Polyline> seg_shape;  // cold: centre line, for rendering and picking
+
+  // --- lanes (first L segments)
+  std::vector<Index> lane_road;
+  std::vector<std::uint16_t> lane_index;  // position in its road, 0 = leftmost
+  std::vector<double> lane_width_m;
+  std::vector<Index> lane_links_begin;  // CSR, L + 1 entries: links leaving lane l are
+                                        // [lane_links_begin[l], lane_links_begin[l + 1])
+
+  // --- links (K entries, segment id = lane_count() + k), grouped by their start lane
+  std::vector<Index> link_from_lane, link_to_lane;
+  std::vector<Index> link_movement;
+
+  // --- movements (M entries): a turn from one road to another at a junction
+  std::vector<Index> movement_junction, movement_from_road, movement_to_road;
+  std::vector<Turn> movement_turn;
+  // Bit p set: the movement may go during phase p of its junction's signal (<= 64 phases).
+  std::vector<std::uint64_t> movement_green_phases;
+
+  // --- signals (G entries)
+  std::vector<Index> signal_junction;
+  std::vector<Index> signal_phase_begin;  // CSR, G + 1 entries into phases
+  std::vector<SignalPhase> phases;
+
+  std::size_t junction_count() const { return junction_id.size(); }
+  std::size_t road_count() const { return road_id.size(); }
+  std::size_t lane_count() const { return lane_road.size(); }
+  std::size_t link_count() const { return link_from_lane.size(); }
+  std::size_t segment_count() const { return seg_length_m.size(); }
+  std::size_t movement_count() const { return movement_junction.size(); }
+  std::size_t signal_count() const { return signal_junction.size(); }
+
+  bool is_link(Index segment) const { return segment >= lane_count(); }
+  Index link_segment(Index link) const { return static_cast<Index>(lane_count()) + link; }
+  Index segment_link(Index segment) const { return segment - static_cast<Index>(lane_count()); }
+  std::span<const SignalPhase> signal_phases(Index signal) const {
+    return {phases.data() + signal_phase_begin[signal],
+            phases.data() + signal_phase_begin[signal + 1]};
+  }
+  // Does any link lead from `lane` onto `road`?
+  bool lane_reaches_road(Index lane, Index road) const;
+  // Road id -> index, kNone if absent (linear scan: for loaders, not the step).
+  Index find_road(const std::string& id) const;
+};
+
+// Checks the invariants the simulation relies on (ids in range, lengths > 0, CSR arrays
+// monotone, every link between consecutive roads of its movement) and throws parktwin::Error
+// naming the offending element. Importers call it last; `source` names the input file.
+void validate(const Network& net, const std::string& source);
+
+}  // namespace parktwin::traffic

@@ -1,0 +1,478 @@
+#include "sim/traffic/traffic_sim.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/assert.h"
+#include "engine/error.h"
+#include "engine/hash.h"
+#include "engine/parallel.h"
+#include "engine/rng.h"
+#include "sim/traffic/car_following.h"
+#include "sim/traffic/lane_choice.h"
+
+namespace parktwin::traffic {
+
+namespace {
+
+// Segments per parallel task: fixed, so the cut never depends on the thread count.
+constexpr std::size_t kSegmentsPerChunk = 32;
+constexpr double kHaltingSpeed = 0.1;  // m/s; SUMO's and CityFlow's "waiting" threshold
+// Lanes and links carry no limit of their own inside a junction in CityFlow's model.
+constexpr double kNoLimit = 1e4;
+// A queued vehicle may enter a lane behind a tail that is still this fast (CityFlow's
+// spillback rule): the tail will have moved on by the time the follower arrives.
+constexpr double kMovingTailSpeed = 2.0;
+
+}  // namespace
+
+TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficConfig& config)
+    : net_(net), demand_(demand), config_(config) {
+  if (!(config.step_s > 0.0) || !std::isfinite(config.step_s)) {
+    throw Error("time step must be positive")
+        .field("step")
+        .expected("> 0 s")
+        .found(fmt::format("{} s", config.step_s));
+  }
+  const std::size_t n = demand.trip_count();
+  const std::size_t segs = net.segment_count();
+  TrafficState& s = state_;
+  s.pos_m.assign(n, 0.0);
+  s.speed_mps.assign(n, 0.0);
+  s.next_pos_m.assign(n, 0.0);
+  s.next_speed_mps.assign(n, 0.0);
+  s.segment.assign(n, kNone);
+  s.route_pos.assign(n, 0);
+  s.planned_link.assign(n, kNone);
+  s.status.assign(n, VehicleStatus::pending);
+  s.wait_next.assign(n, kNone);
+  s.create_time_s.assign(n, 0.0);
+  s.finish_time_s.assign(n, 0.0);
+  s.distance_m.assign(n, 0.0);
+  s.fuel_l.assign(n, 0.0f);
+  s.moves.reserve(n);
+  stops_.assign(n, 0);
+  free_time_s_.assign(n, 0.0);
+  halting_.assign(segs, 0);
+
+  // Queue capacity: a jam of the shortest vehicle type at zero gap, plus room for the
+  // vehicles that enter during one step.
+  double shortest = std::numeric_limits<double>::infinity();
+  for (const VehicleType& t : demand.types) shortest = std::min(shortest, t.length_m);
+  if (!std::isfinite(shortest)) shortest = 5.0;
+  SegmentQueues& q = s.queues;
+  q.begin.resize(segs);
+  q.capacity.resize(segs);
+  q.head.assign(segs, 0);
+  q.count.assign(segs, 0);
+  Index total = 0;
+  for (std::size_t i = 0; i < segs; ++i) {
+    q.begin[i] = total;
+    q.capacity[i] = static_cast<Index>(std::floor(net.seg_length_m[i] / shortest)) + 4;
+    total += q.capacity[i];
+  }
+  q.pool.assign(total, kNone);
+
+  s.wait_head.assign(net.lane_count(), kNone);
+  s.wait_tail.assign(net.lane_count(), kNone);
+
+  s.signal_phase.assign(net.signal_count(), 0);
+  s.signal_remaining_s.assign(net.signal_count(), 0.0);
+  for (Index g = 0; g < net.signal_count(); ++g) {
+    double cycle = 0.0;
+    for (const SignalPhase& p : net.signal_phases(g)) cycle += p.duration_s;
+    if (net.signal_phases(g).empty() || !(cycle > 0.0)) {
+      throw Error("signal plan has no phase with a positive duration")
+          .field(fmt::format("junction '{}'", net.junction_id[net.signal_junction[g]]))
+          .expected("a cycle > 0 s");
+    }
+    s.signal_remaining_s[g] = net.signal_phases(g)[0].duration_s;
+  }
+  Index widest = 1;
+  for (std::size_t r = 0; r < net.road_count(); ++r) {
+    widest = std::max<Index>(widest, net.road_lane_count[r]);
+  }
+  lane_scratch_.reserve(widest);
+}
+
+// ---- phase 1: trips whose departure time has come join their start lane's queue --------
+
+void TrafficSim::create_trips() {
+  TrafficState& s = state_;
+  const double now = time_s();
+  while (s.next_trip < demand_.trip_count() && demand_.trips[s.next_trip].depart_s <= now + 1e-9) {
+    const Index v = s.next_trip++;
+    const Trip& trip = demand_.trips[v];
+    const Index first = demand_.route_road(trip, 0);
+    const Index second = trip.route_length > 1 ? demand_.route_road(trip, 1) : kNone;
+    lane_scratch_.clear();
+    start_lanes(net_, first, second, lane_scratch_);
+    PT_ASSERT(!lane_scratch_.empty(), "validated routes always have a start lane");
+    const auto pick =
+        rng::uniform_int(config_.seed, TrafficStream::start_lane, v, 0, lane_scratch_.size());
+    const Index lane = lane_scratch_[pick];
+    s.status[v] = VehicleStatus::waiting;
+    s.create_time_s[v] = now;
+    s.segment[v] = lane;
+    if (s.wait_tail[lane] == kNone) {
+      s.wait_head[lane] = v;
+    } else {
+      s.wait_next[s.wait_tail[lane]] = v;
+    }
+    s.wait_tail[lane] = v;
+    ++s.counters.created;
+  }
+}
+
+// ---- phase 2: at most one waiting vehicle per lane enters, if there is room --------------
+
+void TrafficSim::enter_waiting_vehicles() {
+  TrafficState& s = state_;
+  SegmentQueues& q = s.queues;
+  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
+    const Index v = s.wait_head[lane];
+    if (v == kNone) continue;
+    const VehicleType& type = demand_.types[demand_.trips[v].type];
+    if (q.size(lane) > 0) {
+      const Index tail = q.back(lane);
+      const VehicleType& tail_type = demand_.types[demand_.trips[tail].type];
+      if (s.pos_m[tail] <= tail_type.length_m + type.min_gap_m) continue;
+    }
+    if (q.full(lane)) {
+      ++s.counters.queue_overflows;
+      continue;
+    }
+    s.wait_head[lane] = s.wait_next[v];
+    if (s.wait_head[lane] == kNone) s.wait_tail[lane] = kNone;
+    s.wait_next[v] = kNone;
+    s.status[v] = VehicleStatus::running;
+    s.pos_m[v] = 0.0;
+    s.speed_mps[v] = 0.0;
+    s.route_pos[v] = 0;
+    s.planned_link[v] = choose_link(v, lane, 0);
+    q.push_back(lane, v);
+    ++s.counters.entered;
+  }
+}
+
+// ---- lane and link sequence -----------------------------------------------------------
+
+Index TrafficSim::choose_link(Index v, Index lane, Index rp) const {
+  const Trip& trip = demand_.trips[v];
+  if (rp + 1 >= trip.route_length) return kNone;
+  const Index next_road = demand_.route_road(trip, rp + 1);
+  const Index after = rp + 2 < trip.route_length ? demand_.route_road(trip, rp + 2) : kNone;
+  return select_link(net_, lane, next_road, after);
+}
+
+Index TrafficSim::next_segment(Index v, Index seg, Index rp, Index planned) const {
+  if (net_.is_link(seg)) return net_.link_to_lane[net_.segment_link(seg)];
+  const Index link = seg == state_.segment[v] ? planned : choose_link(v, seg, rp);
+  return link == kNone ? kNone : net_.link_segment(link);
+}
+
+double TrafficSim::free_speed(Index v, Index seg) const {
+  const double limit = net_.is_link(seg) ? kNoLimit : net_.seg_speed_limit_mps[seg];
+  return std::min(demand_.types[demand_.trips[v].type].max_speed_mps, limit);
+}
+
+bool TrafficSim::link_green(Index link) const {
+  const Index m = net_.link_movement[link];
+  const Index signal = net_.junction_signal[net_.movement_junction[m]];
+  if (signal == kNone) return true;
+  return ((net_.movement_green_phases[m] >> state_.signal_phase[signal]) & 1u) != 0;
+}
+
+// ---- phase 3: plan every vehicle's speed and advance from the state before the step -----
+
+void TrafficSim::plan_segment(Index seg) {
+  TrafficState& s = state_;
+  const SegmentQueues& q = s.queues;
+  const double dt = config_.step_s;
+  const double seg_len = net_.seg_length_m[seg];
+  const double seg_limit = net_.is_link(seg) ? kNoLimit : net_.seg_speed_limit_mps[seg];
+  std::uint32_t halting = 0;
+
+  for (Index i = 0, n = q.size(seg); i < n; ++i) {
+    const Index v = q.at(seg, i);
+    const VehicleType& me = demand_.types[demand_.trips[v].type];
+    const double speed = s.speed_mps[v];
+    const double pos = s.pos_m[v];
+    const double lookahead = safe_speed::lookahead_distance(me, dt);
+
+    // Leader: the vehicle ahead on this segment, or for the front vehicle the last one on the
+    // next segments of the route within the lookahead distance.
+    Index leader = kNone;
+    double gap = 0.0;
+    if (i > 0) {
+      leader = q.at(seg, i - 1);
+      gap = s.pos_m[leader] - demand_.types[demand_.trips[leader].type].length_m - pos;
+    } else {
+      double ahead = seg_len - pos;
+      Index cur = seg, rp = s.route_pos[v];
+      while (true) {
+        const Index next = next_segment(v, cur, rp, s.planned_link[v]);
+        if (next == kNone) break;
+        if (net_.is_link(next)) {
+          // Links leaving one lane overlap at their start: the nearest last vehicle on any
+          // of them is a leader.
+          const Index from = net_.link_from_lane[net_.segment_link(next)];
+          for (Index k = net_.lane_links_begin[from]; k < net_.lane_links_begin[from + 1]; ++k) {
+            const Index ks = net_.link_segment(k);
+            if (q.size(ks) == 0) continue;
+            const Index w = q.back(ks);
+            const double g = ahead + s.pos_m[w] - demand_.types[demand_.trips[w].type].length_m;
+            if (leader == kNone || g < gap) leader = w, gap = g;
+          }
+        } else {
+          rp += 1;
+          if (q.size(next) > 0) {
+            const Index w = q.back(next);
+            leader = w;
+            gap = ahead + s.pos_m[w] - demand_.types[demand_.trips[w].type].length_m;
+          }
+        }
+        if (leader != kNone) break;
+        ahead += net_.seg_length_m[next];
+        if (ahead > lookahead) break;
+        cur = next;
+      }
+    }
+
+    // Junction ahead: stop at the line on red or when the lane beyond has no room; slow to
+    // the turn speed before a turn.
+    double junction_limit = kNoLimit;
+    const Index link = s.planned_link[v];
+    const double remaining = seg_len - pos;
+    if (!net_.is_link(seg) && link != kNone && remaining <= lookahead) {
+      const Index to = net_.link_to_lane[link];
+      bool room = true;
+      if (q.size(to) > 0) {
+        const Index tail = q.back(to);
+        room = s.pos_m[tail] > demand_.types[demand_.trips[tail].type].length_m + me.length_m ||
+               s.speed_mps[tail] >= kMovingTailSpeed;
+      }
+      if (!link_green(link) || !room) {
+        // A vehicle that can no longer stop goes on (it entered the amber, in effect).
+        if (safe_speed::min_brake_distance(me, speed) <= remaining) {
+          junction_limit = safe_speed::stop_before(me, speed, remaining, dt);
+        }
+      } else if (net_.movement_turn[net_.link_movement[link]] != Turn::straight) {
+        junction_limit = me.turn_speed_mps;
+      }
+    }
+
+    double next_speed = 0.0;
+    if (me.model == CarFollowing::safe_speed) {
+      double v_max = std::min({me.max_speed_mps, speed + me.max_accel_mps2 * dt, seg_limit});
+      if (leader != kNone) {
+        const VehicleType& lt = demand_.types[demand_.trips[leader].type];
+        v_max = std::min(v_max, safe_speed::follow(me, speed, lt, s.speed_mps[leader], gap, dt));
+      }
+      v_max = std::min(v_max, junction_limit);
+      next_speed = std::max(v_max, speed - me.max_decel_mps2 * dt);
+    } else {
+      const double v0 = std::min(me.max_speed_mps, seg_limit);
+      double accel = leader != kNone ? idm::acceleration(me, speed, v0, gap, s.speed_mps[leader])
+                                     : idm::free_acceleration(me, speed, v0);
+      if (junction_limit < kNoLimit) {
+        // The stop line acts as a standing leader.
+        accel = std::min(accel, idm::acceleration(me, speed, v0, remaining + me.min_gap_m, 0.0));
+      }
+      accel = std::max(accel, -me.max_decel_mps2);
+      next_speed = std::min(speed + accel * dt, junction_limit);
+    }
+
+    double advance = 0.0;
+    if (next_speed < 0.0) {
+      advance = speed * speed / (2.0 * me.max_decel_mps2);
+      next_speed = 0.0;
+    } else {
+      advance = (speed + next_speed) * dt / 2.0;
+    }
+    s.next_speed_mps[v] = next_speed;
+    s.next_pos_m[v] = pos + advance;
+    s.distance_m[v] += advance;
+    if (next_speed < kHaltingSpeed) {
+      ++halting;
+      if (speed >= kHaltingSpeed) ++stops_[v];
+    }
+  }
+  halting_[seg] = halting;
+}
+
+// ---- phase 4: vehicles past their segment's end move on, in a fixed order ---------------
+
+void TrafficSim::transfer() {
+  TrafficState& s = state_;
+  SegmentQueues& q = s.queues;
+  s.moves.clear();
+  const double now = time_s();
+  for (Index seg = 0; seg < net_.segment_count(); ++seg) {
+    while (q.size(seg) > 0) {
+      const Index v = q.front(seg);
+      if (!(s.next_pos_m[v] > net_.seg_length_m[seg])) break;
+      q.pop_front(seg);
+      double d = s.next_pos_m[v];
+      Index cur = seg, rp = s.route_pos[v];
+      Index planned = s.planned_link[v];
+      bool finished = false;
+      while (d > net_.seg_length_m[cur]) {
+        d -= net_.seg_length_m[cur];
+        free_time_s_[v] += net_.seg_length_m[cur] / free_speed(v, cur);
+        const Index next = net_.is_link(cur)
+                               ? net_.link_to_lane[net_.segment_link(cur)]
+                               : (planned == kNone ? kNone : net_.link_segment(planned));
+        if (next == kNone) {
+          const Trip& trip = demand_.trips[v];
+          if (rp + 1 < trip.route_length) ++s.counters.dead_ends;
+          finished = true;
+          break;
+        }
+        if (net_.is_link(next)) {
+          if (!link_green(net_.segment_link(next))) ++s.counters.red_entries;
+        } else {
+          rp += 1;
+          planned = choose_link(v, next, rp);
+        }
+        cur = next;
+      }
+      if (finished) {
+        s.status[v] = VehicleStatus::finished;
+        s.finish_time_s[v] = now;
+        s.segment[v] = kNone;
+        ++s.counters.finished;
+        s.counters.finished_travel_s += now - s.create_time_s[v];
+        finished_delay_s_ += (now - s.create_time_s[v]) - free_time_s_[v];
+        finished_stops_ += stops_[v];
+        continue;
+      }
+      s.route_pos[v] = rp;
+      s.planned_link[v] = planned;
+      s.moves.push_back({v, cur, d});
+    }
+  }
+  // Arrivals join their new segment behind those already there, furthest first; vehicle id
+  // breaks ties so the order never depends on anything but the state.
+  std::sort(s.moves.begin(), s.moves.end(),
+            [](const TrafficState::Move& a, const TrafficState::Move& b) {
+              if (a.to_segment != b.to_segment) return a.to_segment < b.to_segment;
+              if (a.pos_m != b.pos_m) return a.pos_m > b.pos_m;
+              return a.vehicle < b.vehicle;
+            });
+  for (const TrafficState::Move& m : s.moves) {
+    PT_ASSERT(!q.full(m.to_segment), "segment queue capacity is sized for a full jam");
+    if (q.full(m.to_segment)) {
+      ++s.counters.queue_overflows;
+      continue;
+    }
+    q.push_back(m.to_segment, m.vehicle);
+    s.segment[m.vehicle] = m.to_segment;
+    s.next_pos_m[m.vehicle] = m.pos_m;
+  }
+}
+
+// ---- phase 5: fixed-time signal plans advance ------------------------------------------
+
+void TrafficSim::advance_signals() {
+  TrafficState& s = state_;
+  for (Index g = 0; g < net_.signal_count(); ++g) {
+    const auto phases = net_.signal_phases(g);
+    s.signal_remaining_s[g] -= config_.step_s;
+    while (s.signal_remaining_s[g] <= 0.0) {
+      s.signal_phase[g] = (s.signal_phase[g] + 1) % static_cast<std::uint32_t>(phases.size());
+      s.signal_remaining_s[g] += phases[s.signal_phase[g]].duration_s;
+    }
+  }
+}
+
+void TrafficSim::step() {
+  TrafficState& s = state_;
+  create_trips();
+  enter_waiting_vehicles();
+  s.counters.vehicle_updates += s.counters.entered - s.counters.finished;
+  par::parallel_for(net_.segment_count(), kSegmentsPerChunk,
+                    [this](std::size_t begin, std::size_t end, std::size_t) {
+                      for (std::size_t seg = begin; seg < end; ++seg) {
+                        plan_segment(static_cast<Index>(seg));
+                      }
+                    });
+  std::uint64_t halting = 0;
+  for (std::uint32_t h : halting_) halting += h;
+  halting_sum_ += static_cast<double>(halting);
+  transfer();
+  std::swap(s.pos_m, s.next_pos_m);
+  std::swap(s.speed_mps, s.next_speed_mps);
+  advance_signals();
+  ++s.step;
+}
+
+// ---- results ----------------------------------------------------------------------------
+
+TrafficKpis TrafficSim::kpis() const {
+  const TrafficState& s = state_;
+  const TrafficCounters& c = s.counters;
+  TrafficKpis k;
+  k.time_s = time_s();
+  k.steps = static_cast<std::uint64_t>(s.step);
+  k.created = c.created;
+  k.finished = c.finished;
+  k.running = c.entered - c.finished;
+  k.waiting = c.created - c.entered;
+  k.vehicle_updates = c.vehicle_updates;
+  k.dead_ends = c.dead_ends;
+  k.red_entries = c.red_entries;
+  double open_travel = 0.0;
+  for (Index v = 0; v < s.next_trip; ++v) {
+    if (s.status[v] != VehicleStatus::finished) open_travel += k.time_s - s.create_time_s[v];
+  }
+  if (c.created > 0) {
+    k.average_travel_time_s = (c.finished_travel_s + open_travel) / static_cast<double>(c.created);
+  }
+  if (c.finished > 0) {
+    const double nf = static_cast<double>(c.finished);
+    k.mean_finished_travel_time_s = c.finished_travel_s / nf;
+    k.mean_finished_delay_s = finished_delay_s_ / nf;
+    k.mean_stops_per_vehicle = static_cast<double>(finished_stops_) / nf;
+  }
+  if (k.time_s > 0.0) k.throughput_veh_per_h = static_cast<double>(c.finished) * 3600.0 / k.time_s;
+  if (s.step > 0) k.mean_halting = halting_sum_ / static_cast<double>(s.step);
+  return k;
+}
+
+void TrafficSim::queue_lengths(std::vector<std::uint32_t>& per_lane) const {
+  per_lane.assign(net_.lane_count(), 0);
+  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
+    for (Index i = 0; i < state_.queues.size(lane); ++i) {
+      per_lane[lane] += state_.speed_mps[state_.queues.at(lane, i)] < kHaltingSpeed ? 1u : 0u;
+    }
+  }
+}
+
+std::uint64_t TrafficSim::state_hash() const {
+  const TrafficState& s = state_;
+  StateHash h;
+  h.add(s.step);
+  for (Index v = 0; v < s.next_trip; ++v) {
+    h.add(s.status[v]);
+    if (s.status[v] != VehicleStatus::running) continue;
+    h.add(s.pos_m[v]);
+    h.add(s.speed_mps[v]);
+    h.add(s.segment[v]);
+    h.add(s.route_pos[v]);
+  }
+  for (Index seg = 0; seg < net_.segment_count(); ++seg) {
+    h.add(s.queues.size(seg));
+    for (Index i = 0; i < s.queues.size(seg); ++i) h.add(s.queues.at(seg, i));
+  }
+  h.add(std::span<const std::uint32_t>(s.signal_phase));
+  h.add(std::span<const double>(s.signal_remaining_s));
+  h.add(s.counters.finished);
+  h.add(s.counters.finished_travel_s);
+  return h.value();
+}
+
+}  // namespace parktwin::traffic

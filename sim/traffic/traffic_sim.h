@@ -1,0 +1,96 @@
+#pragma once
+// One traffic simulation: a network and a demand (the model, shared and read-only) and the
+// state that one run changes. A step is a pipeline of named phases (STYLE.md rule 3):
+//   create trips -> enter waiting vehicles -> plan (parallel over segments) ->
+//   transfer between segments -> advance signals
+// The plan phase reads only the state before the step and writes only each vehicle's own
+// plan slots, so it runs in parallel with results identical for any thread count.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/traffic/demand.h"
+#include "sim/traffic/network.h"
+#include "sim/traffic/traffic_state.h"
+
+namespace parktwin::traffic {
+
+struct TrafficConfig {
+  double step_s = 1.0;
+  std::uint64_t seed = 0;
+};
+
+// Random streams of the traffic model (engine/rng.h).
+enum class TrafficStream : std::uint32_t { start_lane = 1 };
+
+// Key performance indicators at the current time.
+struct TrafficKpis {
+  double time_s = 0.0;
+  std::uint64_t steps = 0;
+  std::uint64_t created = 0;   // trips whose departure time has come
+  std::uint64_t waiting = 0;   // created, still waiting to enter the network
+  std::uint64_t running = 0;   // in the network now
+  std::uint64_t finished = 0;  // reached the end of their route
+  // CityFlow's average travel time: over every created vehicle, finished ones with their
+  // travel time, the others with (now - creation time).
+  double average_travel_time_s = 0.0;
+  double mean_finished_travel_time_s = 0.0;
+  double mean_finished_delay_s = 0.0;   // travel time minus free-flow time of the path driven
+  double throughput_veh_per_h = 0.0;    // finished per hour of simulated time
+  double mean_stops_per_vehicle = 0.0;  // over finished vehicles
+  double mean_halting = 0.0;            // vehicles slower than 0.1 m/s, averaged over steps
+  std::uint64_t vehicle_updates = 0;
+  std::uint64_t dead_ends = 0;
+  std::uint64_t red_entries = 0;
+};
+
+class TrafficSim {
+ public:
+  // Both model references must outlive the simulation. Throws parktwin::Error on a bad
+  // configuration (non-positive step, a signal whose phases sum to zero).
+  TrafficSim(const Network& net, const Demand& demand, const TrafficConfig& config);
+
+  void step();
+  double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
+  std::int64_t steps_done() const { return state_.step; }
+
+  const Network& network() const { return net_; }
+  const Demand& demand() const { return demand_; }
+  const TrafficConfig& config() const { return config_; }
+  const TrafficState& state() const { return state_; }
+
+  TrafficKpis kpis() const;
+  // Vehicles slower than 0.1 m/s on each lane now.
+  void queue_lengths(std::vector<std::uint32_t>& per_lane) const;
+  // Hash of everything that evolves (positions, speeds, segments, queues, signals, counters).
+  std::uint64_t state_hash() const;
+  // Is the movement of `link` green now? Unsignalised junctions are always green.
+  bool link_green(Index link) const;
+
+ private:
+  void create_trips();
+  void enter_waiting_vehicles();
+  void plan_segment(Index seg);
+  void transfer();
+  void advance_signals();
+
+  // Next segment after `seg` for vehicle v whose current road is route[rp]; `planned` is
+  // the link chosen for v's current lane (used when seg is that lane). kNone at the route end.
+  Index next_segment(Index v, Index seg, Index rp, Index planned) const;
+  Index choose_link(Index v, Index lane, Index rp) const;
+  double free_speed(Index v, Index seg) const;
+
+  const Network& net_;
+  const Demand& demand_;
+  TrafficConfig config_;
+  TrafficState state_;
+  std::vector<Index> lane_scratch_;     // start-lane candidates, reused
+  std::vector<std::uint32_t> halting_;  // per segment, written by the plan phase
+  std::vector<std::uint32_t> stops_;    // per vehicle
+  std::vector<double> free_time_s_;     // per vehicle: free-flow time of the path so far
+  double halting_sum_ = 0.0;
+  double finished_delay_s_ = 0.0;
+  std::uint64_t finished_stops_ = 0;
+};
+
+}  // namespace parktwin::traffic

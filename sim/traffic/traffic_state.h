@@ -1,0 +1,99 @@
+#pragma once
+// What changes while traffic runs (the "data" of STYLE.md rule 1): vehicles, the order of
+// vehicles on each segment, waiting queues, signal clocks and counters. Sized once from the
+// model at init; nothing here grows during a step. A checkpoint is this struct plus the
+// seed and the step number.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/traffic/network.h"
+
+namespace parktwin::traffic {
+
+enum class VehicleStatus : std::uint8_t { pending, waiting, running, finished };
+
+// Vehicles on one segment in driving order, front (most advanced) first, as a ring buffer of
+// vehicle ids in a pool shared by all segments. Capacity per segment is fixed at init from
+// its length and the shortest vehicle, so a full jam still fits.
+struct SegmentQueues {
+  std::vector<Index> pool;
+  std::vector<Index> begin, capacity, head, count;  // per segment
+
+  Index size(Index s) const { return count[s]; }
+  // i-th vehicle from the front.
+  Index at(Index s, Index i) const {
+    Index slot = head[s] + i;
+    if (slot >= capacity[s]) slot -= capacity[s];
+    return pool[begin[s] + slot];
+  }
+  Index front(Index s) const { return at(s, 0); }
+  Index back(Index s) const { return at(s, count[s] - 1); }
+  bool full(Index s) const { return count[s] == capacity[s]; }
+  void push_back(Index s, Index vehicle) {
+    Index slot = head[s] + count[s];
+    if (slot >= capacity[s]) slot -= capacity[s];
+    pool[begin[s] + slot] = vehicle;
+    ++count[s];
+  }
+  void pop_front(Index s) {
+    head[s] = head[s] + 1 == capacity[s] ? 0 : head[s] + 1;
+    --count[s];
+  }
+};
+
+// Counters that KPIs are computed from; all sums in a fixed order, so deterministic.
+struct TrafficCounters {
+  std::uint64_t created = 0;          // trips whose departure time has come
+  std::uint64_t entered = 0;          // vehicles that entered the network
+  std::uint64_t finished = 0;         // vehicles that reached the end of their route
+  std::uint64_t vehicle_updates = 0;  // sum over steps of vehicles moved in that step
+  std::uint64_t dead_ends = 0;        // vehicles whose lane had no link onwards (ended early)
+  std::uint64_t queue_overflows = 0;  // entries refused because a segment queue was full
+  std::uint64_t red_entries = 0;      // junction entries on red by vehicles unable to stop
+  double finished_travel_s = 0.0;     // sum of travel times of finished vehicles
+  double finished_distance_m = 0.0;
+  std::uint64_t stops = 0;  // moving -> stopped transitions
+  double fuel_l = 0.0;      // fuel of all vehicles (see emissions.h)
+  double co2_kg = 0.0;
+};
+
+struct TrafficState {
+  std::int64_t step = 0;
+
+  // Vehicles (one slot per trip, N entries). pos_m is the front bumper's distance along the
+  // current segment; next_* are the plan buffers written in the step's plan phase.
+  std::vector<double> pos_m, speed_mps;
+  std::vector<double> next_pos_m, next_speed_mps;
+  std::vector<Index> segment;
+  std::vector<Index> route_pos;     // index of the current road in the trip's route
+  std::vector<Index> planned_link;  // link to take at the end of the current lane, or kNone
+  std::vector<VehicleStatus> status;
+  std::vector<Index> wait_next;  // intrusive FIFO of vehicles waiting to enter a lane
+  std::vector<double> create_time_s;
+  std::vector<double> finish_time_s;
+  std::vector<double> distance_m;  // driven so far
+  std::vector<float> fuel_l;       // consumed so far
+
+  SegmentQueues queues;
+
+  // Lanes: vehicles created but not yet in the network, first come first served.
+  std::vector<Index> wait_head, wait_tail;
+
+  // Signals: current phase and the time left in it.
+  std::vector<std::uint32_t> signal_phase;
+  std::vector<double> signal_remaining_s;
+
+  Index next_trip = 0;  // trips before this one have been created
+  TrafficCounters counters;
+
+  // Scratch for the transfer phase (capacity N, reused every step).
+  struct Move {
+    Index vehicle;
+    Index to_segment;
+    double pos_m;
+  };
+  std::vector<Move> moves;
+};
+
+}  // namespace parktwin::traffic

@@ -1,0 +1,209 @@
+// parktwin run: a headless simulation of a scenario (or a network + demand pair) with a
+// progress line on stderr and a KPI table on stdout; --kpi-json writes the KPIs as JSON.
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <ostream>
+
+#include "engine/clock.h"
+#include "engine/error.h"
+#include "engine/parallel.h"
+#include "engine/version.h"
+#include "scenarios/manifest.h"
+#include "scenarios/traffic_inputs.h"
+#include "sim/traffic/traffic_sim.h"
+#include "tools/command.h"
+
+namespace parktwin::cli {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+struct RunOptions {
+  std::string scenario;
+  std::string network;
+  std::string demand;
+  std::optional<double> duration_s;
+  std::optional<double> step_s;
+  std::optional<std::uint64_t> seed;
+  std::string kpi_json;
+  bool quiet = false;
+};
+
+struct RunPlan {
+  std::string name;
+  std::string network;
+  std::string demand;
+  double duration_s = 3600.0;
+  double step_s = 1.0;
+  std::uint64_t seed = 0;
+};
+
+RunPlan make_plan(const RunOptions& o) {
+  RunPlan p;
+  if (!o.scenario.empty()) {
+    const scenarios::Manifest m = scenarios::load_manifest(o.scenario);
+    p = {m.name, m.network_path, m.demand_path, m.duration_s, m.step_s, m.seed};
+  }
+  if (!o.network.empty()) p.network = o.network;
+  if (!o.demand.empty()) p.demand = o.demand;
+  if (p.network.empty() || p.demand.empty()) {
+    throw Error("nothing to run").expected("a SCENARIO file, or both --network and --demand");
+  }
+  if (p.name.empty()) p.name = std::filesystem::path(p.network).stem().string();
+  if (o.duration_s) p.duration_s = *o.duration_s;
+  if (o.step_s) p.step_s = *o.step_s;
+  if (o.seed) p.seed = *o.seed;
+  return p;
+}
+
+std::string format_duration(double s) {
+  if (!std::isfinite(s) || s < 0.0) return "--";
+  const int total = static_cast<int>(std::lround(s));
+  return total >= 3600 ? fmt::format("{}h{:02d}m", total / 3600, total / 60 % 60)
+                       : fmt::format("{}m{:02d}s", total / 60, total % 60);
+}
+
+void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic::TrafficKpis& k,
+                    double step_wall_s, double load_wall_s, std::uint64_t hash) {
+  nlohmann::ordered_json j;
+  j["scenario"] = plan.name;
+  j["parktwin_version"] = std::string(version());
+  j["git"] = std::string(git_hash());
+  j["threads"] = par::max_threads();
+  j["seed"] = plan.seed;
+  j["step_s"] = plan.step_s;
+  j["duration_s"] = plan.duration_s;
+  j["steps"] = k.steps;
+  j["vehicle_updates"] = k.vehicle_updates;
+  j["step_wall_s"] = step_wall_s;
+  j["load_wall_s"] = load_wall_s;
+  j["vehicle_updates_per_s"] =
+      step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
+  j["average_travel_time_s"] = k.average_travel_time_s;
+  j["mean_finished_travel_time_s"] = k.mean_finished_travel_time_s;
+  j["mean_finished_delay_s"] = k.mean_finished_delay_s;
+  j["created"] = k.created;
+  j["finished"] = k.finished;
+  j["running"] = k.running;
+  j["waiting"] = k.waiting;
+  j["throughput_veh_per_h"] = k.throughput_veh_per_h;
+  j["mean_stops_per_vehicle"] = k.mean_stops_per_vehicle;
+  j["mean_halting_vehicles"] = k.mean_halting;
+  j["dead_ends"] = k.dead_ends;
+  j["amber_entries"] = k.red_entries;
+  j["state_hash"] = fmt::format("{:016x}", hash);
+  // Write beside the target and rename, so a failed write never leaves half a file behind.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw Error("cannot write KPI file").in_file(path).expected("a writable path");
+    out << j.dump(2) << '\n';
+    if (!out) throw Error("write failed").in_file(path);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKpis& k,
+                double step_wall_s) {
+  const double rate = step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
+  out << fmt::format(
+      "\n{} — {} s simulated in {} steps ({:.3f} s wall, {:.2f} M vehicle-updates/s, {} threads)\n",
+      plan.name, k.time_s, k.steps, step_wall_s, rate / 1e6, par::max_threads());
+  const auto row = [&](const char* name, const std::string& value, const char* unit) {
+    out << fmt::format("  {:<34} {:>12} {}\n", name, value, unit);
+  };
+  row("average travel time (CityFlow)", fmt::format("{:.1f}", k.average_travel_time_s), "s");
+  row("mean travel time, finished", fmt::format("{:.1f}", k.mean_finished_travel_time_s), "s");
+  row("mean delay, finished", fmt::format("{:.1f}", k.mean_finished_delay_s), "s");
+  row("vehicles created", std::to_string(k.created), "");
+  row("finished", std::to_string(k.finished), "");
+  row("running at end", std::to_string(k.running), "");
+  row("waiting to enter at end", std::to_string(k.waiting), "");
+  row("throughput", fmt::format("{:.0f}", k.throughput_veh_per_h), "veh/h");
+  row("stops per finished vehicle", fmt::format("{:.2f}", k.mean_stops_per_vehicle), "");
+  row("halting vehicles (mean)", fmt::format("{:.1f}", k.mean_halting), "");
+  row("vehicle-updates", std::to_string(k.vehicle_updates), "");
+  if (k.dead_ends > 0) row("routes ended early (no lane onward)", std::to_string(k.dead_ends), "");
+}
+
+int run(const RunOptions& o, const CommandContext& ctx) {
+  const RunPlan plan = make_plan(o);
+  const SimClock clock(plan.step_s);
+  const std::int64_t steps = clock.steps_for(plan.duration_s);
+
+  const auto load_start = SteadyClock::now();
+  const traffic::Network net = scenarios::load_network(plan.network);
+  const traffic::Demand demand = scenarios::load_demand(plan.demand, net, plan.duration_s);
+  traffic::TrafficSim sim(net, demand, {plan.step_s, plan.seed});
+  const double load_wall_s = std::chrono::duration<double>(SteadyClock::now() - load_start).count();
+  if (!o.quiet) {
+    ctx.err << fmt::format("{}: {} roads, {} lanes, {} junctions, {} trips; loaded in {:.2f} s\n",
+                           plan.name, net.road_count(), net.lane_count(), net.junction_count(),
+                           demand.trip_count(), load_wall_s);
+  }
+
+  const bool tty = isatty(fileno(stderr)) != 0;
+  double step_wall_s = 0.0;
+  auto last_report = SteadyClock::now();
+  for (std::int64_t i = 0; i < steps; ++i) {
+    const auto t0 = SteadyClock::now();
+    sim.step();
+    const auto t1 = SteadyClock::now();
+    step_wall_s += std::chrono::duration<double>(t1 - t0).count();
+    const bool last = i + 1 == steps;
+    if (!o.quiet && (last || t1 - last_report > std::chrono::seconds(tty ? 1 : 10))) {
+      last_report = t1;
+      const traffic::TrafficKpis k = sim.kpis();
+      const double rtf = step_wall_s > 0 ? sim.time_s() / step_wall_s : 0.0;
+      const double eta = rtf > 0 ? (plan.duration_s - sim.time_s()) / rtf : 0.0;
+      ctx.err << fmt::format(
+          "{}t = {:>7.0f} / {:.0f} s  {:>7.0f}x real time  {:>6} running  "
+          "{:>6} finished  ETA {}{}",
+          tty ? "\r" : "", sim.time_s(), plan.duration_s, rtf, k.running, k.finished,
+          format_duration(eta), tty && !last ? "" : "\n");
+      ctx.err.flush();
+    }
+  }
+  const traffic::TrafficKpis k = sim.kpis();
+  print_kpis(ctx.out, plan, k, step_wall_s);
+  if (!o.kpi_json.empty())
+    write_kpi_json(o.kpi_json, plan, k, step_wall_s, load_wall_s, sim.state_hash());
+  return exit_code::ok;
+}
+
+}  // namespace
+
+CommandRun configure_run(CLI::App& sub) {
+  auto o = std::make_shared<RunOptions>();
+  sub.add_option("scenario", o->scenario, "Scenario manifest (TOML); flags below override it")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--network", o->network,
+                 "Road network: CityFlow roadnet JSON (format detected from content)")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--demand", o->demand, "Demand: CityFlow flow JSON (format detected from content)")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--duration", o->duration_s, "Simulated seconds (default: scenario's, else 3600)")
+      ->check(CLI::PositiveNumber);
+  sub.add_option("--step", o->step_s, "Time step in seconds (default: scenario's, else 1)")
+      ->check(CLI::PositiveNumber);
+  sub.add_option("--seed", o->seed, "Random seed (default: scenario's, else 0)");
+  sub.add_option("--kpi-json", o->kpi_json,
+                 "Write the KPIs, steps, vehicle_updates and step_wall_s as JSON");
+  sub.add_flag("--quiet", o->quiet, "No progress line");
+  sub.footer(
+      "Example: parktwin run assets/scenarios/hangzhou_4x4/scenario.toml --kpi-json kpi.json\n");
+  return [o](const CommandContext& ctx) { return run(*o, ctx); };
+}
+
+}  // namespace parktwin::cli
