@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "engine/error.h"
@@ -40,7 +41,9 @@ double positive_number(const std::string& path, const toml::table& t, const char
   if (n == nullptr) return fallback;
   std::optional<double> v = n->value<double>();
   if (!v || !(n->is_number())) fail_at(path, *n, key, "wrong type", "a number of seconds");
-  if (!(*v > 0.0)) fail_at(path, *n, key, "must be positive", "> 0", fmt::format("{}", *v));
+  if (!(*v > 0.0) || !std::isfinite(*v)) {
+    fail_at(path, *n, key, "must be positive and finite", "> 0", fmt::format("{}", *v));
+  }
   return *v;
 }
 
@@ -77,8 +80,14 @@ Manifest load_manifest(const std::string& path) {
   reject_unknown(path, root, "", {"name", "description", "duration", "step", "seed", "traffic"});
   Manifest m;
   m.path = path;
-  m.name = root["name"].value_or(fs::path(path).stem().string());
-  m.description = root["description"].value_or(std::string{});
+  auto text = [&](const char* key, std::string fallback) {
+    const toml::node* n = root.get(key);
+    if (n == nullptr) return fallback;
+    if (!n->is_string()) fail_at(path, *n, key, "wrong type", "a string");
+    return n->value<std::string>().value();
+  };
+  m.name = text("name", fs::path(path).stem().string());
+  m.description = text("description", "");
   m.duration_s = positive_number(path, root, "duration", m.duration_s);
   m.step_s = positive_number(path, root, "step", m.step_s);
   if (const toml::node* n = root.get("seed")) {

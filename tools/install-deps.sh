@@ -19,9 +19,11 @@ build_packages=(
   libvulkan-dev glslc mesa-vulkan-drivers libglfw3-dev libimgui-dev
   # ai and cluster
   libtorch-dev libopenmpi-dev openmpi-bin pybind11-dev python3-dev
+  # the test binaries are configured in every build
+  catch2
 )
 test_packages=(
-  catch2 hdf5-tools python3-h5py python3-numpy xvfb xauth vulkan-validationlayers
+  hdf5-tools python3-h5py python3-numpy xvfb xauth vulkan-validationlayers
   clang-format
 )
 

@@ -31,6 +31,7 @@ case "${1:-}" in
     step "main job"
     build/release/bin/parktwin --version
     build/release/bin/parktwin selftest
+    build/release/bin/parktwin run assets/scenarios/hangzhou_4x4/scenario.toml
     ;;
   test)
     step "dependencies (with test tools)"

@@ -112,6 +112,22 @@ traffic::Network import_cityflow_roadnet(const Json& doc, const std::string& pat
     for (std::size_t p = 0; p < pts.size(); ++p) {
       centre.push_back(read_point(r, pts[p], element(element(where, "points"), p)));
     }
+    {
+      // Lanes start and end at the edges of real intersections: the road must be longer than
+      // the widths cut from it, and so must the segments that are cut.
+      const double cut_start = net.junction_virtual[from] ? 0.0 : junction_width[from];
+      const double cut_end = net.junction_virtual[to] ? 0.0 : junction_width[to];
+      const double first_seg = geo::distance(centre[0], centre[1]);
+      const double last_seg = geo::distance(centre[centre.size() - 2], centre.back());
+      const double total = geo::Polyline(centre).length();
+      if (!(total > cut_start + cut_end) || !(first_seg > cut_start) || !(last_seg > cut_end)) {
+        r.fail(where, "road is not longer than the intersections it joins",
+               fmt::format("end segments longer than the intersection widths {} and {} m",
+                           cut_start, cut_end),
+               fmt::format("{:.2f} m in all, first segment {:.2f} m, last {:.2f} m", total,
+                           first_seg, last_seg));
+      }
+    }
     const Json& lanes = r.array(rd, "lanes", where);
     if (lanes.empty() || lanes.size() > 64) {
       r.fail(element(where, "lanes"), "a road needs between 1 and 64 lanes", "1..64 lanes",

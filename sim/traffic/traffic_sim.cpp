@@ -91,6 +91,15 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
     }
     s.signal_remaining_s[g] = net.signal_phases(g)[0].duration_s;
   }
+  // Links ending on each lane, for the insertion check of vehicles entering mid-network.
+  in_links_begin_.assign(net.lane_count() + 1, 0);
+  for (Index k = 0; k < net.link_count(); ++k) ++in_links_begin_[net.link_to_lane[k] + 1];
+  for (std::size_t l = 0; l < net.lane_count(); ++l) in_links_begin_[l + 1] += in_links_begin_[l];
+  in_links_.resize(net.link_count());
+  {
+    std::vector<Index> fill(in_links_begin_.begin(), in_links_begin_.end() - 1);
+    for (Index k = 0; k < net.link_count(); ++k) in_links_[fill[net.link_to_lane[k]]++] = k;
+  }
   Index widest = 1;
   for (std::size_t r = 0; r < net.road_count(); ++r) {
     widest = std::max<Index>(widest, net.road_lane_count[r]);
@@ -145,6 +154,7 @@ void TrafficSim::enter_waiting_vehicles() {
       ++s.counters.queue_overflows;
       continue;
     }
+    if (!entry_is_safe(lane, type)) continue;
     s.wait_head[lane] = s.wait_next[v];
     if (s.wait_head[lane] == kNone) s.wait_tail[lane] = kNone;
     s.wait_next[v] = kNone;
@@ -155,6 +165,67 @@ void TrafficSim::enter_waiting_vehicles() {
     s.planned_link[v] = choose_link(v, lane, 0);
     q.push_back(lane, v);
     ++s.counters.entered;
+  }
+}
+
+// A vehicle put at the start of a lane that junction links feed sticks its body back into
+// the junction: it may enter only if the nearest vehicle coming through each of those links
+// can still stop behind it with its minimum gap, braking comfortably (SUMO checks insertion
+// against approaching vehicles the same way; CityFlow does not, and overlaps there).
+bool TrafficSim::entry_is_safe(Index lane, const VehicleType& type) const {
+  const TrafficState& s = state_;
+  const SegmentQueues& q = s.queues;
+  for (Index i = in_links_begin_[lane]; i < in_links_begin_[lane + 1]; ++i) {
+    const Index k = in_links_[i];
+    const Index ks = net_.link_segment(k);
+    Index w = kNone;
+    double distance = 0.0;  // from w's front bumper to the lane start
+    if (q.size(ks) > 0) {
+      w = q.front(ks);
+      distance = net_.seg_length_m[ks] - s.pos_m[w];
+    } else {
+      const Index from = net_.link_from_lane[k];
+      if (q.size(from) > 0 && s.planned_link[q.front(from)] == k) {
+        w = q.front(from);
+        distance = net_.seg_length_m[from] - s.pos_m[w] + net_.seg_length_m[ks];
+      }
+    }
+    if (w == kNone) continue;
+    const VehicleType& wt = demand_.types[demand_.trips[w].type];
+    const double v = s.speed_mps[w];
+    const double needed =
+        type.length_m + wt.min_gap_m + v * v / (2.0 * wt.usual_decel_mps2) + v * config_.step_s;
+    if (distance < needed) return false;
+  }
+  return true;
+}
+
+void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Index& leader,
+                              double& gap) const {
+  const TrafficState& s = state_;
+  const SegmentQueues& q = s.queues;
+  const Index lane = net_.link_to_lane[link];
+  for (Index i = in_links_begin_[lane]; i < in_links_begin_[lane + 1]; ++i) {
+    const Index k = in_links_[i];
+    if (k == link) continue;
+    const Index ks = net_.link_segment(k);
+    Index w = kNone;
+    double d = 0.0;  // foe's distance to the merge point (the lane start)
+    if (q.size(ks) > 0) {
+      w = q.front(ks);
+      d = net_.seg_length_m[ks] - s.pos_m[w];
+    } else {
+      const Index from = net_.link_from_lane[k];
+      // A foe still on its lane matters only if its light lets it go (one held at red is no
+      // foe, as in CityFlow's notification of approaching vehicles).
+      if (q.size(from) == 0 || s.planned_link[q.front(from)] != k || !link_green(k)) continue;
+      w = q.front(from);
+      d = net_.seg_length_m[from] - s.pos_m[w] + net_.seg_length_m[ks];
+    }
+    // Nearer goes first; on a tie the lower vehicle id, so both sides agree.
+    if (d > distance_to_merge || (d == distance_to_merge && w > v)) continue;
+    const double g = distance_to_merge - d - demand_.types[demand_.trips[w].type].length_m;
+    if (leader == kNone || g < gap) leader = w, gap = g;
   }
 }
 
@@ -239,6 +310,18 @@ void TrafficSim::plan_segment(Index seg) {
         ahead += net_.seg_length_m[next];
         if (ahead > lookahead) break;
         cur = next;
+      }
+    }
+
+    // Merging: links that end on the same lane are foes; whoever is nearer the lane start goes
+    // first and the other follows it as if it were already ahead (zipper order). Only the
+    // front vehicle of a link, or of a lane whose next link is empty, needs to look.
+    if (i == 0) {
+      if (net_.is_link(seg)) {
+        merge_leader(v, net_.segment_link(seg), seg_len - pos, leader, gap);
+      } else if (const Index k = s.planned_link[v];
+                 k != kNone && q.size(net_.link_segment(k)) == 0 && seg_len - pos <= lookahead) {
+        merge_leader(v, k, seg_len - pos + net_.seg_length_m[net_.link_segment(k)], leader, gap);
       }
     }
 

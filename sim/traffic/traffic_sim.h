@@ -84,6 +84,14 @@ class TrafficSim {
   const Demand& demand_;
   TrafficConfig config_;
   TrafficState state_;
+  bool entry_is_safe(Index lane, const VehicleType& type) const;
+  // Nearest vehicle heading for the same lane through another link that reaches the merge
+  // point first; updates leader/gap when it is closer than the current leader.
+  void merge_leader(Index v, Index link, double distance_to_merge, Index& leader,
+                    double& gap) const;
+
+  std::vector<Index> in_links_begin_;  // CSR per lane: links ending on it (derived)
+  std::vector<Index> in_links_;
   std::vector<Index> lane_scratch_;     // start-lane candidates, reused
   std::vector<std::uint32_t> halting_;  // per segment, written by the plan phase
   std::vector<std::uint32_t> stops_;    // per vehicle

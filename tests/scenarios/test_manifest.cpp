@@ -1,0 +1,324 @@
+// The scenario manifest (TOML): a valid one loads with its input paths resolved from its own
+// folder; every malformed one is rejected with a parktwin::Error naming file, line and key.
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <utility>
+
+#include "engine/error.h"
+#include "scenarios/json_file.h"
+#include "scenarios/manifest.h"
+#include "scenarios/traffic_inputs.h"
+#include "tests/support/temp_dir.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using parktwin::Error;
+using parktwin::scenarios::Json;
+using parktwin::scenarios::load_manifest;
+using parktwin::scenarios::Manifest;
+
+using parktwin::test::TempDir;
+
+Json point(double x, double y) { return {{"x", x}, {"y", y}}; }
+
+// Two virtual intersections joined through one real signalised one by two roads.
+Json tiny_roadnet() {
+  auto lane = [] { return Json{{"width", 4.0}, {"maxSpeed", 10.0}}; };
+  Json link = {{"type", "go_straight"},
+               {"startRoad", "a"},
+               {"endRoad", "b"},
+               {"laneLinks", Json::array({{{"startLaneIndex", 0}, {"endLaneIndex", 0}}})}};
+  Json phases = Json::array();
+  phases.push_back({{"time", 30}, {"availableRoadLinks", Json::array({0})}});
+  Json intersections = Json::array();
+  intersections.push_back({{"id", "w"}, {"point", point(-50, 0)}, {"virtual", true}});
+  intersections.push_back({{"id", "c"},
+                           {"point", point(0, 0)},
+                           {"width", 8},
+                           {"roadLinks", Json::array({link})},
+                           {"trafficLight", {{"lightphases", phases}}},
+                           {"virtual", false}});
+  intersections.push_back({{"id", "e"}, {"point", point(50, 0)}, {"virtual", true}});
+  Json roads = Json::array();
+  roads.push_back({{"id", "a"},
+                   {"points", Json::array({point(-50, 0), point(0, 0)})},
+                   {"lanes", Json::array({lane()})},
+                   {"startIntersection", "w"},
+                   {"endIntersection", "c"}});
+  roads.push_back({{"id", "b"},
+                   {"points", Json::array({point(0, 0), point(50, 0)})},
+                   {"lanes", Json::array({lane(), lane()})},
+                   {"startIntersection", "c"},
+                   {"endIntersection", "e"}});
+  return {{"intersections", intersections}, {"roads", roads}};
+}
+
+// One flow of 4 trips (0, 10, 20, 30 s) from a to b.
+Json tiny_flow() {
+  Json vehicle = {{"length", 5.0},    {"width", 2.0},       {"maxPosAcc", 2.0},
+                  {"maxNegAcc", 4.5}, {"usualPosAcc", 2.0}, {"usualNegAcc", 4.5},
+                  {"minGap", 2.5},    {"maxSpeed", 10.0},   {"headwayTime", 2}};
+  Json flow = {{"vehicle", vehicle},
+               {"route", Json::array({"a", "b"})},
+               {"interval", 10.0},
+               {"startTime", 0},
+               {"endTime", 30}};
+  return Json::array({flow});
+}
+
+// Writes data/roadnet.json and data/flow.json into `dir`.
+void write_inputs(const TempDir& dir) {
+  dir.write("data/roadnet.json", tiny_roadnet().dump(2));
+  dir.write("data/flow.json", tiny_flow().dump(2));
+}
+
+const std::string kTraffic =
+    "[traffic]\n"
+    "network = \"data/roadnet.json\"\n"
+    "demand = \"data/flow.json\"\n";
+
+// Runs f and returns the parktwin::Error it throws; fails the test if it throws none.
+template <class F>
+Error error_of(F&& f) {
+  try {
+    std::forward<F>(f)();
+  } catch (const Error& e) {
+    return e;
+  }
+  FAIL("expected a parktwin::Error, but nothing was thrown");
+  return Error("unreachable");
+}
+
+// Writes `toml` as scenario.toml next to the tiny inputs and returns the error it loads with.
+Error manifest_error(const TempDir& dir, const std::string& toml, std::string& path) {
+  write_inputs(dir);
+  path = dir.write("scenario.toml", toml);
+  return error_of([&] { (void)load_manifest(path); });
+}
+
+}  // namespace
+
+TEST_CASE("a valid manifest loads and resolves inputs from its own folder",
+          "[scenarios][manifest]") {
+  TempDir dir;
+  write_inputs(dir);
+  const std::string path = dir.write("scenario.toml",
+                                     "# a tiny scenario\n"
+                                     "name = \"tiny\"\n"
+                                     "description = \"one junction\"\n"
+                                     "duration = 120\n"
+                                     "step = 0.5\n"
+                                     "seed = 42\n"
+                                     "\n" +
+                                         kTraffic);
+  // Paths are relative to the manifest's folder, not the working directory.
+  struct RestoreCwd {
+    fs::path cwd = fs::current_path();
+    ~RestoreCwd() { fs::current_path(cwd); }
+  } restore;
+  fs::current_path(fs::temp_directory_path());
+  const Manifest m = load_manifest(path);
+
+  CHECK(m.path == path);
+  CHECK(m.name == "tiny");
+  CHECK(m.description == "one junction");
+  CHECK(m.duration_s == 120.0);
+  CHECK(m.step_s == 0.5);
+  CHECK(m.seed == 42);
+  CHECK(fs::equivalent(m.network_path, dir.path() / "data" / "roadnet.json"));
+  CHECK(fs::equivalent(m.demand_path, dir.path() / "data" / "flow.json"));
+
+  const parktwin::traffic::Network net = parktwin::scenarios::load_network(m.network_path);
+  CHECK(net.road_count() == 2);
+  CHECK(net.lane_count() == 3);
+  const parktwin::traffic::Demand demand =
+      parktwin::scenarios::load_demand(m.demand_path, net, m.duration_s);
+  CHECK(demand.trip_count() == 4);
+}
+
+TEST_CASE("manifest defaults and parent-relative paths", "[scenarios][manifest]") {
+  TempDir dir;
+  write_inputs(dir);
+  const std::string path = dir.write("scenarios/park.toml",
+                                     "[traffic]\n"
+                                     "network = \"../data/roadnet.json\"\n"
+                                     "demand = \"../data/flow.json\"\n");
+  const Manifest m = load_manifest(path);
+  CHECK(m.name == "park");  // the file's stem
+  CHECK(m.description.empty());
+  CHECK(m.duration_s == 3600.0);
+  CHECK(m.step_s == 1.0);
+  CHECK(m.seed == 0);
+  // Resolved and normalised: no ".." left in the path.
+  CHECK(fs::path(m.network_path) == (dir.path() / "data" / "roadnet.json").lexically_normal());
+  CHECK(fs::path(m.demand_path) == (dir.path() / "data" / "flow.json").lexically_normal());
+}
+
+TEST_CASE("the shipped hangzhou_4x4 manifest loads", "[scenarios][manifest]") {
+  const std::string path =
+      std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/scenario.toml";
+  const Manifest m = load_manifest(path);
+  CHECK(m.name == "hangzhou_4x4");
+  CHECK(m.duration_s == 3600.0);
+  CHECK(m.step_s == 1.0);
+  CHECK(fs::path(m.network_path).filename() == "roadnet_4_4.json");
+  CHECK(fs::is_regular_file(m.network_path));
+  CHECK(fs::is_regular_file(m.demand_path));
+}
+
+TEST_CASE("manifest: an unknown key names its line and key", "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  SECTION("top level") {
+    const Error e = manifest_error(dir,
+                                   "name = \"tiny\"\n"
+                                   "duration = 60\n"
+                                   "durration = 60\n" +
+                                       kTraffic,
+                                   path);
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == 3);
+    CHECK(e.context().field == "durration");
+    CHECK_THAT(std::string(e.what()),
+               StartsWith(path + ":3: durration: unknown key") &&
+                   Contains("expected one of: name, description, duration, step, seed, traffic"));
+  }
+  SECTION("in [traffic]") {
+    const Error e = manifest_error(dir, kTraffic + "netwrok = \"data/roadnet.json\"\n", path);
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == 4);
+    CHECK(e.context().field == "traffic.netwrok");
+    CHECK_THAT(std::string(e.what()), StartsWith(path + ":4: traffic.netwrok: unknown key") &&
+                                          Contains("expected one of: network, demand"));
+  }
+}
+
+TEST_CASE("manifest: a wrong type names its line and key", "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  SECTION("duration = \"long\"") {
+    const Error e = manifest_error(dir, "duration = \"long\"\n" + kTraffic, path);
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == 1);
+    CHECK(e.context().field == "duration");
+    CHECK_THAT(std::string(e.what()), StartsWith(path + ":1: duration: wrong type") &&
+                                          Contains("expected a number of seconds"));
+  }
+  SECTION("network = 3") {
+    const Error e = manifest_error(dir,
+                                   "[traffic]\n"
+                                   "network = 3\n"
+                                   "demand = \"data/flow.json\"\n",
+                                   path);
+    CHECK(e.context().line == 2);
+    CHECK(e.context().field == "traffic.network");
+    CHECK_THAT(std::string(e.what()), StartsWith(path + ":2: traffic.network: wrong type") &&
+                                          Contains("expected a file path string"));
+  }
+  SECTION("traffic = 1") {
+    const Error e = manifest_error(dir, "traffic = 1\n", path);
+    CHECK(e.context().field == "traffic");
+    CHECK_THAT(std::string(e.what()), Contains("missing [traffic] section"));
+  }
+}
+
+TEST_CASE("manifest: non-positive durations are rejected", "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  SECTION("negative duration") {
+    const Error e = manifest_error(dir, "seed = 1\nduration = -60\n" + kTraffic, path);
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == 2);
+    CHECK(e.context().field == "duration");
+    CHECK_THAT(std::string(e.what()), StartsWith(path + ":2: duration: must be positive") &&
+                                          Contains("expected > 0") && Contains("found -60"));
+  }
+  SECTION("zero step") {
+    const Error e = manifest_error(dir, "step = 0.0\n" + kTraffic, path);
+    CHECK(e.context().line == 1);
+    CHECK(e.context().field == "step");
+    CHECK_THAT(std::string(e.what()), Contains("must be positive") && Contains("found 0"));
+  }
+}
+
+TEST_CASE("manifest: a bad seed is rejected", "[scenarios][manifest][errors]") {
+  const std::string seed = GENERATE(as<std::string>{}, "-1", "1.5", "\"x\"");
+  TempDir dir;
+  std::string path;
+  const Error e = manifest_error(dir, "seed = " + seed + "\n" + kTraffic, path);
+  CHECK(e.context().line == 1);
+  CHECK(e.context().field == "seed");
+  CHECK_THAT(std::string(e.what()),
+             StartsWith(path + ":1: seed: bad seed") && Contains("expected an integer >= 0"));
+}
+
+TEST_CASE("manifest: a missing [traffic] section is rejected", "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  const Error e = manifest_error(dir, "name = \"tiny\"\nduration = 60\n", path);
+  CHECK(e.context().file == path);
+  CHECK(e.context().field == "traffic");
+  CHECK_THAT(std::string(e.what()), StartsWith(path + ": traffic: missing [traffic] section") &&
+                                        Contains("expected a table with network and demand"));
+}
+
+TEST_CASE("manifest: a missing traffic key is rejected", "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  const Error e = manifest_error(dir, "[traffic]\nnetwork = \"data/roadnet.json\"\n", path);
+  CHECK(e.context().file == path);
+  CHECK(e.context().field == "traffic.demand");
+  CHECK_THAT(std::string(e.what()), StartsWith(path + ": traffic.demand: missing required key") &&
+                                        Contains("expected a file path"));
+}
+
+TEST_CASE("manifest: a missing input file names the resolved path",
+          "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  const Error e = manifest_error(dir,
+                                 "[traffic]\n"
+                                 "network = \"data/roadnet.json\"\n"
+                                 "demand = \"data/missing_flow.json\"\n",
+                                 path);
+  const std::string resolved = (dir.path() / "data" / "missing_flow.json").string();
+  CHECK(e.context().file == path);
+  CHECK(e.context().line == 3);
+  CHECK(e.context().field == "traffic.demand");
+  CHECK(e.context().found == resolved);
+  CHECK_THAT(std::string(e.what()), StartsWith(path + ":3: traffic.demand: input file not found") &&
+                                        Contains("expected an existing file") &&
+                                        Contains("found " + resolved));
+}
+
+TEST_CASE("manifest: a TOML syntax error gives line and column", "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  const Error e = manifest_error(dir,
+                                 "name = \"tiny\"\n"
+                                 "duration = = 60\n" +
+                                     kTraffic,
+                                 path);
+  CHECK(e.context().file == path);
+  CHECK(e.context().line == 2);
+  CHECK(e.context().column > 0);
+  CHECK_THAT(std::string(e.what()),
+             StartsWith(path + ":2:" + std::to_string(e.context().column) + ": "));
+  CHECK_FALSE(e.message().empty());
+}
+
+TEST_CASE("manifest: a missing manifest file is reported", "[scenarios][manifest][errors]") {
+  TempDir dir;
+  const std::string path = (dir.path() / "nope.toml").string();
+  CHECK_THROWS_WITH(load_manifest(path),
+                    StartsWith(path + ": cannot open scenario") && Contains("a TOML manifest"));
+}

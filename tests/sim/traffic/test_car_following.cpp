@@ -1,0 +1,82 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "cityflow_fixture.h"
+#include "sim/traffic/car_following.h"
+#include "sim/traffic/traffic_sim.h"
+
+using namespace parktwin;
+using namespace parktwin::traffic;
+
+namespace {
+
+// Runs one vehicle alone down a 3 km road and returns its speed after `seconds`.
+double lone_vehicle_speed(CarFollowing model, double speed_limit, double max_speed,
+                          double seconds) {
+  const Network net = test::network_from(test::corridor_roadnet(0, 3000.0, speed_limit));
+  test::Json vehicle = test::cityflow_vehicle();
+  vehicle["maxSpeed"] = max_speed;
+  Demand demand = test::demand_from(test::corridor_flow(0, 1000.0, 0, 0, vehicle), net, 10.0);
+  for (VehicleType& t : demand.types) t.model = model;
+  TrafficSim sim(net, demand, {});
+  for (int i = 0; i < static_cast<int>(seconds); ++i) sim.step();
+  REQUIRE(sim.state().status[0] == VehicleStatus::running);
+  return sim.state().speed_mps[0];
+}
+
+}  // namespace
+
+TEST_CASE("safe-speed model: a lone vehicle cruises at min(desired speed, limit)",
+          "[traffic][car-following]") {
+  CHECK(lone_vehicle_speed(CarFollowing::safe_speed, 16.67, 11.111, 60) ==
+        Approx(11.111).epsilon(1e-12));
+  CHECK(lone_vehicle_speed(CarFollowing::safe_speed, 8.0, 11.111, 60) ==
+        Approx(8.0).epsilon(1e-12));
+}
+
+TEST_CASE("IDM: free-flow speed approaches the desired speed v0", "[traffic][car-following][idm]") {
+  // Free road: dv/dt = a (1 - (v/v0)^4) has the stable fixed point v0 (Treiber et al. 2000).
+  // After 120 s from rest with a = 2 m/s^2 the gap to v0 is far below 5 %, and below 1 %.
+  const double v = lone_vehicle_speed(CarFollowing::idm, 30.0, 11.111, 120);
+  CHECK(v == Approx(11.111).epsilon(0.01));
+  CHECK(v <= 11.111);
+}
+
+TEST_CASE("IDM: acceleration and equilibrium gap match the model's equations", "[traffic][idm]") {
+  VehicleType t;
+  t.max_accel_mps2 = 1.0;
+  t.usual_decel_mps2 = 1.5;
+  t.min_gap_m = 2.0;
+  t.headway_s = 1.5;
+  // From rest on a free road the acceleration is a.
+  CHECK(idm::free_acceleration(t, 0.0, 30.0) == Approx(1.0));
+  // At the equilibrium gap behind an equally fast leader the acceleration vanishes.
+  for (double v : {5.0, 15.0, 25.0}) {
+    const double s = idm::equilibrium_gap(t, v, 30.0);
+    CHECK(idm::acceleration(t, v, 30.0, s, v) == Approx(0.0).margin(1e-9));
+  }
+  // Standing queue: s* = s0, so at gap s0 the acceleration is a (1 - 1) = 0 ... and negative
+  // closer.
+  CHECK(idm::acceleration(t, 0.0, 30.0, 2.0, 0.0) == Approx(0.0).margin(1e-12));
+  CHECK(idm::acceleration(t, 0.0, 30.0, 1.0, 0.0) < 0.0);
+}
+
+TEST_CASE("safe-speed model: a follower never closes below zero gap behind a braking leader",
+          "[traffic][car-following]") {
+  VehicleType t;  // CityFlow-like defaults
+  t.max_speed_mps = 11.111;
+  // Leader brakes at its maximum from 11.111 m/s; follower starts 5 m behind at the same speed.
+  double xl = 20.0, vl = 11.111, xf = 20.0 - 5.0 - 5.0, vf = 11.111;
+  for (int i = 0; i < 20; ++i) {
+    const double gap = xl - t.length_m - xf;
+    const double vf_next =
+        std::max(safe_speed::follow(t, vf, t, vl, gap, 1.0), vf - t.max_decel_mps2);
+    const double vl_next = std::max(0.0, vl - t.max_decel_mps2);
+    xl += (vl + vl_next) / 2.0;
+    xf += vf_next < 0 ? vf * vf / (2 * t.max_decel_mps2) : (vf + std::max(vf_next, 0.0)) / 2.0;
+    vl = vl_next;
+    vf = std::max(vf_next, 0.0);
+    CHECK(xl - t.length_m - xf >= -1e-9);
+  }
+}
