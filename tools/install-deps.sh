@@ -12,7 +12,7 @@ build_packages=(
   # engine
   libtbb-dev libspdlog-dev libfmt-dev libcli11-dev
   # scenarios and results
-  libtomlplusplus-dev nlohmann-json3-dev libhdf5-dev
+  libtomlplusplus-dev nlohmann-json3-dev libpugixml-dev libhdf5-dev
   # sim
   libeigen3-dev libbullet-dev
   # render
@@ -23,7 +23,7 @@ build_packages=(
   catch2
 )
 test_packages=(
-  hdf5-tools python3-h5py python3-numpy xvfb xauth vulkan-validationlayers
+  sumo sumo-tools hdf5-tools python3-h5py python3-numpy xvfb xauth vulkan-validationlayers
   clang-format
 )
 

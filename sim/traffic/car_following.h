@@ -108,3 +108,25 @@ inline double equilibrium_gap(const VehicleType& me, double v, double v0) {
 }
 
 }  // namespace parktwin::traffic::idm
+
+namespace parktwin::traffic::krauss {
+
+// Krauss model (S. Krauss, DLR report 98-08, 1998), SUMO's default car follower: the safe
+// speed lets the follower stop behind a leader that brakes at the same comfortable rate b,
+// with reaction time tau: v_safe = -tau b + sqrt((tau b)^2 + v_l^2 + 2 b gap).
+inline double safe_speed(const VehicleType& me, double gap, double v_leader) {
+  const double tb = me.headway_s * me.usual_decel_mps2;
+  return -tb +
+         std::sqrt(tb * tb + v_leader * v_leader + 2.0 * me.usual_decel_mps2 * std::max(gap, 0.0));
+}
+
+// Driver imperfection: the desired speed is reduced by a random share (u in [0, 1)) of sigma
+// times one step of acceleration, or of the speed itself when slower than that, so a
+// starting vehicle still starts (as SUMO's Krauss dawdling).
+inline double dawdle(const VehicleType& me, double v_desired, double u, double dt) {
+  const double step_accel = me.max_accel_mps2 * dt;
+  const double cut = v_desired < step_accel ? me.sigma * v_desired * u : me.sigma * step_accel * u;
+  return std::max(0.0, v_desired - cut);
+}
+
+}  // namespace parktwin::traffic::krauss

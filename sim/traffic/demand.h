@@ -14,7 +14,7 @@ namespace parktwin::traffic {
 
 enum class VehicleClass : std::uint8_t { car, bus, truck };
 // Which longitudinal model drives the type (sim/traffic/car_following.h).
-enum class CarFollowing : std::uint8_t { safe_speed, idm };
+enum class CarFollowing : std::uint8_t { safe_speed, idm, krauss };
 
 struct VehicleType {
   std::string name;
@@ -26,9 +26,16 @@ struct VehicleType {
   double max_speed_mps = 16.67;  // desired speed
   double max_accel_mps2 = 2.0;
   double usual_accel_mps2 = 2.0;
-  double max_decel_mps2 = 4.5;     // emergency braking
-  double usual_decel_mps2 = 4.5;   // comfortable braking
-  double headway_s = 2.0;          // desired time headway
+  double max_decel_mps2 = 4.5;    // emergency braking
+  double usual_decel_mps2 = 4.5;  // comfortable braking
+  double headway_s = 2.0;         // desired time headway (SUMO's tau)
+  double sigma = 0.0;             // driver imperfection in [0, 1] (Krauss dawdling)
+  // Each vehicle's desired speed is the lane limit times its own factor, drawn once from a
+  // normal distribution (mean, dev) cut to [min, max] (SUMO's speedFactor / speedDev).
+  double speed_factor_mean = 1.0;
+  double speed_factor_dev = 0.0;
+  double speed_factor_min = 0.2;
+  double speed_factor_max = 2.0;
   double turn_speed_mps = 8.3333;  // speed cap before turning (CityFlow's fixed 30 km/h)
   double yield_distance_m = 5.0;   // stop this far before a conflict point when yielding
   bool ev = false;                 // battery electric: fields below are meaningful

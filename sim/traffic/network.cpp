@@ -82,6 +82,19 @@ void validate(const Network& n, const std::string& source) {
       fail(source, "links", "links are not grouped by start lane");
     }
   }
+  if (!n.link_yield_begin.empty()) {
+    if (n.link_yield_begin.size() != K + 1 || n.link_yield_begin.back() != n.link_yield_to.size()) {
+      fail(source, "links", "right-of-way table is inconsistent");
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+      for (const Index foe : n.yield_to(static_cast<Index>(k))) {
+        if (foe >= K ||
+            n.movement_junction[n.link_movement[foe]] != n.movement_junction[n.link_movement[k]]) {
+          fail(source, fmt::format("link {}", k), "must yield to a link of another junction");
+        }
+      }
+    }
+  }
   for (std::size_t m = 0; m < n.movement_count(); ++m) {
     const Index j = n.movement_junction[m];
     if (n.road_to[n.movement_from_road[m]] != j || n.road_from[n.movement_to_road[m]] != j) {

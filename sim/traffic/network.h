@@ -57,6 +57,14 @@ struct Network {
   std::vector<Index> link_from_lane, link_to_lane;
   std::vector<Index> link_movement;
 
+  // --- right of way between links of one junction (CSR over links, K + 1 entries): the
+  // links that link k must let go first when both want the junction at the same time
+  // (SUMO's <request response=...>; empty where the input says nothing). Links without a
+  // green signal never compete, so signalised junctions need entries only for permissive
+  // movements (SUMO's lower-case 'g').
+  std::vector<Index> link_yield_begin;
+  std::vector<Index> link_yield_to;
+
   // --- movements (M entries): a turn from one road to another at a junction
   std::vector<Index> movement_junction, movement_from_road, movement_to_road;
   std::vector<Turn> movement_turn;
@@ -82,6 +90,11 @@ struct Network {
   std::span<const SignalPhase> signal_phases(Index signal) const {
     return {phases.data() + signal_phase_begin[signal],
             phases.data() + signal_phase_begin[signal + 1]};
+  }
+  std::span<const Index> yield_to(Index link) const {
+    if (link_yield_begin.empty()) return {};
+    return {link_yield_to.data() + link_yield_begin[link],
+            link_yield_to.data() + link_yield_begin[link + 1]};
   }
   // Does any link lead from `lane` onto `road`?
   bool lane_reaches_road(Index lane, Index road) const;

@@ -49,6 +49,8 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.planned_link.assign(n, kNone);
   s.status.assign(n, VehicleStatus::pending);
   s.wait_next.assign(n, kNone);
+  s.speed_factor.assign(n, 1.0);
+  s.halted_s.assign(n, 0.0f);
   s.create_time_s.assign(n, 0.0);
   s.finish_time_s.assign(n, 0.0);
   s.distance_m.assign(n, 0.0);
@@ -125,6 +127,7 @@ void TrafficSim::create_trips() {
     const Index lane = lane_scratch_[pick];
     s.status[v] = VehicleStatus::waiting;
     s.create_time_s[v] = now;
+    s.speed_factor[v] = draw_speed_factor(v);
     s.segment[v] = lane;
     if (s.wait_tail[lane] == kNone) {
       s.wait_head[lane] = v;
@@ -134,6 +137,19 @@ void TrafficSim::create_trips() {
     s.wait_tail[lane] = v;
     ++s.counters.created;
   }
+}
+
+double TrafficSim::draw_speed_factor(Index v) const {
+  const VehicleType& t = demand_.types[demand_.trips[v].type];
+  if (!(t.speed_factor_dev > 0.0)) return t.speed_factor_mean;
+  // Redraw outside [min, max], as SUMO's normc distribution does; give up after 16 tries.
+  for (std::uint64_t k = 0; k < 16; ++k) {
+    const double f =
+        t.speed_factor_mean +
+        t.speed_factor_dev * rng::normal(config_.seed, TrafficStream::speed_factor, v, k);
+    if (f >= t.speed_factor_min && f <= t.speed_factor_max) return f;
+  }
+  return t.speed_factor_mean;
 }
 
 // ---- phase 2: at most one waiting vehicle per lane enters, if there is room --------------
@@ -227,6 +243,38 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
     const double g = distance_to_merge - d - demand_.types[demand_.trips[w].type].length_m;
     if (leader == kNone || g < gap) leader = w, gap = g;
   }
+}
+
+// Right of way at a junction (Network::yield_to): v may not enter `link` while a vehicle is on
+// a link it must yield to, or while such a vehicle, allowed to go, reaches the junction
+// before v would have crossed it (a time-gap acceptance in the spirit of SUMO's junction
+// model, with the arrival estimated at current speeds). A vehicle that has waited at the
+// line for long stops yielding to foes that wait too, which breaks deadlocks such as four
+// vehicles at an all-way right-before-left junction, deterministically.
+bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed) const {
+  const auto foes = net_.yield_to(link);
+  if (foes.empty()) return false;
+  const TrafficState& s = state_;
+  const SegmentQueues& q = s.queues;
+  constexpr double kCrossingTime = 3.0;  // s our vehicle needs to clear the conflict area
+  constexpr double kPatience = 20.0;     // s of waiting before a standoff is broken
+  const double my_arrival = remaining / std::max(speed, 1.0);
+  const bool impatient = static_cast<double>(s.halted_s[v]) > kPatience;
+  for (const Index f : foes) {
+    const Index fs = net_.link_segment(f);
+    if (q.size(fs) > 0) return true;  // a foe is inside the junction
+    const Index from = net_.link_from_lane[f];
+    if (q.size(from) == 0) continue;
+    const Index w = q.front(from);
+    if (s.planned_link[w] != f || !link_green(f)) continue;
+    const double dist = net_.seg_length_m[from] - s.pos_m[w];
+    const VehicleType& wt = demand_.types[demand_.trips[w].type];
+    if (dist > safe_speed::lookahead_distance(wt, config_.step_s)) continue;
+    if (impatient && s.speed_mps[w] < kHaltingSpeed) continue;
+    const double foe_arrival = dist / std::max(s.speed_mps[w], 1.0);
+    if (foe_arrival < my_arrival + kCrossingTime) return true;
+  }
+  return false;
 }
 
 // ---- lane and link sequence -----------------------------------------------------------
@@ -325,9 +373,10 @@ void TrafficSim::plan_segment(Index seg) {
       }
     }
 
-    // Junction ahead: stop at the line on red or when the lane beyond has no room; slow to
-    // the turn speed before a turn.
-    double junction_limit = kNoLimit;
+    // Junction ahead: stop at the line on red, when the lane beyond has no room, or when a
+    // vehicle with right of way is coming; slow to the turn speed before a turn.
+    bool must_stop = false;
+    double turn_cap = kNoLimit;
     const Index link = s.planned_link[v];
     const double remaining = seg_len - pos;
     if (!net_.is_link(seg) && link != kNone && remaining <= lookahead) {
@@ -338,39 +387,57 @@ void TrafficSim::plan_segment(Index seg) {
         room = s.pos_m[tail] > demand_.types[demand_.trips[tail].type].length_m + me.length_m ||
                s.speed_mps[tail] >= kMovingTailSpeed;
       }
-      if (!link_green(link) || !room) {
+      if (!link_green(link) || !room || must_yield(v, link, remaining, speed)) {
         // A vehicle that can no longer stop goes on (it entered the amber, in effect).
-        if (safe_speed::min_brake_distance(me, speed) <= remaining) {
-          junction_limit = safe_speed::stop_before(me, speed, remaining, dt);
-        }
+        must_stop = safe_speed::min_brake_distance(me, speed) <= remaining;
       } else if (net_.movement_turn[net_.link_movement[link]] != Turn::straight) {
-        junction_limit = me.turn_speed_mps;
+        turn_cap = me.turn_speed_mps;
       }
     }
 
+    // Desired speed: the vehicle's own, and the lane limit times its speed factor.
+    const double desired = std::min(me.max_speed_mps, seg_limit * s.speed_factor[v]);
     double next_speed = 0.0;
-    if (me.model == CarFollowing::safe_speed) {
-      double v_max = std::min({me.max_speed_mps, speed + me.max_accel_mps2 * dt, seg_limit});
-      if (leader != kNone) {
-        const VehicleType& lt = demand_.types[demand_.trips[leader].type];
-        v_max = std::min(v_max, safe_speed::follow(me, speed, lt, s.speed_mps[leader], gap, dt));
+    switch (me.model) {
+      case CarFollowing::safe_speed: {
+        double v_max = std::min({desired, speed + me.max_accel_mps2 * dt, turn_cap});
+        if (leader != kNone) {
+          const VehicleType& lt = demand_.types[demand_.trips[leader].type];
+          v_max = std::min(v_max, safe_speed::follow(me, speed, lt, s.speed_mps[leader], gap, dt));
+        }
+        if (must_stop) v_max = std::min(v_max, safe_speed::stop_before(me, speed, remaining, dt));
+        next_speed = std::max(v_max, speed - me.max_decel_mps2 * dt);
+        break;
       }
-      v_max = std::min(v_max, junction_limit);
-      next_speed = std::max(v_max, speed - me.max_decel_mps2 * dt);
-    } else {
-      const double v0 = std::min(me.max_speed_mps, seg_limit);
-      double accel = leader != kNone ? idm::acceleration(me, speed, v0, gap, s.speed_mps[leader])
-                                     : idm::free_acceleration(me, speed, v0);
-      if (junction_limit < kNoLimit) {
-        // The stop line acts as a standing leader.
-        accel = std::min(accel, idm::acceleration(me, speed, v0, remaining + me.min_gap_m, 0.0));
+      case CarFollowing::idm: {
+        const double v0 = std::min(desired, turn_cap);
+        double accel = leader != kNone ? idm::acceleration(me, speed, v0, gap, s.speed_mps[leader])
+                                       : idm::free_acceleration(me, speed, v0);
+        if (must_stop) {
+          // The stop line acts as a standing leader.
+          accel = std::min(accel, idm::acceleration(me, speed, v0, remaining + me.min_gap_m, 0.0));
+        }
+        next_speed = speed + std::max(accel, -me.max_decel_mps2) * dt;
+        break;
       }
-      accel = std::max(accel, -me.max_decel_mps2);
-      next_speed = std::min(speed + accel * dt, junction_limit);
+      case CarFollowing::krauss: {
+        double v_max = std::min({desired, speed + me.max_accel_mps2 * dt, turn_cap});
+        if (leader != kNone)
+          v_max = std::min(v_max, krauss::safe_speed(me, gap, s.speed_mps[leader]));
+        if (must_stop) v_max = std::min(v_max, krauss::safe_speed(me, remaining, 0.0));
+        const double u = rng::uniform(config_.seed, TrafficStream::dawdle, v,
+                                      static_cast<std::uint64_t>(s.step));
+        next_speed =
+            std::max({0.0, krauss::dawdle(me, v_max, u, dt), speed - me.max_decel_mps2 * dt});
+        break;
+      }
     }
 
     double advance = 0.0;
-    if (next_speed < 0.0) {
+    if (me.model == CarFollowing::krauss) {
+      next_speed = std::max(next_speed, 0.0);
+      advance = next_speed * dt;  // SUMO's default (semi-implicit Euler) update
+    } else if (next_speed < 0.0) {
       advance = speed * speed / (2.0 * me.max_decel_mps2);
       next_speed = 0.0;
     } else {
@@ -382,6 +449,9 @@ void TrafficSim::plan_segment(Index seg) {
     if (next_speed < kHaltingSpeed) {
       ++halting;
       if (speed >= kHaltingSpeed) ++stops_[v];
+      s.halted_s[v] += static_cast<float>(dt);
+    } else {
+      s.halted_s[v] = 0.0f;
     }
   }
   halting_[seg] = halting;

@@ -21,7 +21,7 @@ struct TrafficConfig {
 };
 
 // Random streams of the traffic model (engine/rng.h).
-enum class TrafficStream : std::uint32_t { start_lane = 1 };
+enum class TrafficStream : std::uint32_t { start_lane = 1, speed_factor = 2, dawdle = 3 };
 
 // Key performance indicators at the current time.
 struct TrafficKpis {
@@ -78,6 +78,7 @@ class TrafficSim {
   // the link chosen for v's current lane (used when seg is that lane). kNone at the route end.
   Index next_segment(Index v, Index seg, Index rp, Index planned) const;
   Index choose_link(Index v, Index lane, Index rp) const;
+  double draw_speed_factor(Index v) const;
   double free_speed(Index v, Index seg) const;
 
   const Network& net_;
@@ -85,6 +86,9 @@ class TrafficSim {
   TrafficConfig config_;
   TrafficState state_;
   bool entry_is_safe(Index lane, const VehicleType& type) const;
+  // Must v, `remaining` metres before `link` at `speed`, let a vehicle on a link with right of
+  // way go first (Network::yield_to)?
+  bool must_yield(Index v, Index link, double remaining, double speed) const;
   // Nearest vehicle heading for the same lane through another link that reaches the merge
   // point first; updates leader/gap when it is closer than the current leader.
   void merge_leader(Index v, Index link, double distance_to_merge, Index& leader,

@@ -69,7 +69,9 @@ struct TrafficState {
   std::vector<Index> route_pos;     // index of the current road in the trip's route
   std::vector<Index> planned_link;  // link to take at the end of the current lane, or kNone
   std::vector<VehicleStatus> status;
-  std::vector<Index> wait_next;  // intrusive FIFO of vehicles waiting to enter a lane
+  std::vector<Index> wait_next;      // intrusive FIFO of vehicles waiting to enter a lane
+  std::vector<double> speed_factor;  // desired speed / lane limit, drawn at creation
+  std::vector<float> halted_s;       // time spent below 0.1 m/s without moving since
   std::vector<double> create_time_s;
   std::vector<double> finish_time_s;
   std::vector<double> distance_m;  // driven so far

@@ -80,3 +80,69 @@ TEST_CASE("safe-speed model: a follower never closes below zero gap behind a bra
     CHECK(xl - t.length_m - xf >= -1e-9);
   }
 }
+
+TEST_CASE("Krauss: safe speed lets the follower stop behind a leader braking at b",
+          "[traffic][krauss]") {
+  VehicleType t;
+  t.usual_decel_mps2 = 4.5;
+  t.headway_s = 1.0;
+  // Standing leader 20 m ahead: v_safe = -tau b + sqrt((tau b)^2 + 2 b g) (Krauss 1998).
+  CHECK(krauss::safe_speed(t, 20.0, 0.0) == Approx(-4.5 + std::sqrt(4.5 * 4.5 + 2 * 4.5 * 20.0)));
+  // Driving at v_safe for one reaction time and then braking at b stops within the gap.
+  for (double gap : {2.0, 10.0, 50.0}) {
+    const double v = krauss::safe_speed(t, gap, 0.0);
+    CHECK(v * t.headway_s + v * v / (2 * t.usual_decel_mps2) <= gap + 1e-9);
+  }
+  // Equal speeds and the gap of one reaction time: the safe speed is the leader's speed.
+  CHECK(krauss::safe_speed(t, 10.0 * t.headway_s, 10.0) == Approx(10.0));
+}
+
+TEST_CASE("Krauss: dawdling slows by at most sigma times one step of acceleration",
+          "[traffic][krauss]") {
+  VehicleType t;
+  t.max_accel_mps2 = 2.6;
+  t.sigma = 0.5;
+  CHECK(krauss::dawdle(t, 13.9, 0.0, 1.0) == 13.9);
+  CHECK(krauss::dawdle(t, 13.9, 0.999999, 1.0) == Approx(13.9 - 0.5 * 2.6).epsilon(1e-5));
+  // A starting vehicle (slower than one step of acceleration) loses a share of its speed only.
+  CHECK(krauss::dawdle(t, 1.0, 0.5, 1.0) == Approx(1.0 - 0.5 * 1.0 * 0.5));
+  CHECK(krauss::dawdle(t, 0.0, 0.7, 1.0) == 0.0);
+}
+
+TEST_CASE(
+    "Krauss vehicles with speed factors: speeds within [0, limit x factor], mean below the limit",
+    "[traffic][krauss]") {
+  const Network net = test::network_from(test::corridor_roadnet(0, 3000.0, 13.9));
+  test::Json vehicle = test::cityflow_vehicle();
+  vehicle["maxSpeed"] = 50.0;
+  Demand demand = test::demand_from(test::corridor_flow(0, 10.0, 0, 600, vehicle), net, 600);
+  for (VehicleType& t : demand.types) {
+    t.model = CarFollowing::krauss;
+    t.sigma = 0.5;
+    t.headway_s = 1.0;
+    t.speed_factor_dev = 0.1;
+  }
+  TrafficSim sim(net, demand, {1.0, 3});
+  double sum_factor = 0.0, min_factor = 9.0, max_factor = 0.0;
+  for (int i = 0; i < 600; ++i) {
+    sim.step();
+    const TrafficState& s = sim.state();
+    for (Index j = 0; j < s.queues.size(0); ++j) {
+      const Index v = s.queues.at(0, j);
+      REQUIRE(s.speed_mps[v] >= 0.0);
+      REQUIRE(s.speed_mps[v] <= 13.9 * s.speed_factor[v] + 1e-9);
+    }
+  }
+  const TrafficState& s = sim.state();
+  for (Index v = 0; v < s.next_trip; ++v) {
+    sum_factor += s.speed_factor[v];
+    min_factor = std::min(min_factor, s.speed_factor[v]);
+    max_factor = std::max(max_factor, s.speed_factor[v]);
+  }
+  const double n = s.next_trip;
+  CHECK(n == 60);
+  CHECK(sum_factor / n == Approx(1.0).margin(4 * 0.1 / std::sqrt(n)));  // 4 standard errors
+  CHECK(min_factor >= 0.2);
+  CHECK(max_factor <= 2.0);
+  CHECK(max_factor > min_factor);  // factors really differ between vehicles
+}

@@ -1,0 +1,32 @@
+#pragma once
+// Fastest routes at free flow: Dijkstra's algorithm (Numer. Math. 1, 269, 1959) over roads,
+// with an arc from road a to road b wherever a movement turns from a onto b. Entering a road
+// costs its free-flow travel time, length over speed limit on its quickest lane; junction
+// links are not counted, as in duarouter's default. Ties go to the lower road index, so the
+// result does not depend on anything but the network.
+
+#include <vector>
+
+#include "sim/traffic/network.h"
+
+namespace parktwin::traffic {
+
+// Keeps the road graph of one network for many queries (the network must outlive it).
+class Router {
+ public:
+  explicit Router(const Network& net);
+
+  // Roads from `from_road` to `to_road`, both included; {from_road} when they are equal;
+  // empty when `to_road` cannot be reached.
+  std::vector<Index> route(Index from_road, Index to_road) const;
+
+ private:
+  std::vector<Index> next_begin_;  // CSR over roads, R + 1 entries
+  std::vector<Index> next_;        // roads reachable through a movement, ascending
+  std::vector<double> cost_s_;     // free-flow travel time of each road
+};
+
+// One-off query; importers routing many trips keep a Router.
+std::vector<Index> shortest_route(const Network& net, Index from_road, Index to_road);
+
+}  // namespace parktwin::traffic
