@@ -100,6 +100,8 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
   j["throughput_veh_per_h"] = k.throughput_veh_per_h;
   j["mean_stops_per_vehicle"] = k.mean_stops_per_vehicle;
   j["mean_halting_vehicles"] = k.mean_halting;
+  j["fuel_l"] = k.fuel_l;
+  j["co2_kg"] = k.co2_kg;
   j["dead_ends"] = k.dead_ends;
   j["amber_entries"] = k.red_entries;
   j["state_hash"] = fmt::format("{:016x}", hash);
@@ -133,6 +135,8 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   row("throughput", fmt::format("{:.0f}", k.throughput_veh_per_h), "veh/h");
   row("stops per finished vehicle", fmt::format("{:.2f}", k.mean_stops_per_vehicle), "");
   row("halting vehicles (mean)", fmt::format("{:.1f}", k.mean_halting), "");
+  row("fuel (HBEFA3 PC_G_EU4)", fmt::format("{:.1f}", k.fuel_l), "L");
+  row("CO2", fmt::format("{:.1f}", k.co2_kg), "kg");
   row("vehicle-updates", std::to_string(k.vehicle_updates), "");
   if (k.dead_ends > 0) row("routes ended early (no lane onward)", std::to_string(k.dead_ends), "");
 }

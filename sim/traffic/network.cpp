@@ -95,6 +95,13 @@ void validate(const Network& n, const std::string& source) {
       }
     }
   }
+  for (std::size_t d = 0; d < n.detector_count(); ++d) {
+    if (n.detector_lane[d] >= L || !(n.detector_pos_m[d] >= 0.0) ||
+        n.detector_pos_m[d] > n.seg_length_m[n.detector_lane[d]]) {
+      fail(source, fmt::format("detector '{}'", n.detector_id[d]), "detector is not on its lane",
+           "a lane and a position within its length");
+    }
+  }
   for (std::size_t m = 0; m < n.movement_count(); ++m) {
     const Index j = n.movement_junction[m];
     if (n.road_to[n.movement_from_road[m]] != j || n.road_from[n.movement_to_road[m]] != j) {

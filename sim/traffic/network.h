@@ -71,6 +71,11 @@ struct Network {
   // Bit p set: the movement may go during phase p of its junction's signal (<= 64 phases).
   std::vector<std::uint64_t> movement_green_phases;
 
+  // --- loop detectors (D entries): a point on a lane that counts passing vehicles
+  std::vector<std::string> detector_id;
+  std::vector<Index> detector_lane;
+  std::vector<double> detector_pos_m;  // from the lane start, in [0, length]
+
   // --- signals (G entries)
   std::vector<Index> signal_junction;
   std::vector<Index> signal_phase_begin;  // CSR, G + 1 entries into phases
@@ -83,6 +88,7 @@ struct Network {
   std::size_t segment_count() const { return seg_length_m.size(); }
   std::size_t movement_count() const { return movement_junction.size(); }
   std::size_t signal_count() const { return signal_junction.size(); }
+  std::size_t detector_count() const { return detector_lane.size(); }
 
   bool is_link(Index segment) const { return segment >= lane_count(); }
   Index link_segment(Index link) const { return static_cast<Index>(lane_count()) + link; }

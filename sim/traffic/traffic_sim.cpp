@@ -12,6 +12,7 @@
 #include "engine/parallel.h"
 #include "engine/rng.h"
 #include "sim/traffic/car_following.h"
+#include "sim/traffic/emissions.h"
 #include "sim/traffic/lane_choice.h"
 
 namespace parktwin::traffic {
@@ -19,7 +20,9 @@ namespace parktwin::traffic {
 namespace {
 
 // Segments per parallel task: fixed, so the cut never depends on the thread count.
-constexpr std::size_t kSegmentsPerChunk = 32;
+// Large enough that task overhead stays small next to the work (a 30x30 grid has ~40k
+// segments, most of them idle junction links).
+constexpr std::size_t kSegmentsPerChunk = 256;
 constexpr double kHaltingSpeed = 0.1;  // m/s; SUMO's and CityFlow's "waiting" threshold
 // Lanes and links carry no limit of their own inside a junction in CityFlow's model.
 constexpr double kNoLimit = 1e4;
@@ -55,10 +58,12 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.finish_time_s.assign(n, 0.0);
   s.distance_m.assign(n, 0.0);
   s.fuel_l.assign(n, 0.0f);
+  s.co2_kg.assign(n, 0.0f);
   s.moves.reserve(n);
   stops_.assign(n, 0);
   free_time_s_.assign(n, 0.0);
-  halting_.assign(segs, 0);
+  chunk_halting_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
+  chunk_leaves_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
 
   // Queue capacity: a jam of the shortest vehicle type at zero gap, plus room for the
   // vehicles that enter during one step.
@@ -82,6 +87,20 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.wait_tail.assign(net.lane_count(), kNone);
 
   s.signal_phase.assign(net.signal_count(), 0);
+  s.signal_held.assign(net.signal_count(), 0);
+  detector_counts_.assign(net.detector_count(), 0);
+  lane_detectors_begin_.assign(net.lane_count() + 1, 0);
+  for (Index d = 0; d < net.detector_count(); ++d)
+    ++lane_detectors_begin_[net.detector_lane[d] + 1];
+  for (std::size_t l = 0; l < net.lane_count(); ++l) {
+    lane_detectors_begin_[l + 1] += lane_detectors_begin_[l];
+  }
+  lane_detectors_.resize(net.detector_count());
+  {
+    std::vector<Index> fill(lane_detectors_begin_.begin(), lane_detectors_begin_.end() - 1);
+    for (Index d = 0; d < net.detector_count(); ++d)
+      lane_detectors_[fill[net.detector_lane[d]]++] = d;
+  }
   s.signal_remaining_s.assign(net.signal_count(), 0.0);
   for (Index g = 0; g < net.signal_count(); ++g) {
     double cycle = 0.0;
@@ -307,7 +326,7 @@ bool TrafficSim::link_green(Index link) const {
 
 // ---- phase 3: plan every vehicle's speed and advance from the state before the step -----
 
-void TrafficSim::plan_segment(Index seg) {
+TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   TrafficState& s = state_;
   const SegmentQueues& q = s.queues;
   const double dt = config_.step_s;
@@ -446,6 +465,11 @@ void TrafficSim::plan_segment(Index seg) {
     s.next_speed_mps[v] = next_speed;
     s.next_pos_m[v] = pos + advance;
     s.distance_m[v] += advance;
+    if (!me.ev) {
+      const double accel = (next_speed - speed) / dt;
+      s.fuel_l[v] += static_cast<float>(emissions::fuel_l(next_speed, accel, dt));
+      s.co2_kg[v] += static_cast<float>(emissions::co2_kg(next_speed, accel, dt));
+    }
     if (next_speed < kHaltingSpeed) {
       ++halting;
       if (speed >= kHaltingSpeed) ++stops_[v];
@@ -454,7 +478,21 @@ void TrafficSim::plan_segment(Index seg) {
       s.halted_s[v] = 0.0f;
     }
   }
-  halting_[seg] = halting;
+  // Loop detectors on this lane count fronts that crossed them during the step; only this
+  // task writes them.
+  if (!net_.is_link(seg)) {
+    for (Index i = lane_detectors_begin_[seg]; i < lane_detectors_begin_[seg + 1]; ++i) {
+      const Index d = lane_detectors_[i];
+      const double at = net_.detector_pos_m[d];
+      for (Index j = 0, n = q.size(seg); j < n; ++j) {
+        const Index w = q.at(seg, j);
+        detector_counts_[d] += (s.pos_m[w] < at && s.next_pos_m[w] >= at) ? 1u : 0u;
+      }
+    }
+  }
+  // The front vehicle passing the end means the transfer phase has work on this segment.
+  const bool leaves = q.size(seg) > 0 && s.next_pos_m[q.front(seg)] > seg_len;
+  return {halting, leaves};
 }
 
 // ---- phase 4: vehicles past their segment's end move on, in a fixed order ---------------
@@ -464,48 +502,52 @@ void TrafficSim::transfer() {
   SegmentQueues& q = s.queues;
   s.moves.clear();
   const double now = time_s();
-  for (Index seg = 0; seg < net_.segment_count(); ++seg) {
-    while (q.size(seg) > 0) {
-      const Index v = q.front(seg);
-      if (!(s.next_pos_m[v] > net_.seg_length_m[seg])) break;
-      q.pop_front(seg);
-      double d = s.next_pos_m[v];
-      Index cur = seg, rp = s.route_pos[v];
-      Index planned = s.planned_link[v];
-      bool finished = false;
-      while (d > net_.seg_length_m[cur]) {
-        d -= net_.seg_length_m[cur];
-        free_time_s_[v] += net_.seg_length_m[cur] / free_speed(v, cur);
-        const Index next = net_.is_link(cur)
-                               ? net_.link_to_lane[net_.segment_link(cur)]
-                               : (planned == kNone ? kNone : net_.link_segment(planned));
-        if (next == kNone) {
-          const Trip& trip = demand_.trips[v];
-          if (rp + 1 < trip.route_length) ++s.counters.dead_ends;
-          finished = true;
-          break;
+  const par::ChunkPlan chunks{net_.segment_count(), kSegmentsPerChunk};
+  for (std::size_t c = 0; c < chunks.chunks(); ++c) {
+    if (chunk_leaves_[c] == 0) continue;
+    for (Index seg = static_cast<Index>(chunks.begin(c)); seg < chunks.end(c); ++seg) {
+      while (q.size(seg) > 0) {
+        const Index v = q.front(seg);
+        if (!(s.next_pos_m[v] > net_.seg_length_m[seg])) break;
+        q.pop_front(seg);
+        double d = s.next_pos_m[v];
+        Index cur = seg, rp = s.route_pos[v];
+        Index planned = s.planned_link[v];
+        bool finished = false;
+        while (d > net_.seg_length_m[cur]) {
+          d -= net_.seg_length_m[cur];
+          free_time_s_[v] += net_.seg_length_m[cur] / free_speed(v, cur);
+          const Index next = net_.is_link(cur)
+                                 ? net_.link_to_lane[net_.segment_link(cur)]
+                                 : (planned == kNone ? kNone : net_.link_segment(planned));
+          if (next == kNone) {
+            const Trip& trip = demand_.trips[v];
+            if (rp + 1 < trip.route_length) ++s.counters.dead_ends;
+            finished = true;
+            break;
+          }
+          if (net_.is_link(next)) {
+            if (!link_green(net_.segment_link(next))) ++s.counters.red_entries;
+          } else {
+            rp += 1;
+            planned = choose_link(v, next, rp);
+          }
+          cur = next;
         }
-        if (net_.is_link(next)) {
-          if (!link_green(net_.segment_link(next))) ++s.counters.red_entries;
-        } else {
-          rp += 1;
-          planned = choose_link(v, next, rp);
+        if (finished) {
+          s.status[v] = VehicleStatus::finished;
+          s.finish_time_s[v] = now;
+          s.segment[v] = kNone;
+          ++s.counters.finished;
+          s.counters.finished_travel_s += now - s.create_time_s[v];
+          finished_delay_s_ += (now - s.create_time_s[v]) - free_time_s_[v];
+          finished_stops_ += stops_[v];
+          continue;
         }
-        cur = next;
+        s.route_pos[v] = rp;
+        s.planned_link[v] = planned;
+        s.moves.push_back({v, cur, d});
       }
-      if (finished) {
-        s.status[v] = VehicleStatus::finished;
-        s.finish_time_s[v] = now;
-        s.segment[v] = kNone;
-        ++s.counters.finished;
-        s.counters.finished_travel_s += now - s.create_time_s[v];
-        finished_delay_s_ += (now - s.create_time_s[v]) - free_time_s_[v];
-        finished_stops_ += stops_[v];
-        continue;
-      }
-      s.route_pos[v] = rp;
-      s.planned_link[v] = planned;
-      s.moves.push_back({v, cur, d});
     }
   }
   // Arrivals join their new segment behind those already there, furthest first; vehicle id
@@ -533,6 +575,10 @@ void TrafficSim::transfer() {
 void TrafficSim::advance_signals() {
   TrafficState& s = state_;
   for (Index g = 0; g < net_.signal_count(); ++g) {
+    if (s.signal_held[g]) {
+      s.signal_remaining_s[g] -= config_.step_s;  // counts time in phase; never switches
+      continue;
+    }
     const auto phases = net_.signal_phases(g);
     s.signal_remaining_s[g] -= config_.step_s;
     while (s.signal_remaining_s[g] <= 0.0) {
@@ -547,20 +593,74 @@ void TrafficSim::step() {
   create_trips();
   enter_waiting_vehicles();
   s.counters.vehicle_updates += s.counters.entered - s.counters.finished;
+  // Each chunk writes its own vehicles' plan slots and its own chunk summary.
   par::parallel_for(net_.segment_count(), kSegmentsPerChunk,
-                    [this](std::size_t begin, std::size_t end, std::size_t) {
+                    [this](std::size_t begin, std::size_t end, std::size_t chunk) {
+                      std::uint32_t halting = 0;
+                      bool leaves = false;
                       for (std::size_t seg = begin; seg < end; ++seg) {
-                        plan_segment(static_cast<Index>(seg));
+                        const SegmentPlan p = plan_segment(static_cast<Index>(seg));
+                        halting += p.halting;
+                        leaves = leaves || p.leaves;
                       }
+                      chunk_halting_[chunk] = halting;
+                      chunk_leaves_[chunk] = leaves ? 1 : 0;
                     });
   std::uint64_t halting = 0;
-  for (std::uint32_t h : halting_) halting += h;
+  for (std::uint32_t h : chunk_halting_) halting += h;
   halting_sum_ += static_cast<double>(halting);
   transfer();
   std::swap(s.pos_m, s.next_pos_m);
   std::swap(s.speed_mps, s.next_speed_mps);
   advance_signals();
   ++s.step;
+}
+
+// ---- control interface ------------------------------------------------------------------
+
+void TrafficSim::set_signal_phase(Index signal, std::uint32_t phase) {
+  if (signal >= net_.signal_count()) {
+    throw Error("unknown signal")
+        .expected(fmt::format("0..{}", net_.signal_count() - 1))
+        .found(std::to_string(signal));
+  }
+  const auto phases = net_.signal_phases(signal);
+  if (phase >= phases.size()) {
+    throw Error("unknown phase")
+        .field(fmt::format("signal at '{}'", net_.junction_id[net_.signal_junction[signal]]))
+        .expected(fmt::format("0..{}", phases.size() - 1))
+        .found(std::to_string(phase));
+  }
+  state_.signal_phase[signal] = phase;
+  state_.signal_remaining_s[signal] = phases[phase].duration_s;
+}
+
+void TrafficSim::hold_signal(Index signal, bool held) {
+  if (signal >= net_.signal_count()) {
+    throw Error("unknown signal").found(std::to_string(signal));
+  }
+  state_.signal_held[signal] = held ? 1 : 0;
+}
+
+double TrafficSim::signal_time_in_phase_s(Index signal) const {
+  const auto phases = net_.signal_phases(signal);
+  return phases[state_.signal_phase[signal]].duration_s - state_.signal_remaining_s[signal];
+}
+
+std::uint32_t TrafficSim::movement_demand(Index movement, bool halting_only) const {
+  const TrafficState& s = state_;
+  const Index road = net_.movement_from_road[movement];
+  std::uint32_t n = 0;
+  for (Index lane = net_.road_first_lane[road];
+       lane < net_.road_first_lane[road] + net_.road_lane_count[road]; ++lane) {
+    for (Index j = 0; j < s.queues.size(lane); ++j) {
+      const Index v = s.queues.at(lane, j);
+      const Index k = s.planned_link[v];
+      if (k == kNone || net_.link_movement[k] != movement) continue;
+      n += (!halting_only || s.speed_mps[v] < kHaltingSpeed) ? 1u : 0u;
+    }
+  }
+  return n;
 }
 
 // ---- results ----------------------------------------------------------------------------
@@ -590,6 +690,10 @@ TrafficKpis TrafficSim::kpis() const {
     k.mean_finished_travel_time_s = c.finished_travel_s / nf;
     k.mean_finished_delay_s = finished_delay_s_ / nf;
     k.mean_stops_per_vehicle = static_cast<double>(finished_stops_) / nf;
+  }
+  for (Index v = 0; v < s.next_trip; ++v) {
+    k.fuel_l += static_cast<double>(s.fuel_l[v]);
+    k.co2_kg += static_cast<double>(s.co2_kg[v]);
   }
   if (k.time_s > 0.0) k.throughput_veh_per_h = static_cast<double>(c.finished) * 3600.0 / k.time_s;
   if (s.step > 0) k.mean_halting = halting_sum_ / static_cast<double>(s.step);
@@ -623,6 +727,7 @@ std::uint64_t TrafficSim::state_hash() const {
   }
   h.add(std::span<const std::uint32_t>(s.signal_phase));
   h.add(std::span<const double>(s.signal_remaining_s));
+  h.add(std::span<const std::uint8_t>(s.signal_held));
   h.add(s.counters.finished);
   h.add(s.counters.finished_travel_s);
   return h.value();

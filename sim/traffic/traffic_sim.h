@@ -39,6 +39,8 @@ struct TrafficKpis {
   double throughput_veh_per_h = 0.0;    // finished per hour of simulated time
   double mean_stops_per_vehicle = 0.0;  // over finished vehicles
   double mean_halting = 0.0;            // vehicles slower than 0.1 m/s, averaged over steps
+  double fuel_l = 0.0;                  // all vehicles so far, HBEFA3 PC_G_EU4 (emissions.h)
+  double co2_kg = 0.0;
   std::uint64_t vehicle_updates = 0;
   std::uint64_t dead_ends = 0;
   std::uint64_t red_entries = 0;
@@ -59,6 +61,21 @@ class TrafficSim {
   const TrafficConfig& config() const { return config_; }
   const TrafficState& state() const { return state_; }
 
+  // --- control interface (signal baselines and agents act through these, between steps)
+  // Switches signal g to `phase` now; its clock restarts with that phase's duration.
+  // Throws parktwin::Error for an unknown signal or phase.
+  void set_signal_phase(Index signal, std::uint32_t phase);
+  // Held signals keep their phase until set_signal_phase changes it (external control, as
+  // CityFlow's rlTrafficLight); released ones follow their fixed-time plan.
+  void hold_signal(Index signal, bool held);
+  std::uint32_t signal_phase(Index signal) const { return state_.signal_phase[signal]; }
+  double signal_time_in_phase_s(Index signal) const;
+  // Vehicles on the lanes that feed movement m and plan to take it, and how many of them are
+  // halting: the inputs of queue- and pressure-based controllers.
+  std::uint32_t movement_demand(Index movement, bool halting_only) const;
+  // Loop detectors (Network::detector_*): vehicles whose front crossed each since the start.
+  std::uint64_t detector_count(Index detector) const { return detector_counts_[detector]; }
+
   TrafficKpis kpis() const;
   // Vehicles slower than 0.1 m/s on each lane now.
   void queue_lengths(std::vector<std::uint32_t>& per_lane) const;
@@ -70,7 +87,11 @@ class TrafficSim {
  private:
   void create_trips();
   void enter_waiting_vehicles();
-  void plan_segment(Index seg);
+  struct SegmentPlan {
+    std::uint32_t halting;  // vehicles slower than 0.1 m/s after the step
+    bool leaves;            // the front vehicle passes the segment's end
+  };
+  SegmentPlan plan_segment(Index seg);
   void transfer();
   void advance_signals();
 
@@ -96,10 +117,14 @@ class TrafficSim {
 
   std::vector<Index> in_links_begin_;  // CSR per lane: links ending on it (derived)
   std::vector<Index> in_links_;
-  std::vector<Index> lane_scratch_;     // start-lane candidates, reused
-  std::vector<std::uint32_t> halting_;  // per segment, written by the plan phase
-  std::vector<std::uint32_t> stops_;    // per vehicle
-  std::vector<double> free_time_s_;     // per vehicle: free-flow time of the path so far
+  std::vector<Index> lane_scratch_;             // start-lane candidates, reused
+  std::vector<std::uint64_t> detector_counts_;  // written by the owning lane's plan task
+  std::vector<Index> lane_detectors_begin_;     // CSR per lane (derived)
+  std::vector<Index> lane_detectors_;
+  std::vector<std::uint32_t> chunk_halting_;  // per plan chunk, written by that chunk
+  std::vector<std::uint8_t> chunk_leaves_;    // per plan chunk: any vehicle to transfer
+  std::vector<std::uint32_t> stops_;          // per vehicle
+  std::vector<double> free_time_s_;           // per vehicle: free-flow time of the path so far
   double halting_sum_ = 0.0;
   double finished_delay_s_ = 0.0;
   std::uint64_t finished_stops_ = 0;

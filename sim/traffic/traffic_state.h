@@ -54,8 +54,6 @@ struct TrafficCounters {
   double finished_travel_s = 0.0;     // sum of travel times of finished vehicles
   double finished_distance_m = 0.0;
   std::uint64_t stops = 0;  // moving -> stopped transitions
-  double fuel_l = 0.0;      // fuel of all vehicles (see emissions.h)
-  double co2_kg = 0.0;
 };
 
 struct TrafficState {
@@ -75,7 +73,8 @@ struct TrafficState {
   std::vector<double> create_time_s;
   std::vector<double> finish_time_s;
   std::vector<double> distance_m;  // driven so far
-  std::vector<float> fuel_l;       // consumed so far
+  std::vector<float> fuel_l;       // petrol burnt so far (emissions.h)
+  std::vector<float> co2_kg;       // CO2 emitted so far
 
   SegmentQueues queues;
 
@@ -85,6 +84,7 @@ struct TrafficState {
   // Signals: current phase and the time left in it.
   std::vector<std::uint32_t> signal_phase;
   std::vector<double> signal_remaining_s;
+  std::vector<std::uint8_t> signal_held;  // 1: phase changes only when a controller says
 
   Index next_trip = 0;  // trips before this one have been created
   TrafficCounters counters;

@@ -4,6 +4,7 @@
 
 #include "cityflow_fixture.h"
 #include "sim/traffic/car_following.h"
+#include "sim/traffic/emissions.h"
 #include "sim/traffic/traffic_sim.h"
 
 using namespace parktwin;
@@ -145,4 +146,18 @@ TEST_CASE(
   CHECK(min_factor >= 0.2);
   CHECK(max_factor <= 2.0);
   CHECK(max_factor > min_factor);  // factors really differ between vehicles
+}
+
+TEST_CASE("HBEFA3 PC_G_EU4 fuel and CO2 rates", "[traffic][emissions]") {
+  // Idle: c0 / 3.6 mg/s = 837.2 mg/s of petrol = 1.128 mL/s at 742 g/L.
+  CHECK(emissions::fuel_l(0.0, 0.0, 1.0) == Approx(3014.0 / 3.6 * 1e-3 / 742.0));
+  CHECK(emissions::fuel_l(0.0, 0.0, 1.0) * 1000 == Approx(1.128).margin(0.001));
+  // Cruise at 50 km/h: 7.23 L/100 km.
+  const double v = 50.0 / 3.6;
+  CHECK(emissions::fuel_l(v, 0.0, 1.0) / v * 1e5 == Approx(7.23).margin(0.01));
+  // CO2 from its own coefficients, about 3.135 g per g of fuel.
+  CHECK(emissions::co2_kg(10.0, 1.5, 1.0) / (emissions::fuel_l(10.0, 1.5, 1.0) * 742.0 * 1e-3) ==
+        Approx(3.135).margin(0.002));
+  // Strong deceleration: the fit goes negative and is cut at zero.
+  CHECK(emissions::fuel_l(5.0, -4.5, 1.0) == 0.0);
 }
