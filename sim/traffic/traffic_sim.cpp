@@ -135,6 +135,7 @@ void TrafficSim::create_trips() {
   const double now = time_s();
   while (s.next_trip < demand_.trip_count() && demand_.trips[s.next_trip].depart_s <= now + 1e-9) {
     const Index v = s.next_trip++;
+    if (s.status[v] != VehicleStatus::pending) continue;  // inserted before its departure
     const Trip& trip = demand_.trips[v];
     const Index first = demand_.route_road(trip, 0);
     const Index second = trip.route_length > 1 ? demand_.route_road(trip, 1) : kNone;
@@ -616,6 +617,63 @@ void TrafficSim::step() {
   ++s.step;
 }
 
+void TrafficSim::insert_vehicle(Index trip, Index lane, double pos_m, double speed_mps) {
+  TrafficState& s = state_;
+  SegmentQueues& q = s.queues;
+  if (trip >= demand_.trip_count() || s.status[trip] != VehicleStatus::pending) {
+    throw Error("only a trip that has not departed can be inserted").found(std::to_string(trip));
+  }
+  const Trip& t = demand_.trips[trip];
+  if (lane >= net_.lane_count() || net_.lane_road[lane] != demand_.route_road(t, 0)) {
+    throw Error("insertion lane is not on the trip's first road").found(std::to_string(lane));
+  }
+  const double len = demand_.types[t.type].length_m;
+  if (!(pos_m >= 0.0 && pos_m <= net_.seg_length_m[lane]) || !(speed_mps >= 0.0)) {
+    throw Error("insertion position or speed out of range")
+        .expected(fmt::format("0..{} m, speed >= 0", net_.seg_length_m[lane]))
+        .found(fmt::format("{} m, {} m/s", pos_m, speed_mps));
+  }
+  if (q.full(lane)) throw Error("lane is full").found(std::to_string(lane));
+  // Find the slot that keeps the queue ordered front first, and check both neighbours.
+  Index at = 0;
+  while (at < q.size(lane) && s.pos_m[q.at(lane, at)] > pos_m) ++at;
+  auto length_of = [&](Index w) { return demand_.types[demand_.trips[w].type].length_m; };
+  if (at > 0 && s.pos_m[q.at(lane, at - 1)] - length_of(q.at(lane, at - 1)) < pos_m) {
+    throw Error("insertion overlaps the vehicle ahead").found(fmt::format("{} m", pos_m));
+  }
+  if (at < q.size(lane) && pos_m - len < s.pos_m[q.at(lane, at)]) {
+    throw Error("insertion overlaps the vehicle behind").found(fmt::format("{} m", pos_m));
+  }
+  // Shift the vehicles behind one slot back, then write the new one.
+  q.push_back(lane, trip);
+  for (Index j = q.size(lane) - 1; j > at; --j) {
+    Index slot = q.head[lane] + j;
+    if (slot >= q.capacity[lane]) slot -= q.capacity[lane];
+    Index prev = q.head[lane] + j - 1;
+    if (prev >= q.capacity[lane]) prev -= q.capacity[lane];
+    q.pool[q.begin[lane] + slot] = q.pool[q.begin[lane] + prev];
+  }
+  {
+    Index slot = q.head[lane] + at;
+    if (slot >= q.capacity[lane]) slot -= q.capacity[lane];
+    q.pool[q.begin[lane] + slot] = trip;
+  }
+  s.status[trip] = VehicleStatus::running;
+  s.segment[trip] = lane;
+  s.pos_m[trip] = pos_m;
+  s.speed_mps[trip] = speed_mps;
+  s.route_pos[trip] = 0;
+  s.planned_link[trip] = choose_link(trip, lane, 0);
+  s.create_time_s[trip] = time_s();
+  s.speed_factor[trip] = draw_speed_factor(trip);
+  ++s.counters.created;
+  ++s.counters.entered;
+  // Trips are created in order: skip over inserted ones when their departure comes.
+  while (s.next_trip < demand_.trip_count() && s.status[s.next_trip] != VehicleStatus::pending) {
+    ++s.next_trip;
+  }
+}
+
 // ---- control interface ------------------------------------------------------------------
 
 void TrafficSim::set_signal_phase(Index signal, std::uint32_t phase) {
@@ -679,8 +737,11 @@ TrafficKpis TrafficSim::kpis() const {
   k.dead_ends = c.dead_ends;
   k.red_entries = c.red_entries;
   double open_travel = 0.0;
-  for (Index v = 0; v < s.next_trip; ++v) {
-    if (s.status[v] != VehicleStatus::finished) open_travel += k.time_s - s.create_time_s[v];
+  for (Index v = 0; v < demand_.trip_count(); ++v) {
+    const VehicleStatus st = s.status[v];
+    if (st == VehicleStatus::waiting || st == VehicleStatus::running) {
+      open_travel += k.time_s - s.create_time_s[v];
+    }
   }
   if (c.created > 0) {
     k.average_travel_time_s = (c.finished_travel_s + open_travel) / static_cast<double>(c.created);
@@ -691,7 +752,7 @@ TrafficKpis TrafficSim::kpis() const {
     k.mean_finished_delay_s = finished_delay_s_ / nf;
     k.mean_stops_per_vehicle = static_cast<double>(finished_stops_) / nf;
   }
-  for (Index v = 0; v < s.next_trip; ++v) {
+  for (Index v = 0; v < demand_.trip_count(); ++v) {
     k.fuel_l += static_cast<double>(s.fuel_l[v]);
     k.co2_kg += static_cast<double>(s.co2_kg[v]);
   }
@@ -713,7 +774,7 @@ std::uint64_t TrafficSim::state_hash() const {
   const TrafficState& s = state_;
   StateHash h;
   h.add(s.step);
-  for (Index v = 0; v < s.next_trip; ++v) {
+  for (Index v = 0; v < demand_.trip_count(); ++v) {
     h.add(s.status[v]);
     if (s.status[v] != VehicleStatus::running) continue;
     h.add(s.pos_m[v]);

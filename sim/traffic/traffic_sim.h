@@ -61,6 +61,12 @@ class TrafficSim {
   const TrafficConfig& config() const { return config_; }
   const TrafficState& state() const { return state_; }
 
+  // Puts a trip that has not departed yet onto `lane` at `pos_m` with `speed_mps`, now (an
+  // initial state: a platoon, a ring road, a warm start). The lane must be on the trip's first
+  // road and the spot free (no overlap with the vehicles there, gaps >= 0); throws
+  // parktwin::Error otherwise.
+  void insert_vehicle(Index trip, Index lane, double pos_m, double speed_mps);
+
   // --- control interface (signal baselines and agents act through these, between steps)
   // Switches signal g to `phase` now; its clock restarts with that phase's duration.
   // Throws parktwin::Error for an unknown signal or phase.
