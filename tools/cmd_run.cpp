@@ -92,6 +92,7 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
       step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
   j["average_travel_time_s"] = k.average_travel_time_s;
   j["mean_finished_travel_time_s"] = k.mean_finished_travel_time_s;
+  j["mean_finished_trip_duration_s"] = k.mean_finished_trip_duration_s;
   j["mean_finished_delay_s"] = k.mean_finished_delay_s;
   j["created"] = k.created;
   j["finished"] = k.finished;
@@ -127,6 +128,7 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   };
   row("average travel time (CityFlow)", fmt::format("{:.1f}", k.average_travel_time_s), "s");
   row("mean travel time, finished", fmt::format("{:.1f}", k.mean_finished_travel_time_s), "s");
+  row("mean trip duration, finished", fmt::format("{:.1f}", k.mean_finished_trip_duration_s), "s");
   row("mean delay, finished", fmt::format("{:.1f}", k.mean_finished_delay_s), "s");
   row("vehicles created", std::to_string(k.created), "");
   row("finished", std::to_string(k.finished), "");

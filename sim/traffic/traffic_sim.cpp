@@ -55,6 +55,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.speed_factor.assign(n, 1.0);
   s.halted_s.assign(n, 0.0f);
   s.create_time_s.assign(n, 0.0);
+  s.enter_time_s.assign(n, 0.0);
   s.finish_time_s.assign(n, 0.0);
   s.distance_m.assign(n, 0.0);
   s.fuel_l.assign(n, 0.0f);
@@ -195,6 +196,7 @@ void TrafficSim::enter_waiting_vehicles() {
     if (s.wait_head[lane] == kNone) s.wait_tail[lane] = kNone;
     s.wait_next[v] = kNone;
     s.status[v] = VehicleStatus::running;
+    s.enter_time_s[v] = time_s();
     s.pos_m[v] = 0.0;
     s.speed_mps[v] = 0.0;
     s.route_pos[v] = 0;
@@ -541,6 +543,7 @@ void TrafficSim::transfer() {
           s.segment[v] = kNone;
           ++s.counters.finished;
           s.counters.finished_travel_s += now - s.create_time_s[v];
+          s.counters.finished_trip_s += now - s.enter_time_s[v];
           finished_delay_s_ += (now - s.create_time_s[v]) - free_time_s_[v];
           finished_stops_ += stops_[v];
           continue;
@@ -665,6 +668,7 @@ void TrafficSim::insert_vehicle(Index trip, Index lane, double pos_m, double spe
   s.route_pos[trip] = 0;
   s.planned_link[trip] = choose_link(trip, lane, 0);
   s.create_time_s[trip] = time_s();
+  s.enter_time_s[trip] = time_s();
   s.speed_factor[trip] = draw_speed_factor(trip);
   ++s.counters.created;
   ++s.counters.entered;
@@ -749,6 +753,7 @@ TrafficKpis TrafficSim::kpis() const {
   if (c.finished > 0) {
     const double nf = static_cast<double>(c.finished);
     k.mean_finished_travel_time_s = c.finished_travel_s / nf;
+    k.mean_finished_trip_duration_s = c.finished_trip_s / nf;
     k.mean_finished_delay_s = finished_delay_s_ / nf;
     k.mean_stops_per_vehicle = static_cast<double>(finished_stops_) / nf;
   }

@@ -34,7 +34,8 @@ struct TrafficKpis {
   // CityFlow's average travel time: over every created vehicle, finished ones with their
   // travel time, the others with (now - creation time).
   double average_travel_time_s = 0.0;
-  double mean_finished_travel_time_s = 0.0;
+  double mean_finished_travel_time_s = 0.0;    // from creation (waiting to enter included)
+  double mean_finished_trip_duration_s = 0.0;  // from entering the network (SUMO's duration)
   double mean_finished_delay_s = 0.0;   // travel time minus free-flow time of the path driven
   double throughput_veh_per_h = 0.0;    // finished per hour of simulated time
   double mean_stops_per_vehicle = 0.0;  // over finished vehicles

@@ -52,6 +52,7 @@ struct TrafficCounters {
   std::uint64_t queue_overflows = 0;  // entries refused because a segment queue was full
   std::uint64_t red_entries = 0;      // junction entries on red by vehicles unable to stop
   double finished_travel_s = 0.0;     // sum of travel times of finished vehicles
+  double finished_trip_s = 0.0;       // the same from entering the network (SUMO's duration)
   double finished_distance_m = 0.0;
   std::uint64_t stops = 0;  // moving -> stopped transitions
 };
@@ -71,6 +72,7 @@ struct TrafficState {
   std::vector<double> speed_factor;  // desired speed / lane limit, drawn at creation
   std::vector<float> halted_s;       // time spent below 0.1 m/s without moving since
   std::vector<double> create_time_s;
+  std::vector<double> enter_time_s;  // when it entered the network (after waiting to enter)
   std::vector<double> finish_time_s;
   std::vector<double> distance_m;  // driven so far
   std::vector<float> fuel_l;       // petrol burnt so far (emissions.h)
