@@ -1,4 +1,5 @@
-// bench_traffic: stepping speed of the traffic core on CityFlow's networks, one CSV line per
+// bench_traffic: stepping speed of the traffic core on CityFlow's networks and on a generated
+// 30x30 grid (same construction and demand rule, 24,000 vehicles), one CSV line per
 // (network, threads) run of 3600 one-second steps:
 //   network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,bytes_per_vehicle,att_s,finished,state_hash
 // The state hash must be equal across thread counts of one network.
@@ -9,11 +10,14 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "engine/parallel.h"
+#include "scenarios/cityflow/cityflow.h"
+#include "scenarios/cityflow/grid_generator.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/traffic_sim.h"
 
@@ -26,6 +30,9 @@ struct Case {
   const char* roadnet;
   const char* flow;
 };
+
+void run_case(const std::string& name, const traffic::Network& net, const traffic::Demand& demand,
+              int threads_max, int repeat);
 
 // Bytes the simulation state holds per trip (vectors' capacity; model excluded).
 template <class T>
@@ -40,20 +47,43 @@ std::size_t state_bytes(const traffic::TrafficState& s) {
          bytes(s.distance_m) + bytes(s.fuel_l) + bytes(s.queues.pool) + bytes(s.moves);
 }
 
+void run_case(const std::string& name, const traffic::Network& net, const traffic::Demand& demand,
+              int threads_max, int repeat) {
+  for (int threads = 1; threads <= threads_max; ++threads) {
+    par::ThreadLimit limit(threads);
+    for (int r = 0; r < repeat; ++r) {
+      traffic::TrafficSim sim(net, demand, {1.0, 0});
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int i = 0; i < 3600; ++i) sim.step();
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const traffic::TrafficKpis k = sim.kpis();
+      fmt::print(
+          "{},{},{},{:.0f},{},{:.4g},{:.0f},{:.1f},{},{:016x}\n", name, threads, k.steps,
+          3600.0 / s, k.vehicle_updates, static_cast<double>(k.vehicle_updates) / s,
+          static_cast<double>(state_bytes(sim.state())) / static_cast<double>(demand.trip_count()),
+          k.average_travel_time_s, k.finished, sim.state_hash());
+      std::fflush(stdout);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string data = std::string(PARKTWIN_SOURCE_DIR) + "/../shared/data/cityflow";
   int threads_max = 2, repeat = 3;
+  bool with_30x30 = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--help" || a == "-h") {
-      fmt::print("usage: bench_traffic [--data DIR] [--threads-max N] [--repeat N]\n");
+      fmt::print("usage: bench_traffic [--data DIR] [--threads-max N] [--repeat N] [--no-30x30]\n");
       return 0;
     } else if (a == "--data" && i + 1 < argc) {
       data = argv[++i];
     } else if (a == "--threads-max" && i + 1 < argc) {
       threads_max = std::stoi(argv[++i]);
+    } else if (a == "--no-30x30") {
+      with_30x30 = false;
     } else if (a == "--repeat" && i + 1 < argc) {
       repeat = std::stoi(argv[++i]);
     } else {
@@ -75,22 +105,16 @@ int main(int argc, char** argv) {
     }
     const traffic::Network net = scenarios::load_network(dir + "/" + c.roadnet);
     const traffic::Demand demand = scenarios::load_demand(dir + "/" + c.flow, net, 3600);
-    for (int threads = 1; threads <= threads_max; ++threads) {
-      par::ThreadLimit limit(threads);
-      for (int r = 0; r < repeat; ++r) {
-        traffic::TrafficSim sim(net, demand, {1.0, 0});
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < 3600; ++i) sim.step();
-        const double s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const traffic::TrafficKpis k = sim.kpis();
-        fmt::print("{},{},{},{:.0f},{},{:.4g},{:.0f},{:.1f},{},{:016x}\n", c.name, threads, k.steps,
-                   3600.0 / s, k.vehicle_updates, static_cast<double>(k.vehicle_updates) / s,
-                   static_cast<double>(state_bytes(sim.state())) /
-                       static_cast<double>(demand.trip_count()),
-                   k.average_travel_time_s, k.finished, sim.state_hash());
-      }
-    }
+    run_case(c.name, net, demand, threads_max, repeat);
+  }
+  if (with_30x30) {
+    scenarios::GridSpec spec;
+    spec.rows = spec.cols = 30;
+    const traffic::Network net =
+        scenarios::import_cityflow_roadnet(scenarios::grid_roadnet(spec), "grid_30x30");
+    const traffic::Demand demand =
+        scenarios::import_cityflow_flow(scenarios::grid_flow(spec), "grid_30x30", net, 3600);
+    run_case("grid_30x30", net, demand, threads_max, repeat);
   }
   return 0;
 }

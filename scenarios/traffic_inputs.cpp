@@ -5,6 +5,7 @@
 
 #include "engine/error.h"
 #include "scenarios/cityflow/cityflow.h"
+#include "scenarios/sumo/sumo.h"
 
 namespace parktwin::scenarios {
 
@@ -22,16 +23,9 @@ InputFormat detect_format(const std::string& path) {
       .found(in ? std::string("'") + c + "'" : std::string("an empty file"));
 }
 
-namespace {
-[[noreturn]] void sumo_not_yet(const std::string& path) {
-  throw Error("SUMO XML input is recognised but its importer has not landed yet")
-      .in_file(path)
-      .expected("a CityFlow JSON file for now");
-}
-}  // namespace
-
 traffic::Network load_network(const std::string& path) {
-  if (detect_format(path) == InputFormat::sumo_xml) sumo_not_yet(path);
+  // SUMO XML: the importer checks the root element (<net>) and names it if it is another.
+  if (detect_format(path) == InputFormat::sumo_xml) return import_sumo_net(path);
   const Json doc = read_json_file(path);
   if (!is_cityflow_roadnet(doc)) {
     throw Error("JSON file is not a CityFlow roadnet")
@@ -43,7 +37,10 @@ traffic::Network load_network(const std::string& path) {
 
 traffic::Demand load_demand(const std::string& path, const traffic::Network& net,
                             double horizon_s) {
-  if (detect_format(path) == InputFormat::sumo_xml) sumo_not_yet(path);
+  // SUMO XML: the importer checks the root element (<routes>) and names it if it is another.
+  if (detect_format(path) == InputFormat::sumo_xml) {
+    return import_sumo_routes(path, net, horizon_s);
+  }
   const Json doc = read_json_file(path);
   if (!is_cityflow_flow(doc)) {
     throw Error("JSON file is not a CityFlow flow file")

@@ -1,7 +1,7 @@
 #pragma once
 // Loading a road network and a demand from files whose format is detected from content,
-// not from the file name: CityFlow JSON today; SUMO XML is detected and reported as not yet
-// supported.
+// not from the file name: CityFlow JSON (roadnet / flow) or SUMO XML (.net.xml / .rou.xml,
+// by root element).
 
 #include <string>
 

@@ -195,9 +195,11 @@ CommandRun configure_run(CLI::App& sub) {
   sub.add_option("scenario", o->scenario, "Scenario manifest (TOML); flags below override it")
       ->check(CLI::ExistingFile);
   sub.add_option("--network", o->network,
-                 "Road network: CityFlow roadnet JSON (format detected from content)")
+                 "Road network: CityFlow roadnet JSON or SUMO .net.xml (detected from content)")
       ->check(CLI::ExistingFile);
-  sub.add_option("--demand", o->demand, "Demand: CityFlow flow JSON (format detected from content)")
+  sub.add_option(
+         "--demand", o->demand,
+         "Demand: CityFlow flow JSON or SUMO routes/trips/flows XML (detected from content)")
       ->check(CLI::ExistingFile);
   sub.add_option("--duration", o->duration_s, "Simulated seconds (default: scenario's, else 3600)")
       ->check(CLI::PositiveNumber);

@@ -225,21 +225,6 @@ TEST_CASE("a missing input file is reported by name", "[scenarios][cityflow][err
   CHECK_THROWS_WITH(load_network(path), StartsWith(path + ": cannot open file"));
 }
 
-TEST_CASE("SUMO XML is recognised but not imported yet", "[scenarios][cityflow][errors]") {
-  TempDir dir;
-  const std::string net_xml =
-      dir.write("net.net.xml", "\n  <?xml version=\"1.0\"?>\n<net version=\"1.16\"></net>\n");
-  CHECK_THROWS_WITH(load_network(net_xml), StartsWith(net_xml + ": ") && Contains("SUMO XML") &&
-                                               Contains("importer has not landed yet") &&
-                                               Contains("CityFlow JSON"));
-
-  const parktwin::traffic::Network net =
-      load_network(dir.write_json("roadnet.json", tiny_roadnet()));
-  const std::string routes = dir.write("routes.rou.xml", "<routes></routes>\n");
-  CHECK_THROWS_WITH(load_demand(routes, net, kHorizon),
-                    StartsWith(routes + ": ") && Contains("importer has not landed yet"));
-}
-
 TEST_CASE("JSON of the wrong kind is rejected", "[scenarios][cityflow][errors]") {
   TempDir dir;
   const std::string flow = dir.write_json("flow.json", tiny_flow());

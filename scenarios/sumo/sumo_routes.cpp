@@ -1,0 +1,510 @@
+// SUMO route file import (.rou.xml, .trips.xml): see sumo.h.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <unordered_map>
+
+#include "scenarios/sumo/sumo.h"
+#include "scenarios/sumo/sumo_xml.h"
+#include "sim/traffic/routing.h"
+
+namespace parktwin::scenarios {
+
+using traffic::Index;
+using traffic::kNone;
+
+namespace {
+
+using sumo::has_attr;
+using sumo::quoted;
+using sumo::XmlFile;
+
+// SUMO 1.15's defaults by vehicle class ("Vehicle Type Parameter Defaults"; checked against
+// sumo 1.15.0 through TraCI). Classes we have no use for yet (pedestrians, rail, ships) are
+// refused.
+struct ClassDefaults {
+  const char* vclass;
+  traffic::VehicleClass ours;
+  double accel, decel, emergency_decel, length, min_gap, max_speed, width, speed_dev;
+};
+constexpr ClassDefaults kClasses[] = {
+    {"passenger", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.1},
+    {"private", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.1},
+    {"taxi", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.05},
+    {"emergency", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 6.5, 2.5, 200 / 3.6, 2.16, 0.0},
+    {"authority", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.0},
+    {"army", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.0},
+    {"vip", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.1},
+    {"hov", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.1},
+    {"custom1", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.1},
+    {"custom2", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.1},
+    {"evehicle", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 5.0, 2.5, 200 / 3.6, 1.8, 0.1},
+    {"delivery", traffic::VehicleClass::car, 2.6, 4.5, 9.0, 6.5, 2.5, 200 / 3.6, 2.16, 0.05},
+    {"motorcycle", traffic::VehicleClass::car, 6.0, 10.0, 10.0, 2.2, 2.5, 200 / 3.6, 0.9, 0.1},
+    {"moped", traffic::VehicleClass::car, 1.1, 7.0, 10.0, 2.1, 2.5, 60 / 3.6, 0.78, 0.1},
+    {"bicycle", traffic::VehicleClass::car, 1.2, 3.0, 7.0, 1.6, 0.5, 50 / 3.6, 0.65, 0.1},
+    {"bus", traffic::VehicleClass::bus, 1.2, 4.0, 7.0, 12.0, 2.5, 100 / 3.6, 2.5, 0.0},
+    {"coach", traffic::VehicleClass::bus, 2.0, 4.0, 7.0, 14.0, 2.5, 100 / 3.6, 2.6, 0.05},
+    {"truck", traffic::VehicleClass::truck, 1.3, 4.0, 7.0, 7.1, 2.5, 130 / 3.6, 2.4, 0.05},
+    {"trailer", traffic::VehicleClass::truck, 1.1, 4.0, 7.0, 16.5, 2.5, 130 / 3.6, 2.55, 0.05},
+};
+constexpr const char* kDefaultType = "DEFAULT_VEHTYPE";
+// SUMO's default Krauss parameters, the same for every class above.
+constexpr double kDefaultTau = 1.0;
+constexpr double kDefaultSigma = 0.5;
+
+struct TypeRead {
+  traffic::VehicleType type;
+  SumoTypeParams params;
+};
+
+// A speedFactor is a number or a distribution "norm(mean, dev)" / "normc(mean, dev, min, max)".
+void read_speed_factor(const XmlFile& f, pugi::xml_node v, const std::string& what,
+                       SumoTypeParams& p) {
+  const std::string s = v.attribute("speedFactor").value();
+  double value = 0.0;
+  if (sumo::parse_number(s, value)) {
+    p.speed_factor = value;
+    p.speed_dev = 0.0;  // a plain number fixes the factor (speedDev may set it again below)
+    return;
+  }
+  const std::size_t open = s.find('(');
+  const std::string name = s.substr(0, open);
+  std::vector<double> args;
+  if (open != std::string::npos && s.back() == ')' && (name == "norm" || name == "normc")) {
+    std::string_view inner(s);
+    inner = inner.substr(open + 1, inner.size() - open - 2);
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= inner.size(); ++i) {
+      if (i == inner.size() || inner[i] == ',') {
+        double a = 0.0;
+        if (!sumo::parse_number(inner.substr(start, i - start), a)) break;
+        args.push_back(a);
+        start = i + 1;
+      }
+    }
+  }
+  if (args.size() < 2) {
+    f.fail(v, what, "speedFactor is not a number or normal distribution",
+           "a number, norm(mean,dev) or normc(mean,dev,min,max)", quoted(s));
+  }
+  p.speed_factor = args[0];
+  p.speed_dev = args[1];
+  if (args.size() >= 4) {
+    p.speed_factor_min = args[2];
+    p.speed_factor_max = args[3];
+  }
+}
+
+TypeRead read_type(const XmlFile& f, pugi::xml_node v, const std::string& id) {
+  const std::string what = "vType " + quoted(id);
+  const std::string vclass = has_attr(v, "vClass") ? v.attribute("vClass").value() : "passenger";
+  const ClassDefaults* cls = nullptr;
+  for (const ClassDefaults& c : kClasses) {
+    if (vclass == c.vclass) cls = &c;
+  }
+  if (cls == nullptr) {
+    f.fail(v, what, "unsupported vehicle class",
+           "a road vehicle class (passenger, taxi, delivery, bus, coach, truck, trailer, ...)",
+           quoted(vclass));
+  }
+  TypeRead r;
+  traffic::VehicleType& t = r.type;
+  t.name = id;
+  t.vclass = cls->ours;
+  const double accel = f.number_or(v, "accel", what, cls->accel);
+  const double decel = f.number_or(v, "decel", what, cls->decel);
+  // SUMO: emergencyDecel defaults to the class value, but never below decel.
+  const double emergency =
+      f.number_or(v, "emergencyDecel", what, std::max(cls->emergency_decel, decel));
+  t.max_accel_mps2 = accel;
+  t.usual_accel_mps2 = accel;
+  t.usual_decel_mps2 = decel;
+  t.max_decel_mps2 = emergency;
+  t.length_m = f.number_or(v, "length", what, cls->length);
+  t.width_m = f.number_or(v, "width", what, cls->width);
+  t.min_gap_m = f.number_or(v, "minGap", what, cls->min_gap);
+  t.max_speed_mps = f.number_or(v, "maxSpeed", what, cls->max_speed);
+  t.headway_s = f.number_or(v, "tau", what, kDefaultTau);
+
+  SumoTypeParams& p = r.params;
+  p.id = id;
+  p.vclass = vclass;
+  if (has_attr(v, "carFollowModel")) p.car_follow_model = v.attribute("carFollowModel").value();
+  p.sigma = f.number_or(v, "sigma", what, kDefaultSigma);
+  p.speed_dev = cls->speed_dev;
+  if (has_attr(v, "speedFactor")) read_speed_factor(f, v, what, p);
+  p.speed_dev = f.number_or(v, "speedDev", what, p.speed_dev);
+
+  auto positive = [&](const char* key, double value) {
+    if (!(value > 0.0)) {
+      f.fail(v, what, fmt::format("{} must be positive", key), "> 0", fmt::format("{}", value));
+    }
+  };
+  auto non_negative = [&](const char* key, double value) {
+    if (value < 0.0) {
+      f.fail(v, what, fmt::format("{} must not be negative", key), ">= 0",
+             fmt::format("{}", value));
+    }
+  };
+  // The longitudinal model: SUMO's Krauss family maps to our Krauss, IDM to IDM; anything
+  // else is refused rather than silently driven by another model.
+  const std::string& cfm = p.car_follow_model;
+  if (cfm == "Krauss" || cfm == "KraussOrig1" || cfm == "KraussPS") {
+    t.model = traffic::CarFollowing::krauss;
+  } else if (cfm == "IDM") {
+    t.model = traffic::CarFollowing::idm;
+  } else {
+    f.fail(v, what, "unsupported carFollowModel", "Krauss, KraussOrig1, KraussPS or IDM",
+           quoted(cfm));
+  }
+  t.sigma = p.sigma;
+  t.speed_factor_mean = p.speed_factor;
+  t.speed_factor_dev = p.speed_dev;
+  t.speed_factor_min = p.speed_factor_min;
+  t.speed_factor_max = p.speed_factor_max;
+  positive("accel", accel);
+  positive("decel", decel);
+  positive("emergencyDecel", emergency);
+  positive("length", t.length_m);
+  positive("width", t.width_m);
+  positive("maxSpeed", t.max_speed_mps);
+  positive("speedFactor", p.speed_factor);
+  non_negative("minGap", t.min_gap_m);
+  non_negative("tau", t.headway_s);
+  non_negative("speedDev", p.speed_dev);
+  if (p.sigma < 0.0 || p.sigma > 1.0) {
+    f.fail(v, what, "sigma out of range", "0..1", fmt::format("{}", p.sigma));
+  }
+  return r;
+}
+
+// Elements that would change what vehicles do and that we cannot represent yet.
+void refuse_children(const XmlFile& f, pugi::xml_node n, const std::string& what) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view name = c.name();
+    if (name == "route" || name == "param") continue;
+    f.fail(c, what, fmt::format("<{}> is not supported", name), "<route> or <param> children",
+           fmt::format("<{}>", name));
+  }
+}
+
+class RoutesReader {
+ public:
+  RoutesReader(const XmlFile& f, const traffic::Network& net, double horizon_s)
+      : f_(f), net_(net), router_(net), horizon_s_(horizon_s) {
+    for (std::size_t r = 0; r < net.road_count(); ++r) {
+      road_of_.emplace(net.road_id[r], static_cast<Index>(r));
+    }
+  }
+
+  SumoDemand read() {
+    const pugi::xml_node root = f_.root();
+    if (std::string_view(root.name()) != "routes") {
+      f_.fail(root, "", "SUMO XML file is not a route file", "root element <routes>",
+              fmt::format("<{}>", root.name()));
+    }
+    // Types and named routes first, so that vehicles may use them wherever they are defined.
+    for (pugi::xml_node n = root.child("vType"); n; n = n.next_sibling("vType")) {
+      const std::string id = f_.text(n, "id", "vType");
+      if (type_of_.count(id) != 0) {
+        f_.fail(n, "vType " + quoted(id), "duplicate vType id", "a unique id", quoted(id));
+      }
+      add_type(read_type(f_, n, id));
+    }
+    for (pugi::xml_node n = root.child("route"); n; n = n.next_sibling("route")) {
+      const std::string id = f_.text(n, "id", "route");
+      const std::string what = "route " + quoted(id);
+      if (named_route_.count(id) != 0) {
+        f_.fail(n, what, "duplicate route id", "a unique id", quoted(id));
+      }
+      named_route_.emplace(id, read_route(n, what));
+    }
+    for (pugi::xml_node n = root.first_child(); n; n = n.next_sibling()) {
+      if (n.type() != pugi::node_element) continue;
+      const std::string_view name = n.name();
+      if (name == "vType" || name == "route" || name == "param") continue;
+      if (name == "vehicle") {
+        read_vehicle(n);
+      } else if (name == "trip") {
+        read_trip(n);
+      } else if (name == "flow") {
+        read_flow(n);
+      } else {
+        f_.fail(n, fmt::format("<{}>", name), "element is not supported",
+                "<vType>, <route>, <vehicle>, <trip> or <flow>", fmt::format("<{}>", name));
+      }
+    }
+    // By departure; ties keep file order (flows: their vehicles in order).
+    std::stable_sort(pending_.begin(), pending_.end(),
+                     [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
+    for (Pending& p : pending_) {
+      out_.demand.trips.push_back({p.depart_s, p.type, p.route.first, p.route.second});
+      out_.demand.trip_id.push_back(std::move(p.id));
+    }
+    traffic::validate(out_.demand, net_, f_.path());
+    return std::move(out_);
+  }
+
+ private:
+  using Route = std::pair<Index, Index>;  // begin, length in route_roads
+
+  struct Pending {
+    double depart_s;
+    Index type;
+    Route route;
+    std::string id;
+  };
+
+  Index add_type(TypeRead r) {
+    const auto index = static_cast<Index>(out_.demand.types.size());
+    type_of_.emplace(r.params.id, index);
+    out_.demand.types.push_back(std::move(r.type));
+    out_.type_params.push_back(std::move(r.params));
+    return index;
+  }
+
+  Index type(pugi::xml_node n, const std::string& what) {
+    const std::string id = has_attr(n, "type") ? n.attribute("type").value() : kDefaultType;
+    const auto it = type_of_.find(id);
+    if (it != type_of_.end()) return it->second;
+    if (id == kDefaultType) {
+      // SUMO's built-in default type: passenger car defaults.
+      return add_type(read_type(f_, pugi::xml_node(), kDefaultType));
+    }
+    f_.fail(n, what, "unknown vehicle type", "a vType id of this file or DEFAULT_VEHTYPE",
+            quoted(id));
+  }
+
+  Index road(pugi::xml_node n, const std::string& what, const std::string& id, const char* key) {
+    const auto it = road_of_.find(id);
+    if (it == road_of_.end()) {
+      f_.fail(n, what, fmt::format("unknown edge in '{}'", key), "an edge id of the network",
+              quoted(id));
+    }
+    return it->second;
+  }
+
+  bool connected(Index a, Index b) const {
+    const Index first = net_.road_first_lane[a];
+    for (Index l = first; l < first + net_.road_lane_count[a]; ++l) {
+      if (net_.lane_reaches_road(l, b)) return true;
+    }
+    return false;
+  }
+
+  Route store(const std::vector<Index>& roads) {
+    const auto begin = static_cast<Index>(out_.demand.route_roads.size());
+    out_.demand.route_roads.insert(out_.demand.route_roads.end(), roads.begin(), roads.end());
+    return {begin, static_cast<Index>(roads.size())};
+  }
+
+  // <route edges="..."> (named or nested).
+  Route read_route(pugi::xml_node n, const std::string& what) {
+    if (has_attr(n, "repeat") && n.attribute("repeat").as_int() != 0) {
+      f_.fail(n, what, "repeated routes are not supported", "no 'repeat'",
+              quoted(n.attribute("repeat").value()));
+    }
+    refuse_children(f_, n, what);
+    const std::vector<std::string> ids = sumo::split_ids(f_.text(n, "edges", what));
+    if (ids.empty()) f_.fail(n, what, "route is empty", "at least one edge in 'edges'");
+    std::vector<Index> roads;
+    for (const std::string& id : ids) {
+      const Index r = road(n, what, id, "edges");
+      if (!roads.empty() && !connected(roads.back(), r)) {
+        f_.fail(n, what, "consecutive edges of the route are not connected",
+                fmt::format("an edge reachable from {}", quoted(net_.road_id[roads.back()])),
+                quoted(id));
+      }
+      roads.push_back(r);
+    }
+    return store(roads);
+  }
+
+  // The route of a vehicle or flow: attribute `route`, a nested <route>, or from/to(/via).
+  Route route_of(pugi::xml_node n, const std::string& what, bool may_route) {
+    if (has_attr(n, "route")) {
+      const std::string id = n.attribute("route").value();
+      const auto it = named_route_.find(id);
+      if (it == named_route_.end()) {
+        f_.fail(n, what, "unknown route", "a route id of this file", quoted(id));
+      }
+      return it->second;
+    }
+    if (const pugi::xml_node r = n.child("route")) return read_route(r, what + " route");
+    if (may_route && has_attr(n, "from") && has_attr(n, "to")) return fastest(n, what);
+    f_.fail(
+        n, what, "vehicle has no route",
+        may_route ? "'route', a nested <route> or 'from' and 'to'" : "'route' or a nested <route>");
+  }
+
+  // from -> via... -> to at free flow.
+  Route fastest(pugi::xml_node n, const std::string& what) {
+    for (const char* key : {"fromJunction", "toJunction", "fromTaz", "toTaz"}) {
+      if (has_attr(n, key)) {
+        f_.fail(n, what, fmt::format("'{}' is not supported", key), "'from' and 'to' edges");
+      }
+    }
+    std::vector<Index> stops = {road(n, what, f_.text(n, "from", what), "from")};
+    for (const std::string& id : sumo::split_ids(n.attribute("via").value())) {
+      stops.push_back(road(n, what, id, "via"));
+    }
+    stops.push_back(road(n, what, f_.text(n, "to", what), "to"));
+    std::vector<Index> roads = {stops.front()};
+    for (std::size_t s = 1; s < stops.size(); ++s) {
+      const std::vector<Index> leg = router_.route(stops[s - 1], stops[s]);
+      if (leg.empty()) {
+        f_.fail(n, what, "no route between the trip's edges",
+                fmt::format("an edge reachable from {}", quoted(net_.road_id[stops[s - 1]])),
+                quoted(net_.road_id[stops[s]]));
+      }
+      roads.insert(roads.end(), leg.begin() + 1, leg.end());
+    }
+    return store(roads);
+  }
+
+  double depart(pugi::xml_node n, const std::string& what) {
+    const std::string s = f_.text(n, "depart", what);
+    double t = 0.0;
+    if (s == "triggered" || s == "containerTriggered") {
+      f_.fail(n, what, "departures triggered by persons or containers are not supported",
+              "a departure time in seconds", quoted(s));
+    }
+    if (!sumo::parse_time(s, t)) {
+      f_.fail(n, what, "departure is not a time", "seconds or [[d:]h:]m:s", quoted(s));
+    }
+    if (t < 0.0) f_.fail(n, what, "negative departure time", ">= 0 s", quoted(s));
+    return t;
+  }
+
+  void read_vehicle(pugi::xml_node n) {
+    const std::string id = f_.text(n, "id", "vehicle");
+    const std::string what = "vehicle " + quoted(id);
+    refuse_children(f_, n, what);
+    const double t = depart(n, what);
+    const Index ty = type(n, what);
+    const Route route = route_of(n, what, false);
+    if (t < horizon_s_) pending_.push_back({t, ty, route, id});
+  }
+
+  void read_trip(pugi::xml_node n) {
+    const std::string id = f_.text(n, "id", "trip");
+    const std::string what = "trip " + quoted(id);
+    refuse_children(f_, n, what);
+    const double t = depart(n, what);
+    const Index ty = type(n, what);
+    const Route route = route_of(n, what, true);
+    if (t < horizon_s_) pending_.push_back({t, ty, route, id});
+  }
+
+  // Departures as SUMO 1.15 makes them (checked against sumo's tripinfo): equally spaced by
+  // the period (vehsPerHour: 3600 / vehsPerHour) from begin while before end, or `number` of
+  // them; `number` alone spreads them over [begin, end), end defaulting to the horizon as
+  // SUMO's to the simulation end. Random flows (probability, period="exp(..)") are refused.
+  void read_flow(pugi::xml_node n) {
+    const std::string id = f_.text(n, "id", "flow");
+    const std::string what = "flow " + quoted(id);
+    refuse_children(f_, n, what);
+    if (has_attr(n, "probability")) {
+      f_.fail(n, what, "random flows ('probability') are not supported",
+              "vehsPerHour, period or number", quoted(n.attribute("probability").value()));
+    }
+    const double begin = f_.time_or(n, "begin", what, 0.0);
+    const bool has_end = has_attr(n, "end");
+    const double end = f_.time_or(n, "end", what, sumo::kForever);
+    if (begin < 0.0) f_.fail(n, what, "negative begin", ">= 0 s", fmt::format("{}", begin));
+    if (end < begin) {
+      f_.fail(n, what, "flow ends before it begins", fmt::format("end >= begin {}", begin),
+              fmt::format("{}", end));
+    }
+    std::optional<long long> number;
+    if (has_attr(n, "number")) {
+      number = f_.integer(n, "number", what);
+      if (*number < 0) f_.fail(n, what, "negative number", ">= 0", std::to_string(*number));
+    }
+    const int rates = int{has_attr(n, "vehsPerHour")} + int{has_attr(n, "period")};
+    if (rates > 1) {
+      f_.fail(n, what, "conflicting flow rates", "one of vehsPerHour and period", "both");
+    }
+    double period = 0.0;
+    if (has_attr(n, "vehsPerHour")) {
+      const double vph = f_.number(n, "vehsPerHour", what);
+      if (!(vph > 0.0)) {
+        f_.fail(n, what, "vehsPerHour must be positive", "> 0", fmt::format("{}", vph));
+      }
+      period = 3600.0 / vph;
+    } else if (has_attr(n, "period")) {
+      const std::string s = n.attribute("period").value();
+      if (s.rfind("exp(", 0) == 0) {
+        f_.fail(n, what, "random flows (period=\"exp(..)\") are not supported",
+                "a fixed period in seconds", quoted(s));
+      }
+      period = f_.time(n, "period", what);
+      if (!(period > 0.0)) {
+        f_.fail(n, what, "period must be positive", "> 0 s", fmt::format("{}", period));
+      }
+    }
+    long long count = 0;
+    if (rates == 1) {
+      if (number && has_end) {
+        f_.fail(n, what, "a flow with a rate takes 'end' or 'number', not both",
+                "one of end and number", "both");
+      }
+      if (number) {
+        count = *number;
+      } else {
+        // Vehicles at begin + k * period < end (end excluded, as in SUMO).
+        const double last = std::min(end, horizon_s_);
+        if (!std::isfinite(last)) {
+          f_.fail(n, what, "flow without end needs a finite horizon", "'end' or 'number'");
+        }
+        count = static_cast<long long>(std::ceil((last - begin) / period - 1e-9));
+      }
+    } else if (number) {
+      const double until = has_end ? end : horizon_s_;
+      if (!std::isfinite(until)) {
+        f_.fail(n, what, "flow without end needs a finite horizon", "'end'");
+      }
+      count = *number;
+      period = *number > 0 ? (until - begin) / static_cast<double>(*number) : 0.0;
+    } else {
+      f_.fail(n, what, "flow has no rate", "vehsPerHour, period or number");
+    }
+    const Index ty = type(n, what);
+    const Route route = route_of(n, what, true);
+    for (long long k = 0; k < count; ++k) {
+      const double t = begin + static_cast<double>(k) * period;
+      if (t >= horizon_s_) break;
+      pending_.push_back({t, ty, route, fmt::format("{}.{}", id, k)});
+    }
+  }
+
+  const XmlFile& f_;
+  const traffic::Network& net_;
+  traffic::Router router_;
+  double horizon_s_;
+  std::unordered_map<std::string, Index> road_of_;
+  std::unordered_map<std::string, Index> type_of_;
+  std::unordered_map<std::string, Route> named_route_;
+  std::vector<Pending> pending_;
+  SumoDemand out_;
+};
+
+}  // namespace
+
+SumoDemand read_sumo_routes(const std::string& path, const traffic::Network& net,
+                            double horizon_s) {
+  const XmlFile f(path);
+  return RoutesReader(f, net, horizon_s).read();
+}
+
+traffic::Demand import_sumo_routes(const std::string& path, const traffic::Network& net,
+                                   double horizon_s) {
+  return read_sumo_routes(path, net, horizon_s).demand;
+}
+
+}  // namespace parktwin::scenarios

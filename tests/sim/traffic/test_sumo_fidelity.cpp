@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "scenarios/traffic_inputs.h"
+#include "sim/traffic/traffic_sim.h"
+
+using namespace parktwin;
+using namespace parktwin::traffic;
+
+namespace {
+
+// Runs Debian's sumo on the files and returns its mean trip duration (tripinfo "duration",
+// arrived vehicles) and the number of arrived vehicles, from --duration-log.statistics.
+bool run_sumo(const std::string& net, const std::string& routes, double end, double& duration,
+              int& arrived) {
+  if (std::system("command -v sumo > /dev/null 2>&1") != 0) return false;
+  const std::string log =
+      (std::filesystem::temp_directory_path() / "parktwin_sumo_fidelity.log").string();
+  const std::string cmd = "SUMO_HOME=${SUMO_HOME:-/usr/share/sumo} sumo -n " + net + " -r " +
+                          routes + " --end " + std::to_string(end) +
+                          " --no-step-log --no-warnings --duration-log.statistics true > " + log +
+                          " 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string s = text.str();
+  std::smatch m;
+  REQUIRE(std::regex_search(
+      s, m, std::regex(R"(Statistics \(avg of ([0-9]+)\):[\s\S]*?Duration: ([0-9.]+))")));
+  arrived = std::stoi(m[1].str());
+  duration = std::stod(m[2].str());
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("fidelity: mean trip duration within 15% of Debian's sumo on a netgenerate grid",
+          "[traffic][fidelity][sumo]") {
+  // tests/data/sumo: netgenerate 4x4 signalised single-lane grid, randomTrips demand routed
+  // by duarouter (see its README.md), 1800 s.
+  const std::string dir = std::string(PARKTWIN_SOURCE_DIR) + "/tests/data/sumo/";
+  const std::string net_file = dir + "grid4.net.xml", routes = dir + "grid4.rou.xml";
+  double sumo_duration = 0.0;
+  int sumo_arrived = 0;
+  if (!run_sumo(net_file, routes, 1800, sumo_duration, sumo_arrived)) {
+    WARN("sumo is not installed (tools/install-deps.sh --test installs it); comparison skipped");
+    return;
+  }
+  const Network net = scenarios::load_network(net_file);
+  const Demand demand = scenarios::load_demand(routes, net, 1800);
+  TrafficSim sim(net, demand, {1.0, 0});
+  for (int i = 0; i < 1800; ++i) sim.step();
+  const TrafficKpis k = sim.kpis();
+  INFO("parktwin: " << k.mean_finished_trip_duration_s << " s over " << k.finished
+                    << " vehicles; sumo: " << sumo_duration << " s over " << sumo_arrived);
+  CHECK(std::abs(k.mean_finished_trip_duration_s - sumo_duration) <= 0.15 * sumo_duration);
+  CHECK(std::abs(static_cast<double>(k.finished) - sumo_arrived) <= 0.05 * sumo_arrived);
+}
