@@ -37,6 +37,7 @@ struct RunOptions {
   std::optional<double> step_s;
   std::optional<std::uint64_t> seed;
   std::string kpi_json;
+  std::string lane_changing = "auto";
   bool quiet = false;
 };
 
@@ -47,6 +48,7 @@ struct RunPlan {
   double duration_s = 3600.0;
   double step_s = 1.0;
   std::uint64_t seed = 0;
+  bool lane_changing = false;
 };
 
 RunPlan make_plan(const RunOptions& o) {
@@ -64,6 +66,10 @@ RunPlan make_plan(const RunOptions& o) {
   if (o.duration_s) p.duration_s = *o.duration_s;
   if (o.step_s) p.step_s = *o.step_s;
   if (o.seed) p.seed = *o.seed;
+  // auto: as the input's own simulator does by default (CityFlow: laneChange=false; SUMO: on).
+  p.lane_changing = o.lane_changing == "on" ||
+                    (o.lane_changing == "auto" &&
+                     scenarios::detect_format(p.network) == scenarios::InputFormat::sumo_xml);
   return p;
 }
 
@@ -105,6 +111,8 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
   j["co2_kg"] = k.co2_kg;
   j["dead_ends"] = k.dead_ends;
   j["amber_entries"] = k.red_entries;
+  j["lane_changes"] = k.lane_changes;
+  j["lane_changing"] = plan.lane_changing;
   j["state_hash"] = fmt::format("{:016x}", hash);
   // Write beside the target and rename, so a failed write never leaves half a file behind.
   const std::string tmp = path + ".tmp";
@@ -140,6 +148,7 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   row("fuel (HBEFA3 PC_G_EU4)", fmt::format("{:.1f}", k.fuel_l), "L");
   row("CO2", fmt::format("{:.1f}", k.co2_kg), "kg");
   row("vehicle-updates", std::to_string(k.vehicle_updates), "");
+  row("lane changes", std::to_string(k.lane_changes), "");
   if (k.dead_ends > 0) row("routes ended early (no lane onward)", std::to_string(k.dead_ends), "");
 }
 
@@ -151,7 +160,11 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   const auto load_start = SteadyClock::now();
   const traffic::Network net = scenarios::load_network(plan.network);
   const traffic::Demand demand = scenarios::load_demand(plan.demand, net, plan.duration_s);
-  traffic::TrafficSim sim(net, demand, {plan.step_s, plan.seed});
+  traffic::TrafficConfig config;
+  config.step_s = plan.step_s;
+  config.seed = plan.seed;
+  config.lane_changing = plan.lane_changing;
+  traffic::TrafficSim sim(net, demand, config);
   const double load_wall_s = std::chrono::duration<double>(SteadyClock::now() - load_start).count();
   if (!o.quiet) {
     ctx.err << fmt::format("{}: {} roads, {} lanes, {} junctions, {} trips; loaded in {:.2f} s\n",
@@ -208,6 +221,11 @@ CommandRun configure_run(CLI::App& sub) {
   sub.add_option("--seed", o->seed, "Random seed (default: scenario's, else 0)");
   sub.add_option("--kpi-json", o->kpi_json,
                  "Write the KPIs, steps, vehicle_updates and step_wall_s as JSON");
+  sub.add_option("--lane-changing", o->lane_changing,
+                 "MOBIL lane changes: on, off, or auto (on for SUMO input, off for CityFlow "
+                 "input, as each simulator's default)")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->default_str("auto");
   sub.add_flag("--quiet", o->quiet, "No progress line");
   sub.footer(
       "Example: parktwin run assets/scenarios/hangzhou_4x4/scenario.toml --kpi-json kpi.json\n");

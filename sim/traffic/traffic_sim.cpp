@@ -53,6 +53,9 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.status.assign(n, VehicleStatus::pending);
   s.wait_next.assign(n, kNone);
   s.speed_factor.assign(n, 1.0);
+  s.lc_target.assign(n, kNone);
+  s.lc_last_step.assign(n, std::numeric_limits<std::int64_t>::min() / 2);
+  lc_candidates_.reserve(n);
   s.halted_s.assign(n, 0.0f);
   s.create_time_s.assign(n, 0.0);
   s.enter_time_s.assign(n, 0.0);
@@ -401,7 +404,11 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     double turn_cap = kNoLimit;
     const Index link = s.planned_link[v];
     const double remaining = seg_len - pos;
-    if (!net_.is_link(seg) && link != kNone && remaining <= lookahead) {
+    if (config_.lane_changing && !net_.is_link(seg) && link == kNone &&
+        s.route_pos[v] + 1 < demand_.trips[v].route_length && remaining <= lookahead) {
+      // This lane does not lead on: wait at its end for a gap to change lanes.
+      must_stop = true;
+    } else if (!net_.is_link(seg) && link != kNone && remaining <= lookahead) {
       const Index to = net_.link_to_lane[link];
       bool room = true;
       if (q.size(to) > 0) {
@@ -465,6 +472,8 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     } else {
       advance = (speed + next_speed) * dt / 2.0;
     }
+    s.lc_target[v] =
+        config_.lane_changing && !net_.is_link(seg) ? decide_lane_change(v, seg, i) : kNone;
     s.next_speed_mps[v] = next_speed;
     s.next_pos_m[v] = pos + advance;
     s.distance_m[v] += advance;
@@ -616,6 +625,7 @@ void TrafficSim::step() {
   transfer();
   std::swap(s.pos_m, s.next_pos_m);
   std::swap(s.speed_mps, s.next_speed_mps);
+  if (config_.lane_changing) apply_lane_changes();
   advance_signals();
   ++s.step;
 }
@@ -647,20 +657,7 @@ void TrafficSim::insert_vehicle(Index trip, Index lane, double pos_m, double spe
   if (at < q.size(lane) && pos_m - len < s.pos_m[q.at(lane, at)]) {
     throw Error("insertion overlaps the vehicle behind").found(fmt::format("{} m", pos_m));
   }
-  // Shift the vehicles behind one slot back, then write the new one.
-  q.push_back(lane, trip);
-  for (Index j = q.size(lane) - 1; j > at; --j) {
-    Index slot = q.head[lane] + j;
-    if (slot >= q.capacity[lane]) slot -= q.capacity[lane];
-    Index prev = q.head[lane] + j - 1;
-    if (prev >= q.capacity[lane]) prev -= q.capacity[lane];
-    q.pool[q.begin[lane] + slot] = q.pool[q.begin[lane] + prev];
-  }
-  {
-    Index slot = q.head[lane] + at;
-    if (slot >= q.capacity[lane]) slot -= q.capacity[lane];
-    q.pool[q.begin[lane] + slot] = trip;
-  }
+  q.insert_at(lane, at, trip);
   s.status[trip] = VehicleStatus::running;
   s.segment[trip] = lane;
   s.pos_m[trip] = pos_m;
@@ -675,6 +672,148 @@ void TrafficSim::insert_vehicle(Index trip, Index lane, double pos_m, double spe
   // Trips are created in order: skip over inserted ones when their departure comes.
   while (s.next_trip < demand_.trip_count() && s.status[s.next_trip] != VehicleStatus::pending) {
     ++s.next_trip;
+  }
+}
+
+// ---- lane changes (MOBIL, lane_change.h) --------------------------------------------------
+
+void TrafficSim::neighbours(Index lane, double pos, Index skip, Index& leader,
+                            Index& follower) const {
+  const TrafficState& s = state_;
+  const SegmentQueues& q = s.queues;
+  leader = follower = kNone;
+  // Positions fall from front to back: the first vehicle at or behind pos is the follower.
+  Index lo = 0, hi = q.size(lane);
+  while (lo < hi) {
+    const Index mid = (lo + hi) / 2;
+    if (s.pos_m[q.at(lane, mid)] > pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (Index j = lo; j-- > 0;) {
+    if (q.at(lane, j) != skip) {
+      leader = q.at(lane, j);
+      break;
+    }
+  }
+  for (Index j = lo; j < q.size(lane); ++j) {
+    if (q.at(lane, j) != skip) {
+      follower = q.at(lane, j);
+      break;
+    }
+  }
+}
+
+Index TrafficSim::decide_lane_change(Index v, Index seg, Index i) const {
+  const TrafficState& s = state_;
+  const SegmentQueues& q = s.queues;
+  const Index road = net_.lane_road[seg];
+  const int lanes = net_.road_lane_count[road];
+  if (lanes < 2) return kNone;
+  const mobil::Params& p = config_.mobil;
+  if (static_cast<double>(s.step - s.lc_last_step[v]) * config_.step_s < p.cooldown_s) return kNone;
+  const Trip& trip = demand_.trips[v];
+  const Index rp = s.route_pos[v];
+  const Index next_road = rp + 1 < trip.route_length ? demand_.route_road(trip, rp + 1) : kNone;
+  const bool mandatory = next_road != kNone && s.planned_link[v] == kNone;
+  const Index first = net_.road_first_lane[road];
+  const int index = net_.lane_index[seg];
+
+  auto type_of = [&](Index w) -> const VehicleType& {
+    return demand_.types[demand_.trips[w].type];
+  };
+  auto desired = [&](Index w, Index lane) {
+    return std::min(type_of(w).max_speed_mps, net_.seg_speed_limit_mps[lane] * s.speed_factor[w]);
+  };
+  // Bumper-to-bumper gap from w (behind) to x (ahead); -1: no vehicle ahead.
+  auto gap = [&](Index w, Index x) {
+    return x == kNone ? -1.0 : s.pos_m[x] - type_of(x).length_m - s.pos_m[w];
+  };
+  auto acc = [&](Index w, Index lane, Index ahead) {
+    return mobil::accel(type_of(w), s.speed_mps[w], desired(w, lane), gap(w, ahead),
+                        ahead == kNone ? 0.0 : s.speed_mps[ahead]);
+  };
+  const VehicleType& me = type_of(v);
+  const Index old_leader = i > 0 ? q.at(seg, i - 1) : kNone;
+  const Index old_follower = i + 1 < q.size(seg) ? q.at(seg, i + 1) : kNone;
+  const double a_self = acc(v, seg, old_leader);
+
+  Index best = kNone;
+  double best_gain = -1e9;
+  for (const int dir : {-1, 1}) {
+    const int target_index = index + dir;
+    if (target_index < 0 || target_index >= lanes) continue;
+    const Index target = first + static_cast<Index>(target_index);
+    if (mandatory) {
+      // Move only toward a lane that leads on to the next road.
+      bool toward = false;
+      for (int k = target_index; k >= 0 && k < lanes; k += dir) {
+        toward = toward || net_.lane_reaches_road(first + static_cast<Index>(k), next_road);
+      }
+      if (!toward) continue;
+    } else if (next_road != kNone && !net_.lane_reaches_road(target, next_road)) {
+      continue;  // a discretionary change never leaves the route
+    }
+    if (q.full(target)) continue;
+    Index lead = kNone, follow = kNone;
+    neighbours(target, s.pos_m[v], v, lead, follow);
+    // Room: no overlap with the new leader or follower.
+    if (lead != kNone && gap(v, lead) < 0.5) continue;
+    if (follow != kNone && gap(follow, v) < 0.5) continue;
+    // Safety: the new follower need not brake harder than b_safe.
+    double new_follower_gain = 0.0;
+    if (follow != kNone) {
+      const double after = acc(follow, target, v);
+      if (after < -p.safe_decel_mps2) continue;
+      new_follower_gain = after - acc(follow, target, lead);
+    }
+    const double gain_self = acc(v, target, lead) - a_self;
+    if (mandatory) return target;
+    double old_follower_gain = 0.0;
+    if (old_follower != kNone) {
+      old_follower_gain = acc(old_follower, seg, old_leader) - acc(old_follower, seg, v);
+    }
+    if (!mobil::incentive(gain_self, new_follower_gain, old_follower_gain, p)) continue;
+    const double total = gain_self + p.politeness * (new_follower_gain + old_follower_gain);
+    if (total > best_gain) best = target, best_gain = total;
+  }
+  (void)me;
+  return best;
+}
+
+void TrafficSim::apply_lane_changes() {
+  TrafficState& s = state_;
+  SegmentQueues& q = s.queues;
+  // Candidates in lane order, front to back: a fixed order, whatever the thread count.
+  lc_candidates_.clear();
+  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
+    for (Index j = 0; j < q.size(lane); ++j) {
+      const Index v = q.at(lane, j);
+      const Index t = s.lc_target[v];
+      if (t != kNone && net_.lane_road[t] == net_.lane_road[lane]) lc_candidates_.push_back(v);
+    }
+  }
+  auto length_of = [&](Index w) { return demand_.types[demand_.trips[w].type].length_m; };
+  for (const Index v : lc_candidates_) {
+    const Index from = s.segment[v], to = s.lc_target[v];
+    s.lc_target[v] = kNone;
+    if (q.full(to)) continue;
+    // Re-check room against where everybody is now (others changed or moved this step).
+    Index lead = kNone, follow = kNone;
+    neighbours(to, s.pos_m[v], v, lead, follow);
+    if (lead != kNone && s.pos_m[lead] - length_of(lead) - s.pos_m[v] < 0.5) continue;
+    if (follow != kNone && s.pos_m[v] - length_of(v) - s.pos_m[follow] < 0.5) continue;
+    Index at = 0;
+    while (q.at(from, at) != v) ++at;
+    q.erase_at(from, at);
+    Index slot = 0;
+    while (slot < q.size(to) && s.pos_m[q.at(to, slot)] > s.pos_m[v]) ++slot;
+    q.insert_at(to, slot, v);
+    s.segment[v] = to;
+    s.planned_link[v] = choose_link(v, to, s.route_pos[v]);
+    s.lc_last_step[v] = s.step;
+    ++s.counters.lane_changes;
   }
 }
 
@@ -740,6 +879,7 @@ TrafficKpis TrafficSim::kpis() const {
   k.vehicle_updates = c.vehicle_updates;
   k.dead_ends = c.dead_ends;
   k.red_entries = c.red_entries;
+  k.lane_changes = c.lane_changes;
   double open_travel = 0.0;
   for (Index v = 0; v < demand_.trip_count(); ++v) {
     const VehicleStatus st = s.status[v];

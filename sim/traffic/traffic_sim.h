@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/traffic/demand.h"
+#include "sim/traffic/lane_change.h"
 #include "sim/traffic/network.h"
 #include "sim/traffic/traffic_state.h"
 
@@ -18,6 +19,10 @@ namespace parktwin::traffic {
 struct TrafficConfig {
   double step_s = 1.0;
   std::uint64_t seed = 0;
+  // MOBIL lane changes (lane_change.h). Off reproduces CityFlow's laneChange=false: vehicles
+  // keep the lane they start on, and one whose lane has no link onward ends its trip there.
+  bool lane_changing = false;
+  mobil::Params mobil{};
 };
 
 // Random streams of the traffic model (engine/rng.h).
@@ -45,6 +50,7 @@ struct TrafficKpis {
   std::uint64_t vehicle_updates = 0;
   std::uint64_t dead_ends = 0;
   std::uint64_t red_entries = 0;
+  std::uint64_t lane_changes = 0;
 };
 
 class TrafficSim {
@@ -100,6 +106,13 @@ class TrafficSim {
   };
   SegmentPlan plan_segment(Index seg);
   void transfer();
+  // Lane changes: decided in the plan phase from the state before the step (one target per
+  // vehicle), applied after the transfer in lane order, each re-checked against the vehicles
+  // already moved.
+  Index decide_lane_change(Index v, Index seg, Index i) const;
+  void apply_lane_changes();
+  // Leader and follower a vehicle at `pos` would have on `lane` (kNone where there is none).
+  void neighbours(Index lane, double pos, Index skip, Index& leader, Index& follower) const;
   void advance_signals();
 
   // Next segment after `seg` for vehicle v whose current road is route[rp]; `planned` is
@@ -124,6 +137,7 @@ class TrafficSim {
 
   std::vector<Index> in_links_begin_;  // CSR per lane: links ending on it (derived)
   std::vector<Index> in_links_;
+  std::vector<Index> lc_candidates_;            // vehicles with a lane-change target, reused
   std::vector<Index> lane_scratch_;             // start-lane candidates, reused
   std::vector<std::uint64_t> detector_counts_;  // written by the owning lane's plan task
   std::vector<Index> lane_detectors_begin_;     // CSR per lane (derived)

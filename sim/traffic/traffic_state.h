@@ -40,6 +40,24 @@ struct SegmentQueues {
     head[s] = head[s] + 1 == capacity[s] ? 0 : head[s] + 1;
     --count[s];
   }
+  // Inserts at position i from the front, shifting those behind one slot back.
+  void insert_at(Index s, Index i, Index vehicle) {
+    push_back(s, vehicle);
+    for (Index j = count[s] - 1; j > i; --j) slot(s, j) = slot(s, j - 1);
+    slot(s, i) = vehicle;
+  }
+  // Removes the i-th vehicle from the front, closing the gap.
+  void erase_at(Index s, Index i) {
+    for (Index j = i; j + 1 < count[s]; ++j) slot(s, j) = slot(s, j + 1);
+    --count[s];
+  }
+
+ private:
+  Index& slot(Index s, Index i) {
+    Index k = head[s] + i;
+    if (k >= capacity[s]) k -= capacity[s];
+    return pool[begin[s] + k];
+  }
 };
 
 // Counters that KPIs are computed from; all sums in a fixed order, so deterministic.
@@ -51,6 +69,7 @@ struct TrafficCounters {
   std::uint64_t dead_ends = 0;        // vehicles whose lane had no link onwards (ended early)
   std::uint64_t queue_overflows = 0;  // entries refused because a segment queue was full
   std::uint64_t red_entries = 0;      // junction entries on red by vehicles unable to stop
+  std::uint64_t lane_changes = 0;     // applied MOBIL lane changes
   double finished_travel_s = 0.0;     // sum of travel times of finished vehicles
   double finished_trip_s = 0.0;       // the same from entering the network (SUMO's duration)
   double finished_distance_m = 0.0;
@@ -68,9 +87,11 @@ struct TrafficState {
   std::vector<Index> route_pos;     // index of the current road in the trip's route
   std::vector<Index> planned_link;  // link to take at the end of the current lane, or kNone
   std::vector<VehicleStatus> status;
-  std::vector<Index> wait_next;      // intrusive FIFO of vehicles waiting to enter a lane
-  std::vector<double> speed_factor;  // desired speed / lane limit, drawn at creation
-  std::vector<float> halted_s;       // time spent below 0.1 m/s without moving since
+  std::vector<Index> wait_next;            // intrusive FIFO of vehicles waiting to enter a lane
+  std::vector<double> speed_factor;        // desired speed / lane limit, drawn at creation
+  std::vector<Index> lc_target;            // lane chosen by this step's plan, or kNone
+  std::vector<std::int64_t> lc_last_step;  // step of the last lane change
+  std::vector<float> halted_s;             // time spent below 0.1 m/s without moving since
   std::vector<double> create_time_s;
   std::vector<double> enter_time_s;  // when it entered the network (after waiting to enter)
   std::vector<double> finish_time_s;
