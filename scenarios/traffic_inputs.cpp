@@ -5,6 +5,7 @@
 
 #include "engine/error.h"
 #include "scenarios/cityflow/cityflow.h"
+#include "scenarios/od_matrix.h"
 #include "scenarios/sumo/sumo.h"
 
 namespace parktwin::scenarios {
@@ -17,15 +18,24 @@ InputFormat detect_format(const std::string& path) {
   }
   if (c == '{' || c == '[') return InputFormat::cityflow_json;
   if (c == '<') return InputFormat::sumo_xml;
+  if (is_od_matrix(path)) return InputFormat::od_csv;
   throw Error("unknown file format")
       .in_file(path)
-      .expected("CityFlow JSON (starting with '{' or '[') or SUMO XML (starting with '<')")
+      .expected(
+          "CityFlow JSON (starting with '{' or '['), SUMO XML (starting with '<') or an "
+          "OD matrix CSV (header origin,destination,...)")
       .found(in ? std::string("'") + c + "'" : std::string("an empty file"));
 }
 
 traffic::Network load_network(const std::string& path) {
   // SUMO XML: the importer checks the root element (<net>) and names it if it is another.
-  if (detect_format(path) == InputFormat::sumo_xml) return import_sumo_net(path);
+  const InputFormat format = detect_format(path);
+  if (format == InputFormat::sumo_xml) return import_sumo_net(path);
+  if (format == InputFormat::od_csv) {
+    throw Error("an OD matrix is demand, not a road network")
+        .in_file(path)
+        .expected("a CityFlow roadnet JSON or SUMO .net.xml");
+  }
   const Json doc = read_json_file(path);
   if (!is_cityflow_roadnet(doc)) {
     throw Error("JSON file is not a CityFlow roadnet")
@@ -38,9 +48,9 @@ traffic::Network load_network(const std::string& path) {
 traffic::Demand load_demand(const std::string& path, const traffic::Network& net,
                             double horizon_s) {
   // SUMO XML: the importer checks the root element (<routes>) and names it if it is another.
-  if (detect_format(path) == InputFormat::sumo_xml) {
-    return import_sumo_routes(path, net, horizon_s);
-  }
+  const InputFormat format = detect_format(path);
+  if (format == InputFormat::sumo_xml) return import_sumo_routes(path, net, horizon_s);
+  if (format == InputFormat::od_csv) return import_od_matrix(path, net, horizon_s);
   const Json doc = read_json_file(path);
   if (!is_cityflow_flow(doc)) {
     throw Error("JSON file is not a CityFlow flow file")

@@ -1,7 +1,7 @@
 #pragma once
 // Loading a road network and a demand from files whose format is detected from content,
 // not from the file name: CityFlow JSON (roadnet / flow) or SUMO XML (.net.xml / .rou.xml,
-// by root element).
+// by root element), or for demand an OD matrix CSV (scenarios/od_matrix.h).
 
 #include <string>
 
@@ -10,7 +10,7 @@
 
 namespace parktwin::scenarios {
 
-enum class InputFormat { cityflow_json, sumo_xml };
+enum class InputFormat { cityflow_json, sumo_xml, od_csv };
 
 // Throws parktwin::Error naming the file for unreadable files and unknown formats.
 InputFormat detect_format(const std::string& path);
