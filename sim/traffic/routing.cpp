@@ -32,7 +32,13 @@ Router::Router(const Network& net) {
 }
 
 std::vector<Index> Router::route(Index from_road, Index to_road) const {
+  return route(from_road, to_road, cost_s_);
+}
+
+std::vector<Index> Router::route(Index from_road, Index to_road,
+                                 std::span<const double> road_cost_s) const {
   const std::size_t R = cost_s_.size();
+  if (road_cost_s.size() != R) return {};
   if (from_road >= R || to_road >= R) return {};
   if (from_road == to_road) return {from_road};
   std::vector<double> dist(R, std::numeric_limits<double>::infinity());
@@ -48,7 +54,7 @@ std::vector<Index> Router::route(Index from_road, Index to_road) const {
     if (r == to_road) break;
     for (Index k = next_begin_[r]; k < next_begin_[r + 1]; ++k) {
       const Index n = next_[k];
-      const double nd = d + cost_s_[n];
+      const double nd = d + road_cost_s[n];
       if (nd < dist[n]) {
         dist[n] = nd;
         prev[n] = r;

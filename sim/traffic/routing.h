@@ -5,6 +5,7 @@
 // links are not counted, as in duarouter's default. Ties go to the lower road index, so the
 // result does not depend on anything but the network.
 
+#include <span>
 #include <vector>
 
 #include "sim/traffic/network.h"
@@ -19,6 +20,11 @@ class Router {
   // Roads from `from_road` to `to_road`, both included; {from_road} when they are equal;
   // empty when `to_road` cannot be reached.
   std::vector<Index> route(Index from_road, Index to_road) const;
+  // The same with the cost of entering each road given (seconds, one per road): time-dependent
+  // routing with travel times measured now (TrafficSim::road_travel_times).
+  std::vector<Index> route(Index from_road, Index to_road,
+                           std::span<const double> road_cost_s) const;
+  std::span<const double> free_flow_cost_s() const { return cost_s_; }
 
  private:
   std::vector<Index> next_begin_;  // CSR over roads, R + 1 entries

@@ -33,7 +33,7 @@ constexpr double kMovingTailSpeed = 2.0;
 }  // namespace
 
 TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficConfig& config)
-    : net_(net), demand_(demand), config_(config) {
+    : net_(net), demand_(demand), config_(config), router_(net) {
   if (!(config.step_s > 0.0) || !std::isfinite(config.step_s)) {
     throw Error("time step must be positive")
         .field("step")
@@ -49,6 +49,8 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.next_speed_mps.assign(n, 0.0);
   s.segment.assign(n, kNone);
   s.route_pos.assign(n, 0);
+  s.reroute_begin.assign(n, kNone);
+  s.reroute_length.assign(n, 0);
   s.planned_link.assign(n, kNone);
   s.status.assign(n, VehicleStatus::pending);
   s.wait_next.assign(n, kNone);
@@ -305,10 +307,10 @@ bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed)
 // ---- lane and link sequence -----------------------------------------------------------
 
 Index TrafficSim::choose_link(Index v, Index lane, Index rp) const {
-  const Trip& trip = demand_.trips[v];
-  if (rp + 1 >= trip.route_length) return kNone;
-  const Index next_road = demand_.route_road(trip, rp + 1);
-  const Index after = rp + 2 < trip.route_length ? demand_.route_road(trip, rp + 2) : kNone;
+  const Index length = route_length(v);
+  if (rp + 1 >= length) return kNone;
+  const Index next_road = route_road(v, rp + 1);
+  const Index after = rp + 2 < length ? route_road(v, rp + 2) : kNone;
   return select_link(net_, lane, next_road, after);
 }
 
@@ -405,7 +407,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     const Index link = s.planned_link[v];
     const double remaining = seg_len - pos;
     if (config_.lane_changing && !net_.is_link(seg) && link == kNone &&
-        s.route_pos[v] + 1 < demand_.trips[v].route_length && remaining <= lookahead) {
+        s.route_pos[v] + 1 < route_length(v) && remaining <= lookahead) {
       // This lane does not lead on: wait at its end for a gap to change lanes.
       must_stop = true;
     } else if (!net_.is_link(seg) && link != kNone && remaining <= lookahead) {
@@ -533,8 +535,7 @@ void TrafficSim::transfer() {
                                  ? net_.link_to_lane[net_.segment_link(cur)]
                                  : (planned == kNone ? kNone : net_.link_segment(planned));
           if (next == kNone) {
-            const Trip& trip = demand_.trips[v];
-            if (rp + 1 < trip.route_length) ++s.counters.dead_ends;
+            if (rp + 1 < route_length(v)) ++s.counters.dead_ends;
             finished = true;
             break;
           }
@@ -713,9 +714,8 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i) const {
   if (lanes < 2) return kNone;
   const mobil::Params& p = config_.mobil;
   if (static_cast<double>(s.step - s.lc_last_step[v]) * config_.step_s < p.cooldown_s) return kNone;
-  const Trip& trip = demand_.trips[v];
   const Index rp = s.route_pos[v];
-  const Index next_road = rp + 1 < trip.route_length ? demand_.route_road(trip, rp + 1) : kNone;
+  const Index next_road = rp + 1 < route_length(v) ? route_road(v, rp + 1) : kNone;
   const bool mandatory = next_road != kNone && s.planned_link[v] == kNone;
   const Index first = net_.road_first_lane[road];
   const int index = net_.lane_index[seg];
@@ -815,6 +815,61 @@ void TrafficSim::apply_lane_changes() {
     s.lc_last_step[v] = s.step;
     ++s.counters.lane_changes;
   }
+}
+
+// ---- routing during the run -------------------------------------------------------------
+
+Index TrafficSim::route_length(Index v) const {
+  const TrafficState& s = state_;
+  return s.reroute_begin[v] != kNone ? s.reroute_length[v] : demand_.trips[v].route_length;
+}
+
+Index TrafficSim::route_road(Index v, Index k) const {
+  const TrafficState& s = state_;
+  return s.reroute_begin[v] != kNone ? s.rerouted_roads[s.reroute_begin[v] + k]
+                                     : demand_.route_road(demand_.trips[v], k);
+}
+
+void TrafficSim::road_travel_times(std::vector<double>& cost_s) const {
+  const TrafficState& s = state_;
+  const auto free = router_.free_flow_cost_s();
+  cost_s.assign(free.begin(), free.end());
+  for (Index r = 0; r < net_.road_count(); ++r) {
+    double speed_sum = 0.0, length = 0.0;
+    Index n = 0;
+    for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
+         ++l) {
+      length = std::max(length, net_.seg_length_m[l]);
+      for (Index j = 0; j < s.queues.size(l); ++j) speed_sum += s.speed_mps[s.queues.at(l, j)];
+      n += s.queues.size(l);
+    }
+    if (n > 0) cost_s[r] = std::max(free[r], length / std::max(speed_sum / n, 1.0));
+  }
+}
+
+bool TrafficSim::reroute(Index v, std::span<const double> road_cost_s) {
+  TrafficState& s = state_;
+  if (v >= demand_.trip_count()) return false;
+  const VehicleStatus st = s.status[v];
+  if (st != VehicleStatus::running && st != VehicleStatus::waiting) return false;
+  const Index seg = s.segment[v];
+  // The road the new route starts from: the current one, or on a junction link the road the
+  // link leads to (the vehicle is committed to it).
+  const bool on_link = net_.is_link(seg);
+  const Index rp = s.route_pos[v];
+  const Index from = on_link ? route_road(v, rp + 1) : route_road(v, rp);
+  const Index destination = route_road(v, route_length(v) - 1);
+  const std::vector<Index> path = router_.route(from, destination, road_cost_s);
+  if (path.empty()) return false;
+  // New route: the roads already driven (so route_pos stays valid), then the new path.
+  const Index keep = on_link ? rp + 1 : rp;
+  const Index begin = static_cast<Index>(s.rerouted_roads.size());
+  for (Index k = 0; k < keep; ++k) s.rerouted_roads.push_back(route_road(v, k));
+  s.rerouted_roads.insert(s.rerouted_roads.end(), path.begin(), path.end());
+  s.reroute_begin[v] = begin;
+  s.reroute_length[v] = keep + static_cast<Index>(path.size());
+  if (!on_link) s.planned_link[v] = choose_link(v, seg, rp);
+  return true;
 }
 
 // ---- control interface ------------------------------------------------------------------

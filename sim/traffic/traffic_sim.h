@@ -12,6 +12,7 @@
 #include "sim/traffic/demand.h"
 #include "sim/traffic/lane_change.h"
 #include "sim/traffic/network.h"
+#include "sim/traffic/routing.h"
 #include "sim/traffic/traffic_state.h"
 
 namespace parktwin::traffic {
@@ -73,6 +74,19 @@ class TrafficSim {
   // road and the spot free (no overlap with the vehicles there, gaps >= 0); throws
   // parktwin::Error otherwise.
   void insert_vehicle(Index trip, Index lane, double pos_m, double speed_mps);
+
+  // --- routing during the run
+  // Estimated time to drive each road now: its length over the mean speed of the vehicles on
+  // it (at least 1 m/s), or the free-flow time when it is empty.
+  void road_travel_times(std::vector<double>& cost_s) const;
+  // Gives a running or waiting vehicle the fastest route from where it is to its destination
+  // under `road_cost_s` (one entry per road; e.g. from road_travel_times). Returns false and
+  // changes nothing when the vehicle is not in the network or no route exists. Call between
+  // steps; the result does not depend on the thread count.
+  bool reroute(Index vehicle, std::span<const double> road_cost_s);
+  // Road k of vehicle v's current route, and its length.
+  Index route_road(Index v, Index k) const;
+  Index route_length(Index v) const;
 
   // --- control interface (signal baselines and agents act through these, between steps)
   // Switches signal g to `phase` now; its clock restarts with that phase's duration.
@@ -137,6 +151,7 @@ class TrafficSim {
 
   std::vector<Index> in_links_begin_;  // CSR per lane: links ending on it (derived)
   std::vector<Index> in_links_;
+  Router router_;
   std::vector<Index> lc_candidates_;            // vehicles with a lane-change target, reused
   std::vector<Index> lane_scratch_;             // start-lane candidates, reused
   std::vector<std::uint64_t> detector_counts_;  // written by the owning lane's plan task

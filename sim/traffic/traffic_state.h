@@ -84,7 +84,12 @@ struct TrafficState {
   std::vector<double> pos_m, speed_mps;
   std::vector<double> next_pos_m, next_speed_mps;
   std::vector<Index> segment;
-  std::vector<Index> route_pos;     // index of the current road in the trip's route
+  std::vector<Index> route_pos;  // index of the current road in the vehicle's route
+  // Routes changed during the run (TrafficSim::reroute): vehicle v follows
+  // rerouted_roads[reroute_begin[v] ..+ reroute_length[v]] instead of its trip's route when
+  // reroute_begin[v] != kNone. Grows only when a controller reroutes, between steps.
+  std::vector<Index> reroute_begin, reroute_length;
+  std::vector<Index> rerouted_roads;
   std::vector<Index> planned_link;  // link to take at the end of the current lane, or kNone
   std::vector<VehicleStatus> status;
   std::vector<Index> wait_next;            // intrusive FIFO of vehicles waiting to enter a lane
