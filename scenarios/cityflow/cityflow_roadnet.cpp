@@ -52,6 +52,81 @@ struct RawLink {
   std::string where;
 };
 
+// Do segments [a, b] and [c, d] cross (proper intersection, not touching at an end)?
+bool segments_cross(geo::Vec2 a, geo::Vec2 b, geo::Vec2 c, geo::Vec2 d) {
+  const double d1 = geo::cross(b - a, c - a), d2 = geo::cross(b - a, d - a);
+  const double d3 = geo::cross(d - c, a - c), d4 = geo::cross(d - c, b - c);
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+bool paths_cross(const geo::Polyline& p, const geo::Polyline& q) {
+  const auto a = p.points(), b = q.points();
+  for (std::size_t i = 0; i + 1 < a.size(); ++i) {
+    for (std::size_t j = 0; j + 1 < b.size(); ++j) {
+      if (segments_cross(a[i], a[i + 1], b[j], b[j + 1])) return true;
+    }
+  }
+  return false;
+}
+
+int turn_rank(traffic::Turn t) {
+  switch (t) {
+    case traffic::Turn::straight:
+      return 3;
+    case traffic::Turn::left:
+      return 2;
+    case traffic::Turn::right:
+      return 1;
+    case traffic::Turn::uturn:
+      return 0;
+  }
+  return 0;
+}
+
+// Right of way from geometry, as CityFlow derives its "crosses" (roadnet.cpp,
+// Intersection::initCrosses): two links of one junction whose paths cross conflict when they
+// can be green at the same time (unsignalised, or a common phase); the lower-ranked turn
+// yields (straight > left > right > U-turn, CityFlow's priority), and of two equal turns
+// the later link in input order. Links ending on the same lane are merges, handled by the
+// merge order of the simulation instead.
+void derive_right_of_way(traffic::Network& net) {
+  const std::size_t K = net.link_count();
+  std::vector<std::vector<Index>> yields(K);
+  std::vector<std::vector<Index>> links_of(net.junction_count());
+  for (Index k = 0; k < K; ++k) links_of[net.movement_junction[net.link_movement[k]]].push_back(k);
+  for (Index j = 0; j < net.junction_count(); ++j) {
+    const auto& ks = links_of[j];
+    const bool signalised = net.junction_signal[j] != kNone;
+    for (std::size_t x = 0; x < ks.size(); ++x) {
+      for (std::size_t y = x + 1; y < ks.size(); ++y) {
+        const Index a = ks[x], b = ks[y];
+        const Index ma = net.link_movement[a], mb = net.link_movement[b];
+        if (net.movement_from_road[ma] == net.movement_from_road[mb]) continue;
+        if (net.link_to_lane[a] == net.link_to_lane[b]) continue;
+        if (signalised && (net.movement_green_phases[ma] & net.movement_green_phases[mb]) == 0) {
+          continue;
+        }
+        if (!paths_cross(net.seg_shape[net.link_segment(a)], net.seg_shape[net.link_segment(b)])) {
+          continue;
+        }
+        const int ra = turn_rank(net.movement_turn[ma]), rb = turn_rank(net.movement_turn[mb]);
+        // a < b in input order: on equal rank b yields.
+        if (ra >= rb) {
+          yields[b].push_back(a);
+        } else {
+          yields[a].push_back(b);
+        }
+      }
+    }
+  }
+  net.link_yield_begin.assign(K + 1, 0);
+  net.link_yield_to.clear();
+  for (Index k = 0; k < K; ++k) {
+    net.link_yield_to.insert(net.link_yield_to.end(), yields[k].begin(), yields[k].end());
+    net.link_yield_begin[k + 1] = static_cast<Index>(net.link_yield_to.size());
+  }
+}
+
 }  // namespace
 
 traffic::Network import_cityflow_roadnet(const Json& doc, const std::string& path) {
@@ -304,6 +379,7 @@ traffic::Network import_cityflow_roadnet(const Json& doc, const std::string& pat
         std::min(net.seg_speed_limit_mps[l.from_lane], net.seg_speed_limit_mps[l.to_lane]));
     net.seg_shape.push_back(std::move(shape));
   }
+  derive_right_of_way(net);
   traffic::validate(net, path);
   return net;
 }
