@@ -1,13 +1,17 @@
 // bench_traffic: stepping speed of the traffic core on CityFlow's networks and on a generated
 // 30x30 grid (same construction and demand rule, 24,000 vehicles), one CSV line per
 // (network, threads) run of 3600 one-second steps:
-//   network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,bytes_per_vehicle,att_s,finished,state_hash
+//   network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,bytes_per_vehicle,
+//   peak_rss_mib,att_s,finished,state_hash
+// bytes_per_vehicle: the simulation state's arrays over the number of trips; peak_rss_mib: the
+// process's peak resident memory so far (loading the JSON inputs dominates it).
 // The state hash must be equal across thread counts of one network.
 //
 // usage: bench_traffic [--data DIR] [--threads-max N] [--repeat N]
 //   DIR defaults to ../shared/data/cityflow beside the source tree.
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -42,9 +46,13 @@ std::size_t bytes(const std::vector<T>& v) {
 
 std::size_t state_bytes(const traffic::TrafficState& s) {
   return bytes(s.pos_m) + bytes(s.speed_mps) + bytes(s.next_pos_m) + bytes(s.next_speed_mps) +
-         bytes(s.segment) + bytes(s.route_pos) + bytes(s.planned_link) + bytes(s.status) +
-         bytes(s.wait_next) + bytes(s.create_time_s) + bytes(s.finish_time_s) +
-         bytes(s.distance_m) + bytes(s.fuel_l) + bytes(s.queues.pool) + bytes(s.moves);
+         bytes(s.segment) + bytes(s.route_pos) + bytes(s.reroute_begin) + bytes(s.reroute_length) +
+         bytes(s.rerouted_roads) + bytes(s.planned_link) + bytes(s.status) + bytes(s.wait_next) +
+         bytes(s.speed_factor) + bytes(s.lc_target) + bytes(s.lc_last_step) + bytes(s.totals) +
+         bytes(s.create_time_s) + bytes(s.enter_time_s) + bytes(s.finish_time_s) +
+         bytes(s.queues.pool) + bytes(s.queues.begin) + bytes(s.queues.capacity) +
+         bytes(s.queues.head) + bytes(s.queues.count) + bytes(s.wait_head) + bytes(s.wait_tail) +
+         bytes(s.moves);
 }
 
 void run_case(const std::string& name, const traffic::Network& net, const traffic::Demand& demand,
@@ -57,11 +65,14 @@ void run_case(const std::string& name, const traffic::Network& net, const traffi
       for (int i = 0; i < 3600; ++i) sim.step();
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const traffic::TrafficKpis k = sim.kpis();
+      rusage usage{};
+      getrusage(RUSAGE_SELF, &usage);
       fmt::print(
-          "{},{},{},{:.0f},{},{:.4g},{:.0f},{:.1f},{},{:016x}\n", name, threads, k.steps,
+          "{},{},{},{:.0f},{},{:.4g},{:.0f},{:.0f},{:.1f},{},{:016x}\n", name, threads, k.steps,
           3600.0 / s, k.vehicle_updates, static_cast<double>(k.vehicle_updates) / s,
           static_cast<double>(state_bytes(sim.state())) / static_cast<double>(demand.trip_count()),
-          k.average_travel_time_s, k.finished, sim.state_hash());
+          static_cast<double>(usage.ru_maxrss) / 1024.0, k.average_travel_time_s, k.finished,
+          sim.state_hash());
       std::fflush(stdout);
     }
   }
@@ -96,7 +107,7 @@ int main(int argc, char** argv) {
                                 {"grid_10x10", "roadnet.json", "flow.json"}};
   fmt::print(
       "network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,"
-      "bytes_per_vehicle,att_s,finished,state_hash\n");
+      "bytes_per_vehicle,peak_rss_mib,att_s,finished,state_hash\n");
   for (const Case& c : cases) {
     const std::string dir = data + "/" + c.name;
     if (!std::filesystem::exists(dir)) {

@@ -55,18 +55,18 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.status.assign(n, VehicleStatus::pending);
   s.wait_next.assign(n, kNone);
   s.speed_factor.assign(n, 1.0);
+  s.totals.assign(n, VehicleTotals{});
+  vehicle_type_.resize(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    vehicle_type_[v] = static_cast<std::uint16_t>(demand.trips[v].type);
+  }
   s.lc_target.assign(n, kNone);
   s.lc_last_step.assign(n, std::numeric_limits<std::int64_t>::min() / 2);
   lc_candidates_.reserve(n);
-  s.halted_s.assign(n, 0.0f);
   s.create_time_s.assign(n, 0.0);
   s.enter_time_s.assign(n, 0.0);
   s.finish_time_s.assign(n, 0.0);
-  s.distance_m.assign(n, 0.0);
-  s.fuel_l.assign(n, 0.0f);
-  s.co2_kg.assign(n, 0.0f);
   s.moves.reserve(n);
-  stops_.assign(n, 0);
   free_time_s_.assign(n, 0.0);
   chunk_halting_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   chunk_leaves_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
@@ -166,7 +166,7 @@ void TrafficSim::create_trips() {
 }
 
 double TrafficSim::draw_speed_factor(Index v) const {
-  const VehicleType& t = demand_.types[demand_.trips[v].type];
+  const VehicleType& t = type_of(v);
   if (!(t.speed_factor_dev > 0.0)) return t.speed_factor_mean;
   // Redraw outside [min, max], as SUMO's normc distribution does; give up after 16 tries.
   for (std::uint64_t k = 0; k < 16; ++k) {
@@ -186,10 +186,10 @@ void TrafficSim::enter_waiting_vehicles() {
   for (Index lane = 0; lane < net_.lane_count(); ++lane) {
     const Index v = s.wait_head[lane];
     if (v == kNone) continue;
-    const VehicleType& type = demand_.types[demand_.trips[v].type];
+    const VehicleType& type = type_of(v);
     if (q.size(lane) > 0) {
       const Index tail = q.back(lane);
-      const VehicleType& tail_type = demand_.types[demand_.trips[tail].type];
+      const VehicleType& tail_type = type_of(tail);
       if (s.pos_m[tail] <= tail_type.length_m + type.min_gap_m) continue;
     }
     if (q.full(lane)) {
@@ -234,7 +234,7 @@ bool TrafficSim::entry_is_safe(Index lane, const VehicleType& type) const {
       }
     }
     if (w == kNone) continue;
-    const VehicleType& wt = demand_.types[demand_.trips[w].type];
+    const VehicleType& wt = type_of(w);
     const double v = s.speed_mps[w];
     const double needed =
         type.length_m + wt.min_gap_m + v * v / (2.0 * wt.usual_decel_mps2) + v * config_.step_s;
@@ -267,7 +267,7 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
     }
     // Nearer goes first; on a tie the lower vehicle id, so both sides agree.
     if (d > distance_to_merge || (d == distance_to_merge && w > v)) continue;
-    const double g = distance_to_merge - d - demand_.types[demand_.trips[w].type].length_m;
+    const double g = distance_to_merge - d - type_of(w).length_m;
     if (leader == kNone || g < gap) leader = w, gap = g;
   }
 }
@@ -286,7 +286,7 @@ bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed)
   constexpr double kCrossingTime = 3.0;  // s our vehicle needs to clear the conflict area
   constexpr double kPatience = 20.0;     // s of waiting before a standoff is broken
   const double my_arrival = remaining / std::max(speed, 1.0);
-  const bool impatient = static_cast<double>(s.halted_s[v]) > kPatience;
+  const bool impatient = static_cast<double>(s.totals[v].halted_s) > kPatience;
   for (const Index f : foes) {
     const Index fs = net_.link_segment(f);
     if (q.size(fs) > 0) return true;  // a foe is inside the junction
@@ -295,7 +295,7 @@ bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed)
     const Index w = q.front(from);
     if (s.planned_link[w] != f || !link_green(f)) continue;
     const double dist = net_.seg_length_m[from] - s.pos_m[w];
-    const VehicleType& wt = demand_.types[demand_.trips[w].type];
+    const VehicleType& wt = type_of(w);
     if (dist > safe_speed::lookahead_distance(wt, config_.step_s)) continue;
     if (impatient && s.speed_mps[w] < kHaltingSpeed) continue;
     const double foe_arrival = dist / std::max(s.speed_mps[w], 1.0);
@@ -322,7 +322,7 @@ Index TrafficSim::next_segment(Index v, Index seg, Index rp, Index planned) cons
 
 double TrafficSim::free_speed(Index v, Index seg) const {
   const double limit = net_.is_link(seg) ? kNoLimit : net_.seg_speed_limit_mps[seg];
-  return std::min(demand_.types[demand_.trips[v].type].max_speed_mps, limit);
+  return std::min(type_of(v).max_speed_mps, limit);
 }
 
 bool TrafficSim::link_green(Index link) const {
@@ -344,7 +344,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
 
   for (Index i = 0, n = q.size(seg); i < n; ++i) {
     const Index v = q.at(seg, i);
-    const VehicleType& me = demand_.types[demand_.trips[v].type];
+    const VehicleType& me = type_of(v);
     const double speed = s.speed_mps[v];
     const double pos = s.pos_m[v];
     const double lookahead = safe_speed::lookahead_distance(me, dt);
@@ -355,7 +355,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     double gap = 0.0;
     if (i > 0) {
       leader = q.at(seg, i - 1);
-      gap = s.pos_m[leader] - demand_.types[demand_.trips[leader].type].length_m - pos;
+      gap = s.pos_m[leader] - type_of(leader).length_m - pos;
     } else {
       double ahead = seg_len - pos;
       Index cur = seg, rp = s.route_pos[v];
@@ -370,7 +370,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
             const Index ks = net_.link_segment(k);
             if (q.size(ks) == 0) continue;
             const Index w = q.back(ks);
-            const double g = ahead + s.pos_m[w] - demand_.types[demand_.trips[w].type].length_m;
+            const double g = ahead + s.pos_m[w] - type_of(w).length_m;
             if (leader == kNone || g < gap) leader = w, gap = g;
           }
         } else {
@@ -378,7 +378,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
           if (q.size(next) > 0) {
             const Index w = q.back(next);
             leader = w;
-            gap = ahead + s.pos_m[w] - demand_.types[demand_.trips[w].type].length_m;
+            gap = ahead + s.pos_m[w] - type_of(w).length_m;
           }
         }
         if (leader != kNone) break;
@@ -415,7 +415,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       bool room = true;
       if (q.size(to) > 0) {
         const Index tail = q.back(to);
-        room = s.pos_m[tail] > demand_.types[demand_.trips[tail].type].length_m + me.length_m ||
+        room = s.pos_m[tail] > type_of(tail).length_m + me.length_m ||
                s.speed_mps[tail] >= kMovingTailSpeed;
       }
       if (!link_green(link) || !room || must_yield(v, link, remaining, speed)) {
@@ -433,7 +433,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       case CarFollowing::safe_speed: {
         double v_max = std::min({desired, speed + me.max_accel_mps2 * dt, turn_cap});
         if (leader != kNone) {
-          const VehicleType& lt = demand_.types[demand_.trips[leader].type];
+          const VehicleType& lt = type_of(leader);
           v_max = std::min(v_max, safe_speed::follow(me, speed, lt, s.speed_mps[leader], gap, dt));
         }
         if (must_stop) v_max = std::min(v_max, safe_speed::stop_before(me, speed, remaining, dt));
@@ -474,22 +474,24 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     } else {
       advance = (speed + next_speed) * dt / 2.0;
     }
-    s.lc_target[v] =
-        config_.lane_changing && !net_.is_link(seg) ? decide_lane_change(v, seg, i) : kNone;
+    if (config_.lane_changing) {
+      s.lc_target[v] = net_.is_link(seg) ? kNone : decide_lane_change(v, seg, i);
+    }
     s.next_speed_mps[v] = next_speed;
     s.next_pos_m[v] = pos + advance;
-    s.distance_m[v] += advance;
+    VehicleTotals& tot = s.totals[v];
+    tot.distance_m += static_cast<float>(advance);
     if (!me.ev) {
       const double accel = (next_speed - speed) / dt;
-      s.fuel_l[v] += static_cast<float>(emissions::fuel_l(next_speed, accel, dt));
-      s.co2_kg[v] += static_cast<float>(emissions::co2_kg(next_speed, accel, dt));
+      tot.fuel_l += static_cast<float>(emissions::fuel_l(next_speed, accel, dt));
+      tot.co2_kg += static_cast<float>(emissions::co2_kg(next_speed, accel, dt));
     }
     if (next_speed < kHaltingSpeed) {
       ++halting;
-      if (speed >= kHaltingSpeed) ++stops_[v];
-      s.halted_s[v] += static_cast<float>(dt);
+      if (speed >= kHaltingSpeed) ++tot.stops;
+      tot.halted_s += static_cast<float>(dt);
     } else {
-      s.halted_s[v] = 0.0f;
+      tot.halted_s = 0.0f;
     }
   }
   // Loop detectors on this lane count fronts that crossed them during the step; only this
@@ -555,7 +557,7 @@ void TrafficSim::transfer() {
           s.counters.finished_travel_s += now - s.create_time_s[v];
           s.counters.finished_trip_s += now - s.enter_time_s[v];
           finished_delay_s_ += (now - s.create_time_s[v]) - free_time_s_[v];
-          finished_stops_ += stops_[v];
+          finished_stops_ += s.totals[v].stops;
           continue;
         }
         s.route_pos[v] = rp;
@@ -651,7 +653,7 @@ void TrafficSim::insert_vehicle(Index trip, Index lane, double pos_m, double spe
   // Find the slot that keeps the queue ordered front first, and check both neighbours.
   Index at = 0;
   while (at < q.size(lane) && s.pos_m[q.at(lane, at)] > pos_m) ++at;
-  auto length_of = [&](Index w) { return demand_.types[demand_.trips[w].type].length_m; };
+  auto length_of = [&](Index w) { return type_of(w).length_m; };
   if (at > 0 && s.pos_m[q.at(lane, at - 1)] - length_of(q.at(lane, at - 1)) < pos_m) {
     throw Error("insertion overlaps the vehicle ahead").found(fmt::format("{} m", pos_m));
   }
@@ -720,9 +722,6 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i) const {
   const Index first = net_.road_first_lane[road];
   const int index = net_.lane_index[seg];
 
-  auto type_of = [&](Index w) -> const VehicleType& {
-    return demand_.types[demand_.trips[w].type];
-  };
   auto desired = [&](Index w, Index lane) {
     return std::min(type_of(w).max_speed_mps, net_.seg_speed_limit_mps[lane] * s.speed_factor[w]);
   };
@@ -794,7 +793,7 @@ void TrafficSim::apply_lane_changes() {
       if (t != kNone && net_.lane_road[t] == net_.lane_road[lane]) lc_candidates_.push_back(v);
     }
   }
-  auto length_of = [&](Index w) { return demand_.types[demand_.trips[w].type].length_m; };
+  auto length_of = [&](Index w) { return type_of(w).length_m; };
   for (const Index v : lc_candidates_) {
     const Index from = s.segment[v], to = s.lc_target[v];
     s.lc_target[v] = kNone;
@@ -953,8 +952,8 @@ TrafficKpis TrafficSim::kpis() const {
     k.mean_stops_per_vehicle = static_cast<double>(finished_stops_) / nf;
   }
   for (Index v = 0; v < demand_.trip_count(); ++v) {
-    k.fuel_l += static_cast<double>(s.fuel_l[v]);
-    k.co2_kg += static_cast<double>(s.co2_kg[v]);
+    k.fuel_l += static_cast<double>(s.totals[v].fuel_l);
+    k.co2_kg += static_cast<double>(s.totals[v].co2_kg);
   }
   if (k.time_s > 0.0) k.throughput_veh_per_h = static_cast<double>(c.finished) * 3600.0 / k.time_s;
   if (s.step > 0) k.mean_halting = halting_sum_ / static_cast<double>(s.step);

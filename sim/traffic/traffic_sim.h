@@ -151,7 +151,10 @@ class TrafficSim {
 
   std::vector<Index> in_links_begin_;  // CSR per lane: links ending on it (derived)
   std::vector<Index> in_links_;
+  const VehicleType& type_of(Index v) const { return demand_.types[vehicle_type_[v]]; }
+
   Router router_;
+  std::vector<std::uint16_t> vehicle_type_;     // per vehicle: its type, without the Trip line
   std::vector<Index> lc_candidates_;            // vehicles with a lane-change target, reused
   std::vector<Index> lane_scratch_;             // start-lane candidates, reused
   std::vector<std::uint64_t> detector_counts_;  // written by the owning lane's plan task
@@ -159,7 +162,6 @@ class TrafficSim {
   std::vector<Index> lane_detectors_;
   std::vector<std::uint32_t> chunk_halting_;  // per plan chunk, written by that chunk
   std::vector<std::uint8_t> chunk_leaves_;    // per plan chunk: any vehicle to transfer
-  std::vector<std::uint32_t> stops_;          // per vehicle
   std::vector<double> free_time_s_;           // per vehicle: free-flow time of the path so far
   double halting_sum_ = 0.0;
   double finished_delay_s_ = 0.0;

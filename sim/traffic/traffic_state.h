@@ -76,6 +76,16 @@ struct TrafficCounters {
   std::uint64_t stops = 0;  // moving -> stopped transitions
 };
 
+// Per-vehicle running totals, written by the vehicle's own plan task: one struct, so one
+// cache line per vehicle and step instead of one per quantity.
+struct VehicleTotals {
+  float distance_m = 0.0f;  // driven so far
+  float fuel_l = 0.0f;      // petrol burnt (emissions.h)
+  float co2_kg = 0.0f;      // CO2 emitted
+  float halted_s = 0.0f;    // time below 0.1 m/s since it last moved
+  std::uint32_t stops = 0;  // moving -> halted transitions
+};
+
 struct TrafficState {
   std::int64_t step = 0;
 
@@ -92,17 +102,14 @@ struct TrafficState {
   std::vector<Index> rerouted_roads;
   std::vector<Index> planned_link;  // link to take at the end of the current lane, or kNone
   std::vector<VehicleStatus> status;
-  std::vector<Index> wait_next;            // intrusive FIFO of vehicles waiting to enter a lane
+  std::vector<Index> wait_next;  // intrusive FIFO of vehicles waiting to enter a lane
+  std::vector<VehicleTotals> totals;
   std::vector<double> speed_factor;        // desired speed / lane limit, drawn at creation
   std::vector<Index> lc_target;            // lane chosen by this step's plan, or kNone
   std::vector<std::int64_t> lc_last_step;  // step of the last lane change
-  std::vector<float> halted_s;             // time spent below 0.1 m/s without moving since
   std::vector<double> create_time_s;
   std::vector<double> enter_time_s;  // when it entered the network (after waiting to enter)
   std::vector<double> finish_time_s;
-  std::vector<double> distance_m;  // driven so far
-  std::vector<float> fuel_l;       // petrol burnt so far (emissions.h)
-  std::vector<float> co2_kg;       // CO2 emitted so far
 
   SegmentQueues queues;
 
