@@ -108,12 +108,7 @@ traffic::Demand import_cityflow_flow(const Json& doc, const std::string& path,
       if (k > 0) {
         // Consecutive roads must meet at a junction with a movement between them.
         const Index prev = d.route_roads.back(), next = it->second;
-        bool joined = false;
-        for (Index l = net.road_first_lane[prev];
-             l < net.road_first_lane[prev] + net.road_lane_count[prev] && !joined; ++l) {
-          joined = net.lane_reaches_road(l, next);
-        }
-        if (!joined) {
+        if (!net.road_reaches_road(prev, next)) {
           r.fail(rw, "consecutive roads of the route are not connected",
                  fmt::format("a road reachable from '{}'", net.road_id[prev]),
                  "'" + route[k].get<std::string>() + "'");

@@ -10,14 +10,6 @@ namespace parktwin::traffic {
 
 namespace {
 
-bool movement_exists(const Network& net, Index from_road, Index to_road) {
-  const Index first = net.road_first_lane[from_road];
-  for (Index l = first; l < first + net.road_lane_count[from_road]; ++l) {
-    if (net.lane_reaches_road(l, to_road)) return true;
-  }
-  return false;
-}
-
 void check_positive(const std::string& source, const std::string& type, const char* field,
                     double value) {
   if (!(value > 0.0) || !std::isfinite(value)) {
@@ -55,7 +47,7 @@ void validate(const Demand& demand, const Network& net, const std::string& sourc
     }
     for (Index k = 0; k + 1 < trip.route_length; ++k) {
       const Index a = demand.route_road(trip, k), b = demand.route_road(trip, k + 1);
-      if (!movement_exists(net, a, b)) {
+      if (!net.road_reaches_road(a, b)) {
         throw Error("consecutive roads of the route are not connected")
             .in_file(source)
             .field(fmt::format("{}.route[{}]", id, k + 1))

@@ -29,6 +29,14 @@ bool Network::lane_reaches_road(Index lane, Index road) const {
   return false;
 }
 
+bool Network::road_reaches_road(Index from_road, Index to_road) const {
+  const Index first = road_first_lane[from_road];
+  for (Index l = first; l < first + road_lane_count[from_road]; ++l) {
+    if (lane_reaches_road(l, to_road)) return true;
+  }
+  return false;
+}
+
 Index Network::find_road(const std::string& id) const {
   for (std::size_t r = 0; r < road_id.size(); ++r) {
     if (road_id[r] == id) return static_cast<Index>(r);

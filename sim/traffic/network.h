@@ -104,6 +104,8 @@ struct Network {
   }
   // Does any link lead from `lane` onto `road`?
   bool lane_reaches_road(Index lane, Index road) const;
+  // Does any lane of `from_road` lead onto `to_road` (is there a movement between them)?
+  bool road_reaches_road(Index from_road, Index to_road) const;
   // Road id -> index, kNone if absent (linear scan: for loaders, not the step).
   Index find_road(const std::string& id) const;
 };
