@@ -20,10 +20,10 @@ namespace parktwin::traffic {
 namespace {
 
 // Segments per parallel task: fixed, so the cut never depends on the thread count (and the
-// plan of a segment does not depend on the cut at all). Large enough that a small network
-// (hangzhou_4x4: ~1000 segments, most of them idle junction links) runs as one task without
-// scheduling overhead, while a 30x30 grid (~43k segments) still gives 40+ tasks.
-constexpr std::size_t kSegmentsPerChunk = 1024;
+// plan of a segment does not depend on the cut at all). 256 keeps enough tasks for balance
+// on a 10x10 grid (~4900 segments, vehicles only on the ~1300 lanes); 1024 was tried and
+// cut grid_10x10's two-thread speed in half (2026-11-25).
+constexpr std::size_t kSegmentsPerChunk = 256;
 constexpr double kHaltingSpeed = 0.1;  // m/s; SUMO's and CityFlow's "waiting" threshold
 // Lanes and links carry no limit of their own inside a junction in CityFlow's model.
 constexpr double kNoLimit = 1e4;
