@@ -229,9 +229,9 @@ class RoutesReader {
       const std::string_view name = n.name();
       if (name == "vType" || name == "route" || name == "param") continue;
       if (name == "vehicle") {
-        read_vehicle(n);
+        read_single(n, "vehicle", false);
       } else if (name == "trip") {
-        read_trip(n);
+        read_single(n, "trip", true);
       } else if (name == "flow") {
         read_flow(n);
       } else {
@@ -381,23 +381,14 @@ class RoutesReader {
     return t;
   }
 
-  void read_vehicle(pugi::xml_node n) {
-    const std::string id = f_.text(n, "id", "vehicle");
-    const std::string what = "vehicle " + quoted(id);
+  // <vehicle> (route given) and <trip> (from/to, routed here) differ only in that.
+  void read_single(pugi::xml_node n, const char* tag, bool routed) {
+    const std::string id = f_.text(n, "id", tag);
+    const std::string what = std::string(tag) + " " + quoted(id);
     refuse_children(f_, n, what);
     const double t = depart(n, what);
     const Index ty = type(n, what);
-    const Route route = route_of(n, what, false);
-    if (t < horizon_s_) pending_.push_back({t, ty, route, id});
-  }
-
-  void read_trip(pugi::xml_node n) {
-    const std::string id = f_.text(n, "id", "trip");
-    const std::string what = "trip " + quoted(id);
-    refuse_children(f_, n, what);
-    const double t = depart(n, what);
-    const Index ty = type(n, what);
-    const Route route = route_of(n, what, true);
+    const Route route = route_of(n, what, routed);
     if (t < horizon_s_) pending_.push_back({t, ty, route, id});
   }
 

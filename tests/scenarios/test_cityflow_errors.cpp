@@ -13,6 +13,7 @@
 #include "engine/error.h"
 #include "scenarios/json_file.h"
 #include "scenarios/traffic_inputs.h"
+#include "tests/support/error_of.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
@@ -111,17 +112,7 @@ Json tiny_flow() {
   return flows;
 }
 
-// Runs f and returns the parktwin::Error it throws; fails the test if it throws none.
-template <class F>
-Error error_of(F&& f) {
-  try {
-    std::forward<F>(f)();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected a parktwin::Error, but nothing was thrown");
-  return Error("unreachable");
-}
+using parktwin::test::error_of;
 
 // The error a roadnet document is rejected with.
 Error roadnet_error(const TempDir& dir, const Json& roadnet, std::string& path) {

@@ -14,6 +14,7 @@
 #include "scenarios/json_file.h"
 #include "scenarios/manifest.h"
 #include "scenarios/traffic_inputs.h"
+#include "tests/support/error_of.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
@@ -86,17 +87,7 @@ const std::string kTraffic =
     "network = \"data/roadnet.json\"\n"
     "demand = \"data/flow.json\"\n";
 
-// Runs f and returns the parktwin::Error it throws; fails the test if it throws none.
-template <class F>
-Error error_of(F&& f) {
-  try {
-    std::forward<F>(f)();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected a parktwin::Error, but nothing was thrown");
-  return Error("unreachable");
-}
+using parktwin::test::error_of;
 
 // Writes `toml` as scenario.toml next to the tiny inputs and returns the error it loads with.
 Error manifest_error(const TempDir& dir, const std::string& toml, std::string& path) {

@@ -17,6 +17,7 @@
 #include "scenarios/sumo/sumo.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/routing.h"
+#include "tests/support/error_of.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
@@ -73,16 +74,7 @@ bool internal(pugi::xml_node edge) {
   return f == "internal" || f == "crossing" || f == "walkingarea";
 }
 
-template <class F>
-Error error_of(F&& f) {
-  try {
-    std::forward<F>(f)();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected a parktwin::Error, but nothing was thrown");
-  return Error("unreachable");
-}
+using parktwin::test::error_of;
 
 // 1-based line of the first occurrence of `needle` in `text`.
 int line_in(const std::string& text, const std::string& needle) {
