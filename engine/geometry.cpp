@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "engine/assert.h"
 #include "engine/error.h"
 
 namespace parktwin::geo {
@@ -35,42 +36,110 @@ double signed_area(std::span<const Vec2> ring) {
   return 0.5 * twice;
 }
 
-Polyline::Polyline(std::vector<Vec2> points) : points_(std::move(points)) {
-  if (points_.size() < 2) {
+void check_polyline(std::span<const Vec2> points) {
+  if (points.size() < 2) {
     throw Error("a polyline needs at least two points")
         .expected(">= 2 points")
-        .found(std::to_string(points_.size()));
+        .found(std::to_string(points.size()));
   }
-  for (std::size_t i = 0; i < points_.size(); ++i) {
-    if (!std::isfinite(points_[i].x) || !std::isfinite(points_[i].y)) {
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (!std::isfinite(points[i].x) || !std::isfinite(points[i].y)) {
       throw Error("polyline point is not finite").field("points[" + std::to_string(i) + "]");
     }
   }
-  cumulative_.reserve(points_.size());
-  cumulative_.push_back(0.0);
-  for (std::size_t i = 1; i < points_.size(); ++i) {
-    cumulative_.push_back(cumulative_.back() + distance(points_[i - 1], points_[i]));
+}
+
+namespace {
+
+double arc_length(std::span<const Vec2> points) {
+  double sum = 0.0;
+  for (std::size_t i = 1; i < points.size(); ++i) sum += distance(points[i - 1], points[i]);
+  return sum;
+}
+
+}  // namespace
+
+namespace {
+
+// Index of the segment of `points` holding arc length s (clamped to [0, length]), and s's
+// offset into it.
+template <class Point>
+std::size_t segment_at(std::span<const Point> points, double length, double s, double& offset) {
+  offset = std::clamp(s, 0.0, length);
+  std::size_t i = 0;
+  for (; i + 2 < points.size(); ++i) {
+    const double seg = distance(points[i], points[i + 1]);
+    if (offset < seg) break;
+    offset -= seg;
   }
+  return i;
 }
 
-std::size_t Polyline::segment_at(double s) const {
-  // First cumulative length > s, minus one, kept within the segments.
-  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), s);
-  const auto idx = static_cast<std::size_t>(std::max<std::ptrdiff_t>(it - cumulative_.begin(), 1));
-  return std::min(idx, points_.size() - 1) - 1;
+template <class Point>
+Vec2 point_along(std::span<const Point> points, double length, double s) {
+  double offset = 0.0;
+  const std::size_t i = segment_at(points, length, s, offset);
+  const Vec2 a = points[i], b = points[i + 1];
+  const double seg = distance(a, b);
+  const double t = seg > 0.0 ? std::min(offset / seg, 1.0) : 0.0;
+  return lerp(a, b, t);
 }
 
+template <class Point>
+double heading_along(std::span<const Point> points, double length, double s) {
+  double offset = 0.0;
+  const std::size_t i = segment_at(points, length, s, offset);
+  return heading(Vec2(points[i + 1]) - Vec2(points[i]));
+}
+
+}  // namespace
+
+Vec2 PolylineView::point_at(double s) const { return point_along(points_, length_, s); }
+double PolylineView::heading_at(double s) const { return heading_along(points_, length_, s); }
 Vec2 Polyline::point_at(double s) const {
-  const double clamped = std::clamp(s, 0.0, length());
-  const std::size_t i = segment_at(clamped);
-  const double seg = cumulative_[i + 1] - cumulative_[i];
-  const double t = seg > 0.0 ? (clamped - cumulative_[i]) / seg : 0.0;
-  return lerp(points_[i], points_[i + 1], t);
+  return point_along(std::span<const Vec2>(points_), length_, s);
+}
+double Polyline::heading_at(double s) const {
+  return heading_along(std::span<const Vec2>(points_), length_, s);
 }
 
-double Polyline::heading_at(double s) const {
-  const std::size_t i = segment_at(std::clamp(s, 0.0, length()));
-  return heading(points_[i + 1] - points_[i]);
+Polyline::Polyline(std::vector<Vec2> points) : points_(std::move(points)) {
+  check_polyline(points_);
+  length_ = arc_length(points_);
+}
+
+double PolylineSet::add(std::span<const Vec2> points) {
+  check_polyline(points);
+  if (blocks_.empty() || blocks_.back().size() + points.size() > blocks_.back().capacity()) {
+    if (blocks_.size() >= UINT32_MAX) throw Error("too many polyline blocks");
+    blocks_.emplace_back().reserve(std::max(kBlockPoints, points.size()));
+  }
+  std::vector<Vec2f>& block = blocks_.back();
+  spans_.push_back({static_cast<std::uint32_t>(blocks_.size() - 1),
+                    static_cast<std::uint32_t>(block.size()),
+                    static_cast<std::uint32_t>(points.size())});
+  for (const Vec2 p : points) block.emplace_back(p);
+  length_.push_back(arc_length(points));
+  return length_.back();
+}
+
+void PolylineSet::permute(std::span<const std::uint32_t> order) {
+  PT_ASSERT(order.size() == spans_.size(), "order must be a permutation of the polylines");
+  std::vector<Span> spans(order.size());
+  std::vector<double> length(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    spans[i] = spans_[order[i]];
+    length[i] = length_[order[i]];
+  }
+  spans_ = std::move(spans);
+  length_ = std::move(length);
+}
+
+std::size_t PolylineSet::bytes() const {
+  std::size_t sum = blocks_.capacity() * sizeof(std::vector<Vec2f>) +
+                    spans_.capacity() * sizeof(Span) + length_.capacity() * sizeof(double);
+  for (const auto& b : blocks_) sum += b.capacity() * sizeof(Vec2f);
+  return sum;
 }
 
 }  // namespace parktwin::geo

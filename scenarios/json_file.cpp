@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "engine/error.h"
 
@@ -34,24 +34,77 @@ const char* type_name(const Json& v) {
   return "an object";
 }
 
+[[noreturn]] void throw_parse_error(const std::string& path, const nlohmann::json::parse_error& e) {
+  // The text is read again only on this path, to turn the byte offset into line:column.
+  std::ifstream in(path, std::ios::binary);
+  std::string head(e.byte > 0 ? e.byte - 1 : 0, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  int line = 0, column = 0;
+  line_column(head, head.size(), line, column);
+  std::string what = e.what();
+  // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
+  if (const auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+  throw Error("invalid JSON: " + what).in_file(path).at_line(line, column);
+}
+
+std::ifstream open_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open file").in_file(path).expected("a readable JSON file");
+  return in;
+}
+
 }  // namespace
 
 Json read_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open file").in_file(path).expected("a readable JSON file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  std::ifstream in = open_json(path);
   try {
-    return Json::parse(text);
+    return Json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
-    int line = 0, column = 0;
-    line_column(text, e.byte > 0 ? e.byte - 1 : 0, line, column);
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
-    if (const auto colon = what.find(": "); colon != std::string::npos)
-      what = what.substr(colon + 2);
-    throw Error("invalid JSON: " + what).in_file(path).at_line(line, column);
+    throw_parse_error(path, e);
+  }
+}
+
+Json stream_json_file(const std::string& path, const JsonStream& stream) {
+  std::ifstream in = open_json(path);
+  const bool root_array = stream.array_keys.empty();
+  const int element_depth = root_array ? 1 : 2;
+  bool root_ok = false;    // the root is of the expected kind
+  bool streaming = false;  // inside a streamed array
+  std::string key;         // key of the root object's member being read
+  std::size_t index = 0;
+  auto callback = [&](int depth, nlohmann::json::parse_event_t event, Json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (depth == 0 && (event == Event::object_start || event == Event::array_start)) {
+      root_ok = (event == Event::array_start) == root_array;
+      streaming = root_ok && root_array;
+      return true;
+    }
+    if (!root_ok) return true;
+    if (!root_array && depth == 1) {
+      if (event == Event::key) {
+        key = parsed.get<std::string>();
+      } else if (event == Event::array_start) {
+        streaming = std::find(stream.array_keys.begin(), stream.array_keys.end(), key) !=
+                    stream.array_keys.end();
+        index = 0;
+      } else if (event == Event::array_end) {
+        streaming = false;
+      }
+      return true;
+    }
+    const bool element_end =
+        event == Event::object_end || event == Event::array_end || event == Event::value;
+    if (streaming && depth == element_depth && element_end) {
+      stream.on_element(root_array ? std::string_view{} : std::string_view{key}, index++, parsed);
+      return false;  // discard: the element has been used
+    }
+    return true;
+  };
+  try {
+    return Json::parse(in, callback);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw_parse_error(path, e);
   }
 }
 

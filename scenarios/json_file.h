@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parktwin::scenarios {
 
@@ -15,6 +17,22 @@ using Json = nlohmann::json;
 // Parses the whole file; throws parktwin::Error naming the file (and line:column for a
 // syntax error) when it cannot be read or parsed.
 Json read_json_file(const std::string& path);
+
+// Reading a large JSON file one element at a time, so that the file never lives in memory as
+// a whole (a 30x30 grid's roadnet is 48 MB of text and would be ~130 MB as a tree).
+struct JsonStream {
+  // Keys of the root object whose arrays are streamed; empty: the root array is streamed.
+  std::vector<std::string> array_keys;
+  // Called for each element of a streamed array, in file order, with the array's key ("" for
+  // the root array) and the element's index; the element is freed when it returns.
+  std::function<void(std::string_view key, std::size_t index, const Json& element)> on_element;
+};
+
+// Parses `path` from disk, handing streamed elements to `stream.on_element` as each one ends.
+// Returns the rest of the document, with streamed arrays left empty; a root of the other kind
+// (an array where an object was expected, or the reverse) is returned whole, unstreamed.
+// Throws parktwin::Error as read_json_file does, and passes on what on_element throws.
+Json stream_json_file(const std::string& path, const JsonStream& stream);
 
 // Typed access to obj[key] for the element at `where` in `file`; throws parktwin::Error
 // naming file, where.key and the expected type when the key is missing or of another type.

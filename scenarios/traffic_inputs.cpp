@@ -36,13 +36,7 @@ traffic::Network load_network(const std::string& path) {
         .in_file(path)
         .expected("a CityFlow roadnet JSON or SUMO .net.xml");
   }
-  const Json doc = read_json_file(path);
-  if (!is_cityflow_roadnet(doc)) {
-    throw Error("JSON file is not a CityFlow roadnet")
-        .in_file(path)
-        .expected("an object with \"intersections\" and \"roads\"");
-  }
-  return import_cityflow_roadnet(doc, path);
+  return read_cityflow_roadnet(path);
 }
 
 traffic::Demand load_demand(const std::string& path, const traffic::Network& net,
@@ -51,13 +45,7 @@ traffic::Demand load_demand(const std::string& path, const traffic::Network& net
   const InputFormat format = detect_format(path);
   if (format == InputFormat::sumo_xml) return import_sumo_routes(path, net, horizon_s);
   if (format == InputFormat::od_csv) return import_od_matrix(path, net, horizon_s);
-  const Json doc = read_json_file(path);
-  if (!is_cityflow_flow(doc)) {
-    throw Error("JSON file is not a CityFlow flow file")
-        .in_file(path)
-        .expected("an array of flows with \"vehicle\" and \"route\"");
-  }
-  return import_cityflow_flow(doc, path, net, horizon_s);
+  return read_cityflow_flow(path, net, horizon_s);
 }
 
 }  // namespace parktwin::scenarios

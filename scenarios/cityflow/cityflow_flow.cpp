@@ -5,16 +5,12 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "engine/error.h"
 #include "scenarios/cityflow/cityflow.h"
 
 namespace parktwin::scenarios {
 
 using traffic::Index;
-
-bool is_cityflow_flow(const Json& doc) {
-  return doc.is_array() && (doc.empty() || (doc[0].is_object() && doc[0].contains("route") &&
-                                            doc[0].contains("vehicle")));
-}
 
 namespace {
 
@@ -60,94 +56,130 @@ bool same_parameters(const traffic::VehicleType& a, const traffic::VehicleType& 
          a.headway_s == b.headway_s;
 }
 
-}  // namespace
+// Expands flow entries into trips as each one is read (streamed or from a parsed document).
+class FlowReader {
+ public:
+  FlowReader(const std::string& path, const traffic::Network& net, double horizon_s)
+      : r_(path), net_(net), horizon_s_(horizon_s) {
+    for (std::size_t i = 0; i < net.road_count(); ++i)
+      road_of_.emplace(net.road_id[i], static_cast<Index>(i));
+  }
 
-traffic::Demand import_cityflow_flow(const Json& doc, const std::string& path,
-                                     const traffic::Network& net, double horizon_s) {
-  const JsonReader r(path);
-  if (!doc.is_array()) r.fail("", "a CityFlow flow file must be a JSON array of flows", "an array");
-  std::unordered_map<std::string, Index> road_of;
-  for (std::size_t i = 0; i < net.road_count(); ++i)
-    road_of.emplace(net.road_id[i], static_cast<Index>(i));
+  void add_flow(const Json& flow, std::size_t f) {
+    const std::string where = element("", f);
+    const traffic::VehicleType vt =
+        read_vehicle(r_, r_.object(flow, "vehicle", where), element(where, "vehicle"));
+    Index type = 0;
+    const auto same =
+        std::find_if(d_.types.begin(), d_.types.end(),
+                     [&](const traffic::VehicleType& t) { return same_parameters(t, vt); });
+    if (same == d_.types.end()) {
+      type = static_cast<Index>(d_.types.size());
+      d_.types.push_back(vt);
+      d_.types.back().name = fmt::format("cityflow_{}", type);
+    } else {
+      type = static_cast<Index>(same - d_.types.begin());
+    }
 
-  traffic::Demand d;
+    const Json& route = r_.array(flow, "route", where);
+    if (route.empty()) r_.fail(element(where, "route"), "route is empty", "at least one road id");
+    const Index route_begin = static_cast<Index>(d_.route_roads.size());
+    for (std::size_t k = 0; k < route.size(); ++k) {
+      const std::string rw = element(element(where, "route"), k);
+      if (!route[k].is_string()) r_.fail(rw, "wrong type", "a road id string", brief(route[k]));
+      const auto it = road_of_.find(route[k].get<std::string>());
+      if (it == road_of_.end()) {
+        r_.fail(rw, "unknown road in route", "a road id of the network", brief(route[k]));
+      }
+      if (k > 0) {
+        // Consecutive roads must meet at a junction with a movement between them.
+        const Index prev = d_.route_roads.back(), next = it->second;
+        if (!net_.road_reaches_road(prev, next)) {
+          r_.fail(rw, "consecutive roads of the route are not connected",
+                  fmt::format("a road reachable from '{}'", net_.road_id[prev]),
+                  "'" + route[k].get<std::string>() + "'");
+        }
+      }
+      d_.route_roads.push_back(it->second);
+    }
+
+    const double interval = r_.number_or(flow, "interval", where, 1.0);
+    const double start = r_.number_or(flow, "startTime", where, 0.0);
+    const double end = r_.number_or(flow, "endTime", where, -1.0);
+    if (!(interval > 0.0))
+      r_.fail(element(where, "interval"), "interval must be positive", "> 0 s",
+              fmt::format("{}", interval));
+    if (start < 0.0)
+      r_.fail(element(where, "startTime"), "negative start time", ">= 0 s",
+              fmt::format("{}", start));
+    if (end >= 0.0 && end < start) {
+      r_.fail(element(where, "endTime"), "flow ends before it starts",
+              fmt::format("-1 (no end) or >= startTime {}", start), fmt::format("{}", end));
+    }
+    const double last = end < 0.0 ? horizon_s_ : std::min(end, horizon_s_);
+    for (std::size_t k = 0;; ++k) {
+      const double t = start + static_cast<double>(k) * interval;
+      if (t > last + 1e-9 || t >= horizon_s_) break;
+      pending_.push_back({t, f, k, {t, type, route_begin, static_cast<Index>(route.size())}});
+    }
+  }
+
+  traffic::Demand finish() {
+    // By departure; ties keep file order, as CityFlow creates vehicles flow by flow.
+    std::stable_sort(pending_.begin(), pending_.end(),
+                     [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
+    d_.trips.reserve(pending_.size());
+    d_.trip_id.reserve(pending_.size());
+    for (const Pending& p : pending_) {
+      d_.trips.push_back(p.trip);
+      d_.trip_id.push_back(fmt::format("flow_{}_{}", p.flow, p.k));
+    }
+    pending_ = {};
+    traffic::validate(d_, net_, r_.file());
+    return std::move(d_);
+  }
+
+ private:
   struct Pending {
     double depart_s;
     std::size_t flow;
     std::size_t k;
     traffic::Trip trip;
   };
-  std::vector<Pending> pending;
-  for (std::size_t f = 0; f < doc.size(); ++f) {
-    const std::string where = element("", f);
-    const Json& flow = doc[f];
-    const traffic::VehicleType vt =
-        read_vehicle(r, r.object(flow, "vehicle", where), element(where, "vehicle"));
-    Index type = 0;
-    const auto same =
-        std::find_if(d.types.begin(), d.types.end(),
-                     [&](const traffic::VehicleType& t) { return same_parameters(t, vt); });
-    if (same == d.types.end()) {
-      type = static_cast<Index>(d.types.size());
-      d.types.push_back(vt);
-      d.types.back().name = fmt::format("cityflow_{}", type);
-    } else {
-      type = static_cast<Index>(same - d.types.begin());
-    }
 
-    const Json& route = r.array(flow, "route", where);
-    if (route.empty()) r.fail(element(where, "route"), "route is empty", "at least one road id");
-    const Index route_begin = static_cast<Index>(d.route_roads.size());
-    for (std::size_t k = 0; k < route.size(); ++k) {
-      const std::string rw = element(element(where, "route"), k);
-      if (!route[k].is_string()) r.fail(rw, "wrong type", "a road id string", brief(route[k]));
-      const auto it = road_of.find(route[k].get<std::string>());
-      if (it == road_of.end()) {
-        r.fail(rw, "unknown road in route", "a road id of the network", brief(route[k]));
-      }
-      if (k > 0) {
-        // Consecutive roads must meet at a junction with a movement between them.
-        const Index prev = d.route_roads.back(), next = it->second;
-        if (!net.road_reaches_road(prev, next)) {
-          r.fail(rw, "consecutive roads of the route are not connected",
-                 fmt::format("a road reachable from '{}'", net.road_id[prev]),
-                 "'" + route[k].get<std::string>() + "'");
-        }
-      }
-      d.route_roads.push_back(it->second);
-    }
+  JsonReader r_;
+  const traffic::Network& net_;
+  double horizon_s_;
+  std::unordered_map<std::string, Index> road_of_;
+  traffic::Demand d_;
+  std::vector<Pending> pending_;
+};
 
-    const double interval = r.number_or(flow, "interval", where, 1.0);
-    const double start = r.number_or(flow, "startTime", where, 0.0);
-    const double end = r.number_or(flow, "endTime", where, -1.0);
-    if (!(interval > 0.0))
-      r.fail(element(where, "interval"), "interval must be positive", "> 0 s",
-             fmt::format("{}", interval));
-    if (start < 0.0)
-      r.fail(element(where, "startTime"), "negative start time", ">= 0 s",
-             fmt::format("{}", start));
-    if (end >= 0.0 && end < start) {
-      r.fail(element(where, "endTime"), "flow ends before it starts",
-             fmt::format("-1 (no end) or >= startTime {}", start), fmt::format("{}", end));
-    }
-    const double last = end < 0.0 ? horizon_s : std::min(end, horizon_s);
-    for (std::size_t k = 0;; ++k) {
-      const double t = start + static_cast<double>(k) * interval;
-      if (t > last + 1e-9 || t >= horizon_s) break;
-      pending.push_back({t, f, k, {t, type, route_begin, static_cast<Index>(route.size())}});
-    }
+}  // namespace
+
+traffic::Demand import_cityflow_flow(const Json& doc, const std::string& path,
+                                     const traffic::Network& net, double horizon_s) {
+  const JsonReader r(path);
+  if (!doc.is_array()) r.fail("", "a CityFlow flow file must be a JSON array of flows", "an array");
+  FlowReader reader(path, net, horizon_s);
+  for (std::size_t f = 0; f < doc.size(); ++f) reader.add_flow(doc[f], f);
+  return reader.finish();
+}
+
+traffic::Demand read_cityflow_flow(const std::string& path, const traffic::Network& net,
+                                   double horizon_s) {
+  FlowReader reader(path, net, horizon_s);
+  JsonStream stream;  // no keys: the root array's flows are streamed
+  stream.on_element = [&](std::string_view, std::size_t f, const Json& flow) {
+    reader.add_flow(flow, f);
+  };
+  const Json rest = stream_json_file(path, stream);
+  if (!rest.is_array()) {
+    throw Error("JSON file is not a CityFlow flow file")
+        .in_file(path)
+        .expected("an array of flows with \"vehicle\" and \"route\"");
   }
-  // By departure; ties keep file order, as CityFlow creates vehicles flow by flow.
-  std::stable_sort(pending.begin(), pending.end(),
-                   [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
-  d.trips.reserve(pending.size());
-  d.trip_id.reserve(pending.size());
-  for (const Pending& p : pending) {
-    d.trips.push_back(p.trip);
-    d.trip_id.push_back(fmt::format("flow_{}_{}", p.flow, p.k));
-  }
-  traffic::validate(d, net, path);
-  return d;
+  return reader.finish();
 }
 
 }  // namespace parktwin::scenarios

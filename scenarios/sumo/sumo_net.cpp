@@ -255,7 +255,7 @@ traffic::Network import_sumo_net(const std::string& path) {
       if (!(width > 0.0)) {
         f.fail(l, lw, "width must be positive", "> 0 m", fmt::format("{}", width));
       }
-      geo::Polyline shape(to_points(f.shape(l, "shape", lw)));
+      const std::vector<geo::Vec2> shape = to_points(f.shape(l, "shape", lw));
       if (!normal_lane.emplace(lid, std::pair{road, static_cast<long long>(sumo_index)}).second) {
         f.fail(l, lw, "duplicate lane id", "a unique id", quoted(lid));
       }
@@ -264,7 +264,7 @@ traffic::Network import_sumo_net(const std::string& path) {
       net.lane_width_m.push_back(width);
       net.seg_length_m.push_back(length);  // the file's length, which may differ from the shape's
       net.seg_speed_limit_mps.push_back(speed);
-      net.seg_shape.push_back(std::move(shape));
+      net.seg_shape.add(shape);
     }
   }
 
@@ -479,7 +479,7 @@ traffic::Network import_sumo_net(const std::string& path) {
     }
     net.seg_length_m.push_back(length);
     net.seg_speed_limit_mps.push_back(speed);
-    net.seg_shape.push_back(geo::Polyline(std::move(points)));
+    net.seg_shape.add(points);
   }
 
   // --- right of way: link k yields to the links whose bit is set in its request's response

@@ -44,7 +44,7 @@ struct Network {
   // --- segments (S = lanes + links entries): hot data for the step
   std::vector<double> seg_length_m;
   std::vector<double> seg_speed_limit_mps;
-  std::vector<geo::Polyline> seg_shape;  // cold: centre line, for rendering and picking
+  geo::PolylineSet seg_shape;  // cold: centre lines, for rendering and picking
 
   // --- lanes (first L segments)
   std::vector<Index> lane_road;

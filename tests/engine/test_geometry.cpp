@@ -32,6 +32,36 @@ TEST_CASE("polyline rejects degenerate input", "[geometry]") {
   CHECK_THROWS_WITH(geo::Polyline({{INFINITY, 0}, {0, 1}}), Catch::Contains("points[0]"));
 }
 
+TEST_CASE("polyline set stores many shapes and reorders them without moving points", "[geometry]") {
+  geo::PolylineSet set;
+  CHECK(set.add(std::vector<Vec2>{{0, 0}, {300, 0}, {300, 400}}) == 700.0);
+  // Longer than a storage block: gets a block of its own, still contiguous.
+  std::vector<Vec2> zigzag;
+  for (int i = 0; i < 50000; ++i) zigzag.push_back({static_cast<double>(i), (i % 2) * 1.0});
+  const double zigzag_length = set.add(zigzag);
+  CHECK(zigzag_length == Approx(49999 * std::sqrt(2.0)));
+  CHECK(set.add(std::vector<Vec2>{{5, 5}, {5, 15}}) == 10.0);
+  REQUIRE(set.size() == 3);
+  CHECK(set[1].points().size() == 50000);
+  CHECK(Vec2(set[1].points()[49999]) == Vec2{49999, 1});
+
+  // Arc-length queries agree with an owning polyline of the same points.
+  const geo::Polyline line({{0, 0}, {300, 0}, {300, 400}});
+  for (const double s : {-1.0, 0.0, 150.0, 300.0, 500.0, 700.0, 800.0}) {
+    CHECK(set[0].point_at(s) == line.point_at(s));
+    CHECK(set[0].heading_at(s) == line.heading_at(s));
+  }
+
+  const std::vector<std::uint32_t> order{2, 0, 1};
+  set.permute(order);
+  CHECK(set[0].length() == 10.0);
+  CHECK(set[0].front() == Vec2{5, 5});
+  CHECK(set[1].back() == Vec2{300, 400});
+  CHECK(set[2].length() == zigzag_length);
+  CHECK_THROWS_WITH(set.add(std::vector<Vec2>{{0, 0}, {NAN, 1}}), Catch::Contains("points[1]"));
+  CHECK(set.size() == 3);
+}
+
 TEST_CASE("vector helpers", "[geometry]") {
   CHECK(geo::length({3, 4}) == 5.0);
   CHECK(geo::cross({1, 0}, {0, 1}) == 1.0);  // left turn is positive

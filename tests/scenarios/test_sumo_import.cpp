@@ -247,8 +247,9 @@ TEST_CASE("SUMO links follow their internal lanes", "[scenarios][sumo]") {
   CHECK(net.seg_speed_limit_mps[seg] == 8.0);
   const auto pts = net.seg_shape[seg].points();
   CHECK(pts.size() == 6);  // 3 + 4 points sharing one
-  CHECK(pts.front().x == 392.80);
-  CHECK(pts.back().y == 407.20);
+  // Shapes are stored as float: exact to ~0.1 mm at these coordinates.
+  CHECK(pts.front().x == Approx(392.80).margin(1e-4));
+  CHECK(pts.back().y == Approx(407.20).margin(1e-4));
   // Straight on: one internal lane, 14.40 m at 13.89 m/s.
   const Index straight = link_between(net, lane_of(net, "A1B1", 0), lane_of(net, "B1C1", 0));
   REQUIRE(straight != kNone);
@@ -310,8 +311,8 @@ TEST_CASE("SUMO lanes are numbered from the left", "[scenarios][sumo]") {
   CHECK(net.lane_reaches_road(rightmost, net.find_road("B1B0")));
   CHECK_FALSE(net.lane_reaches_road(leftmost, net.find_road("B1B0")));
   // Shapes: SUMO lane 1 of A1B1 lies at y = 298.40, lane 0 at y = 295.20.
-  CHECK(net.seg_shape[leftmost].points().front().y == 298.40);
-  CHECK(net.seg_shape[rightmost].points().front().y == 295.20);
+  CHECK(net.seg_shape[leftmost].front().y == Approx(298.40).margin(1e-4));
+  CHECK(net.seg_shape[rightmost].front().y == Approx(295.20).margin(1e-4));
 }
 
 TEST_CASE("SUMO routes from duarouter load before the horizon", "[scenarios][sumo]") {
