@@ -1,22 +1,31 @@
-// bench_traffic: stepping speed of the traffic core on CityFlow's networks and on a generated
-// 30x30 grid (same construction and demand rule, 24,000 vehicles), one CSV line per
-// (network, threads) run of 3600 one-second steps:
-//   network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,bytes_per_vehicle,
-//   peak_rss_mib,att_s,finished,state_hash
-// bytes_per_vehicle: the simulation state's arrays over the number of trips; peak_rss_mib: the
-// process's peak resident memory so far (loading the JSON inputs dominates it).
+// bench_traffic: stepping speed and memory of the traffic core on CityFlow's networks and on
+// a generated 30x30 grid (same construction and demand rule, 24,000 vehicles), one CSV line
+// per (network, threads, repeat) run of 3600 one-second steps:
+//   network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,state_bytes_per_vehicle,
+//   base_rss_mib,peak_rss_mib,peak_bytes_per_vehicle,att_s,finished,state_hash
+// Each network runs in its own process (this program started again with --case), loading its
+// files as `parktwin run` does, so its memory figures are its own:
+//   base_rss_mib: the process before loading anything (program and shared libraries);
+//   peak_rss_mib: the process's peak resident memory, loading included;
+//   peak_bytes_per_vehicle: (peak - base) over the trips: everything the run adds per vehicle,
+//     network and demand included;
+//   state_bytes_per_vehicle: the simulation state's arrays alone over the trips.
 // The state hash must be equal across thread counts of one network.
 //
-// usage: bench_traffic [--data DIR] [--threads-max N] [--repeat N]
+// usage: bench_traffic [--data DIR] [--threads-max N] [--repeat N] [--no-30x30]
 //   DIR defaults to ../shared/data/cityflow beside the source tree.
 
 #include <fmt/format.h>
-#include <sys/resource.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/parallel.h"
@@ -28,15 +37,6 @@
 using namespace parktwin;
 
 namespace {
-
-struct Case {
-  const char* name;
-  const char* roadnet;
-  const char* flow;
-};
-
-void run_case(const std::string& name, const traffic::Network& net, const traffic::Demand& demand,
-              int threads_max, int repeat);
 
 // Bytes the simulation state holds per trip (vectors' capacity; model excluded).
 template <class T>
@@ -55,8 +55,32 @@ std::size_t state_bytes(const traffic::TrafficState& s) {
          bytes(s.moves);
 }
 
-void run_case(const std::string& name, const traffic::Network& net, const traffic::Demand& demand,
+// Resident memory of this process now, in bytes (/proc/self/statm counts pages).
+double resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  double size = 0.0, resident = 0.0;
+  statm >> size >> resident;
+  return resident * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// Peak resident memory of this process so far: VmHWM of /proc/self/status, which belongs to
+// the address space and so starts afresh at exec (getrusage's ru_maxrss would carry the
+// parent's peak over).
+double peak_resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) * 1024.0;  // kB
+  }
+  return 0.0;
+}
+
+void run_case(const std::string& name, const std::string& roadnet, const std::string& flow,
               int threads_max, int repeat) {
+  const double base = resident_bytes();
+  const traffic::Network net = scenarios::load_network(roadnet);
+  const traffic::Demand demand = scenarios::load_demand(flow, net, 3600);
+  const double trips = static_cast<double>(demand.trip_count());
   for (int threads = 1; threads <= threads_max; ++threads) {
     par::ThreadLimit limit(threads);
     for (int r = 0; r < repeat; ++r) {
@@ -65,17 +89,32 @@ void run_case(const std::string& name, const traffic::Network& net, const traffi
       for (int i = 0; i < 3600; ++i) sim.step();
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const traffic::TrafficKpis k = sim.kpis();
-      rusage usage{};
-      getrusage(RUSAGE_SELF, &usage);
-      fmt::print(
-          "{},{},{},{:.0f},{},{:.4g},{:.0f},{:.0f},{:.1f},{},{:016x}\n", name, threads, k.steps,
-          3600.0 / s, k.vehicle_updates, static_cast<double>(k.vehicle_updates) / s,
-          static_cast<double>(state_bytes(sim.state())) / static_cast<double>(demand.trip_count()),
-          static_cast<double>(usage.ru_maxrss) / 1024.0, k.average_travel_time_s, k.finished,
-          sim.state_hash());
+      const double peak = peak_resident_bytes();
+      fmt::print("{},{},{},{:.0f},{},{:.4g},{:.0f},{:.1f},{:.1f},{:.0f},{:.1f},{},{:016x}\n", name,
+                 threads, k.steps, 3600.0 / s, k.vehicle_updates,
+                 static_cast<double>(k.vehicle_updates) / s,
+                 static_cast<double>(state_bytes(sim.state())) / trips, base / 1048576.0,
+                 peak / 1048576.0, (peak - base) / trips, k.average_travel_time_s, k.finished,
+                 sim.state_hash());
       std::fflush(stdout);
     }
   }
+}
+
+// Runs this program again with `args` and waits for it; false if it failed.
+bool run_child(const char* self, const std::vector<std::string>& args) {
+  std::vector<char*> argv{const_cast<char*>(self)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), environ) != 0) {
+    fmt::print(stderr, "bench_traffic: cannot start a child process\n");
+    return false;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 }  // namespace
@@ -84,10 +123,14 @@ int main(int argc, char** argv) {
   std::string data = std::string(PARKTWIN_SOURCE_DIR) + "/../shared/data/cityflow";
   int threads_max = 2, repeat = 3;
   bool with_30x30 = true;
+  std::string case_name, case_roadnet, case_flow;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--help" || a == "-h") {
-      fmt::print("usage: bench_traffic [--data DIR] [--threads-max N] [--repeat N] [--no-30x30]\n");
+      fmt::print(
+          "usage: bench_traffic [--data DIR] [--threads-max N] [--repeat N] [--no-30x30]\n"
+          "       bench_traffic --case NAME ROADNET FLOW [--threads-max N] [--repeat N]\n"
+          "The first form runs every network, each in its own process (the second form).\n");
       return 0;
     } else if (a == "--data" && i + 1 < argc) {
       data = argv[++i];
@@ -97,35 +140,58 @@ int main(int argc, char** argv) {
       with_30x30 = false;
     } else if (a == "--repeat" && i + 1 < argc) {
       repeat = std::stoi(argv[++i]);
+    } else if (a == "--case" && i + 3 < argc) {
+      case_name = argv[++i];
+      case_roadnet = argv[++i];
+      case_flow = argv[++i];
     } else {
       fmt::print(stderr, "bench_traffic: unknown argument '{}' (try --help)\n", a);
       return 2;
     }
   }
-  const std::vector<Case> cases{{"hangzhou_4x4", "roadnet_4_4.json", "anon_4_4_hangzhou_real.json"},
-                                {"grid_4x4", "roadnet.json", "flow.json"},
-                                {"grid_10x10", "roadnet.json", "flow.json"}};
-  fmt::print(
-      "network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,"
-      "bytes_per_vehicle,peak_rss_mib,att_s,finished,state_hash\n");
-  for (const Case& c : cases) {
-    const std::string dir = data + "/" + c.name;
+  if (!case_name.empty()) {
+    run_case(case_name, case_roadnet, case_flow, threads_max, repeat);
+    return 0;
+  }
+
+  struct Case {
+    std::string name, roadnet, flow;
+  };
+  std::vector<Case> cases;
+  for (const auto& [name, roadnet, flow] :
+       {std::tuple{"hangzhou_4x4", "roadnet_4_4.json", "anon_4_4_hangzhou_real.json"},
+        std::tuple{"grid_4x4", "roadnet.json", "flow.json"},
+        std::tuple{"grid_10x10", "roadnet.json", "flow.json"}}) {
+    const std::string dir = data + "/" + name;
     if (!std::filesystem::exists(dir)) {
       fmt::print(stderr, "bench_traffic: {} not found, skipped\n", dir);
       continue;
     }
-    const traffic::Network net = scenarios::load_network(dir + "/" + c.roadnet);
-    const traffic::Demand demand = scenarios::load_demand(dir + "/" + c.flow, net, 3600);
-    run_case(c.name, net, demand, threads_max, repeat);
+    cases.push_back({name, dir + "/" + roadnet, dir + "/" + flow});
   }
+  std::filesystem::path grid_dir;
   if (with_30x30) {
+    // Written to files and read back as a user's run would read them.
+    grid_dir = std::filesystem::temp_directory_path() /
+               fmt::format("parktwin_bench_grid30_{}", static_cast<long>(getpid()));
+    std::filesystem::create_directories(grid_dir);
     scenarios::GridSpec spec;
     spec.rows = spec.cols = 30;
-    const traffic::Network net =
-        scenarios::import_cityflow_roadnet(scenarios::grid_roadnet(spec), "grid_30x30");
-    const traffic::Demand demand =
-        scenarios::import_cityflow_flow(scenarios::grid_flow(spec), "grid_30x30", net, 3600);
-    run_case("grid_30x30", net, demand, threads_max, repeat);
+    std::ofstream(grid_dir / "roadnet.json") << scenarios::grid_roadnet(spec).dump();
+    std::ofstream(grid_dir / "flow.json") << scenarios::grid_flow(spec).dump();
+    cases.push_back(
+        {"grid_30x30", (grid_dir / "roadnet.json").string(), (grid_dir / "flow.json").string()});
   }
-  return 0;
+  fmt::print(
+      "network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,"
+      "state_bytes_per_vehicle,base_rss_mib,peak_rss_mib,peak_bytes_per_vehicle,att_s,finished,"
+      "state_hash\n");
+  bool ok = true;
+  for (const Case& c : cases) {
+    ok = run_child(argv[0], {"--case", c.name, c.roadnet, c.flow, "--threads-max",
+                             std::to_string(threads_max), "--repeat", std::to_string(repeat)}) &&
+         ok;
+  }
+  if (!grid_dir.empty()) std::filesystem::remove_all(grid_dir);
+  return ok ? 0 : 1;
 }
