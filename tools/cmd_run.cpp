@@ -110,7 +110,7 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
   j["fuel_l"] = k.fuel_l;
   j["co2_kg"] = k.co2_kg;
   j["dead_ends"] = k.dead_ends;
-  j["amber_entries"] = k.red_entries;
+  j["amber_entries"] = k.amber_entries;
   j["lane_changes"] = k.lane_changes;
   j["lane_changing"] = plan.lane_changing;
   j["state_hash"] = fmt::format("{:016x}", hash);

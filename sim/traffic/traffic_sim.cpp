@@ -543,7 +543,7 @@ void TrafficSim::transfer() {
             break;
           }
           if (net_.is_link(next)) {
-            if (!link_green(net_.segment_link(next))) ++s.counters.red_entries;
+            if (!link_green(net_.segment_link(next))) ++s.counters.amber_entries;
           } else {
             rp += 1;
             planned = choose_link(v, next, rp);
@@ -933,7 +933,7 @@ TrafficKpis TrafficSim::kpis() const {
   k.waiting = c.created - c.entered;
   k.vehicle_updates = c.vehicle_updates;
   k.dead_ends = c.dead_ends;
-  k.red_entries = c.red_entries;
+  k.amber_entries = c.amber_entries;
   k.lane_changes = c.lane_changes;
   double open_travel = 0.0;
   for (Index v = 0; v < demand_.trip_count(); ++v) {

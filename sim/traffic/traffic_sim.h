@@ -50,7 +50,7 @@ struct TrafficKpis {
   double co2_kg = 0.0;
   std::uint64_t vehicle_updates = 0;
   std::uint64_t dead_ends = 0;
-  std::uint64_t red_entries = 0;
+  std::uint64_t amber_entries = 0;
   std::uint64_t lane_changes = 0;
 };
 

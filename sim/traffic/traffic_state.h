@@ -68,7 +68,7 @@ struct TrafficCounters {
   std::uint64_t vehicle_updates = 0;  // sum over steps of vehicles moved in that step
   std::uint64_t dead_ends = 0;        // vehicles whose lane had no link onwards (ended early)
   std::uint64_t queue_overflows = 0;  // entries refused because a segment queue was full
-  std::uint64_t red_entries = 0;      // junction entries on red by vehicles unable to stop
+  std::uint64_t amber_entries = 0;    // entries on a just-ended green by vehicles unable to stop
   std::uint64_t lane_changes = 0;     // applied MOBIL lane changes
   double finished_travel_s = 0.0;     // sum of travel times of finished vehicles
   double finished_trip_s = 0.0;       // the same from entering the network (SUMO's duration)

@@ -127,6 +127,48 @@ TEST_CASE("no vehicle enters a junction on red unless it could no longer stop",
   CHECK(amber < entries / 10);
 }
 
+TEST_CASE("no vehicle enters a junction on red anywhere in hangzhou_4x4", "[traffic][invariant]") {
+  // Red begins where amber ends: a vehicle that could no longer stop when its movement's green
+  // ended reaches the stop line within v / (2 b_max) + one step (it keeps going at >= its
+  // speed over a distance < v^2 / (2 b_max)). Every entry onto a junction link must come while
+  // the link is green or within that window after its green ended.
+  const Scenario sc = hangzhou(1800);
+  TrafficSim sim(sc.net, sc.demand, {});
+  double amber_s = 0.0;
+  for (const VehicleType& t : sc.demand.types) {
+    amber_s = std::max(amber_s, t.max_speed_mps / (2.0 * t.max_decel_mps2) + 1.0);
+  }
+  const std::size_t K = sc.net.link_count();
+  std::vector<double> green_until(K, 0.0);  // end of each link's latest green
+  std::vector<std::uint8_t> green(K, 0);
+  int entries = 0, amber = 0;
+  for (int i = 0; i < 1800; ++i) {
+    const TrafficState& s = sim.state();
+    const double now = static_cast<double>(i);
+    for (Index k = 0; k < K; ++k) {
+      green[k] = sim.link_green(k) ? 1 : 0;
+      if (green[k]) green_until[k] = now + 1.0;
+    }
+    const std::vector<Index> seg_before(s.segment), link_before(s.planned_link);
+    sim.step();
+    for (Index v = 0; v < s.next_trip; ++v) {
+      const Index from = seg_before[v];
+      if (from == kNone || sc.net.is_link(from) || link_before[v] == kNone) continue;
+      if (s.status[v] != VehicleStatus::finished && s.segment[v] == from) continue;
+      ++entries;
+      const Index k = link_before[v];
+      if (green[k]) continue;
+      ++amber;
+      INFO("vehicle " << v << " entered link " << k << " at t = " << i << " s, "
+                      << now - green_until[k] << " s after its green ended");
+      CHECK(now - green_until[k] <= amber_s);
+    }
+  }
+  CHECK(entries > 1000);
+  CHECK(amber < entries / 20);
+  CHECK(sim.kpis().amber_entries == static_cast<std::uint64_t>(amber));
+}
+
 TEST_CASE("results are bit-identical with 1, 2 and 8 threads and across runs",
           "[traffic][determinism]") {
   const Scenario sc = hangzhou(1200);
