@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -81,23 +82,39 @@ void run_case(const std::string& name, const std::string& roadnet, const std::st
   const traffic::Network net = scenarios::load_network(roadnet);
   const traffic::Demand demand = scenarios::load_demand(flow, net, 3600);
   const double trips = static_cast<double>(demand.trip_count());
-  for (int threads = 1; threads <= threads_max; ++threads) {
-    par::ThreadLimit limit(threads);
-    for (int r = 0; r < repeat; ++r) {
+  // Thread counts take turns (1, 2, 1, 2, ...): the machine's speed drifts by 2x within
+  // minutes here, so a ratio is only meaningful between neighbouring runs.
+  std::vector<std::vector<double>> rates(static_cast<std::size_t>(threads_max) + 1);
+  for (int r = 0; r < repeat; ++r) {
+    for (int threads = 1; threads <= threads_max; ++threads) {
+      par::ThreadLimit limit(threads);
       traffic::TrafficSim sim(net, demand, {1.0, 0});
       const auto t0 = std::chrono::steady_clock::now();
       for (int i = 0; i < 3600; ++i) sim.step();
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const traffic::TrafficKpis k = sim.kpis();
       const double peak = peak_resident_bytes();
+      const double rate = static_cast<double>(k.vehicle_updates) / s;
+      rates[static_cast<std::size_t>(threads)].push_back(rate);
       fmt::print("{},{},{},{:.0f},{},{:.4g},{:.0f},{:.1f},{:.1f},{:.0f},{:.1f},{},{:016x}\n", name,
-                 threads, k.steps, 3600.0 / s, k.vehicle_updates,
-                 static_cast<double>(k.vehicle_updates) / s,
+                 threads, k.steps, 3600.0 / s, k.vehicle_updates, rate,
                  static_cast<double>(state_bytes(sim.state())) / trips, base / 1048576.0,
                  peak / 1048576.0, (peak - base) / trips, k.average_travel_time_s, k.finished,
                  sim.state_hash());
       std::fflush(stdout);
     }
+  }
+  // Speed-up of each thread count over one thread, as the median of the paired ratios.
+  for (int threads = 2; threads <= threads_max; ++threads) {
+    std::vector<double> ratio;
+    for (int r = 0; r < repeat; ++r) {
+      ratio.push_back(rates[static_cast<std::size_t>(threads)][static_cast<std::size_t>(r)] /
+                      rates[1][static_cast<std::size_t>(r)]);
+    }
+    std::sort(ratio.begin(), ratio.end());
+    fmt::print(stderr,
+               "# {}: {} threads / 1 thread = {:.2f}x (median of {} paired runs; {:.2f}-{:.2f})\n",
+               name, threads, ratio[ratio.size() / 2], ratio.size(), ratio.front(), ratio.back());
   }
 }
 
