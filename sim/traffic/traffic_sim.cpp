@@ -71,6 +71,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   free_time_s_.assign(n, 0.0);
   chunk_halting_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   chunk_leaves_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
+  segment_leaves_.assign(segs, 0);
 
   // Queue capacity: a jam of the shortest vehicle type at zero gap, plus room for the
   // vehicles that enter during one step.
@@ -523,6 +524,7 @@ void TrafficSim::transfer() {
   for (std::size_t c = 0; c < chunks.chunks(); ++c) {
     if (chunk_leaves_[c] == 0) continue;
     for (Index seg = static_cast<Index>(chunks.begin(c)); seg < chunks.end(c); ++seg) {
+      if (segment_leaves_[seg] == 0) continue;  // a byte per segment, not its queue
       while (q.size(seg) > 0) {
         const Index v = q.front(seg);
         if (!(s.next_pos_m[v] > net_.seg_length_m[seg])) break;
@@ -619,6 +621,7 @@ void TrafficSim::step() {
                         const SegmentPlan p = plan_segment(static_cast<Index>(seg));
                         halting += p.halting;
                         leaves = leaves || p.leaves;
+                        segment_leaves_[seg] = p.leaves ? 1 : 0;
                       }
                       chunk_halting_[chunk] = halting;
                       chunk_leaves_[chunk] = leaves ? 1 : 0;

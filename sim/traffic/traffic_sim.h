@@ -162,6 +162,7 @@ class TrafficSim {
   std::vector<Index> lane_detectors_;
   std::vector<std::uint32_t> chunk_halting_;  // per plan chunk, written by that chunk
   std::vector<std::uint8_t> chunk_leaves_;    // per plan chunk: any vehicle to transfer
+  std::vector<std::uint8_t> segment_leaves_;  // per segment: its front vehicle passes the end
   std::vector<double> free_time_s_;           // per vehicle: free-flow time of the path so far
   double halting_sum_ = 0.0;
   double finished_delay_s_ = 0.0;
