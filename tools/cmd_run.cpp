@@ -6,9 +6,11 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -19,6 +21,7 @@
 #include "engine/parallel.h"
 #include "engine/version.h"
 #include "scenarios/manifest.h"
+#include "scenarios/run_recorder.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/traffic_sim.h"
 #include "tools/command.h"
@@ -37,12 +40,15 @@ struct RunOptions {
   std::optional<double> step_s;
   std::optional<std::uint64_t> seed;
   std::string kpi_json;
+  std::string out;  // HDF5 run file
+  double sample_interval_s = 60.0;
   std::string lane_changing = "auto";
   bool quiet = false;
 };
 
 struct RunPlan {
   std::string name;
+  std::string scenario_path;
   std::string network;
   std::string demand;
   double duration_s = 3600.0;
@@ -55,7 +61,7 @@ RunPlan make_plan(const RunOptions& o) {
   RunPlan p;
   if (!o.scenario.empty()) {
     const scenarios::Manifest m = scenarios::load_manifest(o.scenario);
-    p = {m.name, m.network_path, m.demand_path, m.duration_s, m.step_s, m.seed};
+    p = {m.name, m.path, m.network_path, m.demand_path, m.duration_s, m.step_s, m.seed};
   }
   if (!o.network.empty()) p.network = o.network;
   if (!o.demand.empty()) p.demand = o.demand;
@@ -71,6 +77,36 @@ RunPlan make_plan(const RunOptions& o) {
                     (o.lane_changing == "auto" &&
                      scenarios::detect_format(p.network) == scenarios::InputFormat::sumo_xml);
   return p;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string utc_now_iso() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+scenarios::RunMeta run_meta(const RunPlan& plan, const RunOptions& o) {
+  scenarios::RunMeta m;
+  m.scenario = plan.name;
+  m.scenario_path = plan.scenario_path;
+  m.scenario_text = plan.scenario_path.empty() ? std::string() : read_text(plan.scenario_path);
+  m.network_path = plan.network;
+  m.demand_path = plan.demand;
+  m.seed = plan.seed;
+  m.threads = par::max_threads();
+  m.step_s = plan.step_s;
+  m.duration_s = plan.duration_s;
+  m.sample_interval_s = o.sample_interval_s;
+  m.wall_start = utc_now_iso();
+  return m;
 }
 
 std::string format_duration(double s) {
@@ -90,28 +126,11 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
   j["seed"] = plan.seed;
   j["step_s"] = plan.step_s;
   j["duration_s"] = plan.duration_s;
-  j["steps"] = k.steps;
-  j["vehicle_updates"] = k.vehicle_updates;
-  j["step_wall_s"] = step_wall_s;
   j["load_wall_s"] = load_wall_s;
+  j["step_wall_s"] = step_wall_s;
   j["vehicle_updates_per_s"] =
       step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
-  j["average_travel_time_s"] = k.average_travel_time_s;
-  j["mean_finished_travel_time_s"] = k.mean_finished_travel_time_s;
-  j["mean_finished_trip_duration_s"] = k.mean_finished_trip_duration_s;
-  j["mean_finished_delay_s"] = k.mean_finished_delay_s;
-  j["created"] = k.created;
-  j["finished"] = k.finished;
-  j["running"] = k.running;
-  j["waiting"] = k.waiting;
-  j["throughput_veh_per_h"] = k.throughput_veh_per_h;
-  j["mean_stops_per_vehicle"] = k.mean_stops_per_vehicle;
-  j["mean_halting_vehicles"] = k.mean_halting;
-  j["fuel_l"] = k.fuel_l;
-  j["co2_kg"] = k.co2_kg;
-  j["dead_ends"] = k.dead_ends;
-  j["amber_entries"] = k.amber_entries;
-  j["lane_changes"] = k.lane_changes;
+  traffic::for_each_kpi(k, [&](const char* name, auto value) { j[name] = value; });
   j["lane_changing"] = plan.lane_changing;
   j["state_hash"] = fmt::format("{:016x}", hash);
   // Write beside the target and rename, so a failed write never leaves half a file behind.
@@ -157,6 +176,11 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   const SimClock clock(plan.step_s);
   const std::int64_t steps = clock.steps_for(plan.duration_s);
 
+  if (!o.out.empty() && std::filesystem::exists(o.out)) {
+    throw Error("run file exists")
+        .in_file(o.out)
+        .expected("a new file name (--out never overwrites)");
+  }
   const auto load_start = SteadyClock::now();
   const traffic::Network net = scenarios::load_network(plan.network);
   const traffic::Demand demand = scenarios::load_demand(plan.demand, net, plan.duration_s);
@@ -172,6 +196,14 @@ int run(const RunOptions& o, const CommandContext& ctx) {
                            demand.trip_count(), load_wall_s);
   }
 
+  std::unique_ptr<scenarios::RunRecorder> recorder;
+  const std::int64_t sample_every =
+      std::max<std::int64_t>(1, std::llround(o.sample_interval_s / plan.step_s));
+  if (!o.out.empty()) {
+    recorder = std::make_unique<scenarios::RunRecorder>(o.out, run_meta(plan, o), net);
+    recorder->record(sim);  // the state at t = 0
+  }
+
   const bool tty = isatty(fileno(stderr)) != 0;
   double step_wall_s = 0.0;
   auto last_report = SteadyClock::now();
@@ -180,6 +212,7 @@ int run(const RunOptions& o, const CommandContext& ctx) {
     sim.step();
     const auto t1 = SteadyClock::now();
     step_wall_s += std::chrono::duration<double>(t1 - t0).count();
+    if (recorder && (i + 1) % sample_every == 0) recorder->record(sim);
     const bool last = i + 1 == steps;
     if (!o.quiet && (last || t1 - last_report > std::chrono::seconds(tty ? 1 : 10))) {
       last_report = t1;
@@ -195,7 +228,12 @@ int run(const RunOptions& o, const CommandContext& ctx) {
     }
   }
   const traffic::TrafficKpis k = sim.kpis();
+  if (recorder) recorder->finish(k, sim.state_hash(), step_wall_s);
   print_kpis(ctx.out, plan, k, step_wall_s);
+  if (recorder && !o.quiet) {
+    ctx.err << fmt::format("run file: {} (waited {:.3f} s for the disk)\n", o.out,
+                           recorder->wait_s());
+  }
   if (!o.kpi_json.empty())
     write_kpi_json(o.kpi_json, plan, k, step_wall_s, load_wall_s, sim.state_hash());
   return exit_code::ok;
@@ -226,6 +264,12 @@ CommandRun configure_run(CLI::App& sub) {
                  "input, as each simulator's default)")
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->default_str("auto");
+  sub.add_option("--out", o->out,
+                 "Record the run into this HDF5 file (must not exist; layout in "
+                 "docs/hdf5-layout.md)");
+  sub.add_option("--sample-interval", o->sample_interval_s,
+                 "Simulated seconds between samples of the series in --out (default 60)")
+      ->check(CLI::PositiveNumber);
   sub.add_flag("--quiet", o->quiet, "No progress line");
   sub.footer(
       "Example: parktwin run assets/scenarios/hangzhou_4x4/scenario.toml --kpi-json kpi.json\n");

@@ -964,6 +964,27 @@ TrafficKpis TrafficSim::kpis() const {
   return k;
 }
 
+void TrafficSim::lane_state(std::span<std::uint32_t> vehicles, std::span<std::uint32_t> halting,
+                            std::span<float> mean_speed_mps) const {
+  PT_ASSERT(vehicles.size() == net_.lane_count() && halting.size() == net_.lane_count() &&
+                mean_speed_mps.size() == net_.lane_count(),
+            "one entry per lane");
+  const SegmentQueues& q = state_.queues;
+  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
+    std::uint32_t halted = 0;
+    double speed_sum = 0.0;
+    for (Index i = 0; i < q.size(lane); ++i) {
+      const double v = state_.speed_mps[q.at(lane, i)];
+      halted += v < kHaltingSpeed ? 1u : 0u;
+      speed_sum += v;
+    }
+    vehicles[lane] = q.size(lane);
+    halting[lane] = halted;
+    mean_speed_mps[lane] =
+        q.size(lane) > 0 ? static_cast<float>(speed_sum / static_cast<double>(q.size(lane))) : 0.0f;
+  }
+}
+
 void TrafficSim::queue_lengths(std::vector<std::uint32_t>& per_lane) const {
   per_lane.assign(net_.lane_count(), 0);
   for (Index lane = 0; lane < net_.lane_count(); ++lane) {

@@ -7,6 +7,7 @@
 // plan slots, so it runs in parallel with results identical for any thread count.
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "sim/traffic/demand.h"
@@ -53,6 +54,31 @@ struct TrafficKpis {
   std::uint64_t amber_entries = 0;
   std::uint64_t lane_changes = 0;
 };
+
+// Calls f(name, value) for every KPI, in one fixed order with the names that every output
+// uses (--kpi-json, the run file's /kpi): one list, so the outputs cannot drift apart.
+template <class F>
+void for_each_kpi(const TrafficKpis& k, F&& f) {
+  f("time_s", k.time_s);
+  f("steps", k.steps);
+  f("average_travel_time_s", k.average_travel_time_s);
+  f("mean_finished_travel_time_s", k.mean_finished_travel_time_s);
+  f("mean_finished_trip_duration_s", k.mean_finished_trip_duration_s);
+  f("mean_finished_delay_s", k.mean_finished_delay_s);
+  f("created", k.created);
+  f("finished", k.finished);
+  f("running", k.running);
+  f("waiting", k.waiting);
+  f("throughput_veh_per_h", k.throughput_veh_per_h);
+  f("mean_stops_per_vehicle", k.mean_stops_per_vehicle);
+  f("mean_halting_vehicles", k.mean_halting);
+  f("fuel_l", k.fuel_l);
+  f("co2_kg", k.co2_kg);
+  f("vehicle_updates", k.vehicle_updates);
+  f("dead_ends", k.dead_ends);
+  f("amber_entries", k.amber_entries);
+  f("lane_changes", k.lane_changes);
+}
 
 class TrafficSim {
  public:
@@ -106,6 +132,10 @@ class TrafficSim {
   TrafficKpis kpis() const;
   // Vehicles slower than 0.1 m/s on each lane now.
   void queue_lengths(std::vector<std::uint32_t>& per_lane) const;
+  // Per lane (each span has lane_count() entries): vehicles on it, those of them halting
+  // (below 0.1 m/s), and their mean speed (0 on an empty lane). Allocates nothing.
+  void lane_state(std::span<std::uint32_t> vehicles, std::span<std::uint32_t> halting,
+                  std::span<float> mean_speed_mps) const;
   // Hash of everything that evolves (positions, speeds, segments, queues, signals, counters).
   std::uint64_t state_hash() const;
   // Is the movement of `link` green now? Unsignalised junctions are always green.

@@ -1,0 +1,417 @@
+#include "scenarios/hdf5/h5.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+#include "engine/error.h"
+
+namespace parktwin::h5 {
+
+namespace {
+
+// HDF5 prints its error stack to stderr by default; parktwin reports errors itself.
+void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+hid_t check(hid_t id, const std::string& what, const std::string& path) {
+  if (id < 0) throw Error("HDF5: " + what).in_file(path);
+  return id;
+}
+
+void check(herr_t status, const std::string& what, const std::string& path) {
+  if (status < 0) throw Error("HDF5: " + what).in_file(path);
+}
+
+// The name of the file an object lives in, for messages from attribute helpers.
+std::string file_of(hid_t obj) {
+  const ssize_t n = H5Fget_name(obj, nullptr, 0);
+  if (n <= 0) return "(HDF5 object)";
+  std::string name(static_cast<std::size_t>(n), '\0');
+  H5Fget_name(obj, name.data(), name.size() + 1);
+  return name;
+}
+
+Handle string_type() {
+  Handle t(H5Tcopy(H5T_C_S1));
+  H5Tset_size(t.get(), H5T_VARIABLE);
+  H5Tset_cset(t.get(), H5T_CSET_UTF8);
+  return t;
+}
+
+template <class T>
+void write_scalar_attr(hid_t obj, const std::string& name, hid_t type, const T& value) {
+  quiet();
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+  Handle space(H5Screate(H5S_SCALAR));
+  Handle attr(check(H5Acreate2(obj, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    "cannot create attribute '" + name + "'", file_of(obj)));
+  check(H5Awrite(attr.get(), type, &value), "cannot write attribute '" + name + "'", file_of(obj));
+}
+
+std::string type_name(hid_t type) {
+  switch (H5Tget_class(type)) {
+    case H5T_STRING:
+      return "string";
+    case H5T_FLOAT:
+      return fmt::format("f{}", H5Tget_size(type) * 8);
+    case H5T_INTEGER:
+      return fmt::format("{}{}", H5Tget_sign(type) == H5T_SGN_NONE ? "u" : "i",
+                         H5Tget_size(type) * 8);
+    default:
+      return "other";
+  }
+}
+
+}  // namespace
+
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    reset();
+    id_ = o.id_;
+    o.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+void Handle::reset() {
+  if (id_ < 0) return;
+  switch (H5Iget_type(id_)) {
+    case H5I_FILE:
+      H5Fclose(id_);
+      break;
+    case H5I_GROUP:
+      H5Gclose(id_);
+      break;
+    case H5I_DATASET:
+      H5Dclose(id_);
+      break;
+    case H5I_DATASPACE:
+      H5Sclose(id_);
+      break;
+    case H5I_DATATYPE:
+      H5Tclose(id_);
+      break;
+    case H5I_ATTR:
+      H5Aclose(id_);
+      break;
+    case H5I_GENPROP_LST:
+      H5Pclose(id_);
+      break;
+    default:
+      break;
+  }
+  id_ = H5I_INVALID_HID;
+}
+
+Handle create_file(const std::string& path) {
+  quiet();
+  if (std::filesystem::exists(path)) {
+    throw Error("file exists").in_file(path).expected("a new file name (nothing is overwritten)");
+  }
+  return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
+                      "cannot create file", path));
+}
+
+Handle open_file(const std::string& path) {
+  quiet();
+  if (!std::filesystem::exists(path)) throw Error("cannot open file").in_file(path);
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw Error("not an HDF5 file").in_file(path).expected("a parktwin run file (.h5)");
+  }
+  return Handle(
+      check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open file", path));
+}
+
+void flush(hid_t file, const std::string& path) {
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush file", path);
+}
+
+Handle create_group(hid_t parent, const std::string& name, const std::string& path) {
+  quiet();
+  return Handle(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "cannot create group '" + name + "'", path));
+}
+
+Handle open_group(hid_t parent, const std::string& name, const std::string& path) {
+  quiet();
+  if (!exists(parent, name)) {
+    throw Error("missing group").in_file(path).field(name).expected("a parktwin run file");
+  }
+  return Handle(
+      check(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), "cannot open group '" + name + "'", path));
+}
+
+bool exists(hid_t parent, const std::string& name) {
+  quiet();
+  // Each link of the path must exist in turn (H5Lexists fails on a missing intermediate).
+  std::string prefix;
+  std::size_t start = name.front() == '/' ? 1 : 0;
+  if (start == 1) prefix = "/";
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find('/', start), name.size());
+    prefix += name.substr(start, end - start);
+    if (H5Lexists(parent, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    prefix += '/';
+    start = end + 1;
+  }
+  return true;
+}
+
+void write_attr(hid_t obj, const std::string& name, const std::string& value) {
+  const Handle type = string_type();
+  const char* text = value.c_str();
+  write_scalar_attr(obj, name, type.get(), text);
+}
+void write_attr(hid_t obj, const std::string& name, double value) {
+  write_scalar_attr(obj, name, H5T_NATIVE_DOUBLE, value);
+}
+void write_attr(hid_t obj, const std::string& name, std::int64_t value) {
+  write_scalar_attr(obj, name, H5T_NATIVE_INT64, value);
+}
+void write_attr(hid_t obj, const std::string& name, std::uint64_t value) {
+  write_scalar_attr(obj, name, H5T_NATIVE_UINT64, value);
+}
+
+std::string read_string_attr(hid_t obj, const std::string& name, const std::string& path) {
+  quiet();
+  Handle attr(
+      check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "missing attribute '" + name + "'", path));
+  Handle type(H5Aget_type(attr.get()));
+  if (H5Tget_class(type.get()) != H5T_STRING) {
+    throw Error("attribute is not a string").in_file(path).field(name);
+  }
+  if (H5Tis_variable_str(type.get()) > 0) {
+    const Handle mem = string_type();
+    char* text = nullptr;
+    check(H5Aread(attr.get(), mem.get(), &text), "cannot read attribute '" + name + "'", path);
+    std::string value = text != nullptr ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  std::string value(H5Tget_size(type.get()), '\0');
+  check(H5Aread(attr.get(), type.get(), value.data()), "cannot read attribute '" + name + "'",
+        path);
+  value.resize(std::min(value.size(), value.find('\0')));
+  return value;
+}
+
+double read_double_attr(hid_t obj, const std::string& name, const std::string& path) {
+  quiet();
+  Handle attr(
+      check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "missing attribute '" + name + "'", path));
+  double value = 0.0;
+  check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value), "cannot read attribute '" + name + "'",
+        path);
+  return value;
+}
+
+std::string read_attr_text(hid_t obj, const std::string& name, const std::string& path) {
+  quiet();
+  Handle attr(
+      check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "missing attribute '" + name + "'", path));
+  Handle type(H5Aget_type(attr.get()));
+  switch (H5Tget_class(type.get())) {
+    case H5T_STRING:
+      return read_string_attr(obj, name, path);
+    case H5T_INTEGER:
+      if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
+        std::uint64_t u = 0;
+        check(H5Aread(attr.get(), H5T_NATIVE_UINT64, &u), "cannot read '" + name + "'", path);
+        return std::to_string(u);
+      } else {
+        std::int64_t i = 0;
+        check(H5Aread(attr.get(), H5T_NATIVE_INT64, &i), "cannot read '" + name + "'", path);
+        return std::to_string(i);
+      }
+    case H5T_FLOAT: {
+      double d = 0.0;
+      check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &d), "cannot read '" + name + "'", path);
+      return fmt::format("{}", d);
+    }
+    default:
+      return "(" + type_name(type.get()) + ")";
+  }
+}
+
+std::vector<std::string> attr_names(hid_t obj) {
+  std::vector<std::string> names;
+  H5Aiterate2(
+      obj, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+        return 0;
+      },
+      &names);
+  return names;
+}
+
+template <>
+hid_t native_type<std::uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
+template <>
+hid_t native_type<std::uint16_t>() {
+  return H5T_NATIVE_UINT16;
+}
+template <>
+hid_t native_type<std::uint32_t>() {
+  return H5T_NATIVE_UINT32;
+}
+template <>
+hid_t native_type<std::uint64_t>() {
+  return H5T_NATIVE_UINT64;
+}
+template <>
+hid_t native_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
+template <>
+hid_t native_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
+template <>
+hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
+
+namespace {
+
+void write_column_raw(hid_t group, const std::string& name, hid_t type, std::size_t n,
+                      const void* data) {
+  quiet();
+  const hsize_t dims[1] = {n};
+  Handle space(H5Screate_simple(1, dims, nullptr));
+  Handle dataset(check(
+      H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      "cannot create dataset '" + name + "'", file_of(group)));
+  if (n > 0) {
+    check(H5Dwrite(dataset.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+          "cannot write dataset '" + name + "'", file_of(group));
+  }
+}
+
+}  // namespace
+
+template <class T>
+void write_column(hid_t group, const std::string& name, std::span<const T> values) {
+  write_column_raw(group, name, native_type<T>(), values.size(), values.data());
+}
+
+void write_column(hid_t group, const std::string& name, std::span<const std::string> values) {
+  std::vector<const char*> text;
+  text.reserve(values.size());
+  for (const std::string& v : values) text.push_back(v.c_str());
+  const Handle type = string_type();
+  write_column_raw(group, name, type.get(), text.size(), text.data());
+}
+
+template <class T>
+std::vector<T> read_column(hid_t group, const std::string& name, const std::string& path) {
+  quiet();
+  Handle dataset(
+      check(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "missing dataset '" + name + "'", path));
+  Handle space(H5Dget_space(dataset.get()));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  std::size_t n = 1;
+  for (const hsize_t d : dims) n *= static_cast<std::size_t>(d);
+  std::vector<T> values(n);
+  if (n > 0) {
+    check(H5Dread(dataset.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "cannot read dataset '" + name + "'", path);
+  }
+  return values;
+}
+
+#define PARKTWIN_H5_COLUMN(T)                                                   \
+  template void write_column<T>(hid_t, const std::string&, std::span<const T>); \
+  template std::vector<T> read_column<T>(hid_t, const std::string&, const std::string&);
+PARKTWIN_H5_COLUMN(std::uint8_t)
+PARKTWIN_H5_COLUMN(std::uint16_t)
+PARKTWIN_H5_COLUMN(std::uint32_t)
+PARKTWIN_H5_COLUMN(std::uint64_t)
+PARKTWIN_H5_COLUMN(std::int64_t)
+PARKTWIN_H5_COLUMN(float)
+PARKTWIN_H5_COLUMN(double)
+#undef PARKTWIN_H5_COLUMN
+
+Series::Series(hid_t group, const std::string& name, hid_t type, std::size_t columns,
+               std::size_t chunk_rows, const std::string& path)
+    : type_(type),
+      columns_(columns),
+      chunk_rows_(std::max<std::size_t>(chunk_rows, 1)),
+      row_bytes_(H5Tget_size(type) * std::max<std::size_t>(columns, 1)),
+      pending_(chunk_rows_ * row_bytes_),
+      where_(path + ": " + name) {
+  quiet();
+  const int rank = columns == 0 ? 1 : 2;
+  const hsize_t dims[2] = {0, columns};
+  const hsize_t max_dims[2] = {H5S_UNLIMITED, columns};
+  const hsize_t chunk[2] = {chunk_rows_, std::max<hsize_t>(columns, 1)};
+  Handle space(H5Screate_simple(rank, dims, max_dims));
+  Handle props(H5Pcreate(H5P_DATASET_CREATE));
+  check(H5Pset_chunk(props.get(), rank, chunk), "cannot set chunks of '" + name + "'", path);
+  H5Pset_shuffle(props.get());
+  H5Pset_deflate(props.get(), 1);
+  dataset_ = Handle(check(
+      H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
+      "cannot create dataset '" + name + "'", path));
+}
+
+void Series::append(const void* row) {
+  std::memcpy(pending_.data() + pending_rows_ * row_bytes_, row, row_bytes_);
+  if (++pending_rows_ == chunk_rows_) write();
+}
+
+void Series::write() {
+  if (pending_rows_ == 0) return;
+  const hsize_t width = std::max<hsize_t>(columns_, 1);
+  const hsize_t new_dims[2] = {rows_ + pending_rows_, columns_};
+  check(H5Dset_extent(dataset_.get(), new_dims), "cannot extend", where_);
+  Handle file_space(H5Dget_space(dataset_.get()));
+  const hsize_t start[2] = {rows_, 0};
+  const hsize_t count[2] = {pending_rows_, width};
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+        "cannot select rows", where_);
+  const hsize_t mem_dims[1] = {pending_rows_ * width};
+  Handle mem_space(H5Screate_simple(1, mem_dims, nullptr));
+  check(H5Dwrite(dataset_.get(), type_, mem_space.get(), file_space.get(), H5P_DEFAULT,
+                 pending_.data()),
+        "cannot write rows", where_);
+  rows_ += pending_rows_;
+  pending_rows_ = 0;
+}
+
+std::vector<DatasetInfo> list_datasets(hid_t file) {
+  quiet();
+  struct Visit {
+    hid_t file;
+    std::vector<DatasetInfo> out;
+  } visit{file, {}};
+  H5Lvisit(
+      file, H5_INDEX_NAME, H5_ITER_INC,
+      [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+        auto& v = *static_cast<Visit*>(data);
+        const std::string path = std::string("/") + name;
+        if (H5Oexists_by_name(v.file, path.c_str(), H5P_DEFAULT) <= 0) return 0;
+        const hid_t id = H5Oopen(v.file, path.c_str(), H5P_DEFAULT);
+        if (id < 0) return 0;
+        Handle object(id);
+        if (H5Iget_type(id) != H5I_DATASET) return 0;
+        Handle space(H5Dget_space(id));
+        Handle type(H5Dget_type(id));
+        const int rank = H5Sget_simple_extent_ndims(space.get());
+        std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+        H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+        v.out.push_back(
+            {path, std::vector<std::uint64_t>(dims.begin(), dims.end()), type_name(type.get())});
+        return 0;
+      },
+      &visit);
+  return visit.out;
+}
+
+}  // namespace parktwin::h5

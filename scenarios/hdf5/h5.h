@@ -1,0 +1,106 @@
+#pragma once
+// A thin layer over HDF5's C API (1.10): owned handles, attributes, whole columns and
+// extendible [time, entity] series. Every failure becomes a parktwin::Error naming the file
+// and the object; HDF5's own error printing is switched off.
+//
+// Thread use: Debian builds HDF5 thread-safe (one global lock); still, parktwin touches a
+// file from one thread at a time (the recorder's writer thread while a run is recorded).
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace parktwin::h5 {
+
+// An HDF5 identifier closed by the matching H5?close when the handle goes.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(Handle&& o) noexcept : id_(o.id_) { o.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& o) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  void reset();
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+// Creates `path`, failing if it exists (a run never overwrites a file by itself).
+Handle create_file(const std::string& path);
+// Opens an existing file read-only; Error "not an HDF5 file" when it is not one.
+Handle open_file(const std::string& path);
+// Writes what is buffered to disk, so that a killed process leaves a readable file.
+void flush(hid_t file, const std::string& path);
+
+Handle create_group(hid_t parent, const std::string& name, const std::string& path);
+Handle open_group(hid_t parent, const std::string& name, const std::string& path);
+bool exists(hid_t parent, const std::string& name);
+
+// Scalar attributes.
+void write_attr(hid_t obj, const std::string& name, const std::string& value);
+void write_attr(hid_t obj, const std::string& name, double value);
+void write_attr(hid_t obj, const std::string& name, std::int64_t value);
+void write_attr(hid_t obj, const std::string& name, std::uint64_t value);
+std::string read_string_attr(hid_t obj, const std::string& name, const std::string& path);
+double read_double_attr(hid_t obj, const std::string& name, const std::string& path);
+// Any scalar attribute as text: strings as they are, numbers in their shortest exact form.
+std::string read_attr_text(hid_t obj, const std::string& name, const std::string& path);
+// Names of an object's attributes, in creation order.
+std::vector<std::string> attr_names(hid_t obj);
+
+// HDF5 native type for T.
+template <class T>
+hid_t native_type();
+
+// A whole 1-D column (a static table's field).
+template <class T>
+void write_column(hid_t group, const std::string& name, std::span<const T> values);
+void write_column(hid_t group, const std::string& name, std::span<const std::string> values);
+template <class T>
+std::vector<T> read_column(hid_t group, const std::string& name, const std::string& path);
+
+// An extendible, chunked, deflate-compressed dataset that grows by one row per sample:
+// [rows] when columns == 0 (a time axis or a network total), else [rows, columns].
+class Series {
+ public:
+  Series() = default;
+  Series(hid_t group, const std::string& name, hid_t type, std::size_t columns,
+         std::size_t chunk_rows, const std::string& path);
+
+  // Appends one row of `columns` values (one value when columns == 0) of the series' type.
+  // Rows are kept in memory until a chunk is full or write() is called.
+  void append(const void* row);
+  // Writes the rows kept in memory (a partial chunk at the end or before a flush).
+  void write();
+  std::size_t rows() const { return rows_ + pending_rows_; }
+
+ private:
+  Handle dataset_;
+  hid_t type_ = H5I_INVALID_HID;  // a predefined native type: never closed
+  std::size_t columns_ = 0;
+  std::size_t rows_ = 0;  // written to the file
+  std::size_t chunk_rows_ = 0;
+  std::size_t row_bytes_ = 0;
+  std::vector<unsigned char> pending_;  // chunk_rows_ rows, allocated once
+  std::size_t pending_rows_ = 0;
+  std::string where_;
+};
+
+// One dataset of a file: its path and shape (inspect's listing).
+struct DatasetInfo {
+  std::string path;
+  std::vector<std::uint64_t> shape;
+  std::string type;  // "u32", "f64", "string", ...
+};
+std::vector<DatasetInfo> list_datasets(hid_t file);
+
+}  // namespace parktwin::h5

@@ -1,0 +1,67 @@
+#pragma once
+// Records a run into its HDF5 file on a writer thread, behind a bounded queue of sample
+// buffers allocated once: the simulation fills a free buffer and goes on; it waits on the
+// disk only when every buffer is still queued (DESIGN.md, data flow step 5).
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "scenarios/run_file.h"
+
+namespace parktwin::scenarios {
+
+class RunRecorder {
+ public:
+  // Creates the file (Error if it exists) and starts the writer. `buffers` samples may wait
+  // in the queue. The file is flushed to disk every `flush_every` samples (a chunk of the
+  // series), and at the latest 2 s of wall time after a sample was written.
+  RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
+              std::size_t buffers = 8, std::size_t flush_every = 16);
+  RunRecorder(const RunRecorder&) = delete;
+  RunRecorder& operator=(const RunRecorder&) = delete;
+  // Stops the writer if finish() was not called (the file keeps what was flushed).
+  ~RunRecorder();
+
+  // Takes a sample of `sim` now and queues it. Rethrows a writer failure (disk full, ...).
+  void record(const traffic::TrafficSim& sim);
+  // Writes every queued sample, then the KPIs, and closes the file.
+  void finish(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s);
+  // Seconds the simulation thread spent waiting for a free buffer.
+  double wait_s() const { return wait_s_; }
+
+ private:
+  // A FIFO of buffer indices with room for all of them: pushing never allocates.
+  struct SlotRing {
+    std::vector<std::size_t> slots;
+    std::size_t head = 0, count = 0;
+    bool empty() const { return count == 0; }
+    void push(std::size_t slot) { slots[(head + count++) % slots.size()] = slot; }
+    std::size_t pop() {
+      const std::size_t slot = slots[head];
+      head = (head + 1) % slots.size();
+      --count;
+      return slot;
+    }
+  };
+
+  void writer_loop();
+  void stop_writer();
+  void rethrow_writer_error();
+
+  RunFileWriter file_;
+  std::vector<TrafficSample> samples_;
+  std::size_t flush_every_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  SlotRing free_, queued_;
+  bool closing_ = false;
+  std::exception_ptr writer_error_;
+  double wait_s_ = 0.0;
+  std::thread writer_;
+};
+
+}  // namespace parktwin::scenarios

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Reads a parktwin run file with Debian's h5py, without parktwin: every dataset and attribute
+that docs/hdf5-layout.md lists must be there, of the listed type and shape, and consistent.
+
+usage: test_run_file_h5py.py PARKTWIN SOURCE_DIR WORK_DIR
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+TYPES = {"u16": np.uint16, "u32": np.uint32, "u64": np.uint64, "i64": np.int64,
+         "f32": np.float32, "f64": np.float64}
+
+
+def layout(source_dir):
+    """(datasets, attributes) from the layout document's tables."""
+    datasets, attributes = [], []
+    with open(os.path.join(source_dir, "docs", "hdf5-layout.md"), encoding="utf-8") as doc:
+        for line in doc:
+            m = re.match(r"\| `(/[^`]+)` \| (\w+) \| \[([^\]]*)\] \|", line)
+            if m:
+                datasets.append((m.group(1), m.group(2), [d.strip() for d in m.group(3).split(",")]))
+                continue
+            m = re.match(r"\| `(/\w+)` \| `(\w+)` \| (\w+) \|", line)
+            if m:
+                attributes.append((m.group(1), m.group(2), m.group(3)))
+    return datasets, attributes
+
+
+def check_type(where, value_dtype, expected):
+    if expected == "string":
+        assert h5py.check_string_dtype(value_dtype) is not None, f"{where}: not a string"
+    else:
+        assert value_dtype == TYPES[expected], f"{where}: {value_dtype}, expected {expected}"
+
+
+def main():
+    parktwin, source_dir, work_dir = sys.argv[1:4]
+    os.makedirs(work_dir, exist_ok=True)
+    path = os.path.join(work_dir, "run_h5py.h5")
+    if os.path.exists(path):
+        os.remove(path)
+    scenario = os.path.join(source_dir, "assets", "scenarios", "hangzhou_4x4", "scenario.toml")
+    subprocess.run([parktwin, "--threads", "2", "run", scenario, "--duration", "600",
+                    "--sample-interval", "60", "--out", path, "--quiet"], check=True,
+                   stdout=subprocess.DEVNULL)
+
+    datasets, attributes = layout(source_dir)
+    assert len(datasets) >= 25 and len(attributes) >= 30, "layout tables not found"
+    with h5py.File(path, "r") as f:
+        sizes = {"T": len(f["/series/time_s"]), "J": len(f["/network/junctions/id"]),
+                 "R": len(f["/network/roads/id"]), "L": len(f["/network/lanes/road"]),
+                 "K": len(f["/network/links/from_lane"]),
+                 "G": int(np.max(f["/network/junctions/signal"][:])) + 1}
+        for name, kind, shape in datasets:
+            assert name in f, f"{name}: missing"
+            data = f[name][...]  # reads the whole dataset
+            check_type(name, f[name].dtype, kind)
+            assert list(data.shape) == [sizes[d] for d in shape], f"{name}: shape {data.shape}"
+        for obj, name, kind in attributes:
+            assert name in f[obj].attrs, f"{obj}: attribute {name} missing"
+            value = f[obj].attrs[name]
+            if kind == "string":
+                assert isinstance(value, str), f"{obj}.{name}: {type(value)}"
+            else:
+                check_type(f"{obj}.{name}", np.asarray(value).dtype, kind)
+
+        # Consistency: the samples, the counts and the KPIs agree.
+        t = f["/series/time_s"][:]
+        assert np.array_equal(t, np.arange(0.0, 601.0, 60.0)), t
+        created = f["/series/traffic/created"][:]
+        assert np.all(np.diff(created.astype(np.int64)) >= 0)
+        running = f["/series/traffic/running"][:]
+        on_lanes = f["/series/traffic/lane_vehicles"][:].sum(axis=1)
+        assert np.all(on_lanes <= running), "vehicles on lanes exceed those running"
+        assert np.all(f["/series/traffic/lane_halting"][:] <= f["/series/traffic/lane_vehicles"][:])
+        kpi = f["/kpi"].attrs
+        assert f["/series/traffic/finished"][-1] == kpi["finished"]
+        assert created[-1] == kpi["created"]
+        assert f["/meta"].attrs["scenario"] == "hangzhou_4x4"
+        assert "[traffic]" in f["/meta"].attrs["scenario_text"]
+    print(f"read {len(datasets)} datasets and {len(attributes)} attributes of {path}")
+
+
+if __name__ == "__main__":
+    main()
