@@ -95,6 +95,20 @@ class TrafficSim {
   const TrafficConfig& config() const { return config_; }
   const TrafficState& state() const { return state_; }
 
+  // Checkpoints: calls f(name, value) for every part of the state that the next steps read,
+  // where value is a std::vector<T> or a scalar T of trivially copyable T. save_state passes
+  // const references; restore_state passes references to assign, which the caller must fill
+  // with what save_state gave on a simulation of the same network, demand and config.
+  // Restored, the simulation continues bit for bit as the saved one would have.
+  template <class F>
+  void save_state(F&& f) const {
+    visit_state(*this, f);
+  }
+  template <class F>
+  void restore_state(F&& f) {
+    visit_state(*this, f);
+  }
+
   // Puts a trip that has not departed yet onto `lane` at `pos_m` with `speed_mps`, now (an
   // initial state: a platoon, a ring road, a warm start). The lane must be on the trip's first
   // road and the spot free (no overlap with the vehicles there, gaps >= 0); throws
@@ -197,6 +211,48 @@ class TrafficSim {
   double halting_sum_ = 0.0;
   double finished_delay_s_ = 0.0;
   std::uint64_t finished_stops_ = 0;
+
+  template <class Self, class F>
+  static void visit_state(Self& self, F& f) {
+    auto& s = self.state_;
+    f("step", s.step);
+    f("next_trip", s.next_trip);
+    f("counters", s.counters);
+    f("pos_m", s.pos_m);
+    f("speed_mps", s.speed_mps);
+    f("next_pos_m", s.next_pos_m);
+    f("next_speed_mps", s.next_speed_mps);
+    f("segment", s.segment);
+    f("route_pos", s.route_pos);
+    f("reroute_begin", s.reroute_begin);
+    f("reroute_length", s.reroute_length);
+    f("rerouted_roads", s.rerouted_roads);
+    f("planned_link", s.planned_link);
+    f("status", s.status);
+    f("wait_next", s.wait_next);
+    f("totals", s.totals);
+    f("speed_factor", s.speed_factor);
+    f("lc_target", s.lc_target);
+    f("lc_last_step", s.lc_last_step);
+    f("create_time_s", s.create_time_s);
+    f("enter_time_s", s.enter_time_s);
+    f("finish_time_s", s.finish_time_s);
+    f("queue_pool", s.queues.pool);
+    f("queue_begin", s.queues.begin);
+    f("queue_capacity", s.queues.capacity);
+    f("queue_head", s.queues.head);
+    f("queue_count", s.queues.count);
+    f("wait_head", s.wait_head);
+    f("wait_tail", s.wait_tail);
+    f("signal_phase", s.signal_phase);
+    f("signal_remaining_s", s.signal_remaining_s);
+    f("signal_held", s.signal_held);
+    f("detector_counts", self.detector_counts_);
+    f("free_time_s", self.free_time_s_);
+    f("halting_sum", self.halting_sum_);
+    f("finished_delay_s", self.finished_delay_s_);
+    f("finished_stops", self.finished_stops_);
+  }
 };
 
 }  // namespace parktwin::traffic
