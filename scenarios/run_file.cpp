@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <type_traits>
 
 #include "engine/error.h"
+#include "engine/raw_bytes.h"
 #include "engine/version.h"
 
 namespace parktwin::scenarios {
@@ -105,30 +107,52 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "step_s", meta.step_s);
     h5::write_attr(g.get(), "duration_s", meta.duration_s);
     h5::write_attr(g.get(), "sample_interval_s", meta.sample_interval_s);
+    h5::write_attr(g.get(), "checkpoint_interval_s", meta.checkpoint_interval_s);
+    h5::write_attr(g.get(), "lane_changing", std::int64_t{meta.lane_changing ? 1 : 0});
     h5::write_attr(g.get(), "parktwin_version", std::string(version()));
     h5::write_attr(g.get(), "git_hash", std::string(git_hash()));
     h5::write_attr(g.get(), "wall_start", meta.wall_start);
   }
   write_network(file_.get(), net, path);
+  h5::Handle checkpoint = h5::create_group(file_.get(), "checkpoint", path);
+  h5::write_attr(checkpoint.get(), "latest_slot", std::int64_t{-1});
   series_group_ = h5::create_group(file_.get(), "series", path);
-  const h5::Handle traffic = h5::create_group(series_group_.get(), "traffic", path);
+  h5::create_group(series_group_.get(), "traffic", path);
+  open_series(net, std::nullopt);
+  flush();
+}
+
+RunFileWriter::RunFileWriter(const std::string& path, const traffic::Network& net, Continue from)
+    : path_(path), file_(h5::open_file(path, /*writable=*/true)) {
+  series_group_ = h5::open_group(file_.get(), "series", path);
+  const h5::Handle checkpoint = h5::open_group(file_.get(), "checkpoint", path);
+  latest_slot_ = std::stoll(h5::read_attr_text(checkpoint.get(), "latest_slot", path));
+  open_series(net, from.keep_rows);
+  flush();
+}
+
+void RunFileWriter::open_series(const traffic::Network& net,
+                                std::optional<std::uint64_t> keep_rows) {
+  const h5::Handle traffic = h5::open_group(series_group_.get(), "traffic", path_);
   const hid_t s = series_group_.get(), t = traffic.get();
+  const std::string& path = path_;
+  const auto series = [&](hid_t group, const char* name, hid_t type, std::size_t columns) {
+    return keep_rows ? h5::Series::reopen(group, name, type, columns, kChunkRows, *keep_rows, path)
+                     : h5::Series(group, name, type, columns, kChunkRows, path);
+  };
   const std::size_t L = net.lane_count(), G = net.signal_count();
-  time_s_ = h5::Series(s, "time_s", H5T_NATIVE_DOUBLE, 0, kChunkRows, path);
-  running_ = h5::Series(t, "running", H5T_NATIVE_UINT64, 0, kChunkRows, path);
-  waiting_ = h5::Series(t, "waiting", H5T_NATIVE_UINT64, 0, kChunkRows, path);
-  finished_ = h5::Series(t, "finished", H5T_NATIVE_UINT64, 0, kChunkRows, path);
-  created_ = h5::Series(t, "created", H5T_NATIVE_UINT64, 0, kChunkRows, path);
+  time_s_ = series(s, "time_s", H5T_NATIVE_DOUBLE, 0);
+  running_ = series(t, "running", H5T_NATIVE_UINT64, 0);
+  waiting_ = series(t, "waiting", H5T_NATIVE_UINT64, 0);
+  finished_ = series(t, "finished", H5T_NATIVE_UINT64, 0);
+  created_ = series(t, "created", H5T_NATIVE_UINT64, 0);
   if (L > 0) {
-    lane_vehicles_ = h5::Series(t, "lane_vehicles", H5T_NATIVE_UINT32, L, kChunkRows, path);
-    lane_halting_ = h5::Series(t, "lane_halting", H5T_NATIVE_UINT32, L, kChunkRows, path);
-    lane_mean_speed_ = h5::Series(t, "lane_mean_speed_mps", H5T_NATIVE_FLOAT, L, kChunkRows, path);
+    lane_vehicles_ = series(t, "lane_vehicles", H5T_NATIVE_UINT32, L);
+    lane_halting_ = series(t, "lane_halting", H5T_NATIVE_UINT32, L);
+    lane_mean_speed_ = series(t, "lane_mean_speed_mps", H5T_NATIVE_FLOAT, L);
   }
   has_signals_ = G > 0;
-  if (has_signals_) {
-    signal_phase_ = h5::Series(t, "signal_phase", H5T_NATIVE_UINT32, G, kChunkRows, path);
-  }
-  flush();
+  if (has_signals_) signal_phase_ = series(t, "signal_phase", H5T_NATIVE_UINT32, G);
 }
 
 void RunFileWriter::append(const TrafficSample& x) {
@@ -145,6 +169,24 @@ void RunFileWriter::append(const TrafficSample& x) {
   }
   if (has_signals_) signal_phase_.append(x.signal_phase.data());
   time_s_.append(&x.time_s);
+}
+
+void RunFileWriter::write_checkpoint(const Checkpoint& c) {
+  flush();  // the series rows the checkpoint counts are on disk before it names them
+  const std::int64_t slot = latest_slot_ == 0 ? 1 : 0;
+  const h5::Handle checkpoint = h5::open_group(file_.get(), "checkpoint", path_);
+  const std::string name = fmt::format("slot{}", slot);
+  const h5::Handle g = h5::exists(checkpoint.get(), name)
+                           ? h5::open_group(checkpoint.get(), name, path_)
+                           : h5::create_group(checkpoint.get(), name, path_);
+  for (const auto& [part, bytes] : c.parts) h5::write_bytes(g.get(), part, bytes, path_);
+  h5::write_attr(g.get(), "step", c.step);
+  h5::write_attr(g.get(), "time_s", c.time_s);
+  h5::write_attr(g.get(), "series_rows", c.series_rows);
+  h5::flush(file_.get(), path_);
+  h5::write_attr(checkpoint.get(), "latest_slot", slot);
+  h5::flush(file_.get(), path_);
+  latest_slot_ = slot;
 }
 
 void RunFileWriter::flush() {
@@ -172,18 +214,99 @@ void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t stat
   flush();
 }
 
-RunFileSummary summarize_run_file(const std::string& path) {
-  const h5::Handle file = h5::open_file(path);
+void Checkpoint::take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far) {
+  step = sim.state().step;
+  time_s = sim.time_s();
+  series_rows = rows_so_far;
+  std::size_t i = 0;
+  sim.save_state([&](const char* name, const auto& value) {
+    if (i == parts.size()) parts.emplace_back(name, std::vector<unsigned char>());
+    const auto bytes = raw_bytes(value);
+    parts[i].second.assign(bytes.begin(), bytes.end());  // no allocation once sizes settle
+    ++i;
+  });
+}
+
+void Checkpoint::restore(traffic::TrafficSim& sim, const std::string& path) const {
+  sim.restore_state([&](const char* name, auto& value) {
+    const auto it =
+        std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == name; });
+    if (it == parts.end()) {
+      throw Error("checkpoint lacks a part of the state")
+          .in_file(path)
+          .field(std::string("/checkpoint/") + name);
+    }
+    if (!assign_raw(value, it->second)) {
+      throw Error("checkpoint part has the wrong size for this build")
+          .in_file(path)
+          .field(std::string("/checkpoint/") + name)
+          .found(fmt::format("{} bytes", it->second.size()));
+    }
+  });
+}
+
+namespace {
+
+// Opens a run file read-only, checking that it is one: the file and its /meta group.
+std::pair<h5::Handle, h5::Handle> open_run_file(const std::string& path) {
+  h5::Handle file = h5::open_file(path);
   if (!h5::exists(file.get(), "meta")) {
     throw Error("not a parktwin run file").in_file(path).expected("a /meta group");
   }
-  const h5::Handle meta = h5::open_group(file.get(), "meta", path);
+  h5::Handle meta = h5::open_group(file.get(), "meta", path);
   if (h5::read_attr_text(meta.get(), "format", path) != kRunFileFormat) {
     throw Error("not a parktwin run file")
         .in_file(path)
         .field("/meta/format")
         .expected(std::string("'") + kRunFileFormat + "'");
   }
+  return {std::move(file), std::move(meta)};
+}
+
+}  // namespace
+
+ResumePoint read_resume_point(const std::string& path) {
+  const auto [file, meta] = open_run_file(path);
+  if (h5::exists(file.get(), "kpi")) {
+    throw Error("the run in this file has finished; nothing to resume").in_file(path);
+  }
+  ResumePoint r;
+  const auto text = [&](const char* name) { return h5::read_attr_text(meta.get(), name, path); };
+  r.meta.scenario = text("scenario");
+  r.meta.scenario_path = text("scenario_path");
+  r.meta.scenario_text = text("scenario_text");
+  r.meta.network_path = text("network_path");
+  r.meta.demand_path = text("demand_path");
+  r.meta.seed = std::stoull(text("seed"));
+  r.meta.threads = std::stoll(text("threads"));
+  r.meta.step_s = h5::read_double_attr(meta.get(), "step_s", path);
+  r.meta.duration_s = h5::read_double_attr(meta.get(), "duration_s", path);
+  r.meta.sample_interval_s = h5::read_double_attr(meta.get(), "sample_interval_s", path);
+  r.meta.checkpoint_interval_s = h5::read_double_attr(meta.get(), "checkpoint_interval_s", path);
+  r.meta.lane_changing = text("lane_changing") == "1";
+  r.meta.wall_start = text("wall_start");
+
+  const h5::Handle checkpoint = h5::open_group(file.get(), "checkpoint", path);
+  const std::int64_t slot = std::stoll(h5::read_attr_text(checkpoint.get(), "latest_slot", path));
+  if (slot < 0) {
+    throw Error("the run stopped before its first checkpoint; start it again")
+        .in_file(path)
+        .expected(
+            fmt::format("a checkpoint (one every {} simulated s)", r.meta.checkpoint_interval_s));
+  }
+  const h5::Handle g = h5::open_group(checkpoint.get(), fmt::format("slot{}", slot), path);
+  r.checkpoint.step = std::stoll(h5::read_attr_text(g.get(), "step", path));
+  r.checkpoint.time_s = h5::read_double_attr(g.get(), "time_s", path);
+  r.checkpoint.series_rows = std::stoull(h5::read_attr_text(g.get(), "series_rows", path));
+  for (const h5::DatasetInfo& d : h5::list_datasets(g.get())) {
+    const std::string name = d.path.substr(1);
+    r.checkpoint.parts.emplace_back(name, h5::read_bytes(g.get(), name, path));
+  }
+  return r;
+}
+
+RunFileSummary summarize_run_file(const std::string& path) {
+  const auto [file, meta] = open_run_file(path);
   RunFileSummary summary;
   for (const std::string& name : h5::attr_names(meta.get())) {
     if (name == "scenario_text") continue;  // shown by --meta-text, not in the table

@@ -8,6 +8,7 @@
 //   /kpi           attributes: the run's KPIs, written when it ends
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct RunMeta {
   double step_s = 1.0;
   double duration_s = 0.0;
   double sample_interval_s = 60.0;
+  double checkpoint_interval_s = 0.0;  // 0: none
+  bool lane_changing = false;
   std::string wall_start;  // ISO 8601 UTC
 };
 
@@ -48,13 +51,42 @@ struct TrafficSample {
   std::vector<std::uint32_t> signal_phase;
 };
 
+// The whole simulation state at one step (TrafficSim::save_state), with the number of
+// series rows recorded up to it. Its buffers are reused from one checkpoint to the next.
+struct Checkpoint {
+  std::int64_t step = 0;
+  double time_s = 0.0;
+  std::uint64_t series_rows = 0;
+  std::vector<std::pair<std::string, std::vector<unsigned char>>> parts;
+
+  void take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far);
+  // Error naming `path` and the part when a part is missing or of the wrong size.
+  void restore(traffic::TrafficSim& sim, const std::string& path) const;
+};
+
+// What a killed run left to continue from: its metadata and latest complete checkpoint.
+struct ResumePoint {
+  RunMeta meta;
+  Checkpoint checkpoint;
+};
+// Errors (naming the file): not a parktwin run file, a run that finished, no checkpoint.
+ResumePoint read_resume_point(const std::string& path);
+
 // Writes a run file. Not thread-safe: one thread (the recorder's writer) uses it.
 class RunFileWriter {
  public:
   // Creates `path` (which must not exist) and writes /meta and /network.
   RunFileWriter(const std::string& path, const RunMeta& meta, const traffic::Network& net);
+  // Opens the run file at `path` to continue it: its series are cut back to `keep_rows`.
+  struct Continue {
+    std::uint64_t keep_rows;
+  };
+  RunFileWriter(const std::string& path, const traffic::Network& net, Continue from);
 
   void append(const TrafficSample& sample);
+  // Writes the state into the older of two slots, then marks it the latest: a crash while
+  // writing leaves the previous checkpoint intact.
+  void write_checkpoint(const Checkpoint& checkpoint);
   void flush();
   // Writes /kpi (and the final state hash) once the run has ended.
   void write_kpis(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s);
@@ -67,6 +99,9 @@ class RunFileWriter {
   h5::Series time_s_, running_, waiting_, finished_, created_;
   h5::Series lane_vehicles_, lane_halting_, lane_mean_speed_, signal_phase_;
   bool has_signals_ = false;
+  std::int64_t latest_slot_ = -1;  // checkpoint slot written last, -1: none yet
+
+  void open_series(const traffic::Network& net, std::optional<std::uint64_t> keep_rows);
 };
 
 // What `parktwin inspect` shows.

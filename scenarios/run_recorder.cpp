@@ -13,10 +13,22 @@ constexpr auto kMaxFlushAge = std::chrono::seconds(2);
 RunRecorder::RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
                          std::size_t buffers, std::size_t flush_every)
     : file_(path, meta, net), flush_every_(std::max<std::size_t>(flush_every, 1)) {
+  start(net, buffers);
+}
+
+RunRecorder::RunRecorder(const std::string& path, const traffic::Network& net,
+                         const Checkpoint& from, std::size_t buffers, std::size_t flush_every)
+    : file_(path, net, RunFileWriter::Continue{from.series_rows}),
+      flush_every_(std::max<std::size_t>(flush_every, 1)),
+      rows_recorded_(from.series_rows) {
+  start(net, buffers);
+}
+
+void RunRecorder::start(const traffic::Network& net, std::size_t buffers) {
   buffers = std::max<std::size_t>(buffers, 1);
   samples_.reserve(buffers);
   free_.slots.resize(buffers);
-  queued_.slots.resize(buffers);
+  queued_.slots.resize(buffers + 1);  // every sample buffer and the checkpoint
   for (std::size_t i = 0; i < buffers; ++i) {
     samples_.emplace_back(net);
     free_.push(i);
@@ -56,6 +68,35 @@ void RunRecorder::record(const traffic::TrafficSim& sim) {
   {
     const std::lock_guard lock(mutex_);
     queued_.push(slot);
+    ++rows_recorded_;
+  }
+  changed_.notify_all();
+}
+
+void RunRecorder::checkpoint(const traffic::TrafficSim& sim) {
+  {
+    std::unique_lock lock(mutex_);
+    rethrow_writer_error();
+    if (checkpoint_queued_) {
+      const auto t0 = std::chrono::steady_clock::now();
+      changed_.wait(lock, [this] { return !checkpoint_queued_ || writer_error_; });
+      wait_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      rethrow_writer_error();
+    }
+  }
+  checkpoint_.take(sim, rows_recorded_);
+  {
+    const std::lock_guard lock(mutex_);
+    checkpoint_queued_ = true;
+    queued_.push(samples_.size());
+  }
+  changed_.notify_all();
+}
+
+void RunRecorder::fail_writer(std::exception_ptr error) {
+  {
+    const std::lock_guard lock(mutex_);
+    writer_error_ = std::move(error);
   }
   changed_.notify_all();
 }
@@ -71,6 +112,22 @@ void RunRecorder::writer_loop() {
       if (queued_.empty()) break;  // closing, and all written
       slot = queued_.pop();
     }
+    if (slot == samples_.size()) {
+      try {
+        file_.write_checkpoint(checkpoint_);  // flushes the series too
+        since_flush = 0;
+        last_flush = std::chrono::steady_clock::now();
+      } catch (...) {
+        fail_writer(std::current_exception());
+        return;
+      }
+      {
+        const std::lock_guard lock(mutex_);
+        checkpoint_queued_ = false;
+      }
+      changed_.notify_all();
+      continue;
+    }
     try {
       file_.append(samples_[slot]);
       ++since_flush;
@@ -81,9 +138,7 @@ void RunRecorder::writer_loop() {
         last_flush = now;
       }
     } catch (...) {
-      const std::lock_guard lock(mutex_);
-      writer_error_ = std::current_exception();
-      changed_.notify_all();
+      fail_writer(std::current_exception());
       return;
     }
     {
@@ -95,8 +150,7 @@ void RunRecorder::writer_loop() {
   try {
     file_.flush();
   } catch (...) {
-    const std::lock_guard lock(mutex_);
-    writer_error_ = std::current_exception();
+    fail_writer(std::current_exception());
   }
 }
 

@@ -21,6 +21,10 @@ class RunRecorder {
   // series), and at the latest 2 s of wall time after a sample was written.
   RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
               std::size_t buffers = 8, std::size_t flush_every = 16);
+  // Continues the run file of a killed run from its checkpoint (read_resume_point): the
+  // series are cut back to the checkpoint's rows and recording goes on from there.
+  RunRecorder(const std::string& path, const traffic::Network& net, const Checkpoint& from,
+              std::size_t buffers = 8, std::size_t flush_every = 16);
   RunRecorder(const RunRecorder&) = delete;
   RunRecorder& operator=(const RunRecorder&) = delete;
   // Stops the writer if finish() was not called (the file keeps what was flushed).
@@ -28,6 +32,9 @@ class RunRecorder {
 
   // Takes a sample of `sim` now and queues it. Rethrows a writer failure (disk full, ...).
   void record(const traffic::TrafficSim& sim);
+  // Takes a checkpoint of `sim` now (after its sample, if one is due) and queues it; waits
+  // while the previous checkpoint is still being written.
+  void checkpoint(const traffic::TrafficSim& sim);
   // Writes every queued sample, then the KPIs, and closes the file.
   void finish(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s);
   // Seconds the simulation thread spent waiting for a free buffer.
@@ -48,12 +55,18 @@ class RunRecorder {
     }
   };
 
+  void start(const traffic::Network& net, std::size_t buffers);
   void writer_loop();
   void stop_writer();
   void rethrow_writer_error();
+  // The writer stops on an error; the simulation thread rethrows it at its next call.
+  void fail_writer(std::exception_ptr error);
 
   RunFileWriter file_;
   std::vector<TrafficSample> samples_;
+  Checkpoint checkpoint_;            // queued as slot index samples_.size()
+  bool checkpoint_queued_ = false;   // the writer has not finished with checkpoint_ yet
+  std::uint64_t rows_recorded_ = 0;  // samples handed to the writer, in all
   std::size_t flush_every_;
   std::mutex mutex_;
   std::condition_variable changed_;

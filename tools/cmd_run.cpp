@@ -14,7 +14,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <ostream>
+#include <thread>
 
 #include "engine/clock.h"
 #include "engine/error.h"
@@ -42,6 +44,9 @@ struct RunOptions {
   std::string kpi_json;
   std::string out;  // HDF5 run file
   double sample_interval_s = 60.0;
+  double checkpoint_interval_s = 600.0;
+  std::string resume;  // run file of a killed run
+  double pace = 0.0;   // at most this many simulated seconds per wall second; 0: no limit
   std::string lane_changing = "auto";
   bool quiet = false;
 };
@@ -49,6 +54,9 @@ struct RunOptions {
 struct RunPlan {
   std::string name;
   std::string scenario_path;
+  std::string out;  // run file ("" for none)
+  double sample_interval_s = 60.0;
+  double checkpoint_interval_s = 600.0;
   std::string network;
   std::string demand;
   double duration_s = 3600.0;
@@ -61,7 +69,13 @@ RunPlan make_plan(const RunOptions& o) {
   RunPlan p;
   if (!o.scenario.empty()) {
     const scenarios::Manifest m = scenarios::load_manifest(o.scenario);
-    p = {m.name, m.path, m.network_path, m.demand_path, m.duration_s, m.step_s, m.seed};
+    p.name = m.name;
+    p.scenario_path = m.path;
+    p.network = m.network_path;
+    p.demand = m.demand_path;
+    p.duration_s = m.duration_s;
+    p.step_s = m.step_s;
+    p.seed = m.seed;
   }
   if (!o.network.empty()) p.network = o.network;
   if (!o.demand.empty()) p.demand = o.demand;
@@ -76,6 +90,49 @@ RunPlan make_plan(const RunOptions& o) {
   p.lane_changing = o.lane_changing == "on" ||
                     (o.lane_changing == "auto" &&
                      scenarios::detect_format(p.network) == scenarios::InputFormat::sumo_xml);
+  p.out = o.out;
+  p.sample_interval_s = o.sample_interval_s;
+  p.checkpoint_interval_s = o.checkpoint_interval_s;
+  return p;
+}
+
+std::string read_text(const std::string& path);
+
+// A killed run continues with the settings it started with, all read from its run file.
+RunPlan resume_plan(const RunOptions& o, const scenarios::ResumePoint& r) {
+  if (!o.network.empty() || !o.demand.empty() || o.duration_s || o.step_s || o.seed ||
+      !o.out.empty() || o.lane_changing != "auto") {
+    throw Error("--resume continues a run with its own settings")
+        .in_file(o.resume)
+        .expected("no --network, --demand, --duration, --step, --seed, --out or --lane-changing");
+  }
+  if (!o.scenario.empty() && read_text(o.scenario) != r.meta.scenario_text) {
+    throw Error("the run file is of another scenario")
+        .in_file(o.resume)
+        .field("/meta/scenario_text")
+        .expected("the text of " + o.scenario)
+        .found("scenario '" + r.meta.scenario + "' from " +
+               (r.meta.scenario_path.empty() ? std::string("--network/--demand")
+                                             : r.meta.scenario_path));
+  }
+  if (!r.meta.scenario_path.empty() && std::filesystem::exists(r.meta.scenario_path) &&
+      read_text(r.meta.scenario_path) != r.meta.scenario_text) {
+    throw Error("the scenario changed since the run started")
+        .in_file(r.meta.scenario_path)
+        .expected("the text stored in " + o.resume + " (/meta/scenario_text)");
+  }
+  RunPlan p;
+  p.name = r.meta.scenario;
+  p.scenario_path = r.meta.scenario_path;
+  p.network = r.meta.network_path;
+  p.demand = r.meta.demand_path;
+  p.duration_s = r.meta.duration_s;
+  p.step_s = r.meta.step_s;
+  p.seed = r.meta.seed;
+  p.lane_changing = r.meta.lane_changing;
+  p.out = o.resume;
+  p.sample_interval_s = r.meta.sample_interval_s;
+  p.checkpoint_interval_s = r.meta.checkpoint_interval_s;
   return p;
 }
 
@@ -93,7 +150,7 @@ std::string utc_now_iso() {
   return text;
 }
 
-scenarios::RunMeta run_meta(const RunPlan& plan, const RunOptions& o) {
+scenarios::RunMeta run_meta(const RunPlan& plan) {
   scenarios::RunMeta m;
   m.scenario = plan.name;
   m.scenario_path = plan.scenario_path;
@@ -104,7 +161,9 @@ scenarios::RunMeta run_meta(const RunPlan& plan, const RunOptions& o) {
   m.threads = par::max_threads();
   m.step_s = plan.step_s;
   m.duration_s = plan.duration_s;
-  m.sample_interval_s = o.sample_interval_s;
+  m.sample_interval_s = plan.sample_interval_s;
+  m.checkpoint_interval_s = plan.checkpoint_interval_s;
+  m.lane_changing = plan.lane_changing;
   m.wall_start = utc_now_iso();
   return m;
 }
@@ -171,14 +230,21 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   if (k.dead_ends > 0) row("routes ended early (no lane onward)", std::to_string(k.dead_ends), "");
 }
 
+// Every `interval` simulated seconds as a number of steps (at least one), or 0 for never.
+std::int64_t every_steps(double interval_s, double step_s) {
+  return interval_s > 0.0 ? std::max<std::int64_t>(1, std::llround(interval_s / step_s)) : 0;
+}
+
 int run(const RunOptions& o, const CommandContext& ctx) {
-  const RunPlan plan = make_plan(o);
+  std::optional<scenarios::ResumePoint> resume;
+  if (!o.resume.empty()) resume = scenarios::read_resume_point(o.resume);
+  const RunPlan plan = resume ? resume_plan(o, *resume) : make_plan(o);
   const SimClock clock(plan.step_s);
   const std::int64_t steps = clock.steps_for(plan.duration_s);
 
-  if (!o.out.empty() && std::filesystem::exists(o.out)) {
+  if (!resume && !plan.out.empty() && std::filesystem::exists(plan.out)) {
     throw Error("run file exists")
-        .in_file(o.out)
+        .in_file(plan.out)
         .expected("a new file name (--out never overwrites)");
   }
   const auto load_start = SteadyClock::now();
@@ -189,35 +255,55 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   config.seed = plan.seed;
   config.lane_changing = plan.lane_changing;
   traffic::TrafficSim sim(net, demand, config);
+  if (resume) resume->checkpoint.restore(sim, o.resume);
   const double load_wall_s = std::chrono::duration<double>(SteadyClock::now() - load_start).count();
   if (!o.quiet) {
-    ctx.err << fmt::format("{}: {} roads, {} lanes, {} junctions, {} trips; loaded in {:.2f} s\n",
+    ctx.err << fmt::format("{}: {} roads, {} lanes, {} junctions, {} trips; loaded in {:.2f} s{}\n",
                            plan.name, net.road_count(), net.lane_count(), net.junction_count(),
-                           demand.trip_count(), load_wall_s);
+                           demand.trip_count(), load_wall_s,
+                           resume ? fmt::format("; resuming at t = {:.0f} s", sim.time_s()) : "");
   }
 
   std::unique_ptr<scenarios::RunRecorder> recorder;
-  const std::int64_t sample_every =
-      std::max<std::int64_t>(1, std::llround(o.sample_interval_s / plan.step_s));
-  if (!o.out.empty()) {
-    recorder = std::make_unique<scenarios::RunRecorder>(o.out, run_meta(plan, o), net);
+  const std::int64_t sample_every = every_steps(plan.sample_interval_s, plan.step_s);
+  const std::int64_t checkpoint_every = every_steps(plan.checkpoint_interval_s, plan.step_s);
+  if (resume) {
+    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, net, resume->checkpoint);
+  } else if (!plan.out.empty()) {
+    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, run_meta(plan), net);
     recorder->record(sim);  // the state at t = 0
   }
 
   const bool tty = isatty(fileno(stderr)) != 0;
   double step_wall_s = 0.0;
-  auto last_report = SteadyClock::now();
-  for (std::int64_t i = 0; i < steps; ++i) {
+  const auto run_start = SteadyClock::now();
+  const std::int64_t first = sim.state().step;
+  auto last_report = run_start;
+  for (std::int64_t i = first; i < steps; ++i) {
     const auto t0 = SteadyClock::now();
     sim.step();
     const auto t1 = SteadyClock::now();
     step_wall_s += std::chrono::duration<double>(t1 - t0).count();
-    if (recorder && (i + 1) % sample_every == 0) recorder->record(sim);
-    const bool last = i + 1 == steps;
+    const std::int64_t done = i + 1;
+    if (recorder && done % sample_every == 0) recorder->record(sim);
+    if (recorder && checkpoint_every > 0 && done % checkpoint_every == 0 && done < steps) {
+      recorder->checkpoint(sim);
+    }
+    if (o.pace > 0.0) {
+      // Live pacing (demos, and tests that must stop a run midway): never ahead of the wall.
+      const auto due =
+          run_start +
+          std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(
+              static_cast<double>(done - first) * plan.step_s / o.pace));
+      std::this_thread::sleep_until(due);
+    }
+    const bool last = done == steps;
     if (!o.quiet && (last || t1 - last_report > std::chrono::seconds(tty ? 1 : 10))) {
       last_report = t1;
       const traffic::TrafficKpis k = sim.kpis();
-      const double rtf = step_wall_s > 0 ? sim.time_s() / step_wall_s : 0.0;
+      const double rtf =
+          step_wall_s > 0 ? (sim.time_s() - static_cast<double>(first) * plan.step_s) / step_wall_s
+                          : 0.0;
       const double eta = rtf > 0 ? (plan.duration_s - sim.time_s()) / rtf : 0.0;
       ctx.err << fmt::format(
           "{}t = {:>7.0f} / {:.0f} s  {:>7.0f}x real time  {:>6} running  "
@@ -231,7 +317,7 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   if (recorder) recorder->finish(k, sim.state_hash(), step_wall_s);
   print_kpis(ctx.out, plan, k, step_wall_s);
   if (recorder && !o.quiet) {
-    ctx.err << fmt::format("run file: {} (waited {:.3f} s for the disk)\n", o.out,
+    ctx.err << fmt::format("run file: {} (waited {:.3f} s for the disk)\n", plan.out,
                            recorder->wait_s());
   }
   if (!o.kpi_json.empty())
@@ -269,6 +355,18 @@ CommandRun configure_run(CLI::App& sub) {
                  "docs/hdf5-layout.md)");
   sub.add_option("--sample-interval", o->sample_interval_s,
                  "Simulated seconds between samples of the series in --out (default 60)")
+      ->check(CLI::PositiveNumber);
+  sub.add_option("--checkpoint-interval", o->checkpoint_interval_s,
+                 "Simulated seconds between checkpoints in --out, for --resume (default 600; "
+                 "0: none)")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--resume", o->resume,
+                 "Continue the run recorded in this file from its last checkpoint, with the "
+                 "settings it started with (give SCENARIO too to check it is the same)")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--pace", o->pace,
+                 "Simulate at most this many seconds per wall-clock second (default: as fast as "
+                 "possible)")
       ->check(CLI::PositiveNumber);
   sub.add_flag("--quiet", o->quiet, "No progress line");
   sub.footer(

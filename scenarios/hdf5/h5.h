@@ -36,8 +36,9 @@ class Handle {
 
 // Creates `path`, failing if it exists (a run never overwrites a file by itself).
 Handle create_file(const std::string& path);
-// Opens an existing file read-only; Error "not an HDF5 file" when it is not one.
-Handle open_file(const std::string& path);
+// Opens an existing file read-only (or for writing); Error "not an HDF5 file" when it is
+// not one.
+Handle open_file(const std::string& path, bool writable = false);
 // Writes what is buffered to disk, so that a killed process leaves a readable file.
 void flush(hid_t file, const std::string& path);
 
@@ -75,6 +76,11 @@ class Series {
   Series() = default;
   Series(hid_t group, const std::string& name, hid_t type, std::size_t columns,
          std::size_t chunk_rows, const std::string& path);
+  // Opens an existing series to append to, cut back to its first `keep_rows` rows (a resumed
+  // run rewrites what came after its checkpoint). Error when it is shorter or of another
+  // type or width.
+  static Series reopen(hid_t group, const std::string& name, hid_t type, std::size_t columns,
+                       std::size_t chunk_rows, std::size_t keep_rows, const std::string& path);
 
   // Appends one row of `columns` values (one value when columns == 0) of the series' type.
   // Rows are kept in memory until a chunk is full or write() is called.
@@ -101,6 +107,13 @@ struct DatasetInfo {
   std::vector<std::uint64_t> shape;
   std::string type;  // "u32", "f64", "string", ...
 };
-std::vector<DatasetInfo> list_datasets(hid_t file);
+// Every dataset below `object` (a file or a group), with paths relative to it ("/a/b").
+std::vector<DatasetInfo> list_datasets(hid_t object);
+
+// A 1-D byte dataset that can be rewritten with another length (a checkpoint's array).
+void write_bytes(hid_t group, const std::string& name, std::span<const unsigned char> bytes,
+                 const std::string& path);
+std::vector<unsigned char> read_bytes(hid_t group, const std::string& name,
+                                      const std::string& path);
 
 }  // namespace parktwin::h5

@@ -4,21 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "tools/cli.h"
+#include "tests/support/cli_run.h"
 
 namespace {
 
-struct CliResult {
-  int code;
-  std::string out;
-  std::string err;
-};
+using parktwin::test::CliResult;
 
-CliResult run(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = parktwin::cli::run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+CliResult run(std::vector<std::string> args) { return parktwin::test::run_cli(std::move(args)); }
 
 }  // namespace
 
