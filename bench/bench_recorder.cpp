@@ -1,6 +1,7 @@
 // bench_recorder: what recording a run into its HDF5 file costs. grid_10x10 (CityFlow input
 // from the team's shared data), 3600 one-second steps, runs taking turns without and with a
-// recorder (series every 60 s, and every step as a stress case), one CSV line per run:
+// recorder (series every 60 s with a checkpoint every 600 s, as `parktwin run --out` does by
+// default; and series every step as a stress case), one CSV line per run:
 //   case,threads,sample_interval_s,wall_s,ratio_to_unrecorded,file_mib,wait_s
 // ratio_to_unrecorded compares with the unrecorded run just before it (the machine's speed
 // drifts); the acceptance budget is 1.15.
@@ -42,6 +43,7 @@ double run(const traffic::Network& net, const traffic::Demand& demand, const std
   for (int i = 0; i < 3600; ++i) {
     sim.step();
     if (recorder && (i + 1) % every == 0) recorder->record(sim);
+    if (recorder && (i + 1) % 600 == 0 && i + 1 < 3600) recorder->checkpoint(sim);
   }
   if (recorder) {
     recorder->finish(sim.kpis(), sim.state_hash(), 0.0);

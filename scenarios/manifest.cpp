@@ -16,10 +16,90 @@ namespace fs = std::filesystem;
 
 int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
 
+// The file a node was read from: after `extends` merges, a key may come from a base.
+std::string file_of(const toml::node& n, const std::string& fallback) {
+  return n.source().path ? *n.source().path : fallback;
+}
+
 [[noreturn]] void fail_at(const std::string& path, const toml::node& n, const std::string& key,
                           const std::string& message, const std::string& expected,
                           const std::string& found = {}) {
-  throw Error(message).in_file(path).at_line(line_of(n)).field(key).expected(expected).found(found);
+  throw Error(message)
+      .in_file(file_of(n, path))
+      .at_line(line_of(n))
+      .field(key)
+      .expected(expected)
+      .found(found);
+}
+
+toml::table parse(const std::string& path) {
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    if (!fs::exists(path))
+      throw Error("cannot open scenario").in_file(path).expected("a TOML manifest");
+    throw Error(std::string(e.description()))
+        .in_file(path)
+        .at_line(static_cast<int>(e.source().begin.line),
+                 static_cast<int>(e.source().begin.column));
+  }
+}
+
+// `over` on top of `base`: tables merge key by key, anything else replaces.
+void merge(toml::table& base, const toml::table& over) {
+  for (const auto& [key, node] : over) {
+    toml::node* mine = base.get(key);
+    if (mine != nullptr && mine->is_table() && node.is_table()) {
+      merge(*mine->as_table(), *node.as_table());
+    } else {
+      base.insert_or_assign(key, node);
+    }
+  }
+}
+
+// The manifest at `path` merged onto the bases it extends; `chain` holds the files being
+// read, to catch a cycle.
+toml::table load_merged(const std::string& path, std::vector<std::string>& chain,
+                        std::vector<std::string>& bases) {
+  toml::table own = parse(path);
+  const toml::node* extends = own.get("extends");
+  if (extends == nullptr) return own;
+  if (!extends->is_string()) fail_at(path, *extends, "extends", "wrong type", "a file path");
+  const fs::path rel = extends->value<std::string>().value();
+  const fs::path base_path =
+      (rel.is_absolute() ? rel : fs::path(path).parent_path() / rel).lexically_normal();
+  if (!fs::is_regular_file(base_path)) {
+    fail_at(path, *extends, "extends", "base scenario not found", "an existing manifest",
+            base_path.string());
+  }
+  const std::string canonical = fs::canonical(base_path).string();
+  for (const std::string& seen : chain) {
+    if (seen == canonical) {
+      std::string cycle;
+      for (const std::string& c : chain) cycle += c + " -> ";
+      fail_at(path, *extends, "extends", "cyclic extends", "a chain of bases that ends",
+              cycle + canonical);
+    }
+  }
+  chain.push_back(canonical);
+  bases.push_back(base_path.string());
+  toml::table merged = load_merged(base_path.string(), chain, bases);
+  chain.pop_back();
+  own.erase("extends");
+  merge(merged, own);
+  return merged;
+}
+
+double non_negative_number(const std::string& path, const toml::table& t, const char* key,
+                           const std::string& field, double fallback) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return fallback;
+  const std::optional<double> v = n->value<double>();
+  if (!v || !n->is_number()) fail_at(path, *n, field, "wrong type", "a number of seconds");
+  if (*v < 0.0 || !std::isfinite(*v)) {
+    fail_at(path, *n, field, "must not be negative", ">= 0", fmt::format("{}", *v));
+  }
+  return *v;
 }
 
 void reject_unknown(const std::string& path, const toml::table& t, const std::string& prefix,
@@ -56,7 +136,9 @@ std::string input_file(const std::string& path, const toml::table& t, const char
   }
   if (!n->is_string()) fail_at(path, *n, field, "wrong type", "a file path string");
   const fs::path rel = n->value<std::string>().value();
-  const fs::path resolved = rel.is_absolute() ? rel : fs::path(path).parent_path() / rel;
+  // Relative to the file that names it, which may be a base this one extends.
+  const fs::path resolved =
+      rel.is_absolute() ? rel : fs::path(file_of(*n, path)).parent_path() / rel;
   if (!fs::is_regular_file(resolved)) {
     fail_at(path, *n, field, "input file not found", "an existing file", resolved.string());
   }
@@ -66,18 +148,13 @@ std::string input_file(const std::string& path, const toml::table& t, const char
 }  // namespace
 
 Manifest load_manifest(const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    if (!fs::exists(path))
-      throw Error("cannot open scenario").in_file(path).expected("a TOML manifest");
-    throw Error(std::string(e.description()))
-        .in_file(path)
-        .at_line(static_cast<int>(e.source().begin.line),
-                 static_cast<int>(e.source().begin.column));
-  }
-  reject_unknown(path, root, "", {"name", "description", "duration", "step", "seed", "traffic"});
+  std::vector<std::string> chain;
+  if (fs::exists(path)) chain.push_back(fs::canonical(path).string());
+  std::vector<std::string> bases;
+  const toml::table root = load_merged(path, chain, bases);
+  reject_unknown(path, root, "",
+                 {"extends", "name", "description", "duration", "step", "seed", "threads",
+                  "traffic", "outputs"});
   Manifest m;
   m.path = path;
   auto text = [&](const char* key, std::string fallback) {
@@ -94,6 +171,29 @@ Manifest load_manifest(const std::string& path) {
     const auto v = n->value<std::int64_t>();
     if (!n->is_integer() || !v || *v < 0) fail_at(path, *n, "seed", "bad seed", "an integer >= 0");
     m.seed = static_cast<std::uint64_t>(*v);
+  }
+  m.extends = bases;
+  if (const toml::node* n = root.get("threads")) {
+    const auto v = n->value<std::int64_t>();
+    if (!n->is_integer() || !v || *v < 0 || *v > 4096) {
+      fail_at(path, *n, "threads", "bad thread count", "an integer 0..4096 (0: all)");
+    }
+    m.threads = static_cast<int>(*v);
+  }
+  if (const toml::node* outputs = root.get("outputs")) {
+    if (!outputs->is_table()) fail_at(path, *outputs, "outputs", "wrong type", "a table");
+    const toml::table& o = *outputs->as_table();
+    reject_unknown(path, o, "outputs.", {"file", "series_interval", "checkpoint_interval"});
+    if (const toml::node* f = o.get("file")) {
+      if (!f->is_string()) fail_at(path, *f, "outputs.file", "wrong type", "a file path string");
+      const fs::path rel = f->value<std::string>().value();
+      m.run_file = (rel.is_absolute() ? rel : fs::path(file_of(*f, path)).parent_path() / rel)
+                       .lexically_normal()
+                       .string();
+    }
+    m.series_interval_s = positive_number(path, o, "series_interval", m.series_interval_s);
+    m.checkpoint_interval_s = non_negative_number(
+        path, o, "checkpoint_interval", "outputs.checkpoint_interval", m.checkpoint_interval_s);
   }
   const toml::node* traffic = root.get("traffic");
   if (traffic == nullptr || !traffic->is_table()) {

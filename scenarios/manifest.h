@@ -1,19 +1,25 @@
 #pragma once
-// The scenario manifest (TOML): what to simulate and for how long. This is the start of the
-// format; the scenarios issue extends it (extends=, buildings, weather, events, outputs).
+// The scenario manifest (TOML): what to simulate, for how long and what to record.
 // Documented key by key in docs/scenario-format.md.
 //
+//   extends = "base.toml"  # optional: this file's keys override the base's
 //   name = "hangzhou_4x4"
 //   description = "..."
 //   duration = 3600      # s, > 0
 //   step = 1.0           # s, > 0
 //   seed = 0             # integer >= 0
+//   threads = 0          # 0: all
 //   [traffic]
 //   network = "roadnet.json"   # relative to this file's folder
 //   demand = "flow.json"
+//   [outputs]
+//   file = "run.h5"            # HDF5 run file (docs/hdf5-layout.md)
+//   series_interval = 60       # s
+//   checkpoint_interval = 600  # s, 0: none
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace parktwin::scenarios {
 
@@ -24,12 +30,20 @@ struct Manifest {
   double duration_s = 3600.0;
   double step_s = 1.0;
   std::uint64_t seed = 0;
-  std::string network_path;  // resolved from the manifest's folder
+  int threads = 0;           // 0: all hardware threads (the --threads flag overrides)
+  std::string network_path;  // resolved from the folder of the file that names it
   std::string demand_path;
+  // [outputs]
+  std::string run_file;  // "" for none (--out overrides)
+  double series_interval_s = 60.0;
+  double checkpoint_interval_s = 600.0;  // 0: none
+  std::vector<std::string> extends;      // the chain of bases, nearest first
 };
 
-// Throws parktwin::Error naming file, line and key for syntax errors, unknown keys, wrong
-// types, out-of-range values and missing input files.
+// Reads a manifest, and first the manifests it `extends` (recursively): a key given here
+// replaces the base's, tables merge key by key. Throws parktwin::Error naming file, line and
+// key for syntax errors, unknown keys, wrong types, out-of-range values, missing input
+// files and cyclic `extends`.
 Manifest load_manifest(const std::string& path);
 
 }  // namespace parktwin::scenarios

@@ -43,8 +43,8 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::string kpi_json;
   std::string out;  // HDF5 run file
-  double sample_interval_s = 60.0;
-  double checkpoint_interval_s = 600.0;
+  std::optional<double> sample_interval_s;
+  std::optional<double> checkpoint_interval_s;
   std::string resume;  // run file of a killed run
   double pace = 0.0;   // at most this many simulated seconds per wall second; 0: no limit
   std::string lane_changing = "auto";
@@ -57,6 +57,7 @@ struct RunPlan {
   std::string out;  // run file ("" for none)
   double sample_interval_s = 60.0;
   double checkpoint_interval_s = 600.0;
+  int threads = 0;  // the scenario's default; 0: all
   std::string network;
   std::string demand;
   double duration_s = 3600.0;
@@ -76,6 +77,10 @@ RunPlan make_plan(const RunOptions& o) {
     p.duration_s = m.duration_s;
     p.step_s = m.step_s;
     p.seed = m.seed;
+    p.threads = m.threads;
+    p.out = m.run_file;
+    p.sample_interval_s = m.series_interval_s;
+    p.checkpoint_interval_s = m.checkpoint_interval_s;
   }
   if (!o.network.empty()) p.network = o.network;
   if (!o.demand.empty()) p.demand = o.demand;
@@ -90,9 +95,9 @@ RunPlan make_plan(const RunOptions& o) {
   p.lane_changing = o.lane_changing == "on" ||
                     (o.lane_changing == "auto" &&
                      scenarios::detect_format(p.network) == scenarios::InputFormat::sumo_xml);
-  p.out = o.out;
-  p.sample_interval_s = o.sample_interval_s;
-  p.checkpoint_interval_s = o.checkpoint_interval_s;
+  if (!o.out.empty()) p.out = o.out;
+  if (o.sample_interval_s) p.sample_interval_s = *o.sample_interval_s;
+  if (o.checkpoint_interval_s) p.checkpoint_interval_s = *o.checkpoint_interval_s;
   return p;
 }
 
@@ -101,10 +106,13 @@ std::string read_text(const std::string& path);
 // A killed run continues with the settings it started with, all read from its run file.
 RunPlan resume_plan(const RunOptions& o, const scenarios::ResumePoint& r) {
   if (!o.network.empty() || !o.demand.empty() || o.duration_s || o.step_s || o.seed ||
-      !o.out.empty() || o.lane_changing != "auto") {
+      !o.out.empty() || o.lane_changing != "auto" || o.sample_interval_s ||
+      o.checkpoint_interval_s) {
     throw Error("--resume continues a run with its own settings")
         .in_file(o.resume)
-        .expected("no --network, --demand, --duration, --step, --seed, --out or --lane-changing");
+        .expected(
+            "no --network, --demand, --duration, --step, --seed, --out, --lane-changing or "
+            "intervals");
   }
   if (!o.scenario.empty() && read_text(o.scenario) != r.meta.scenario_text) {
     throw Error("the run file is of another scenario")
@@ -241,6 +249,8 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   const RunPlan plan = resume ? resume_plan(o, *resume) : make_plan(o);
   const SimClock clock(plan.step_s);
   const std::int64_t steps = clock.steps_for(plan.duration_s);
+  std::optional<par::ThreadLimit> scenario_threads;  // --threads, when given, came first
+  if (ctx.global.threads == 0 && plan.threads > 0) scenario_threads.emplace(plan.threads);
 
   if (!resume && !plan.out.empty() && std::filesystem::exists(plan.out)) {
     throw Error("run file exists")
@@ -352,13 +362,14 @@ CommandRun configure_run(CLI::App& sub) {
       ->default_str("auto");
   sub.add_option("--out", o->out,
                  "Record the run into this HDF5 file (must not exist; layout in "
-                 "docs/hdf5-layout.md)");
+                 "docs/hdf5-layout.md; default: scenario's [outputs] file, else none)");
   sub.add_option("--sample-interval", o->sample_interval_s,
-                 "Simulated seconds between samples of the series in --out (default 60)")
+                 "Simulated seconds between samples of the series in --out (default: "
+                 "scenario's [outputs] series_interval, else 60)")
       ->check(CLI::PositiveNumber);
   sub.add_option("--checkpoint-interval", o->checkpoint_interval_s,
-                 "Simulated seconds between checkpoints in --out, for --resume (default 600; "
-                 "0: none)")
+                 "Simulated seconds between checkpoints in --out, for --resume (default: "
+                 "scenario's [outputs] checkpoint_interval, else 600; 0: none)")
       ->check(CLI::NonNegativeNumber);
   sub.add_option("--resume", o->resume,
                  "Continue the run recorded in this file from its last checkpoint, with the "

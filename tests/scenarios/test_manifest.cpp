@@ -181,7 +181,8 @@ TEST_CASE("manifest: an unknown key names its line and key", "[scenarios][manife
     CHECK(e.context().field == "durration");
     CHECK_THAT(std::string(e.what()),
                StartsWith(path + ":3: durration: unknown key") &&
-                   Contains("expected one of: name, description, duration, step, seed, traffic"));
+                   Contains("expected one of: extends, name, description, duration, step, seed, "
+                            "threads, traffic, outputs"));
   }
   SECTION("in [traffic]") {
     const Error e = manifest_error(dir, kTraffic + "netwrok = \"data/roadnet.json\"\n", path);
@@ -312,4 +313,68 @@ TEST_CASE("manifest: a missing manifest file is reported", "[scenarios][manifest
   const std::string path = (dir.path() / "nope.toml").string();
   CHECK_THROWS_WITH(load_manifest(path),
                     StartsWith(path + ": cannot open scenario") && Contains("a TOML manifest"));
+}
+
+TEST_CASE("extends: a what-if is a few lines on top of a base", "[scenarios][manifest]") {
+  TempDir dir;
+  write_inputs(dir);
+  // The base lives in data/ and names its inputs relative to data/.
+  dir.write("data/base.toml",
+            "name = \"base\"\nduration = 600\nseed = 1\nthreads = 2\n"
+            "[traffic]\nnetwork = \"roadnet.json\"\ndemand = \"flow.json\"\n"
+            "[outputs]\nseries_interval = 30\ncheckpoint_interval = 300\n");
+  dir.write("middle.toml", "extends = \"data/base.toml\"\nseed = 7\n");
+  const std::string path = dir.write(
+      "whatif.toml",
+      "extends = \"middle.toml\"\nname = \"what-if\"\n[outputs]\nfile = \"out/run.h5\"\n");
+  const Manifest m = load_manifest(path);
+  CHECK(m.name == "what-if");
+  CHECK(m.duration_s == 600.0);  // from the base
+  CHECK(m.seed == 7);            // from the middle
+  CHECK(m.threads == 2);
+  CHECK(m.series_interval_s == 30.0);  // [outputs] merged key by key
+  CHECK(m.checkpoint_interval_s == 300.0);
+  CHECK(m.run_file == (dir.path() / "out" / "run.h5").lexically_normal().string());
+  CHECK(fs::equivalent(m.network_path, dir.path() / "data" / "roadnet.json"));
+  REQUIRE(m.extends.size() == 2);
+  CHECK(m.extends[0] == (dir.path() / "middle.toml").lexically_normal().string());
+}
+
+TEST_CASE("cyclic extends is an error naming file, line and key", "[scenarios][manifest]") {
+  TempDir dir;
+  write_inputs(dir);
+  dir.write("a.toml", "extends = \"b.toml\"\n" + kTraffic);
+  const std::string b = dir.write("b.toml", "name = \"b\"\nextends = \"a.toml\"\n");
+  const Error e = error_of([&] { (void)load_manifest((dir.path() / "a.toml").string()); });
+  CHECK(e.context().file == b);
+  CHECK(e.context().line == 2);
+  CHECK(e.context().field == "extends");
+  CHECK_THAT(e.what(), Contains("cyclic extends") && Contains("a.toml -> "));
+}
+
+TEST_CASE("a key that a base got wrong is reported in the base", "[scenarios][manifest]") {
+  TempDir dir;
+  write_inputs(dir);
+  const std::string base = dir.write("base.toml", "duration = -5\n" + kTraffic);
+  const std::string path = dir.write("whatif.toml", "extends = \"base.toml\"\nseed = 3\n");
+  const Error e = error_of([&] { (void)load_manifest(path); });
+  CHECK(e.context().file == base);
+  CHECK(e.context().line == 1);
+  CHECK(e.context().field == "duration");
+}
+
+TEST_CASE("bad [outputs] and extends entries are rejected", "[scenarios][manifest]") {
+  TempDir dir;
+  std::string path;
+  Error e = manifest_error(dir, kTraffic + "[outputs]\ncheckpoint_interval = -1\n", path);
+  CHECK(e.context().field == "outputs.checkpoint_interval");
+  CHECK(e.context().line == 5);
+  e = manifest_error(dir, kTraffic + "[outputs]\ntrajectory = true\n", path);
+  CHECK(e.context().field == "outputs.trajectory");
+  CHECK_THAT(e.what(), Contains("unknown key") && Contains("series_interval"));
+  e = manifest_error(dir, "extends = \"missing.toml\"\n" + kTraffic, path);
+  CHECK(e.context().field == "extends");
+  CHECK_THAT(e.what(), Contains("base scenario not found"));
+  e = manifest_error(dir, "threads = -2\n" + kTraffic, path);
+  CHECK(e.context().field == "threads");
 }
