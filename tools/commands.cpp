@@ -5,13 +5,15 @@
 namespace parktwin::cli {
 
 // One line per subcommand; each configure function lives in its own cmd_<name>.cpp.
+CommandRun configure_export(CLI::App& sub);
 CommandRun configure_generate(CLI::App& sub);
 CommandRun configure_inspect(CLI::App& sub);
 CommandRun configure_run(CLI::App& sub);
 CommandRun configure_selftest(CLI::App& sub);
 
 std::span<const CommandSpec> command_table() {
-  static constexpr std::array<CommandSpec, 4> kCommands{{
+  static constexpr std::array<CommandSpec, 5> kCommands{{
+      {"export", "Write a run file's tables and series as CSV files", &configure_export},
       {"generate", "Write a synthetic scenario (grid) to a folder", &configure_generate},
       {"inspect", "Show a run file's metadata, KPIs and series", &configure_inspect},
       {"run", "Simulate a scenario headless and print its KPIs", &configure_run},

@@ -353,6 +353,37 @@ std::vector<T> read_column(hid_t group, const std::string& name, const std::stri
   return values;
 }
 
+std::vector<std::string> read_strings(hid_t group, const std::string& name,
+                                      const std::string& path) {
+  quiet();
+  Handle dataset(
+      check(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "missing dataset '" + name + "'", path));
+  Handle space(H5Dget_space(dataset.get()));
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  std::vector<char*> text(static_cast<std::size_t>(std::max<hssize_t>(n, 0)), nullptr);
+  const Handle type = string_type();
+  if (!text.empty()) {
+    check(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+          "cannot read dataset '" + name + "' as strings", path);
+  }
+  std::vector<std::string> values;
+  values.reserve(text.size());
+  for (char* t : text) values.emplace_back(t != nullptr ? t : "");
+  if (!text.empty()) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, text.data());
+  return values;
+}
+
+std::vector<std::uint64_t> shape_of(hid_t group, const std::string& name, const std::string& path) {
+  quiet();
+  Handle dataset(
+      check(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "missing dataset '" + name + "'", path));
+  Handle space(H5Dget_space(dataset.get()));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return {dims.begin(), dims.end()};
+}
+
 #define PARKTWIN_H5_COLUMN(T)                                                   \
   template void write_column<T>(hid_t, const std::string&, std::span<const T>); \
   template std::vector<T> read_column<T>(hid_t, const std::string&, const std::string&);
