@@ -373,17 +373,6 @@ std::vector<std::string> read_strings(hid_t group, const std::string& name,
   return values;
 }
 
-std::vector<std::uint64_t> shape_of(hid_t group, const std::string& name, const std::string& path) {
-  quiet();
-  Handle dataset(
-      check(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "missing dataset '" + name + "'", path));
-  Handle space(H5Dget_space(dataset.get()));
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return {dims.begin(), dims.end()};
-}
-
 #define PARKTWIN_H5_COLUMN(T)                                                   \
   template void write_column<T>(hid_t, const std::string&, std::span<const T>); \
   template std::vector<T> read_column<T>(hid_t, const std::string&, const std::string&);

@@ -70,8 +70,6 @@ template <class T>
 std::vector<T> read_column(hid_t group, const std::string& name, const std::string& path);
 std::vector<std::string> read_strings(hid_t group, const std::string& name,
                                       const std::string& path);
-// Dimensions of a dataset.
-std::vector<std::uint64_t> shape_of(hid_t group, const std::string& name, const std::string& path);
 
 // An extendible, chunked, deflate-compressed dataset that grows by one row per sample:
 // [rows] when columns == 0 (a time axis or a network total), else [rows, columns].
