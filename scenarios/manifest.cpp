@@ -183,7 +183,13 @@ Manifest load_manifest(const std::string& path) {
   if (const toml::node* outputs = root.get("outputs")) {
     if (!outputs->is_table()) fail_at(path, *outputs, "outputs", "wrong type", "a table");
     const toml::table& o = *outputs->as_table();
-    reject_unknown(path, o, "outputs.", {"file", "series_interval", "checkpoint_interval"});
+    reject_unknown(path, o, "outputs.",
+                   {"file", "series_interval", "checkpoint_interval", "trajectories"});
+    if (const toml::node* tr = o.get("trajectories")) {
+      if (!tr->is_boolean())
+        fail_at(path, *tr, "outputs.trajectories", "wrong type", "true or false");
+      m.trajectories = tr->value<bool>().value();
+    }
     if (const toml::node* f = o.get("file")) {
       if (!f->is_string()) fail_at(path, *f, "outputs.file", "wrong type", "a file path string");
       const fs::path rel = f->value<std::string>().value();

@@ -37,7 +37,8 @@ struct Manifest {
   std::string run_file;  // "" for none (--out overrides)
   double series_interval_s = 60.0;
   double checkpoint_interval_s = 600.0;  // 0: none
-  std::vector<std::string> extends;      // the chain of bases, nearest first
+  bool trajectories = false;
+  std::vector<std::string> extends;  // the chain of bases, nearest first
 };
 
 // Reads a manifest, and first the manifests it `extends` (recursively): a key given here

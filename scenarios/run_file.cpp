@@ -16,6 +16,8 @@ namespace {
 // Rows per chunk. A series keeps rows in memory until a chunk is full or the file is flushed,
 // so a killed run loses at most the rows since the last flush.
 constexpr std::size_t kChunkRows = 16;
+// Values per chunk of a trajectory column (one value per vehicle per sample).
+constexpr std::size_t kTrajectoryChunk = 8192;
 
 template <class T>
 void column(hid_t group, const char* name, const std::vector<T>& values) {
@@ -73,11 +75,15 @@ void write_network(hid_t file, const traffic::Network& net, const std::string& p
 
 }  // namespace
 
-TrafficSample::TrafficSample(const traffic::Network& net)
+TrafficSample::TrafficSample(const traffic::Network& net, std::size_t trajectory_capacity)
     : lane_vehicles(net.lane_count()),
       lane_halting(net.lane_count()),
       lane_mean_speed_mps(net.lane_count()),
-      signal_phase(net.signal_count()) {}
+      signal_phase(net.signal_count()),
+      vehicle(trajectory_capacity),
+      segment(trajectory_capacity),
+      pos_m(trajectory_capacity),
+      speed_mps(trajectory_capacity) {}
 
 void TrafficSample::take(const traffic::TrafficSim& sim) {
   const traffic::TrafficState& s = sim.state();
@@ -88,6 +94,19 @@ void TrafficSample::take(const traffic::TrafficSim& sim) {
   running = s.counters.entered - s.counters.finished;
   sim.lane_state(lane_vehicles, lane_halting, lane_mean_speed_mps);
   std::copy(s.signal_phase.begin(), s.signal_phase.end(), signal_phase.begin());
+  vehicles_in_network = 0;
+  if (vehicle.empty()) return;
+  const traffic::SegmentQueues& q = s.queues;
+  for (traffic::Index seg = 0; seg < sim.network().segment_count(); ++seg) {
+    for (traffic::Index i = 0; i < q.size(seg); ++i) {
+      const traffic::Index v = q.at(seg, i);
+      vehicle[vehicles_in_network] = v;
+      segment[vehicles_in_network] = seg;
+      pos_m[vehicles_in_network] = static_cast<float>(s.pos_m[v]);
+      speed_mps[vehicles_in_network] = static_cast<float>(s.speed_mps[v]);
+      ++vehicles_in_network;
+    }
+  }
 }
 
 RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
@@ -109,6 +128,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "sample_interval_s", meta.sample_interval_s);
     h5::write_attr(g.get(), "checkpoint_interval_s", meta.checkpoint_interval_s);
     h5::write_attr(g.get(), "lane_changing", std::int64_t{meta.lane_changing ? 1 : 0});
+    h5::write_attr(g.get(), "trajectories", std::int64_t{meta.trajectories ? 1 : 0});
     h5::write_attr(g.get(), "parktwin_version", std::string(version()));
     h5::write_attr(g.get(), "git_hash", std::string(git_hash()));
     h5::write_attr(g.get(), "wall_start", meta.wall_start);
@@ -118,6 +138,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
   h5::write_attr(checkpoint.get(), "latest_slot", std::int64_t{-1});
   series_group_ = h5::create_group(file_.get(), "series", path);
   h5::create_group(series_group_.get(), "traffic", path);
+  if (meta.trajectories) h5::create_group(file_.get(), "trajectories", path);
   open_series(net, std::nullopt);
   flush();
 }
@@ -127,19 +148,32 @@ RunFileWriter::RunFileWriter(const std::string& path, const traffic::Network& ne
   series_group_ = h5::open_group(file_.get(), "series", path);
   const h5::Handle checkpoint = h5::open_group(file_.get(), "checkpoint", path);
   latest_slot_ = std::stoll(h5::read_attr_text(checkpoint.get(), "latest_slot", path));
-  open_series(net, from.keep_rows);
+  open_series(net, from);
   flush();
 }
 
-void RunFileWriter::open_series(const traffic::Network& net,
-                                std::optional<std::uint64_t> keep_rows) {
+void RunFileWriter::open_series(const traffic::Network& net, std::optional<Continue> from) {
   const h5::Handle traffic = h5::open_group(series_group_.get(), "traffic", path_);
   const hid_t s = series_group_.get(), t = traffic.get();
   const std::string& path = path_;
   const auto series = [&](hid_t group, const char* name, hid_t type, std::size_t columns) {
-    return keep_rows ? h5::Series::reopen(group, name, type, columns, kChunkRows, *keep_rows, path)
-                     : h5::Series(group, name, type, columns, kChunkRows, path);
+    return from ? h5::Series::reopen(group, name, type, columns, kChunkRows, from->keep_rows, path)
+                : h5::Series(group, name, type, columns, kChunkRows, path);
   };
+  has_trajectories_ = h5::exists(file_.get(), "trajectories");
+  if (has_trajectories_) {
+    const h5::Handle g = h5::open_group(file_.get(), "trajectories", path);
+    traj_count_ = series(g.get(), "vehicles_in_network", H5T_NATIVE_UINT32, 0);
+    const auto column = [&](const char* name, hid_t type) {
+      return from ? h5::Series::reopen(g.get(), name, type, 0, kTrajectoryChunk,
+                                       from->keep_trajectory_rows, path)
+                  : h5::Series(g.get(), name, type, 0, kTrajectoryChunk, path);
+    };
+    traj_vehicle_ = column("vehicle", H5T_NATIVE_UINT32);
+    traj_segment_ = column("segment", H5T_NATIVE_UINT32);
+    traj_pos_ = column("pos_m", H5T_NATIVE_FLOAT);
+    traj_speed_ = column("speed_mps", H5T_NATIVE_FLOAT);
+  }
   const std::size_t L = net.lane_count(), G = net.signal_count();
   time_s_ = series(s, "time_s", H5T_NATIVE_DOUBLE, 0);
   running_ = series(t, "running", H5T_NATIVE_UINT64, 0);
@@ -168,6 +202,13 @@ void RunFileWriter::append(const TrafficSample& x) {
     lane_mean_speed_.append(x.lane_mean_speed_mps.data());
   }
   if (has_signals_) signal_phase_.append(x.signal_phase.data());
+  if (has_trajectories_) {
+    traj_vehicle_.append_rows(x.vehicle.data(), x.vehicles_in_network);
+    traj_segment_.append_rows(x.segment.data(), x.vehicles_in_network);
+    traj_pos_.append_rows(x.pos_m.data(), x.vehicles_in_network);
+    traj_speed_.append_rows(x.speed_mps.data(), x.vehicles_in_network);
+    traj_count_.append(&x.vehicles_in_network);
+  }
   time_s_.append(&x.time_s);
 }
 
@@ -183,6 +224,7 @@ void RunFileWriter::write_checkpoint(const Checkpoint& c) {
   h5::write_attr(g.get(), "step", c.step);
   h5::write_attr(g.get(), "time_s", c.time_s);
   h5::write_attr(g.get(), "series_rows", c.series_rows);
+  h5::write_attr(g.get(), "trajectory_rows", c.trajectory_rows);
   h5::flush(file_.get(), path_);
   h5::write_attr(checkpoint.get(), "latest_slot", slot);
   h5::flush(file_.get(), path_);
@@ -192,7 +234,8 @@ void RunFileWriter::write_checkpoint(const Checkpoint& c) {
 void RunFileWriter::flush() {
   // Rows kept in memory go out first, the time axis last (see append).
   for (h5::Series* series : {&running_, &waiting_, &finished_, &created_, &lane_vehicles_,
-                             &lane_halting_, &lane_mean_speed_, &signal_phase_, &time_s_}) {
+                             &lane_halting_, &lane_mean_speed_, &signal_phase_, &traj_vehicle_,
+                             &traj_segment_, &traj_pos_, &traj_speed_, &traj_count_, &time_s_}) {
     series->write();
   }
   h5::flush(file_.get(), path_);
@@ -214,10 +257,12 @@ void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t stat
   flush();
 }
 
-void Checkpoint::take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far) {
+void Checkpoint::take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far,
+                      std::uint64_t trajectory_rows_so_far) {
   step = sim.state().step;
   time_s = sim.time_s();
   series_rows = rows_so_far;
+  trajectory_rows = trajectory_rows_so_far;
   std::size_t i = 0;
   sim.save_state([&](const char* name, const auto& value) {
     if (i == parts.size()) parts.emplace_back(name, std::vector<unsigned char>());
@@ -265,27 +310,35 @@ std::pair<h5::Handle, h5::Handle> open_run_file(const std::string& path) {
 
 }  // namespace
 
+RunMeta read_run_meta(const std::string& path) {
+  const auto [file, meta] = open_run_file(path);
+  RunMeta m;
+  const auto text = [&](const char* name) { return h5::read_attr_text(meta.get(), name, path); };
+  m.scenario = text("scenario");
+  m.scenario_path = text("scenario_path");
+  m.scenario_text = text("scenario_text");
+  m.network_path = text("network_path");
+  m.demand_path = text("demand_path");
+  m.seed = std::stoull(text("seed"));
+  m.threads = std::stoll(text("threads"));
+  m.step_s = h5::read_double_attr(meta.get(), "step_s", path);
+  m.duration_s = h5::read_double_attr(meta.get(), "duration_s", path);
+  m.sample_interval_s = h5::read_double_attr(meta.get(), "sample_interval_s", path);
+  m.checkpoint_interval_s = h5::read_double_attr(meta.get(), "checkpoint_interval_s", path);
+  m.lane_changing = text("lane_changing") == "1";
+  m.trajectories = text("trajectories") == "1";
+  m.wall_start = text("wall_start");
+
+  return m;
+}
+
 ResumePoint read_resume_point(const std::string& path) {
+  ResumePoint r;
+  r.meta = read_run_meta(path);
   const auto [file, meta] = open_run_file(path);
   if (h5::exists(file.get(), "kpi")) {
     throw Error("the run in this file has finished; nothing to resume").in_file(path);
   }
-  ResumePoint r;
-  const auto text = [&](const char* name) { return h5::read_attr_text(meta.get(), name, path); };
-  r.meta.scenario = text("scenario");
-  r.meta.scenario_path = text("scenario_path");
-  r.meta.scenario_text = text("scenario_text");
-  r.meta.network_path = text("network_path");
-  r.meta.demand_path = text("demand_path");
-  r.meta.seed = std::stoull(text("seed"));
-  r.meta.threads = std::stoll(text("threads"));
-  r.meta.step_s = h5::read_double_attr(meta.get(), "step_s", path);
-  r.meta.duration_s = h5::read_double_attr(meta.get(), "duration_s", path);
-  r.meta.sample_interval_s = h5::read_double_attr(meta.get(), "sample_interval_s", path);
-  r.meta.checkpoint_interval_s = h5::read_double_attr(meta.get(), "checkpoint_interval_s", path);
-  r.meta.lane_changing = text("lane_changing") == "1";
-  r.meta.wall_start = text("wall_start");
-
   const h5::Handle checkpoint = h5::open_group(file.get(), "checkpoint", path);
   const std::int64_t slot = std::stoll(h5::read_attr_text(checkpoint.get(), "latest_slot", path));
   if (slot < 0) {
@@ -298,6 +351,7 @@ ResumePoint read_resume_point(const std::string& path) {
   r.checkpoint.step = std::stoll(h5::read_attr_text(g.get(), "step", path));
   r.checkpoint.time_s = h5::read_double_attr(g.get(), "time_s", path);
   r.checkpoint.series_rows = std::stoull(h5::read_attr_text(g.get(), "series_rows", path));
+  r.checkpoint.trajectory_rows = std::stoull(h5::read_attr_text(g.get(), "trajectory_rows", path));
   for (const h5::DatasetInfo& d : h5::list_datasets(g.get())) {
     const std::string name = d.path.substr(1);
     r.checkpoint.parts.emplace_back(name, h5::read_bytes(g.get(), name, path));

@@ -34,13 +34,15 @@ struct RunMeta {
   double sample_interval_s = 60.0;
   double checkpoint_interval_s = 0.0;  // 0: none
   bool lane_changing = false;
-  std::string wall_start;  // ISO 8601 UTC
+  bool trajectories = false;  // record every vehicle's segment, position and speed per sample
+  std::string wall_start;     // ISO 8601 UTC
 };
 
 // One sample of the traffic series, in buffers sized once for the network (the recorder
 // recycles them, so sampling allocates nothing).
 struct TrafficSample {
-  explicit TrafficSample(const traffic::Network& net);
+  // trajectory_capacity: room for that many vehicles (the trip count), 0 for no trajectories.
+  TrafficSample(const traffic::Network& net, std::size_t trajectory_capacity = 0);
   // Fills every field from the simulation's state now.
   void take(const traffic::TrafficSim& sim);
 
@@ -49,6 +51,11 @@ struct TrafficSample {
   std::vector<std::uint32_t> lane_vehicles, lane_halting;
   std::vector<float> lane_mean_speed_mps;
   std::vector<std::uint32_t> signal_phase;
+  // Trajectories: the first `vehicles_in_network` entries, vehicles in segment order and
+  // front to back within a segment.
+  std::uint32_t vehicles_in_network = 0;
+  std::vector<std::uint32_t> vehicle, segment;
+  std::vector<float> pos_m, speed_mps;
 };
 
 // The whole simulation state at one step (TrafficSim::save_state), with the number of
@@ -57,12 +64,17 @@ struct Checkpoint {
   std::int64_t step = 0;
   double time_s = 0.0;
   std::uint64_t series_rows = 0;
+  std::uint64_t trajectory_rows = 0;  // vehicle rows of /trajectories up to it
   std::vector<std::pair<std::string, std::vector<unsigned char>>> parts;
 
-  void take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far);
+  void take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far,
+            std::uint64_t trajectory_rows_so_far);
   // Error naming `path` and the part when a part is missing or of the wrong size.
   void restore(traffic::TrafficSim& sim, const std::string& path) const;
 };
+
+// A run file's /meta; Error naming the file when it is not a parktwin run file.
+RunMeta read_run_meta(const std::string& path);
 
 // What a killed run left to continue from: its metadata and latest complete checkpoint.
 struct ResumePoint {
@@ -80,6 +92,7 @@ class RunFileWriter {
   // Opens the run file at `path` to continue it: its series are cut back to `keep_rows`.
   struct Continue {
     std::uint64_t keep_rows;
+    std::uint64_t keep_trajectory_rows;
   };
   RunFileWriter(const std::string& path, const traffic::Network& net, Continue from);
 
@@ -99,9 +112,11 @@ class RunFileWriter {
   h5::Series time_s_, running_, waiting_, finished_, created_;
   h5::Series lane_vehicles_, lane_halting_, lane_mean_speed_, signal_phase_;
   bool has_signals_ = false;
+  bool has_trajectories_ = false;
+  h5::Series traj_count_, traj_vehicle_, traj_segment_, traj_pos_, traj_speed_;
   std::int64_t latest_slot_ = -1;  // checkpoint slot written last, -1: none yet
 
-  void open_series(const traffic::Network& net, std::optional<std::uint64_t> keep_rows);
+  void open_series(const traffic::Network& net, std::optional<Continue> from);
 };
 
 // What `parktwin inspect` shows.

@@ -11,26 +11,29 @@ constexpr auto kMaxFlushAge = std::chrono::seconds(2);
 }  // namespace
 
 RunRecorder::RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
-                         std::size_t buffers, std::size_t flush_every)
+                         std::size_t vehicles, std::size_t buffers, std::size_t flush_every)
     : file_(path, meta, net), flush_every_(std::max<std::size_t>(flush_every, 1)) {
-  start(net, buffers);
+  start(net, buffers, meta.trajectories ? vehicles : 0);
 }
 
 RunRecorder::RunRecorder(const std::string& path, const traffic::Network& net,
-                         const Checkpoint& from, std::size_t buffers, std::size_t flush_every)
-    : file_(path, net, RunFileWriter::Continue{from.series_rows}),
+                         const Checkpoint& from, bool trajectories, std::size_t vehicles,
+                         std::size_t buffers, std::size_t flush_every)
+    : file_(path, net, RunFileWriter::Continue{from.series_rows, from.trajectory_rows}),
       flush_every_(std::max<std::size_t>(flush_every, 1)),
-      rows_recorded_(from.series_rows) {
-  start(net, buffers);
+      rows_recorded_(from.series_rows),
+      trajectory_rows_(from.trajectory_rows) {
+  start(net, buffers, trajectories ? vehicles : 0);
 }
 
-void RunRecorder::start(const traffic::Network& net, std::size_t buffers) {
+void RunRecorder::start(const traffic::Network& net, std::size_t buffers,
+                        std::size_t trajectory_capacity) {
   buffers = std::max<std::size_t>(buffers, 1);
   samples_.reserve(buffers);
   free_.slots.resize(buffers);
   queued_.slots.resize(buffers + 1);  // every sample buffer and the checkpoint
   for (std::size_t i = 0; i < buffers; ++i) {
-    samples_.emplace_back(net);
+    samples_.emplace_back(net, trajectory_capacity);
     free_.push(i);
   }
   writer_ = std::thread([this] { writer_loop(); });
@@ -69,6 +72,7 @@ void RunRecorder::record(const traffic::TrafficSim& sim) {
     const std::lock_guard lock(mutex_);
     queued_.push(slot);
     ++rows_recorded_;
+    trajectory_rows_ += samples_[slot].vehicles_in_network;
   }
   changed_.notify_all();
 }
@@ -84,7 +88,7 @@ void RunRecorder::checkpoint(const traffic::TrafficSim& sim) {
       rethrow_writer_error();
     }
   }
-  checkpoint_.take(sim, rows_recorded_);
+  checkpoint_.take(sim, rows_recorded_, trajectory_rows_);
   {
     const std::lock_guard lock(mutex_);
     checkpoint_queued_ = true;

@@ -19,12 +19,14 @@ class RunRecorder {
   // Creates the file (Error if it exists) and starts the writer. `buffers` samples may wait
   // in the queue. The file is flushed to disk every `flush_every` samples (a chunk of the
   // series), and at the latest 2 s of wall time after a sample was written.
+  // With meta.trajectories, `vehicles` is the trip count (room in each sample buffer).
   RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
-              std::size_t buffers = 8, std::size_t flush_every = 16);
+              std::size_t vehicles = 0, std::size_t buffers = 8, std::size_t flush_every = 16);
   // Continues the run file of a killed run from its checkpoint (read_resume_point): the
   // series are cut back to the checkpoint's rows and recording goes on from there.
   RunRecorder(const std::string& path, const traffic::Network& net, const Checkpoint& from,
-              std::size_t buffers = 8, std::size_t flush_every = 16);
+              bool trajectories, std::size_t vehicles, std::size_t buffers = 8,
+              std::size_t flush_every = 16);
   RunRecorder(const RunRecorder&) = delete;
   RunRecorder& operator=(const RunRecorder&) = delete;
   // Stops the writer if finish() was not called (the file keeps what was flushed).
@@ -55,7 +57,7 @@ class RunRecorder {
     }
   };
 
-  void start(const traffic::Network& net, std::size_t buffers);
+  void start(const traffic::Network& net, std::size_t buffers, std::size_t trajectory_capacity);
   void writer_loop();
   void stop_writer();
   void rethrow_writer_error();
@@ -64,9 +66,10 @@ class RunRecorder {
 
   RunFileWriter file_;
   std::vector<TrafficSample> samples_;
-  Checkpoint checkpoint_;            // queued as slot index samples_.size()
-  bool checkpoint_queued_ = false;   // the writer has not finished with checkpoint_ yet
-  std::uint64_t rows_recorded_ = 0;  // samples handed to the writer, in all
+  Checkpoint checkpoint_;              // queued as slot index samples_.size()
+  bool checkpoint_queued_ = false;     // the writer has not finished with checkpoint_ yet
+  std::uint64_t rows_recorded_ = 0;    // samples handed to the writer, in all
+  std::uint64_t trajectory_rows_ = 0;  // their vehicles, in all (trajectory rows)
   std::size_t flush_every_;
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -45,6 +45,7 @@ struct RunOptions {
   std::string out;  // HDF5 run file
   std::optional<double> sample_interval_s;
   std::optional<double> checkpoint_interval_s;
+  bool trajectories = false;
   std::string resume;  // run file of a killed run
   double pace = 0.0;   // at most this many simulated seconds per wall second; 0: no limit
   std::string lane_changing = "auto";
@@ -58,6 +59,7 @@ struct RunPlan {
   double sample_interval_s = 60.0;
   double checkpoint_interval_s = 600.0;
   int threads = 0;  // the scenario's default; 0: all
+  bool trajectories = false;
   std::string network;
   std::string demand;
   double duration_s = 3600.0;
@@ -81,6 +83,7 @@ RunPlan make_plan(const RunOptions& o) {
     p.out = m.run_file;
     p.sample_interval_s = m.series_interval_s;
     p.checkpoint_interval_s = m.checkpoint_interval_s;
+    p.trajectories = m.trajectories;
   }
   if (!o.network.empty()) p.network = o.network;
   if (!o.demand.empty()) p.demand = o.demand;
@@ -98,6 +101,7 @@ RunPlan make_plan(const RunOptions& o) {
   if (!o.out.empty()) p.out = o.out;
   if (o.sample_interval_s) p.sample_interval_s = *o.sample_interval_s;
   if (o.checkpoint_interval_s) p.checkpoint_interval_s = *o.checkpoint_interval_s;
+  if (o.trajectories) p.trajectories = true;
   return p;
 }
 
@@ -107,7 +111,7 @@ std::string read_text(const std::string& path);
 RunPlan resume_plan(const RunOptions& o, const scenarios::ResumePoint& r) {
   if (!o.network.empty() || !o.demand.empty() || o.duration_s || o.step_s || o.seed ||
       !o.out.empty() || o.lane_changing != "auto" || o.sample_interval_s ||
-      o.checkpoint_interval_s) {
+      o.checkpoint_interval_s || o.trajectories) {
     throw Error("--resume continues a run with its own settings")
         .in_file(o.resume)
         .expected(
@@ -141,6 +145,7 @@ RunPlan resume_plan(const RunOptions& o, const scenarios::ResumePoint& r) {
   p.out = o.resume;
   p.sample_interval_s = r.meta.sample_interval_s;
   p.checkpoint_interval_s = r.meta.checkpoint_interval_s;
+  p.trajectories = r.meta.trajectories;
   return p;
 }
 
@@ -172,6 +177,7 @@ scenarios::RunMeta run_meta(const RunPlan& plan) {
   m.sample_interval_s = plan.sample_interval_s;
   m.checkpoint_interval_s = plan.checkpoint_interval_s;
   m.lane_changing = plan.lane_changing;
+  m.trajectories = plan.trajectories;
   m.wall_start = utc_now_iso();
   return m;
 }
@@ -278,9 +284,11 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   const std::int64_t sample_every = every_steps(plan.sample_interval_s, plan.step_s);
   const std::int64_t checkpoint_every = every_steps(plan.checkpoint_interval_s, plan.step_s);
   if (resume) {
-    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, net, resume->checkpoint);
+    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, net, resume->checkpoint,
+                                                        plan.trajectories, demand.trip_count());
   } else if (!plan.out.empty()) {
-    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, run_meta(plan), net);
+    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, run_meta(plan), net,
+                                                        demand.trip_count());
     recorder->record(sim);  // the state at t = 0
   }
 
@@ -371,6 +379,9 @@ CommandRun configure_run(CLI::App& sub) {
                  "Simulated seconds between checkpoints in --out, for --resume (default: "
                  "scenario's [outputs] checkpoint_interval, else 600; 0: none)")
       ->check(CLI::NonNegativeNumber);
+  sub.add_flag("--trajectories", o->trajectories,
+               "Also record every vehicle's segment, position and speed at each sample (for "
+               "replay; default: scenario's [outputs] trajectories, else off)");
   sub.add_option("--resume", o->resume,
                  "Continue the run recorded in this file from its last checkpoint, with the "
                  "settings it started with (give SCENARIO too to check it is the same)")

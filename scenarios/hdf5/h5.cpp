@@ -353,6 +353,34 @@ std::vector<T> read_column(hid_t group, const std::string& name, const std::stri
   return values;
 }
 
+template <class T>
+std::vector<T> read_rows(hid_t group, const std::string& name, std::uint64_t first, std::uint64_t n,
+                         const std::string& path) {
+  quiet();
+  Handle dataset(
+      check(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "missing dataset '" + name + "'", path));
+  Handle file_space(H5Dget_space(dataset.get()));
+  hsize_t size = 0;
+  H5Sget_simple_extent_dims(file_space.get(), &size, nullptr);
+  if (first + n > size) {
+    throw Error("dataset is shorter than its index says")
+        .in_file(path)
+        .field(name)
+        .expected(fmt::format("{} rows or more", first + n))
+        .found(fmt::format("{} rows", size));
+  }
+  std::vector<T> values(n);
+  if (n == 0) return values;
+  const hsize_t start[1] = {first}, count[1] = {n};
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+        "cannot select rows of '" + name + "'", path);
+  Handle mem_space(H5Screate_simple(1, count, nullptr));
+  check(H5Dread(dataset.get(), native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                values.data()),
+        "cannot read rows of '" + name + "'", path);
+  return values;
+}
+
 std::vector<std::string> read_strings(hid_t group, const std::string& name,
                                       const std::string& path) {
   quiet();
@@ -373,9 +401,11 @@ std::vector<std::string> read_strings(hid_t group, const std::string& name,
   return values;
 }
 
-#define PARKTWIN_H5_COLUMN(T)                                                   \
-  template void write_column<T>(hid_t, const std::string&, std::span<const T>); \
-  template std::vector<T> read_column<T>(hid_t, const std::string&, const std::string&);
+#define PARKTWIN_H5_COLUMN(T)                                                                   \
+  template void write_column<T>(hid_t, const std::string&, std::span<const T>);                 \
+  template std::vector<T> read_column<T>(hid_t, const std::string&, const std::string&);        \
+  template std::vector<T> read_rows<T>(hid_t, const std::string&, std::uint64_t, std::uint64_t, \
+                                       const std::string&);
 PARKTWIN_H5_COLUMN(std::uint8_t)
 PARKTWIN_H5_COLUMN(std::uint16_t)
 PARKTWIN_H5_COLUMN(std::uint32_t)
@@ -444,23 +474,31 @@ void Series::append(const void* row) {
   if (++pending_rows_ == chunk_rows_) write();
 }
 
+void Series::append_rows(const void* rows, std::size_t n) {
+  write();
+  if (n > 0) write_rows(rows, n);
+}
+
 void Series::write() {
   if (pending_rows_ == 0) return;
+  write_rows(pending_.data(), pending_rows_);
+  pending_rows_ = 0;
+}
+
+void Series::write_rows(const void* rows, std::size_t n) {
   const hsize_t width = std::max<hsize_t>(columns_, 1);
-  const hsize_t new_dims[2] = {rows_ + pending_rows_, columns_};
+  const hsize_t new_dims[2] = {rows_ + n, columns_};
   check(H5Dset_extent(dataset_.get(), new_dims), "cannot extend", where_);
   Handle file_space(H5Dget_space(dataset_.get()));
   const hsize_t start[2] = {rows_, 0};
-  const hsize_t count[2] = {pending_rows_, width};
+  const hsize_t count[2] = {n, width};
   check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
         "cannot select rows", where_);
-  const hsize_t mem_dims[1] = {pending_rows_ * width};
+  const hsize_t mem_dims[1] = {n * width};
   Handle mem_space(H5Screate_simple(1, mem_dims, nullptr));
-  check(H5Dwrite(dataset_.get(), type_, mem_space.get(), file_space.get(), H5P_DEFAULT,
-                 pending_.data()),
+  check(H5Dwrite(dataset_.get(), type_, mem_space.get(), file_space.get(), H5P_DEFAULT, rows),
         "cannot write rows", where_);
-  rows_ += pending_rows_;
-  pending_rows_ = 0;
+  rows_ += n;
 }
 
 std::vector<DatasetInfo> list_datasets(hid_t file) {

@@ -68,6 +68,10 @@ void write_column(hid_t group, const std::string& name, std::span<const T> value
 void write_column(hid_t group, const std::string& name, std::span<const std::string> values);
 template <class T>
 std::vector<T> read_column(hid_t group, const std::string& name, const std::string& path);
+// Rows [first, first + n) of a 1-D dataset.
+template <class T>
+std::vector<T> read_rows(hid_t group, const std::string& name, std::uint64_t first, std::uint64_t n,
+                         const std::string& path);
 std::vector<std::string> read_strings(hid_t group, const std::string& name,
                                       const std::string& path);
 
@@ -87,6 +91,9 @@ class Series {
   // Appends one row of `columns` values (one value when columns == 0) of the series' type.
   // Rows are kept in memory until a chunk is full or write() is called.
   void append(const void* row);
+  // Appends `n` rows at once (a sample's vehicles in a trajectory column): rows kept in
+  // memory go first, then these straight from the caller's memory.
+  void append_rows(const void* rows, std::size_t n);
   // Writes the rows kept in memory (a partial chunk at the end or before a flush).
   void write();
   std::size_t rows() const { return rows_ + pending_rows_; }
@@ -101,6 +108,8 @@ class Series {
   std::vector<unsigned char> pending_;  // chunk_rows_ rows, allocated once
   std::size_t pending_rows_ = 0;
   std::string where_;
+
+  void write_rows(const void* rows, std::size_t n);
 };
 
 // One dataset of a file: its path and shape (inspect's listing).

@@ -18,6 +18,7 @@ import h5py
 import numpy as np
 
 ARGS = ["--duration", "1800", "--sample-interval", "10", "--checkpoint-interval", "120",
+        "--trajectories",
         "--quiet"]
 
 

@@ -47,7 +47,7 @@ def main():
         os.remove(path)
     scenario = os.path.join(source_dir, "assets", "scenarios", "hangzhou_4x4", "scenario.toml")
     subprocess.run([parktwin, "--threads", "2", "run", scenario, "--duration", "600",
-                    "--sample-interval", "60", "--out", path, "--quiet"], check=True,
+                    "--sample-interval", "60", "--trajectories", "--out", path, "--quiet"], check=True,
                    stdout=subprocess.DEVNULL)
 
     datasets, attributes = layout(source_dir)
@@ -56,7 +56,8 @@ def main():
         sizes = {"T": len(f["/series/time_s"]), "J": len(f["/network/junctions/id"]),
                  "R": len(f["/network/roads/id"]), "L": len(f["/network/lanes/road"]),
                  "K": len(f["/network/links/from_lane"]),
-                 "G": int(np.max(f["/network/junctions/signal"][:])) + 1}
+                 "G": int(np.max(f["/network/junctions/signal"][:])) + 1,
+                 "V": int(np.sum(f["/trajectories/vehicles_in_network"][:]))}
         for name, kind, shape in datasets:
             assert name in f, f"{name}: missing"
             data = f[name][...]  # reads the whole dataset
@@ -84,6 +85,9 @@ def main():
         assert created[-1] == kpi["created"]
         assert f["/meta"].attrs["scenario"] == "hangzhou_4x4"
         assert "[traffic]" in f["/meta"].attrs["scenario_text"]
+        # Each sample's trajectory rows are the vehicles on lanes and links then.
+        n = f["/trajectories/vehicles_in_network"][:]
+        assert np.all(n.astype(np.int64) == running.astype(np.int64)), "trajectories != running"
     print(f"read {len(datasets)} datasets and {len(attributes)} attributes of {path}")
 
 

@@ -1,0 +1,107 @@
+#include "scenarios/replay.h"
+
+#include <algorithm>
+
+#include "engine/error.h"
+#include "scenarios/hdf5/h5.h"
+#include "scenarios/traffic_inputs.h"
+
+namespace parktwin::scenarios {
+
+ReplayReader::ReplayReader(const std::string& path) : path_(path) {
+  meta_ = read_run_meta(path);
+  net_ = load_network(meta_.network_path);
+  const h5::Handle file = h5::open_file(path);
+  time_s_ = h5::read_column<double>(file.get(), "/series/time_s", path);
+  if (time_s_.empty()) throw Error("run file has no samples").in_file(path).field("/series/time_s");
+  if (net_.signal_count() > 0) {
+    phases_ = h5::read_column<std::uint32_t>(file.get(), "/series/traffic/signal_phase", path);
+  }
+  if (h5::exists(file.get(), "trajectories")) {
+    count_ = h5::read_column<std::uint32_t>(file.get(), "/trajectories/vehicles_in_network", path);
+    offset_.assign(count_.size() + 1, 0);
+    for (std::size_t i = 0; i < count_.size(); ++i) offset_[i + 1] = offset_[i] + count_[i];
+  }
+}
+
+ReplayReader::~ReplayReader() = default;
+
+Snapshot ReplayReader::at(double time_s) {
+  // Last sample at or before time_s; rows past the time axis (a crash) are not used.
+  const auto it = std::upper_bound(time_s_.begin(), time_s_.end(), time_s);
+  const std::size_t sample =
+      it == time_s_.begin() ? 0 : static_cast<std::size_t>(it - time_s_.begin()) - 1;
+  Snapshot s = sample < count_.size() ? from_trajectories(sample) : by_simulation(sample);
+  const std::size_t G = net_.signal_count();
+  if (G > 0 && (sample + 1) * G <= phases_.size()) {
+    s.signal_phase.assign(phases_.begin() + static_cast<std::ptrdiff_t>(sample * G),
+                          phases_.begin() + static_cast<std::ptrdiff_t>((sample + 1) * G));
+  }
+  place(s);
+  return s;
+}
+
+Snapshot ReplayReader::from_trajectories(std::size_t sample) const {
+  // Reads only this sample's rows: a long run's trajectories need not fit in memory.
+  const h5::Handle file = h5::open_file(path_);
+  const std::uint64_t first = offset_[sample], n = count_[sample];
+  const auto vehicle =
+      h5::read_rows<std::uint32_t>(file.get(), "/trajectories/vehicle", first, n, path_);
+  const auto segment =
+      h5::read_rows<std::uint32_t>(file.get(), "/trajectories/segment", first, n, path_);
+  const auto pos = h5::read_rows<float>(file.get(), "/trajectories/pos_m", first, n, path_);
+  const auto speed = h5::read_rows<float>(file.get(), "/trajectories/speed_mps", first, n, path_);
+  Snapshot s;
+  s.time_s = time_s_[sample];
+  s.vehicles.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    s.vehicles[i] = {vehicle[i], segment[i], pos[i], speed[i], {}, 0.0};
+  }
+  return s;
+}
+
+Snapshot ReplayReader::by_simulation(std::size_t sample) {
+  const std::int64_t step = std::llround(time_s_[sample] / meta_.step_s);
+  if (!sim_ || sim_->state().step > step) {
+    if (!demand_) {
+      demand_ =
+          std::make_unique<traffic::Demand>(load_demand(meta_.demand_path, net_, meta_.duration_s));
+    }
+    traffic::TrafficConfig config;
+    config.step_s = meta_.step_s;
+    config.seed = meta_.seed;
+    config.lane_changing = meta_.lane_changing;
+    sim_ = std::make_unique<traffic::TrafficSim>(net_, *demand_, config);
+  }
+  while (sim_->state().step < step) sim_->step();
+  TrafficSample taken(net_, demand_->trip_count());
+  taken.take(*sim_);
+  Snapshot s;
+  s.time_s = sim_->time_s();
+  s.vehicles.resize(taken.vehicles_in_network);
+  for (std::size_t i = 0; i < taken.vehicles_in_network; ++i) {
+    s.vehicles[i] = {
+        taken.vehicle[i], taken.segment[i], taken.pos_m[i], taken.speed_mps[i], {}, 0.0};
+  }
+  return s;
+}
+
+void ReplayReader::place(Snapshot& s) const {
+  for (VehicleSnapshot& v : s.vehicles) {
+    if (v.segment >= net_.segment_count()) {
+      throw Error("trajectory names a segment the network does not have")
+          .in_file(path_)
+          .field("/trajectories/segment")
+          .found(std::to_string(v.segment));
+    }
+    const geo::PolylineView shape = net_.seg_shape[v.segment];
+    // Positions along the segment's own length; its shape may be slightly longer or shorter.
+    const double s_along = net_.seg_length_m[v.segment] > 0.0
+                               ? v.pos_m * shape.length() / net_.seg_length_m[v.segment]
+                               : 0.0;
+    v.position = shape.point_at(s_along);
+    v.heading = shape.heading_at(s_along);
+  }
+}
+
+}  // namespace parktwin::scenarios
