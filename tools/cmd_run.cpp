@@ -52,56 +52,50 @@ struct RunOptions {
   bool quiet = false;
 };
 
+// What a run does: the settings it records in its run file's /meta, the file, and the
+// scenario's default thread count.
 struct RunPlan {
-  std::string name;
-  std::string scenario_path;
+  scenarios::RunMeta meta;
   std::string out;  // run file ("" for none)
-  double sample_interval_s = 60.0;
-  double checkpoint_interval_s = 600.0;
   int threads = 0;  // the scenario's default; 0: all
-  bool trajectories = false;
-  std::string network;
-  std::string demand;
-  double duration_s = 3600.0;
-  double step_s = 1.0;
-  std::uint64_t seed = 0;
-  bool lane_changing = false;
 };
 
 RunPlan make_plan(const RunOptions& o) {
   RunPlan p;
   if (!o.scenario.empty()) {
     const scenarios::Manifest m = scenarios::load_manifest(o.scenario);
-    p.name = m.name;
-    p.scenario_path = m.path;
-    p.network = m.network_path;
-    p.demand = m.demand_path;
-    p.duration_s = m.duration_s;
-    p.step_s = m.step_s;
-    p.seed = m.seed;
+    p.meta.scenario = m.name;
+    p.meta.scenario_path = m.path;
+    p.meta.network_path = m.network_path;
+    p.meta.demand_path = m.demand_path;
+    p.meta.duration_s = m.duration_s;
+    p.meta.step_s = m.step_s;
+    p.meta.seed = m.seed;
     p.threads = m.threads;
     p.out = m.run_file;
-    p.sample_interval_s = m.series_interval_s;
-    p.checkpoint_interval_s = m.checkpoint_interval_s;
-    p.trajectories = m.trajectories;
+    p.meta.sample_interval_s = m.series_interval_s;
+    p.meta.checkpoint_interval_s = m.checkpoint_interval_s;
+    p.meta.trajectories = m.trajectories;
   }
-  if (!o.network.empty()) p.network = o.network;
-  if (!o.demand.empty()) p.demand = o.demand;
-  if (p.network.empty() || p.demand.empty()) {
+  if (!o.network.empty()) p.meta.network_path = o.network;
+  if (!o.demand.empty()) p.meta.demand_path = o.demand;
+  if (p.meta.network_path.empty() || p.meta.demand_path.empty()) {
     throw Error("nothing to run").expected("a SCENARIO file, or both --network and --demand");
   }
-  if (p.name.empty()) p.name = std::filesystem::path(p.network).stem().string();
-  if (o.duration_s) p.duration_s = *o.duration_s;
-  if (o.step_s) p.step_s = *o.step_s;
-  if (o.seed) p.seed = *o.seed;
+  if (p.meta.scenario.empty())
+    p.meta.scenario = std::filesystem::path(p.meta.network_path).stem().string();
+  if (o.duration_s) p.meta.duration_s = *o.duration_s;
+  if (o.step_s) p.meta.step_s = *o.step_s;
+  if (o.seed) p.meta.seed = *o.seed;
   // auto: as the input's own simulator does by default (CityFlow: laneChange=false; SUMO: on).
-  p.lane_changing = o.lane_changing == "on" ||
-                    (o.lane_changing == "auto" &&
-                     scenarios::detect_format(p.network) == scenarios::InputFormat::sumo_xml);
+  p.meta.lane_changing =
+      o.lane_changing == "on" ||
+      (o.lane_changing == "auto" &&
+       scenarios::detect_format(p.meta.network_path) == scenarios::InputFormat::sumo_xml);
   if (!o.out.empty()) p.out = o.out;
-  if (o.sample_interval_s) p.sample_interval_s = *o.sample_interval_s;
-  if (o.checkpoint_interval_s) p.checkpoint_interval_s = *o.checkpoint_interval_s;
-  if (o.trajectories) p.trajectories = true;
+  if (o.sample_interval_s) p.meta.sample_interval_s = *o.sample_interval_s;
+  if (o.checkpoint_interval_s) p.meta.checkpoint_interval_s = *o.checkpoint_interval_s;
+  if (o.trajectories) p.meta.trajectories = true;
   return p;
 }
 
@@ -134,18 +128,8 @@ RunPlan resume_plan(const RunOptions& o, const scenarios::ResumePoint& r) {
         .expected("the text stored in " + o.resume + " (/meta/scenario_text)");
   }
   RunPlan p;
-  p.name = r.meta.scenario;
-  p.scenario_path = r.meta.scenario_path;
-  p.network = r.meta.network_path;
-  p.demand = r.meta.demand_path;
-  p.duration_s = r.meta.duration_s;
-  p.step_s = r.meta.step_s;
-  p.seed = r.meta.seed;
-  p.lane_changing = r.meta.lane_changing;
+  p.meta = r.meta;
   p.out = o.resume;
-  p.sample_interval_s = r.meta.sample_interval_s;
-  p.checkpoint_interval_s = r.meta.checkpoint_interval_s;
-  p.trajectories = r.meta.trajectories;
   return p;
 }
 
@@ -163,21 +147,11 @@ std::string utc_now_iso() {
   return text;
 }
 
+// The plan's settings as /meta records them, with what only the start of a run knows.
 scenarios::RunMeta run_meta(const RunPlan& plan) {
-  scenarios::RunMeta m;
-  m.scenario = plan.name;
-  m.scenario_path = plan.scenario_path;
-  m.scenario_text = plan.scenario_path.empty() ? std::string() : read_text(plan.scenario_path);
-  m.network_path = plan.network;
-  m.demand_path = plan.demand;
-  m.seed = plan.seed;
+  scenarios::RunMeta m = plan.meta;
+  m.scenario_text = m.scenario_path.empty() ? std::string() : read_text(m.scenario_path);
   m.threads = par::max_threads();
-  m.step_s = plan.step_s;
-  m.duration_s = plan.duration_s;
-  m.sample_interval_s = plan.sample_interval_s;
-  m.checkpoint_interval_s = plan.checkpoint_interval_s;
-  m.lane_changing = plan.lane_changing;
-  m.trajectories = plan.trajectories;
   m.wall_start = utc_now_iso();
   return m;
 }
@@ -192,19 +166,19 @@ std::string format_duration(double s) {
 void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic::TrafficKpis& k,
                     double step_wall_s, double load_wall_s, std::uint64_t hash) {
   nlohmann::ordered_json j;
-  j["scenario"] = plan.name;
+  j["scenario"] = plan.meta.scenario;
   j["parktwin_version"] = std::string(version());
   j["git"] = std::string(git_hash());
   j["threads"] = par::max_threads();
-  j["seed"] = plan.seed;
-  j["step_s"] = plan.step_s;
-  j["duration_s"] = plan.duration_s;
+  j["seed"] = plan.meta.seed;
+  j["step_s"] = plan.meta.step_s;
+  j["duration_s"] = plan.meta.duration_s;
   j["load_wall_s"] = load_wall_s;
   j["step_wall_s"] = step_wall_s;
   j["vehicle_updates_per_s"] =
       step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
   traffic::for_each_kpi(k, [&](const char* name, auto value) { j[name] = value; });
-  j["lane_changing"] = plan.lane_changing;
+  j["lane_changing"] = plan.meta.lane_changing;
   j["state_hash"] = fmt::format("{:016x}", hash);
   // Write beside the target and rename, so a failed write never leaves half a file behind.
   const std::string tmp = path + ".tmp";
@@ -222,7 +196,7 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   const double rate = step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
   out << fmt::format(
       "\n{} — {} s simulated in {} steps ({:.3f} s wall, {:.2f} M vehicle-updates/s, {} threads)\n",
-      plan.name, k.time_s, k.steps, step_wall_s, rate / 1e6, par::max_threads());
+      plan.meta.scenario, k.time_s, k.steps, step_wall_s, rate / 1e6, par::max_threads());
   const auto row = [&](const char* name, const std::string& value, const char* unit) {
     out << fmt::format("  {:<34} {:>12} {}\n", name, value, unit);
   };
@@ -253,8 +227,8 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   std::optional<scenarios::ResumePoint> resume;
   if (!o.resume.empty()) resume = scenarios::read_resume_point(o.resume);
   const RunPlan plan = resume ? resume_plan(o, *resume) : make_plan(o);
-  const SimClock clock(plan.step_s);
-  const std::int64_t steps = clock.steps_for(plan.duration_s);
+  const SimClock clock(plan.meta.step_s);
+  const std::int64_t steps = clock.steps_for(plan.meta.duration_s);
   std::optional<par::ThreadLimit> scenario_threads;  // --threads, when given, came first
   if (ctx.global.threads == 0 && plan.threads > 0) scenario_threads.emplace(plan.threads);
 
@@ -264,28 +238,30 @@ int run(const RunOptions& o, const CommandContext& ctx) {
         .expected("a new file name (--out never overwrites)");
   }
   const auto load_start = SteadyClock::now();
-  const traffic::Network net = scenarios::load_network(plan.network);
-  const traffic::Demand demand = scenarios::load_demand(plan.demand, net, plan.duration_s);
+  const traffic::Network net = scenarios::load_network(plan.meta.network_path);
+  const traffic::Demand demand =
+      scenarios::load_demand(plan.meta.demand_path, net, plan.meta.duration_s);
   traffic::TrafficConfig config;
-  config.step_s = plan.step_s;
-  config.seed = plan.seed;
-  config.lane_changing = plan.lane_changing;
+  config.step_s = plan.meta.step_s;
+  config.seed = plan.meta.seed;
+  config.lane_changing = plan.meta.lane_changing;
   traffic::TrafficSim sim(net, demand, config);
   if (resume) resume->checkpoint.restore(sim, o.resume);
   const double load_wall_s = std::chrono::duration<double>(SteadyClock::now() - load_start).count();
   if (!o.quiet) {
     ctx.err << fmt::format("{}: {} roads, {} lanes, {} junctions, {} trips; loaded in {:.2f} s{}\n",
-                           plan.name, net.road_count(), net.lane_count(), net.junction_count(),
-                           demand.trip_count(), load_wall_s,
+                           plan.meta.scenario, net.road_count(), net.lane_count(),
+                           net.junction_count(), demand.trip_count(), load_wall_s,
                            resume ? fmt::format("; resuming at t = {:.0f} s", sim.time_s()) : "");
   }
 
   std::unique_ptr<scenarios::RunRecorder> recorder;
-  const std::int64_t sample_every = every_steps(plan.sample_interval_s, plan.step_s);
-  const std::int64_t checkpoint_every = every_steps(plan.checkpoint_interval_s, plan.step_s);
+  const std::int64_t sample_every = every_steps(plan.meta.sample_interval_s, plan.meta.step_s);
+  const std::int64_t checkpoint_every =
+      every_steps(plan.meta.checkpoint_interval_s, plan.meta.step_s);
   if (resume) {
-    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, net, resume->checkpoint,
-                                                        plan.trajectories, demand.trip_count());
+    recorder = std::make_unique<scenarios::RunRecorder>(
+        plan.out, net, resume->checkpoint, plan.meta.trajectories, demand.trip_count());
   } else if (!plan.out.empty()) {
     recorder = std::make_unique<scenarios::RunRecorder>(plan.out, run_meta(plan), net,
                                                         demand.trip_count());
@@ -312,7 +288,7 @@ int run(const RunOptions& o, const CommandContext& ctx) {
       const auto due =
           run_start +
           std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(
-              static_cast<double>(done - first) * plan.step_s / o.pace));
+              static_cast<double>(done - first) * plan.meta.step_s / o.pace));
       std::this_thread::sleep_until(due);
     }
     const bool last = done == steps;
@@ -320,13 +296,14 @@ int run(const RunOptions& o, const CommandContext& ctx) {
       last_report = t1;
       const traffic::TrafficKpis k = sim.kpis();
       const double rtf =
-          step_wall_s > 0 ? (sim.time_s() - static_cast<double>(first) * plan.step_s) / step_wall_s
-                          : 0.0;
-      const double eta = rtf > 0 ? (plan.duration_s - sim.time_s()) / rtf : 0.0;
+          step_wall_s > 0
+              ? (sim.time_s() - static_cast<double>(first) * plan.meta.step_s) / step_wall_s
+              : 0.0;
+      const double eta = rtf > 0 ? (plan.meta.duration_s - sim.time_s()) / rtf : 0.0;
       ctx.err << fmt::format(
           "{}t = {:>7.0f} / {:.0f} s  {:>7.0f}x real time  {:>6} running  "
           "{:>6} finished  ETA {}{}",
-          tty ? "\r" : "", sim.time_s(), plan.duration_s, rtf, k.running, k.finished,
+          tty ? "\r" : "", sim.time_s(), plan.meta.duration_s, rtf, k.running, k.finished,
           format_duration(eta), tty && !last ? "" : "\n");
       ctx.err.flush();
     }
