@@ -96,9 +96,10 @@ void ReplayReader::place(Snapshot& s) const {
     }
     const geo::PolylineView shape = net_.seg_shape[v.segment];
     // Positions along the segment's own length; its shape may be slightly longer or shorter.
-    const double s_along = net_.seg_length_m[v.segment] > 0.0
-                               ? v.pos_m * shape.length() / net_.seg_length_m[v.segment]
-                               : 0.0;
+    const double s_along =
+        net_.seg_length_m[v.segment] > 0.0
+            ? static_cast<double>(v.pos_m) * shape.length() / net_.seg_length_m[v.segment]
+            : 0.0;
     v.position = shape.point_at(s_along);
     v.heading = shape.heading_at(s_along);
   }

@@ -20,9 +20,9 @@ RunRecorder::RunRecorder(const std::string& path, const traffic::Network& net,
                          const Checkpoint& from, bool trajectories, std::size_t vehicles,
                          std::size_t buffers, std::size_t flush_every)
     : file_(path, net, RunFileWriter::Continue{from.series_rows, from.trajectory_rows}),
-      flush_every_(std::max<std::size_t>(flush_every, 1)),
       rows_recorded_(from.series_rows),
-      trajectory_rows_(from.trajectory_rows) {
+      trajectory_rows_(from.trajectory_rows),
+      flush_every_(std::max<std::size_t>(flush_every, 1)) {
   start(net, buffers, trajectories ? vehicles : 0);
 }
 

@@ -131,7 +131,8 @@ int export_csv(const ExportOptions& o, const CommandContext& ctx) {
     const std::size_t rows = data.empty() ? 0 : data.front().size();
     for (std::size_t r = 0; r < rows; ++r) {
       for (std::size_t c = 0; c < data.size(); ++c) {
-        text += (c > 0 ? "," : "") + field(r < data[c].size() ? data[c][r] : "");
+        if (c > 0) text += ',';
+        text += field(r < data[c].size() ? data[c][r] : std::string());
       }
       text += "\n";
     }
