@@ -153,7 +153,7 @@ Manifest load_manifest(const std::string& path) {
   std::vector<std::string> bases;
   const toml::table root = load_merged(path, chain, bases);
   reject_unknown(path, root, "",
-                 {"extends", "name", "description", "duration", "step", "seed", "threads",
+                 {"extends", "name", "description", "start", "duration", "step", "seed", "threads",
                   "traffic", "outputs"});
   Manifest m;
   m.path = path;
@@ -165,6 +165,15 @@ Manifest load_manifest(const std::string& path) {
   };
   m.name = text("name", fs::path(path).stem().string());
   m.description = text("description", "");
+  if (const toml::node* n = root.get("start")) {
+    // A TOML local date-time (no offset: the park's local time, as weather files give it).
+    const auto t = n->value<toml::date_time>();
+    if (!n->is_date_time() || !t || t->offset) {
+      fail_at(path, *n, "start", "wrong type", "a local date and time, e.g. 2026-07-15T08:00:00");
+    }
+    m.start = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", t->date.year, t->date.month,
+                          t->date.day, t->time.hour, t->time.minute, t->time.second);
+  }
   m.duration_s = positive_number(path, root, "duration", m.duration_s);
   m.step_s = positive_number(path, root, "step", m.step_s);
   if (const toml::node* n = root.get("seed")) {

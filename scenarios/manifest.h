@@ -5,6 +5,7 @@
 //   extends = "base.toml"  # optional: this file's keys override the base's
 //   name = "hangzhou_4x4"
 //   description = "..."
+//   start = 2026-07-15T08:00:00   # local date and time of t = 0
 //   duration = 3600      # s, > 0
 //   step = 1.0           # s, > 0
 //   seed = 0             # integer >= 0
@@ -27,6 +28,7 @@ struct Manifest {
   std::string path;  // the manifest file itself
   std::string name;
   std::string description;
+  std::string start = "2026-01-01T00:00:00";  // local time of simulated t = 0, ISO 8601
   double duration_s = 3600.0;
   double step_s = 1.0;
   std::uint64_t seed = 0;

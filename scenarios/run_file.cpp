@@ -121,6 +121,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "scenario_text", meta.scenario_text);
     h5::write_attr(g.get(), "network_path", meta.network_path);
     h5::write_attr(g.get(), "demand_path", meta.demand_path);
+    h5::write_attr(g.get(), "start", meta.start);
     h5::write_attr(g.get(), "seed", meta.seed);
     h5::write_attr(g.get(), "threads", meta.threads);
     h5::write_attr(g.get(), "step_s", meta.step_s);
@@ -319,6 +320,7 @@ RunMeta read_run_meta(const std::string& path) {
   m.scenario_text = text("scenario_text");
   m.network_path = text("network_path");
   m.demand_path = text("demand_path");
+  m.start = text("start");
   m.seed = std::stoull(text("seed"));
   m.threads = std::stoll(text("threads"));
   m.step_s = h5::read_double_attr(meta.get(), "step_s", path);

@@ -27,6 +27,7 @@ struct RunMeta {
   std::string scenario_path;  // the manifest, or "" for --network/--demand runs
   std::string scenario_text;  // the manifest's text as loaded ("" without one)
   std::string network_path, demand_path;
+  std::string start;  // local date and time of t = 0 (ISO 8601), "" when not given
   std::uint64_t seed = 0;
   std::int64_t threads = 1;
   double step_s = 1.0;

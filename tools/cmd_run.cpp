@@ -72,6 +72,7 @@ RunPlan make_plan(const RunOptions& o) {
     p.meta.duration_s = m.duration_s;
     p.meta.step_s = m.step_s;
     p.meta.seed = m.seed;
+    p.meta.start = m.start;
     p.threads = m.threads;
     p.out = m.run_file;
     p.meta.sample_interval_s = m.series_interval_s;

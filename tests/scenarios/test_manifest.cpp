@@ -179,10 +179,11 @@ TEST_CASE("manifest: an unknown key names its line and key", "[scenarios][manife
     CHECK(e.context().file == path);
     CHECK(e.context().line == 3);
     CHECK(e.context().field == "durration");
-    CHECK_THAT(std::string(e.what()),
-               StartsWith(path + ":3: durration: unknown key") &&
-                   Contains("expected one of: extends, name, description, duration, step, seed, "
-                            "threads, traffic, outputs"));
+    CHECK_THAT(
+        std::string(e.what()),
+        StartsWith(path + ":3: durration: unknown key") &&
+            Contains("expected one of: extends, name, description, start, duration, step, seed, "
+                     "threads, traffic, outputs"));
   }
   SECTION("in [traffic]") {
     const Error e = manifest_error(dir, kTraffic + "netwrok = \"data/roadnet.json\"\n", path);
@@ -377,4 +378,17 @@ TEST_CASE("bad [outputs] and extends entries are rejected", "[scenarios][manifes
   CHECK_THAT(e.what(), Contains("base scenario not found"));
   e = manifest_error(dir, "threads = -2\n" + kTraffic, path);
   CHECK(e.context().field == "threads");
+}
+
+TEST_CASE("start is a local date and time", "[scenarios][manifest]") {
+  TempDir dir;
+  write_inputs(dir);
+  const std::string path = dir.write("scenario.toml", "start = 2026-07-15T08:30:00\n" + kTraffic);
+  CHECK(load_manifest(path).start == "2026-07-15T08:30:00");
+  std::string bad;
+  Error e = manifest_error(dir, "start = \"tomorrow\"\n" + kTraffic, bad);
+  CHECK(e.context().field == "start");
+  CHECK(e.context().line == 1);
+  e = manifest_error(dir, "start = 2026-07-15T08:30:00+08:00\n" + kTraffic, bad);
+  CHECK_THAT(e.what(), Contains("a local date and time"));
 }
