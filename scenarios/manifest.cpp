@@ -7,30 +7,15 @@
 #include <filesystem>
 
 #include "engine/error.h"
+#include "scenarios/manifest_controls.h"
+#include "scenarios/toml_fields.h"
 
 namespace parktwin::scenarios {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
-
-// The file a node was read from: after `extends` merges, a key may come from a base.
-std::string file_of(const toml::node& n, const std::string& fallback) {
-  return n.source().path ? *n.source().path : fallback;
-}
-
-[[noreturn]] void fail_at(const std::string& path, const toml::node& n, const std::string& key,
-                          const std::string& message, const std::string& expected,
-                          const std::string& found = {}) {
-  throw Error(message)
-      .in_file(file_of(n, path))
-      .at_line(line_of(n))
-      .field(key)
-      .expected(expected)
-      .found(found);
-}
+using namespace toml_fields;
 
 toml::table parse(const std::string& path) {
   try {
@@ -45,14 +30,15 @@ toml::table parse(const std::string& path) {
   }
 }
 
-// `over` on top of `base`: tables merge key by key, anything else replaces.
-void merge(toml::table& base, const toml::table& over) {
-  for (const auto& [key, node] : over) {
+// `over` on top of `base`: tables merge key by key, anything else replaces. Nodes are moved,
+// not copied: toml++ keeps a node's source (file and line, for errors) only through a move.
+void merge(toml::table& base, toml::table&& over) {
+  for (auto&& [key, node] : over) {
     toml::node* mine = base.get(key);
     if (mine != nullptr && mine->is_table() && node.is_table()) {
-      merge(*mine->as_table(), *node.as_table());
+      merge(*mine->as_table(), std::move(*node.as_table()));
     } else {
-      base.insert_or_assign(key, node);
+      base.insert_or_assign(key, std::move(node));
     }
   }
 }
@@ -86,45 +72,15 @@ toml::table load_merged(const std::string& path, std::vector<std::string>& chain
   toml::table merged = load_merged(base_path.string(), chain, bases);
   chain.pop_back();
   own.erase("extends");
-  merge(merged, own);
+  // Events add up: a what-if's [[events]] happen besides its base's.
+  toml::array* base_events = merged.get_as<toml::array>("events");
+  toml::array* own_events = own.get_as<toml::array>("events");
+  if (base_events != nullptr && own_events != nullptr) {
+    for (auto&& e : *own_events) base_events->push_back(std::move(e));
+    own.erase("events");
+  }
+  merge(merged, std::move(own));
   return merged;
-}
-
-double non_negative_number(const std::string& path, const toml::table& t, const char* key,
-                           const std::string& field, double fallback) {
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return fallback;
-  const std::optional<double> v = n->value<double>();
-  if (!v || !n->is_number()) fail_at(path, *n, field, "wrong type", "a number of seconds");
-  if (*v < 0.0 || !std::isfinite(*v)) {
-    fail_at(path, *n, field, "must not be negative", ">= 0", fmt::format("{}", *v));
-  }
-  return *v;
-}
-
-void reject_unknown(const std::string& path, const toml::table& t, const std::string& prefix,
-                    std::initializer_list<std::string_view> known) {
-  for (const auto& [key, node] : t) {
-    bool ok = false;
-    for (auto k : known) ok = ok || key.str() == k;
-    if (!ok) {
-      std::string list;
-      for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      fail_at(path, node, prefix + std::string(key.str()), "unknown key", "one of: " + list);
-    }
-  }
-}
-
-double positive_number(const std::string& path, const toml::table& t, const char* key,
-                       double fallback) {
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return fallback;
-  std::optional<double> v = n->value<double>();
-  if (!v || !(n->is_number())) fail_at(path, *n, key, "wrong type", "a number of seconds");
-  if (!(*v > 0.0) || !std::isfinite(*v)) {
-    fail_at(path, *n, key, "must be positive and finite", "> 0", fmt::format("{}", *v));
-  }
-  return *v;
 }
 
 std::string input_file(const std::string& path, const toml::table& t, const char* key,
@@ -154,7 +110,7 @@ Manifest load_manifest(const std::string& path) {
   const toml::table root = load_merged(path, chain, bases);
   reject_unknown(path, root, "",
                  {"extends", "name", "description", "start", "duration", "step", "seed", "threads",
-                  "traffic", "outputs"});
+                  "traffic", "outputs", "events", "controllers"});
   Manifest m;
   m.path = path;
   auto text = [&](const char* key, std::string fallback) {
@@ -165,12 +121,14 @@ Manifest load_manifest(const std::string& path) {
   };
   m.name = text("name", fs::path(path).stem().string());
   m.description = text("description", "");
+  toml::date_time start{toml::date{2026, 1, 1}, toml::time{0, 0, 0}};
   if (const toml::node* n = root.get("start")) {
     // A TOML local date-time (no offset: the park's local time, as weather files give it).
     const auto t = n->value<toml::date_time>();
     if (!n->is_date_time() || !t || t->offset) {
       fail_at(path, *n, "start", "wrong type", "a local date and time, e.g. 2026-07-15T08:00:00");
     }
+    start = *t;
     m.start = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", t->date.year, t->date.month,
                           t->date.day, t->time.hour, t->time.minute, t->time.second);
   }
@@ -221,6 +179,8 @@ Manifest load_manifest(const std::string& path) {
   reject_unknown(path, t, "traffic.", {"network", "demand"});
   m.network_path = input_file(path, t, "network", "traffic");
   m.demand_path = input_file(path, t, "demand", "traffic");
+  m.events = read_events(path, root, start, m.duration_s);
+  m.controllers = read_controllers(path, root);
   return m;
 }
 

@@ -17,10 +17,18 @@
 //   file = "run.h5"            # HDF5 run file (docs/hdf5-layout.md)
 //   series_interval = 60       # s
 //   checkpoint_interval = 600  # s, 0: none
+//   [controllers]
+//   signals = "max_pressure"   # or "fixed_time" (default)
+//   [[events]]
+//   at = 900                   # s after the start, or a local date-time
+//   type = "close_road"        # close_road, open_road, close_lane, open_lane, signal_plan,
+//   road = "road_1_1_0"        # demand_multiplier
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "scenarios/scenario_controls.h"
 
 namespace parktwin::scenarios {
 
@@ -40,6 +48,8 @@ struct Manifest {
   double series_interval_s = 60.0;
   double checkpoint_interval_s = 600.0;  // 0: none
   bool trajectories = false;
+  std::vector<EventSpec> events;  // a base's first, then this file's, each in file order
+  SignalControlSpec controllers;
   std::vector<std::string> extends;  // the chain of bases, nearest first
 };
 

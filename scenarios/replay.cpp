@@ -4,6 +4,7 @@
 
 #include "engine/error.h"
 #include "scenarios/hdf5/h5.h"
+#include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
 
 namespace parktwin::scenarios {
@@ -62,22 +63,15 @@ Snapshot ReplayReader::from_trajectories(std::size_t sample) const {
 
 Snapshot ReplayReader::by_simulation(std::size_t sample) {
   const std::int64_t step = std::llround(time_s_[sample] / meta_.step_s);
-  if (!sim_ || sim_->state().step > step) {
-    if (!demand_) {
-      demand_ =
-          std::make_unique<traffic::Demand>(load_demand(meta_.demand_path, net_, meta_.duration_s));
-    }
-    traffic::TrafficConfig config;
-    config.step_s = meta_.step_s;
-    config.seed = meta_.seed;
-    config.lane_changing = meta_.lane_changing;
-    sim_ = std::make_unique<traffic::TrafficSim>(net_, *demand_, config);
+  if (!world_ || world_->traffic().state().step > step) {
+    if (!demand_) demand_ = std::make_unique<traffic::Demand>(load_run_demand(meta_, net_));
+    world_ = make_world(meta_, net_, *demand_);
   }
-  while (sim_->state().step < step) sim_->step();
+  while (world_->traffic().state().step < step) world_->step();
   TrafficSample taken(net_, demand_->trip_count());
-  taken.take(*sim_);
+  taken.take(world_->traffic());
   Snapshot s;
-  s.time_s = sim_->time_s();
+  s.time_s = world_->time_s();
   s.vehicles.resize(taken.vehicles_in_network);
   for (std::size_t i = 0; i < taken.vehicles_in_network; ++i) {
     s.vehicles[i] = {

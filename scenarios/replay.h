@@ -13,6 +13,7 @@
 #include "sim/traffic/demand.h"
 #include "sim/traffic/network.h"
 #include "sim/traffic/traffic_sim.h"
+#include "sim/world.h"
 
 namespace parktwin::scenarios {
 
@@ -59,7 +60,7 @@ class ReplayReader {
   std::vector<std::uint32_t> phases_;  // [sample, signal]
   // Re-simulation: kept between calls, so that scrubbing forward continues it.
   std::unique_ptr<traffic::Demand> demand_;
-  std::unique_ptr<traffic::TrafficSim> sim_;
+  std::unique_ptr<World> world_;
 };
 
 }  // namespace parktwin::scenarios

@@ -73,6 +73,131 @@ void write_network(hid_t file, const traffic::Network& net, const std::string& p
   }
 }
 
+// Durations in their shortest exact form, comma-separated: read back bit for bit.
+std::string join_durations(const std::vector<double>& values) {
+  std::string text;
+  for (const double v : values) {
+    if (!text.empty()) text += ',';
+    text += fmt::format("{}", v);
+  }
+  return text;
+}
+
+std::vector<double> split_durations(const std::string& text, const std::string& path) {
+  std::vector<double> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find(',', at), text.size());
+    try {
+      out.push_back(std::stod(text.substr(at, end - at)));
+    } catch (const std::exception&) {
+      throw Error("bad phase durations").in_file(path).field("/events/phases_s").found(text);
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
+void write_events(hid_t file, const std::vector<EventSpec>& events, const std::string& path) {
+  const h5::Handle g = h5::create_group(file, "events", path);
+  std::vector<double> time_s, factor, until_s;
+  std::vector<std::int64_t> lane;
+  std::vector<std::string> type, road, junction, phases, source;
+  for (const EventSpec& e : events) {
+    time_s.push_back(e.at_s);
+    type.push_back(e.type);
+    road.push_back(e.road);
+    lane.push_back(e.lane);
+    junction.push_back(e.junction);
+    phases.push_back(join_durations(e.phases_s));
+    factor.push_back(e.factor);
+    until_s.push_back(e.until_s);
+    source.push_back(e.file.empty() ? std::string() : fmt::format("{}:{}", e.file, e.line));
+  }
+  column(g.get(), "time_s", time_s);
+  h5::write_column(g.get(), "type", std::span<const std::string>(type));
+  h5::write_column(g.get(), "road", std::span<const std::string>(road));
+  column(g.get(), "lane", lane);
+  h5::write_column(g.get(), "junction", std::span<const std::string>(junction));
+  h5::write_column(g.get(), "phases_s", std::span<const std::string>(phases));
+  column(g.get(), "factor", factor);
+  column(g.get(), "until_s", until_s);
+  h5::write_column(g.get(), "source", std::span<const std::string>(source));
+}
+
+std::vector<EventSpec> read_events(hid_t file, const std::string& path) {
+  std::vector<EventSpec> out;
+  if (!h5::exists(file, "events")) return out;  // format 1: no events
+  const h5::Handle g = h5::open_group(file, "events", path);
+  const auto time_s = h5::read_column<double>(g.get(), "time_s", path);
+  const auto type = h5::read_strings(g.get(), "type", path);
+  const auto road = h5::read_strings(g.get(), "road", path);
+  const auto lane = h5::read_column<std::int64_t>(g.get(), "lane", path);
+  const auto junction = h5::read_strings(g.get(), "junction", path);
+  const auto phases = h5::read_strings(g.get(), "phases_s", path);
+  const auto factor = h5::read_column<double>(g.get(), "factor", path);
+  const auto until_s = h5::read_column<double>(g.get(), "until_s", path);
+  const auto source = h5::read_strings(g.get(), "source", path);
+  const std::size_t n = time_s.size();
+  for (const std::size_t size : {type.size(), road.size(), lane.size(), junction.size(),
+                                 phases.size(), factor.size(), until_s.size(), source.size()}) {
+    if (size != n) {
+      throw Error("the /events columns differ in length")
+          .in_file(path)
+          .expected(fmt::format("{} rows each", n));
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    EventSpec e;
+    e.at_s = time_s[i];
+    e.type = type[i];
+    e.road = road[i];
+    e.lane = lane[i];
+    e.junction = junction[i];
+    e.phases_s = split_durations(phases[i], path);
+    e.factor = factor[i];
+    e.until_s = until_s[i];
+    e.file = path;  // errors about it point at the run file, row by row
+    e.line = 0;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void write_controllers(hid_t file, const SignalControlSpec& spec, const traffic::Network& net,
+                       const std::string& path) {
+  const h5::Handle g = h5::create_group(file, "controllers", path);
+  h5::write_attr(g.get(), "signals", spec.signals);
+  h5::write_attr(g.get(), "min_green_s", spec.min_green_s);
+  std::vector<std::string> junction, policy;
+  for (const auto& [j, p] : spec.junctions) junction.push_back(j), policy.push_back(p);
+  h5::write_column(g.get(), "junction", std::span<const std::string>(junction));
+  h5::write_column(g.get(), "policy", std::span<const std::string>(policy));
+  // As resolved, one per signal (signal g is /network/junctions row with signal == g).
+  std::vector<std::string> per_signal;
+  for (const traffic::SignalPolicy p : signal_policies(spec, net)) {
+    per_signal.emplace_back(traffic::signal_policy_name(p));
+  }
+  h5::write_column(g.get(), "signal_policy", std::span<const std::string>(per_signal));
+}
+
+SignalControlSpec read_controllers(hid_t file, const std::string& path) {
+  SignalControlSpec spec;
+  if (!h5::exists(file, "controllers")) return spec;  // format 1: fixed time everywhere
+  const h5::Handle g = h5::open_group(file, "controllers", path);
+  spec.signals = h5::read_string_attr(g.get(), "signals", path);
+  spec.min_green_s = h5::read_double_attr(g.get(), "min_green_s", path);
+  const auto junction = h5::read_strings(g.get(), "junction", path);
+  const auto policy = h5::read_strings(g.get(), "policy", path);
+  if (junction.size() != policy.size()) {
+    throw Error("the /controllers columns differ in length").in_file(path);
+  }
+  for (std::size_t i = 0; i < junction.size(); ++i)
+    spec.junctions.emplace_back(junction[i], policy[i]);
+  spec.file = path;
+  return spec;
+}
+
 }  // namespace
 
 TrafficSample::TrafficSample(const traffic::Network& net, std::size_t trajectory_capacity)
@@ -135,6 +260,8 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "wall_start", meta.wall_start);
   }
   write_network(file_.get(), net, path);
+  write_events(file_.get(), meta.events, path);
+  write_controllers(file_.get(), meta.controllers, net, path);
   h5::Handle checkpoint = h5::create_group(file_.get(), "checkpoint", path);
   h5::write_attr(checkpoint.get(), "latest_slot", std::int64_t{-1});
   series_group_ = h5::create_group(file_.get(), "series", path);
@@ -330,6 +457,8 @@ RunMeta read_run_meta(const std::string& path) {
   m.lane_changing = text("lane_changing") == "1";
   m.trajectories = text("trajectories") == "1";
   m.wall_start = text("wall_start");
+  m.events = read_events(file.get(), path);
+  m.controllers = read_controllers(file.get(), path);
 
   return m;
 }

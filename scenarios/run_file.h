@@ -5,6 +5,8 @@
 //   /meta          attributes: format, scenario, scenario_text, seed, threads, ...
 //   /network/...   static tables of the road network
 //   /series/...    [time] and [time, entity] datasets, one row per sample
+//   /events        the scenario's events, a row each
+//   /controllers   the policy of every signal
 //   /kpi           attributes: the run's KPIs, written when it ends
 
 #include <cstdint>
@@ -13,13 +15,15 @@
 #include <vector>
 
 #include "scenarios/hdf5/h5.h"
+#include "scenarios/scenario_controls.h"
 #include "sim/traffic/network.h"
 #include "sim/traffic/traffic_sim.h"
 
 namespace parktwin::scenarios {
 
 inline constexpr const char* kRunFileFormat = "parktwin-run";
-inline constexpr std::int64_t kRunFileFormatVersion = 1;
+// 2: /events, /controllers; checkpoints hold closures and signal plans.
+inline constexpr std::int64_t kRunFileFormatVersion = 2;
 
 // What /meta records about a run.
 struct RunMeta {
@@ -35,8 +39,10 @@ struct RunMeta {
   double sample_interval_s = 60.0;
   double checkpoint_interval_s = 0.0;  // 0: none
   bool lane_changing = false;
-  bool trajectories = false;  // record every vehicle's segment, position and speed per sample
-  std::string wall_start;     // ISO 8601 UTC
+  bool trajectories = false;      // record every vehicle's segment, position and speed per sample
+  std::string wall_start;         // ISO 8601 UTC
+  std::vector<EventSpec> events;  // /events
+  SignalControlSpec controllers;  // /controllers
 };
 
 // One sample of the traffic series, in buffers sized once for the network (the recorder

@@ -25,8 +25,10 @@
 #include "engine/version.h"
 #include "scenarios/manifest.h"
 #include "scenarios/run_recorder.h"
+#include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/traffic_sim.h"
+#include "sim/world.h"
 #include "tools/command.h"
 
 namespace parktwin::cli {
@@ -78,6 +80,8 @@ RunPlan make_plan(const RunOptions& o) {
     p.meta.sample_interval_s = m.series_interval_s;
     p.meta.checkpoint_interval_s = m.checkpoint_interval_s;
     p.meta.trajectories = m.trajectories;
+    p.meta.events = m.events;
+    p.meta.controllers = m.controllers;
   }
   if (!o.network.empty()) p.meta.network_path = o.network;
   if (!o.demand.empty()) p.meta.demand_path = o.demand;
@@ -220,6 +224,26 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   row("vehicle-updates", std::to_string(k.vehicle_updates), "");
   row("lane changes", std::to_string(k.lane_changes), "");
   if (k.dead_ends > 0) row("routes ended early (no lane onward)", std::to_string(k.dead_ends), "");
+  if (k.closure_reroutes + k.closure_no_detour > 0) {
+    row("rerouted around closures", std::to_string(k.closure_reroutes), "");
+    row("no way around a closure", std::to_string(k.closure_no_detour), "");
+  }
+}
+
+// What an event acts on, by the network's own ids.
+std::string event_target(const traffic::Network& net, const traffic::TrafficEvent& e) {
+  switch (e.kind) {
+    case traffic::EventKind::close_road:
+    case traffic::EventKind::open_road:
+      return "'" + net.road_id[e.target] + "'";
+    case traffic::EventKind::close_lane:
+    case traffic::EventKind::open_lane:
+      return fmt::format("'{}' lane {}", net.road_id[net.lane_road[e.target]],
+                         net.lane_index[e.target]);
+    case traffic::EventKind::signal_plan:
+      return "'" + net.junction_id[net.signal_junction[e.target]] + "'";
+  }
+  return {};
 }
 
 // Every `interval` simulated seconds as a number of steps (at least one), or 0 for never.
@@ -243,14 +267,13 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   }
   const auto load_start = SteadyClock::now();
   const traffic::Network net = scenarios::load_network(plan.meta.network_path);
-  const traffic::Demand demand =
-      scenarios::load_demand(plan.meta.demand_path, net, plan.meta.duration_s);
-  traffic::TrafficConfig config;
-  config.step_s = plan.meta.step_s;
-  config.seed = plan.meta.seed;
-  config.lane_changing = plan.meta.lane_changing;
-  traffic::TrafficSim sim(net, demand, config);
-  if (resume) resume->checkpoint.restore(sim, o.resume);
+  const traffic::Demand demand = scenarios::load_run_demand(plan.meta, net);
+  const std::unique_ptr<World> world = scenarios::make_world(plan.meta, net, demand);
+  traffic::TrafficSim& sim = world->traffic();
+  if (resume) {
+    resume->checkpoint.restore(sim, o.resume);
+    world->restored();
+  }
   const double load_wall_s = std::chrono::duration<double>(SteadyClock::now() - load_start).count();
   if (!o.quiet) {
     ctx.err << fmt::format("{}: {} roads, {} lanes, {} junctions, {} trips; loaded in {:.2f} s{}\n",
@@ -277,9 +300,10 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   const auto run_start = SteadyClock::now();
   const std::int64_t first = sim.state().step;
   auto last_report = run_start;
+  std::size_t events_shown = world->events_applied();
   for (std::int64_t i = first; i < steps; ++i) {
     const auto t0 = SteadyClock::now();
-    sim.step();
+    world->step();
     const auto t1 = SteadyClock::now();
     step_wall_s += std::chrono::duration<double>(t1 - t0).count();
     const std::int64_t done = i + 1;
@@ -296,6 +320,14 @@ int run(const RunOptions& o, const CommandContext& ctx) {
       std::this_thread::sleep_until(due);
     }
     const bool last = done == steps;
+    for (; events_shown < world->events_applied(); ++events_shown) {
+      const traffic::TrafficEvent& e = world->events()[events_shown];
+      if (!o.quiet) {
+        ctx.err << fmt::format("{}t = {:.0f} s: {} {}\n", tty ? "\r\033[K" : "",
+                               static_cast<double>(e.step) * plan.meta.step_s,
+                               traffic::event_kind_name(e.kind), event_target(net, e));
+      }
+    }
     if (!o.quiet && (last || t1 - last_report > std::chrono::seconds(tty ? 1 : 10))) {
       last_report = t1;
       const traffic::TrafficKpis k = sim.kpis();

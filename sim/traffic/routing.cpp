@@ -35,8 +35,35 @@ std::vector<Index> Router::route(Index from_road, Index to_road) const {
   return route(from_road, to_road, cost_s_);
 }
 
+Index Router::arc(Index from_road, Index to_road) const {
+  for (Index k = next_begin_[from_road]; k < next_begin_[from_road + 1]; ++k) {
+    if (next_[k] == to_road) return k;
+  }
+  return kNone;
+}
+
+void Router::blocked_arcs(const Network& net, std::span<const std::uint8_t> closed,
+                          std::vector<std::uint8_t>& out) const {
+  out.assign(next_.size(), 0);
+  for (Index a = 0; a + 1 < next_begin_.size(); ++a) {
+    const Index first = net.road_first_lane[a];
+    const Index end = first + net.road_lane_count[a];
+    bool any_open = false;
+    for (Index l = first; l < end; ++l) any_open = any_open || closed[l] == 0;
+    if (!any_open) continue;
+    for (Index k = next_begin_[a]; k < next_begin_[a + 1]; ++k) {
+      bool reachable = false;
+      for (Index l = first; l < end && !reachable; ++l) {
+        reachable = closed[l] == 0 && net.lane_reaches_road(l, next_[k]);
+      }
+      out[k] = reachable ? 0 : 1;
+    }
+  }
+}
+
 std::vector<Index> Router::route(Index from_road, Index to_road,
-                                 std::span<const double> road_cost_s) const {
+                                 std::span<const double> road_cost_s,
+                                 std::span<const std::uint8_t> arc_blocked) const {
   const std::size_t R = cost_s_.size();
   if (road_cost_s.size() != R) return {};
   if (from_road >= R || to_road >= R) return {};
@@ -53,6 +80,7 @@ std::vector<Index> Router::route(Index from_road, Index to_road,
     if (d > dist[r]) continue;
     if (r == to_road) break;
     for (Index k = next_begin_[r]; k < next_begin_[r + 1]; ++k) {
+      if (!arc_blocked.empty() && arc_blocked[k] != 0) continue;
       const Index n = next_[k];
       const double nd = d + road_cost_s[n];
       if (nd < dist[n]) {

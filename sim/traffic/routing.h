@@ -5,6 +5,7 @@
 // links are not counted, as in duarouter's default. Ties go to the lower road index, so the
 // result does not depend on anything but the network.
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -22,8 +23,17 @@ class Router {
   std::vector<Index> route(Index from_road, Index to_road) const;
   // The same with the cost of entering each road given (seconds, one per road): time-dependent
   // routing with travel times measured now (TrafficSim::road_travel_times).
-  std::vector<Index> route(Index from_road, Index to_road,
-                           std::span<const double> road_cost_s) const;
+  std::vector<Index> route(Index from_road, Index to_road, std::span<const double> road_cost_s,
+                           std::span<const std::uint8_t> arc_blocked = {}) const;
+  // Turns between roads (arcs), numbered for arc_blocked: arc(a, b) is the arc from road a to
+  // road b, kNone when no movement joins them.
+  std::size_t arc_count() const { return next_.size(); }
+  Index arc(Index from_road, Index to_road) const;
+  // Marks (1) every arc from road a to road b where some lane of a is open but none of the
+  // open ones has a link to b: with `closed` lanes (one byte per lane) the turn is impossible.
+  // Arcs out of a road with every lane closed stay open (vehicles on it still leave).
+  void blocked_arcs(const Network& net, std::span<const std::uint8_t> closed,
+                    std::vector<std::uint8_t>& out) const;
   std::span<const double> free_flow_cost_s() const { return cost_s_; }
 
  private:

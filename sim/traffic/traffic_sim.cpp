@@ -64,6 +64,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.lc_target.assign(n, kNone);
   s.lc_last_step.assign(n, std::numeric_limits<std::int64_t>::min() / 2);
   lc_candidates_.reserve(n);
+  closure_stranded_.reserve(n);
   s.create_time_s.assign(n, 0.0);
   s.enter_time_s.assign(n, 0.0);
   s.finish_time_s.assign(n, 0.0);
@@ -110,6 +111,10 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
       lane_detectors_[fill[net.detector_lane[d]]++] = d;
   }
   s.signal_remaining_s.assign(net.signal_count(), 0.0);
+  s.phase_duration_s.resize(net.phases.size());
+  for (std::size_t p = 0; p < net.phases.size(); ++p)
+    s.phase_duration_s[p] = net.phases[p].duration_s;
+  s.lane_closed.assign(net.lane_count(), 0);
   for (Index g = 0; g < net.signal_count(); ++g) {
     double cycle = 0.0;
     for (const SignalPhase& p : net.signal_phases(g)) cycle += p.duration_s;
@@ -144,16 +149,13 @@ void TrafficSim::create_trips() {
   while (s.next_trip < demand_.trip_count() && demand_.trips[s.next_trip].depart_s <= now + 1e-9) {
     const Index v = s.next_trip++;
     if (s.status[v] != VehicleStatus::pending) continue;  // inserted before its departure
-    const Trip& trip = demand_.trips[v];
-    const Index first = demand_.route_road(trip, 0);
-    const Index second = trip.route_length > 1 ? demand_.route_road(trip, 1) : kNone;
-    lane_scratch_.clear();
-    start_lanes(net_, first, second, lane_scratch_);
-    PT_ASSERT(!lane_scratch_.empty(), "validated routes always have a start lane");
-    const auto pick =
-        rng::uniform_int(config_.seed, TrafficStream::start_lane, v, 0, lane_scratch_.size());
-    const Index lane = lane_scratch_[pick];
     s.status[v] = VehicleStatus::waiting;
+    s.segment[v] = net_.road_first_lane[demand_.route_road(demand_.trips[v], 0)];
+    // A trip whose route crosses a closed road sets off on a way around it.
+    if (s.closed_lanes > 0 && (blocked_arcs(), route_blocked(v, 0))) {
+      reroute_around_closures(v, closure_cost_s_);
+    }
+    const Index lane = start_lane(v, kNone);
     s.create_time_s[v] = now;
     s.speed_factor[v] = draw_speed_factor(v);
     s.segment[v] = lane;
@@ -165,6 +167,23 @@ void TrafficSim::create_trips() {
     s.wait_tail[lane] = v;
     ++s.counters.created;
   }
+}
+
+Index TrafficSim::start_lane(Index v, Index current) {
+  const Index first = route_road(v, 0);
+  const Index second = route_length(v) > 1 ? route_road(v, 1) : kNone;
+  lane_scratch_.clear();
+  start_lanes(net_, first, second, lane_scratch_,
+              state_.closed_lanes > 0 ? std::span<const std::uint8_t>(state_.lane_closed)
+                                      : std::span<const std::uint8_t>());
+  PT_ASSERT(!lane_scratch_.empty(), "validated routes always have a start lane");
+  if (std::find(lane_scratch_.begin(), lane_scratch_.end(), current) != lane_scratch_.end()) {
+    return current;
+  }
+  // First choice at creation (draw 0); a move off a lane that closed draws again (draw 1).
+  const std::uint64_t draw = current == kNone ? 0 : 1;
+  return lane_scratch_[rng::uniform_int(config_.seed, TrafficStream::start_lane, v, draw,
+                                        lane_scratch_.size())];
 }
 
 double TrafficSim::draw_speed_factor(Index v) const {
@@ -187,7 +206,7 @@ void TrafficSim::enter_waiting_vehicles() {
   SegmentQueues& q = s.queues;
   for (Index lane = 0; lane < net_.lane_count(); ++lane) {
     const Index v = s.wait_head[lane];
-    if (v == kNone) continue;
+    if (v == kNone || s.lane_closed[lane] != 0) continue;
     const VehicleType& type = type_of(v);
     if (q.size(lane) > 0) {
       const Index tail = q.back(lane);
@@ -313,7 +332,9 @@ Index TrafficSim::choose_link(Index v, Index lane, Index rp) const {
   if (rp + 1 >= length) return kNone;
   const Index next_road = route_road(v, rp + 1);
   const Index after = rp + 2 < length ? route_road(v, rp + 2) : kNone;
-  return select_link(net_, lane, next_road, after);
+  return select_link(net_, lane, next_road, after,
+                     state_.closed_lanes > 0 ? std::span<const std::uint8_t>(state_.lane_closed)
+                                             : std::span<const std::uint8_t>());
 }
 
 Index TrafficSim::next_segment(Index v, Index seg, Index rp, Index planned) const {
@@ -420,7 +441,8 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
         room = s.pos_m[tail] > type_of(tail).length_m + me.length_m ||
                s.speed_mps[tail] >= kMovingTailSpeed;
       }
-      if (!link_green(link) || !room || must_yield(v, link, remaining, speed)) {
+      if (!link_green(link) || s.lane_closed[to] != 0 || !room ||
+          must_yield(v, link, remaining, speed)) {
         // A vehicle that can no longer stop goes on (it entered the amber, in effect).
         must_stop = safe_speed::min_brake_distance(me, speed) <= remaining;
       } else if (net_.movement_turn[net_.link_movement[link]] != Turn::straight) {
@@ -549,6 +571,11 @@ void TrafficSim::transfer() {
           } else {
             rp += 1;
             planned = choose_link(v, next, rp);
+            // A closed lane sent it onto a lane that does not lead on: find a new way.
+            if (planned == kNone && rp + 1 < route_length(v) && s.closed_lanes > 0 &&
+                !config_.lane_changing) {
+              closure_stranded_.push_back(v);
+            }
           }
           cur = next;
         }
@@ -602,7 +629,7 @@ void TrafficSim::advance_signals() {
     s.signal_remaining_s[g] -= config_.step_s;
     while (s.signal_remaining_s[g] <= 0.0) {
       s.signal_phase[g] = (s.signal_phase[g] + 1) % static_cast<std::uint32_t>(phases.size());
-      s.signal_remaining_s[g] += phases[s.signal_phase[g]].duration_s;
+      s.signal_remaining_s[g] += phase_duration_s(g, s.signal_phase[g]);
     }
   }
 }
@@ -633,6 +660,11 @@ void TrafficSim::step() {
   std::swap(s.pos_m, s.next_pos_m);
   std::swap(s.speed_mps, s.next_speed_mps);
   if (config_.lane_changing) apply_lane_changes();
+  // Vehicles that closures left on a lane without a way on get a new route from it. (Only
+  // with closures in force; the router allocates its scratch, the one exception to a step
+  // without allocation.)
+  for (const Index v : closure_stranded_) reroute_around_closures(v, closure_cost_s_);
+  closure_stranded_.clear();
   advance_signals();
   ++s.step;
 }
@@ -862,7 +894,26 @@ bool TrafficSim::reroute(Index v, std::span<const double> road_cost_s) {
   const Index rp = s.route_pos[v];
   const Index from = on_link ? route_road(v, rp + 1) : route_road(v, rp);
   const Index destination = route_road(v, route_length(v) - 1);
-  const std::vector<Index> path = router_.route(from, destination, road_cost_s);
+  const std::span<const std::uint8_t> blocked = blocked_arcs();  // turns closures forbid
+  std::vector<Index> path;
+  if (st == VehicleStatus::running && !config_.lane_changing && from != destination) {
+    // Without lane changes the vehicle leaves its lane (the link's end lane, on a link) by one
+    // of that lane's own links: the new route turns onto one of their roads, the quickest.
+    const Index lane = on_link ? net_.link_to_lane[net_.segment_link(seg)] : seg;
+    double best = std::numeric_limits<double>::infinity();
+    for (Index k = net_.lane_links_begin[lane]; k < net_.lane_links_begin[lane + 1]; ++k) {
+      const Index next = net_.lane_road[net_.link_to_lane[k]];
+      std::vector<Index> rest = router_.route(next, destination, road_cost_s, blocked);
+      double cost = 0.0;
+      for (const Index r : rest) cost += road_cost_s[r];
+      if (rest.empty() || !(cost < best)) continue;
+      best = cost;
+      path.assign(1, from);
+      path.insert(path.end(), rest.begin(), rest.end());
+    }
+  } else {
+    path = router_.route(from, destination, road_cost_s, blocked);
+  }
   if (path.empty()) return false;
   // New route: the roads already driven (so route_pos stays valid), then the new path.
   const Index keep = on_link ? rp + 1 : rp;
@@ -891,7 +942,7 @@ void TrafficSim::set_signal_phase(Index signal, std::uint32_t phase) {
         .found(std::to_string(phase));
   }
   state_.signal_phase[signal] = phase;
-  state_.signal_remaining_s[signal] = phases[phase].duration_s;
+  state_.signal_remaining_s[signal] = phase_duration_s(signal, phase);
 }
 
 void TrafficSim::hold_signal(Index signal, bool held) {
@@ -902,8 +953,155 @@ void TrafficSim::hold_signal(Index signal, bool held) {
 }
 
 double TrafficSim::signal_time_in_phase_s(Index signal) const {
-  const auto phases = net_.signal_phases(signal);
-  return phases[state_.signal_phase[signal]].duration_s - state_.signal_remaining_s[signal];
+  return phase_duration_s(signal, state_.signal_phase[signal]) - state_.signal_remaining_s[signal];
+}
+
+void TrafficSim::set_signal_plan(Index signal, std::span<const double> phase_durations_s) {
+  if (signal >= net_.signal_count()) {
+    throw Error("unknown signal").found(std::to_string(signal));
+  }
+  const std::string where =
+      fmt::format("signal at '{}'", net_.junction_id[net_.signal_junction[signal]]);
+  const std::size_t n = net_.signal_phases(signal).size();
+  if (phase_durations_s.size() != n) {
+    throw Error("signal plan has another number of phases")
+        .field(where)
+        .expected(fmt::format("{} durations, one per phase", n))
+        .found(std::to_string(phase_durations_s.size()));
+  }
+  double cycle = 0.0;
+  for (const double d : phase_durations_s) {
+    if (!(d >= 0.0) || !std::isfinite(d)) {
+      throw Error("phase duration must be finite and >= 0")
+          .field(where)
+          .found(fmt::format("{} s", d));
+    }
+    cycle += d;
+  }
+  if (!(cycle > 0.0)) throw Error("signal plan has a cycle of 0 s").field(where).expected("> 0 s");
+  TrafficState& s = state_;
+  const std::uint32_t p = s.signal_phase[signal];
+  const double elapsed = signal_time_in_phase_s(signal);
+  std::copy(phase_durations_s.begin(), phase_durations_s.end(),
+            s.phase_duration_s.begin() + net_.signal_phase_begin[signal]);
+  // The phase in progress ends when it reaches its new duration (at the next step if past);
+  // a held signal never ends it, and keeps counting its time in phase.
+  const double left = phase_durations_s[p] - elapsed;
+  s.signal_remaining_s[signal] = s.signal_held[signal] != 0 ? left : std::max(left, 1e-9);
+}
+
+// ---- closures ---------------------------------------------------------------------------
+
+void TrafficSim::set_lane_closed(Index lane, bool closed) {
+  if (lane >= net_.lane_count()) throw Error("unknown lane").found(std::to_string(lane));
+  set_lanes_closed(lane, lane + 1, closed);
+}
+
+void TrafficSim::set_road_closed(Index road, bool closed) {
+  if (road >= net_.road_count()) throw Error("unknown road").found(std::to_string(road));
+  const Index first = net_.road_first_lane[road];
+  set_lanes_closed(first, first + net_.road_lane_count[road], closed);
+}
+
+void TrafficSim::set_lanes_closed(Index first, Index end, bool closed) {
+  TrafficState& s = state_;
+  for (Index l = first; l < end; ++l) {
+    if ((s.lane_closed[l] != 0) == closed) continue;
+    s.lane_closed[l] = closed ? 1 : 0;
+    s.closed_lanes = closed ? s.closed_lanes + 1 : s.closed_lanes - 1;
+  }
+  arc_blocked_valid_ = false;
+  react_to_closures(/*reroute=*/closed);  // an opening leaves detours as they are
+}
+
+bool TrafficSim::road_closed(Index road) const {
+  const Index first = net_.road_first_lane[road];
+  for (Index l = first; l < first + net_.road_lane_count[road]; ++l) {
+    if (state_.lane_closed[l] == 0) return false;
+  }
+  return true;
+}
+
+bool TrafficSim::route_blocked(Index v, Index from_pos) const {
+  for (Index k = from_pos + 1; k < route_length(v); ++k) {
+    const Index road = route_road(v, k);
+    if (road_closed(road)) return true;
+    const Index arc = router_.arc(route_road(v, k - 1), road);
+    if (arc != kNone && arc_blocked_[arc] != 0) return true;
+  }
+  return false;
+}
+
+std::span<const std::uint8_t> TrafficSim::blocked_arcs() {
+  if (state_.closed_lanes == 0) return {};
+  if (!arc_blocked_valid_) {
+    router_.blocked_arcs(net_, state_.lane_closed, arc_blocked_);
+    arc_blocked_valid_ = true;
+  }
+  return arc_blocked_;
+}
+
+void TrafficSim::reroute_around_closures(Index v, std::vector<double>& cost_s) {
+  road_travel_times(cost_s);
+  for (Index r = 0; r < net_.road_count(); ++r) {
+    if (road_closed(r)) cost_s[r] = std::numeric_limits<double>::infinity();
+  }
+  if (reroute(v, cost_s)) {
+    ++state_.counters.closure_reroutes;
+  } else {
+    ++state_.counters.closure_no_detour;
+  }
+}
+
+void TrafficSim::react_to_closures(bool reroute_blocked) {
+  TrafficState& s = state_;
+  SegmentQueues& q = s.queues;
+  blocked_arcs();  // current for route_blocked
+  // Routes first (a new route changes the link to plan), in vehicle order.
+  if (reroute_blocked) {
+    for (Index v = 0; v < demand_.trip_count(); ++v) {
+      const VehicleStatus st = s.status[v];
+      if (st != VehicleStatus::running && st != VehicleStatus::waiting) continue;
+      // A vehicle on a junction link is committed to the road it leads to.
+      const Index from_pos = s.route_pos[v] + (net_.is_link(s.segment[v]) ? 1 : 0);
+      if (route_blocked(v, from_pos)) reroute_around_closures(v, closure_cost_s_);
+    }
+  }
+  // Vehicles waiting to enter a lane that closed, or that no longer leads onto their new
+  // route's second road, move to a fitting open lane of the same road, keeping their order;
+  // with none open they stay.
+  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
+    Index prev = kNone;
+    for (Index v = s.wait_head[lane]; v != kNone;) {
+      const Index next = s.wait_next[v];
+      const Index to = start_lane(v, lane);
+      if (to == lane) {
+        prev = v;
+      } else {
+        if (prev == kNone) {
+          s.wait_head[lane] = next;
+        } else {
+          s.wait_next[prev] = next;
+        }
+        if (s.wait_tail[lane] == v) s.wait_tail[lane] = prev;
+        s.wait_next[v] = kNone;
+        s.segment[v] = to;
+        if (s.wait_tail[to] == kNone) {
+          s.wait_head[to] = v;
+        } else {
+          s.wait_next[s.wait_tail[to]] = v;
+        }
+        s.wait_tail[to] = v;
+      }
+      v = next;
+    }
+  }
+  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
+    for (Index i = 0; i < q.size(lane); ++i) {
+      const Index v = q.at(lane, i);
+      s.planned_link[v] = choose_link(v, lane, s.route_pos[v]);
+    }
+  }
 }
 
 std::uint32_t TrafficSim::movement_demand(Index movement, bool halting_only) const {
@@ -938,6 +1136,8 @@ TrafficKpis TrafficSim::kpis() const {
   k.dead_ends = c.dead_ends;
   k.amber_entries = c.amber_entries;
   k.lane_changes = c.lane_changes;
+  k.closure_reroutes = c.closure_reroutes;
+  k.closure_no_detour = c.closure_no_detour;
   double open_travel = 0.0;
   for (Index v = 0; v < demand_.trip_count(); ++v) {
     const VehicleStatus st = s.status[v];
@@ -1013,6 +1213,8 @@ std::uint64_t TrafficSim::state_hash() const {
   h.add(std::span<const std::uint32_t>(s.signal_phase));
   h.add(std::span<const double>(s.signal_remaining_s));
   h.add(std::span<const std::uint8_t>(s.signal_held));
+  h.add(std::span<const double>(s.phase_duration_s));
+  h.add(std::span<const std::uint8_t>(s.lane_closed));
   h.add(s.counters.finished);
   h.add(s.counters.finished_travel_s);
   return h.value();

@@ -53,6 +53,8 @@ struct TrafficKpis {
   std::uint64_t dead_ends = 0;
   std::uint64_t amber_entries = 0;
   std::uint64_t lane_changes = 0;
+  std::uint64_t closure_reroutes = 0;   // vehicles rerouted around a closed road
+  std::uint64_t closure_no_detour = 0;  // vehicles that found no way around one
 };
 
 // Calls f(name, value) for every KPI, in one fixed order with the names that every output
@@ -78,6 +80,8 @@ void for_each_kpi(const TrafficKpis& k, F&& f) {
   f("dead_ends", k.dead_ends);
   f("amber_entries", k.amber_entries);
   f("lane_changes", k.lane_changes);
+  f("closure_reroutes", k.closure_reroutes);
+  f("closure_no_detour", k.closure_no_detour);
 }
 
 class TrafficSim {
@@ -107,6 +111,7 @@ class TrafficSim {
   template <class F>
   void restore_state(F&& f) {
     visit_state(*this, f);
+    arc_blocked_valid_ = false;  // derived from the restored closures when next needed
   }
 
   // Puts a trip that has not departed yet onto `lane` at `pos_m` with `speed_mps`, now (an
@@ -120,9 +125,10 @@ class TrafficSim {
   // it (at least 1 m/s), or the free-flow time when it is empty.
   void road_travel_times(std::vector<double>& cost_s) const;
   // Gives a running or waiting vehicle the fastest route from where it is to its destination
-  // under `road_cost_s` (one entry per road; e.g. from road_travel_times). Returns false and
-  // changes nothing when the vehicle is not in the network or no route exists. Call between
-  // steps; the result does not depend on the thread count.
+  // under `road_cost_s` (one entry per road; e.g. from road_travel_times; +inf: impassable).
+  // Without lane changing, a running vehicle's new route turns where its lane's links go.
+  // Returns false and changes nothing when the vehicle is not in the network or no route
+  // exists. Call between steps; the result does not depend on the thread count.
   bool reroute(Index vehicle, std::span<const double> road_cost_s);
   // Road k of vehicle v's current route, and its length.
   Index route_road(Index v, Index k) const;
@@ -137,6 +143,25 @@ class TrafficSim {
   void hold_signal(Index signal, bool held);
   std::uint32_t signal_phase(Index signal) const { return state_.signal_phase[signal]; }
   double signal_time_in_phase_s(Index signal) const;
+  // Retimes signal g's plan: one duration per phase, in plan order (>= 0 s each, a cycle
+  // > 0 s). The current phase keeps the time it has run: it ends when its new duration is
+  // reached, at once if that has passed. Throws parktwin::Error for a wrong count or value.
+  void set_signal_plan(Index signal, std::span<const double> phase_durations_s);
+  double phase_duration_s(Index signal, std::uint32_t phase) const {
+    return state_.phase_duration_s[net_.signal_phase_begin[signal] + phase];
+  }
+
+  // --- closures (events act through these, between steps)
+  // A closed lane takes no new vehicle: links into it count as red, no trip starts on it,
+  // and vehicles waiting to enter it move to an open lane of the same road that leads on.
+  // Vehicles already on it drive out. Vehicles planning a link into it choose another lane.
+  // Throws parktwin::Error for an unknown lane.
+  void set_lane_closed(Index lane, bool closed);
+  // Closes or opens every lane of a road. Closing reroutes each vehicle whose route still
+  // ahead crosses a road with every lane closed, by today's travel times (road_travel_times);
+  // one with no way around keeps its route and waits at the closure (closure_no_detour).
+  void set_road_closed(Index road, bool closed);
+  bool lane_closed(Index lane) const { return state_.lane_closed[lane] != 0; }
   // Vehicles on the lanes that feed movement m and plan to take it, and how many of them are
   // halting: the inputs of queue- and pressure-based controllers.
   std::uint32_t movement_demand(Index movement, bool halting_only) const;
@@ -157,6 +182,9 @@ class TrafficSim {
 
  private:
   void create_trips();
+  // The lane a created trip waits on to enter: `current` when it still fits (open, leading
+  // to the route's second road), else an open one that does, drawn at random.
+  Index start_lane(Index v, Index current);
   void enter_waiting_vehicles();
   struct SegmentPlan {
     std::uint32_t halting;  // vehicles slower than 0.1 m/s after the step
@@ -172,6 +200,16 @@ class TrafficSim {
   // Leader and follower a vehicle at `pos` would have on `lane` (kNone where there is none).
   void neighbours(Index lane, double pos, Index skip, Index& leader, Index& follower) const;
   void advance_signals();
+  // After closures changed: every vehicle on a lane re-plans its link, and, when `reroute`,
+  // vehicles whose route ahead crosses a fully closed road are rerouted.
+  void react_to_closures(bool reroute);
+  // Closes or opens lanes [first, end) and reacts (set_lane_closed, set_road_closed).
+  void set_lanes_closed(Index first, Index end, bool closed);
+  bool road_closed(Index road) const;
+  // Does v's route still ahead (after road `from_pos`) cross a fully closed road, or turn
+  // where every open lane does not (blocked_arcs, which must be current)?
+  bool route_blocked(Index v, Index from_pos) const;
+  void reroute_around_closures(Index v, std::vector<double>& cost_s);
 
   // Next segment after `seg` for vehicle v whose current road is route[rp]; `planned` is
   // the link chosen for v's current lane (used when seg is that lane). kNone at the route end.
@@ -198,9 +236,16 @@ class TrafficSim {
   const VehicleType& type_of(Index v) const { return demand_.types[vehicle_type_[v]]; }
 
   Router router_;
-  std::vector<std::uint16_t> vehicle_type_;     // per vehicle: its type, without the Trip line
-  std::vector<Index> lc_candidates_;            // vehicles with a lane-change target, reused
-  std::vector<Index> lane_scratch_;             // start-lane candidates, reused
+  std::vector<std::uint16_t> vehicle_type_;  // per vehicle: its type, without the Trip line
+  std::vector<Index> lc_candidates_;         // vehicles with a lane-change target, reused
+  std::vector<Index> lane_scratch_;          // start-lane candidates, reused
+  std::vector<double> closure_cost_s_;       // road costs for closure reroutes, reused
+  std::vector<Index> closure_stranded_;      // vehicles to reroute after this step's transfer
+  // Per router arc: the turn is impossible with the lanes closed now (Router::blocked_arcs);
+  // derived from state_.lane_closed, rebuilt when closures change.
+  std::vector<std::uint8_t> arc_blocked_;
+  bool arc_blocked_valid_ = false;
+  std::span<const std::uint8_t> blocked_arcs();
   std::vector<std::uint64_t> detector_counts_;  // written by the owning lane's plan task
   std::vector<Index> lane_detectors_begin_;     // CSR per lane (derived)
   std::vector<Index> lane_detectors_;
@@ -247,6 +292,9 @@ class TrafficSim {
     f("signal_phase", s.signal_phase);
     f("signal_remaining_s", s.signal_remaining_s);
     f("signal_held", s.signal_held);
+    f("phase_duration_s", s.phase_duration_s);
+    f("lane_closed", s.lane_closed);
+    f("closed_lanes", s.closed_lanes);
     f("detector_counts", self.detector_counts_);
     f("free_time_s", self.free_time_s_);
     f("halting_sum", self.halting_sum_);

@@ -62,16 +62,18 @@ struct SegmentQueues {
 
 // Counters that KPIs are computed from; all sums in a fixed order, so deterministic.
 struct TrafficCounters {
-  std::uint64_t created = 0;          // trips whose departure time has come
-  std::uint64_t entered = 0;          // vehicles that entered the network
-  std::uint64_t finished = 0;         // vehicles that reached the end of their route
-  std::uint64_t vehicle_updates = 0;  // sum over steps of vehicles moved in that step
-  std::uint64_t dead_ends = 0;        // vehicles whose lane had no link onwards (ended early)
-  std::uint64_t queue_overflows = 0;  // entries refused because a segment queue was full
-  std::uint64_t amber_entries = 0;    // entries on a just-ended green by vehicles unable to stop
-  std::uint64_t lane_changes = 0;     // applied MOBIL lane changes
-  double finished_travel_s = 0.0;     // sum of travel times of finished vehicles
-  double finished_trip_s = 0.0;       // the same from entering the network (SUMO's duration)
+  std::uint64_t created = 0;            // trips whose departure time has come
+  std::uint64_t entered = 0;            // vehicles that entered the network
+  std::uint64_t finished = 0;           // vehicles that reached the end of their route
+  std::uint64_t vehicle_updates = 0;    // sum over steps of vehicles moved in that step
+  std::uint64_t dead_ends = 0;          // vehicles whose lane had no link onwards (ended early)
+  std::uint64_t queue_overflows = 0;    // entries refused because a segment queue was full
+  std::uint64_t amber_entries = 0;      // entries on a just-ended green by vehicles unable to stop
+  std::uint64_t lane_changes = 0;       // applied MOBIL lane changes
+  std::uint64_t closure_reroutes = 0;   // vehicles given a new route around a closed road
+  std::uint64_t closure_no_detour = 0;  // ... for which no route around it existed (they wait)
+  double finished_travel_s = 0.0;       // sum of travel times of finished vehicles
+  double finished_trip_s = 0.0;         // the same from entering the network (SUMO's duration)
   double finished_distance_m = 0.0;
   std::uint64_t stops = 0;  // moving -> stopped transitions
 };
@@ -120,6 +122,12 @@ struct TrafficState {
   std::vector<std::uint32_t> signal_phase;
   std::vector<double> signal_remaining_s;
   std::vector<std::uint8_t> signal_held;  // 1: phase changes only when a controller says
+  // Phase durations in force (Network::phases at the start; events retime them).
+  std::vector<double> phase_duration_s;
+
+  // Lanes closed by events (1: no vehicle may enter; those on it drive out).
+  std::vector<std::uint8_t> lane_closed;
+  std::uint32_t closed_lanes = 0;  // how many are closed now (0: the step skips every check)
 
   Index next_trip = 0;  // trips before this one have been created
   TrafficCounters counters;

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """A run killed with SIGKILL at a random moment leaves a run file that h5dump and h5py open,
 holding every series up to its last flush; `parktwin run --resume` finishes it, and then every
-dataset and KPI equals those of a run that was never killed (issue 6's acceptance).
+dataset and KPI equals those of a run that was never killed (issue 6's acceptance). The run
+has events (closures, a retimed signal, a demand multiplier) and max-pressure signals, so
+that resuming must restore what they changed.
 
 usage: test_kill_resume.py PARKTWIN SOURCE_DIR WORK_DIR [KILLS]
 """
@@ -42,7 +44,10 @@ def main():
     parktwin, source_dir, work_dir = sys.argv[1:4]
     kills = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     os.makedirs(work_dir, exist_ok=True)
-    scenario = os.path.join(source_dir, "assets", "scenarios", "hangzhou_4x4", "scenario.toml")
+    scenario = os.path.join(work_dir, "kill_whatif.toml")
+    roadworks = os.path.join(source_dir, "assets", "scenarios", "hangzhou_4x4", "roadworks.toml")
+    with open(scenario, "w", encoding="utf-8") as out:
+        out.write(f'extends = "{roadworks}"\n[controllers]\nsignals = "max_pressure"\n')
     full = os.path.join(work_dir, "uninterrupted.h5")
     if os.path.exists(full):
         os.remove(full)

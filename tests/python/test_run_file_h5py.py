@@ -45,8 +45,13 @@ def main():
     path = os.path.join(work_dir, "run_h5py.h5")
     if os.path.exists(path):
         os.remove(path)
-    scenario = os.path.join(source_dir, "assets", "scenarios", "hangzhou_4x4", "scenario.toml")
-    subprocess.run([parktwin, "--threads", "2", "run", scenario, "--duration", "600",
+    # The shipped roadworks what-if (events) with max-pressure signals but one: every table.
+    scenario = os.path.join(work_dir, "h5py_whatif.toml")
+    roadworks = os.path.join(source_dir, "assets", "scenarios", "hangzhou_4x4", "roadworks.toml")
+    with open(scenario, "w", encoding="utf-8") as out:
+        out.write(f'extends = "{roadworks}"\n[controllers]\nsignals = "max_pressure"\n'
+                  '[controllers.junctions]\nintersection_1_1 = "fixed_time"\n')
+    subprocess.run([parktwin, "--threads", "2", "run", scenario, "--duration", "1200",
                     "--sample-interval", "60", "--trajectories", "--out", path, "--quiet"], check=True,
                    stdout=subprocess.DEVNULL)
 
@@ -57,7 +62,8 @@ def main():
                  "R": len(f["/network/roads/id"]), "L": len(f["/network/lanes/road"]),
                  "K": len(f["/network/links/from_lane"]),
                  "G": int(np.max(f["/network/junctions/signal"][:])) + 1,
-                 "V": int(np.sum(f["/trajectories/vehicles_in_network"][:]))}
+                 "V": int(np.sum(f["/trajectories/vehicles_in_network"][:])),
+                 "E": len(f["/events/time_s"]), "C": len(f["/controllers/junction"])}
         for name, kind, shape in datasets:
             assert name in f, f"{name}: missing"
             data = f[name][...]  # reads the whole dataset
@@ -73,7 +79,7 @@ def main():
 
         # Consistency: the samples, the counts and the KPIs agree.
         t = f["/series/time_s"][:]
-        assert np.array_equal(t, np.arange(0.0, 601.0, 60.0)), t
+        assert np.array_equal(t, np.arange(0.0, 1201.0, 60.0)), t
         created = f["/series/traffic/created"][:]
         assert np.all(np.diff(created.astype(np.int64)) >= 0)
         running = f["/series/traffic/running"][:]
@@ -83,8 +89,17 @@ def main():
         kpi = f["/kpi"].attrs
         assert f["/series/traffic/finished"][-1] == kpi["finished"]
         assert created[-1] == kpi["created"]
-        assert f["/meta"].attrs["scenario"] == "hangzhou_4x4"
-        assert "[traffic]" in f["/meta"].attrs["scenario_text"]
+        assert f["/meta"].attrs["scenario"] == "hangzhou_4x4 roadworks"
+        types = list(f["/events/type"].asstr()[:])
+        assert types == ["close_road", "close_lane", "signal_plan", "demand_multiplier",
+                         "open_road", "open_lane"], types
+        assert f["/events/phases_s"].asstr()[2] == "5,40,40,20,20,40,40,20,20"
+        assert list(f["/events/lane"][:]) == [-1, 1, -1, -1, -1, 1]
+        assert all(s.startswith(roadworks + ":") for s in f["/events/source"].asstr()[:])
+        policies = list(f["/controllers/signal_policy"].asstr()[:])
+        assert policies.count("fixed_time") == 1 and policies.count("max_pressure") == 15
+        assert kpi["closure_reroutes"] > 0
+        assert "[controllers]" in f["/meta"].attrs["scenario_text"]
         # Each sample's trajectory rows are the vehicles on lanes and links then.
         n = f["/trajectories/vehicles_in_network"][:]
         assert np.all(n.astype(np.int64) == running.astype(np.int64)), "trajectories != running"

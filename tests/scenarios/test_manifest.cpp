@@ -13,6 +13,7 @@
 #include "engine/error.h"
 #include "scenarios/json_file.h"
 #include "scenarios/manifest.h"
+#include "scenarios/scenario_controls.h"
 #include "scenarios/traffic_inputs.h"
 #include "tests/support/error_of.h"
 #include "tests/support/temp_dir.h"
@@ -183,7 +184,7 @@ TEST_CASE("manifest: an unknown key names its line and key", "[scenarios][manife
         std::string(e.what()),
         StartsWith(path + ":3: durration: unknown key") &&
             Contains("expected one of: extends, name, description, start, duration, step, seed, "
-                     "threads, traffic, outputs"));
+                     "threads, traffic, outputs, events, controllers"));
   }
   SECTION("in [traffic]") {
     const Error e = manifest_error(dir, kTraffic + "netwrok = \"data/roadnet.json\"\n", path);
@@ -391,4 +392,181 @@ TEST_CASE("start is a local date and time", "[scenarios][manifest]") {
   CHECK(e.context().line == 1);
   e = manifest_error(dir, "start = 2026-07-15T08:30:00+08:00\n" + kTraffic, bad);
   CHECK_THAT(e.what(), Contains("a local date and time"));
+}
+
+// ---- [[events]] and [controllers] --------------------------------------------------------
+
+TEST_CASE("manifest events and controllers load; a what-if adds events to its base's",
+          "[scenarios][manifest][events]") {
+  TempDir dir;
+  write_inputs(dir);
+  dir.write("base.toml",
+            "start = 2026-07-15T08:00:00\n"
+            "duration = 3600\n" +
+                kTraffic +
+                "[[events]]\n"
+                "at = 600\n"
+                "type = \"close_road\"\n"
+                "road = \"b\"\n"
+                "[controllers]\n"
+                "signals = \"max_pressure\"\n"
+                "min_green = 8\n");
+  const std::string path = dir.write("whatif.toml",
+                                     "extends = \"base.toml\"\n"
+                                     "[[events]]\n"
+                                     "at = 2026-07-15T08:15:00\n"
+                                     "type = \"close_lane\"\n"
+                                     "road = \"b\"\n"
+                                     "lane = 1\n"
+                                     "[[events]]\n"
+                                     "at = 1200\n"
+                                     "type = \"signal_plan\"\n"
+                                     "junction = \"c\"\n"
+                                     "phases = [45]\n"
+                                     "[[events]]\n"
+                                     "at = 0\n"
+                                     "until = 2026-07-15T08:30:00\n"
+                                     "type = \"demand_multiplier\"\n"
+                                     "factor = 1.5\n"
+                                     "[controllers.junctions]\n"
+                                     "c = \"fixed_time\"\n");
+  const Manifest m = load_manifest(path);
+  REQUIRE(m.events.size() == 4);
+  CHECK(m.events[0].type == "close_road");  // the base's first
+  CHECK(m.events[0].at_s == 600.0);
+  CHECK(m.events[0].road == "b");
+  CHECK(fs::path(m.events[0].file).filename() == "base.toml");
+  CHECK(m.events[1].type == "close_lane");
+  CHECK(m.events[1].at_s == 900.0);  // 08:15 is 900 s after the 08:00 start
+  CHECK(m.events[1].lane == 1);
+  CHECK(m.events[1].line == 2);
+  CHECK(m.events[2].phases_s == std::vector<double>{45.0});
+  CHECK(m.events[3].factor == 1.5);
+  CHECK(m.events[3].until_s == 1800.0);
+  CHECK(m.controllers.signals == "max_pressure");
+  CHECK(m.controllers.min_green_s == 8.0);
+  REQUIRE(m.controllers.junctions.size() == 1);
+  CHECK(m.controllers.junctions[0] == std::pair<std::string, std::string>("c", "fixed_time"));
+
+  // Resolved against the network: the lane is road b's second, the signal is c's.
+  const parktwin::traffic::Network net = parktwin::scenarios::load_network(m.network_path);
+  const auto runtime = parktwin::scenarios::runtime_events(m.events, net, 1.0);
+  REQUIRE(runtime.size() == 3);
+  CHECK(runtime[0].step == 600);
+  CHECK(runtime[1].target == net.road_first_lane[net.find_road("b")] + 1);
+  CHECK(runtime[2].kind == parktwin::traffic::EventKind::signal_plan);
+  const auto scalings = parktwin::scenarios::demand_scalings(m.events);
+  REQUIRE(scalings.size() == 1);
+  CHECK(scalings[0].until_s == 1800.0);
+  const auto policies = parktwin::scenarios::signal_policies(m.controllers, net);
+  CHECK(policies ==
+        std::vector<parktwin::traffic::SignalPolicy>{parktwin::traffic::SignalPolicy::fixed_time});
+}
+
+TEST_CASE("manifest: a bad event names its file, line and key", "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  const auto event = [&](const std::string& body) {
+    return manifest_error(dir, "duration = 3600\n" + kTraffic + "[[events]]\n" + body, path);
+  };
+  SECTION("unknown type, with the types there are") {
+    const Error e = event("at = 60\ntype = \"heat_wave\"\n");
+    CHECK(e.context().line == 7);
+    CHECK(e.context().field == "events[0].type");
+    CHECK_THAT(std::string(e.what()),
+               Contains("unknown event type") &&
+                   Contains("close_road, open_road, close_lane, open_lane, signal_plan, "
+                            "demand_multiplier") &&
+                   Contains("found heat_wave"));
+  }
+  SECTION("a key of another type") {
+    const Error e = event("at = 60\ntype = \"close_road\"\nroad = \"b\"\nfactor = 2\n");
+    CHECK(e.context().line == 9);
+    CHECK(e.context().field == "events[0].factor");
+    CHECK_THAT(std::string(e.what()), Contains("key not taken by this event type") &&
+                                          Contains("for type 'close_road': at, type, road"));
+  }
+  SECTION("a missing key, at the event's line") {
+    const Error e = event("at = 60\ntype = \"close_lane\"\nroad = \"b\"\n");
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == 5);
+    CHECK(e.context().field == "events[0].lane");
+    CHECK_THAT(std::string(e.what()), Contains("missing required key"));
+  }
+  SECTION("a time outside the run") {
+    const Error e = event("at = 3600\ntype = \"close_road\"\nroad = \"b\"\n");
+    CHECK(e.context().line == 6);
+    CHECK(e.context().field == "events[0].at");
+    CHECK_THAT(std::string(e.what()), Contains("0 <= at < duration (3600 s)"));
+  }
+  SECTION("a negative demand multiplier") {
+    const Error e = event("at = 0\ntype = \"demand_multiplier\"\nfactor = -0.5\n");
+    CHECK(e.context().line == 8);
+    CHECK(e.context().field == "events[0].factor");
+  }
+  SECTION("a window that ends before it starts") {
+    const Error e = event("at = 600\nuntil = 300\ntype = \"demand_multiplier\"\nfactor = 2\n");
+    CHECK(e.context().line == 7);
+    CHECK(e.context().field == "events[0].until");
+  }
+  SECTION("a negative phase duration") {
+    const Error e = event("at = 60\ntype = \"signal_plan\"\njunction = \"c\"\nphases = [30, -5]\n");
+    CHECK(e.context().line == 9);
+    CHECK(e.context().field == "events[0].phases");
+  }
+  SECTION("an unknown signal policy") {
+    const Error e = manifest_error(dir, kTraffic + "[controllers]\nsignals = \"smart\"\n", path);
+    CHECK(e.context().line == 5);
+    CHECK(e.context().field == "controllers.signals");
+    CHECK_THAT(std::string(e.what()), Contains("fixed_time") && Contains("max_pressure"));
+  }
+}
+
+TEST_CASE("events and controllers that do not fit the network name their file and line",
+          "[scenarios][manifest][errors]") {
+  TempDir dir;
+  write_inputs(dir);
+  const auto resolve = [&](const std::string& body) {
+    const std::string path =
+        dir.write("scenario.toml", "duration = 3600\n" + kTraffic + "[[events]]\n" + body);
+    const Manifest m = load_manifest(path);
+    const parktwin::traffic::Network net = parktwin::scenarios::load_network(m.network_path);
+    return error_of([&] {
+      (void)parktwin::scenarios::runtime_events(m.events, net, 1.0);
+      (void)parktwin::scenarios::signal_policies(m.controllers, net);
+    });
+  };
+  SECTION("unknown road") {
+    const Error e = resolve("at = 60\ntype = \"close_road\"\nroad = \"z\"\n");
+    CHECK(fs::path(e.context().file).filename() == "scenario.toml");
+    CHECK(e.context().line == 5);
+    CHECK(e.context().field == "events.road");
+    CHECK_THAT(std::string(e.what()), Contains("unknown road") && Contains("found z"));
+  }
+  SECTION("a lane the road does not have") {
+    const Error e = resolve("at = 60\ntype = \"close_lane\"\nroad = \"b\"\nlane = 2\n");
+    CHECK_THAT(std::string(e.what()), Contains("expected 0..1 (road 'b' has 2 lanes"));
+  }
+  SECTION("a plan with another number of phases") {
+    const Error e =
+        resolve("at = 60\ntype = \"signal_plan\"\njunction = \"c\"\nphases = [30, 5]\n");
+    CHECK(e.context().field == "events.phases");
+    CHECK_THAT(std::string(e.what()), Contains("1 durations, one per phase of 'c'"));
+  }
+  SECTION("a junction without a signal") {
+    const Error e = resolve("at = 60\ntype = \"signal_plan\"\njunction = \"w\"\nphases = [30]\n");
+    CHECK_THAT(std::string(e.what()), Contains("junction has no signal"));
+  }
+  SECTION("a controller for a junction the network lacks") {
+    const std::string path =
+        dir.write("scenario.toml",
+                  kTraffic + "[controllers]\n[controllers.junctions]\nq = \"max_pressure\"\n");
+    const Manifest m = load_manifest(path);
+    const parktwin::traffic::Network net = parktwin::scenarios::load_network(m.network_path);
+    const Error e =
+        error_of([&] { (void)parktwin::scenarios::signal_policies(m.controllers, net); });
+    CHECK(e.context().line == 4);
+    CHECK(e.context().field == "controllers.junctions.q");
+    CHECK_THAT(std::string(e.what()), Contains("unknown junction"));
+  }
 }

@@ -12,30 +12,13 @@
 #include "scenarios/manifest.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/traffic_sim.h"
+#include "tests/support/saved_state.h"
 
 using namespace parktwin;
 
-namespace {
-
-using Saved = std::map<std::string, std::vector<unsigned char>>;
-
-Saved save(const traffic::TrafficSim& sim) {
-  Saved saved;
-  sim.save_state([&](const char* name, const auto& value) {
-    const auto bytes = raw_bytes(value);
-    saved[name].assign(bytes.begin(), bytes.end());
-  });
-  return saved;
-}
-
-void restore(traffic::TrafficSim& sim, const Saved& saved) {
-  sim.restore_state([&](const char* name, auto& value) {
-    REQUIRE(saved.count(name) == 1);
-    REQUIRE(assign_raw(value, saved.at(name)));
-  });
-}
-
-}  // namespace
+using test::restore_state;
+using test::save_state;
+using Saved = test::SavedState;
 
 TEST_CASE("a restored simulation continues bit for bit", "[traffic][checkpoint]") {
   const auto m =
@@ -44,11 +27,11 @@ TEST_CASE("a restored simulation continues bit for bit", "[traffic][checkpoint]"
   const traffic::Demand demand = scenarios::load_demand(m.demand_path, net, 1800);
   traffic::TrafficSim original(net, demand, {1.0, 3});
   for (int i = 0; i < 600; ++i) original.step();
-  const Saved saved = save(original);
-  CHECK(saved.size() == 37);
+  const Saved saved = save_state(original);
+  CHECK(saved.size() == 40);
 
   traffic::TrafficSim restored(net, demand, {1.0, 3});
-  restore(restored, saved);
+  restore_state(restored, saved);
   CHECK(restored.state_hash() == original.state_hash());
   CHECK(restored.time_s() == 600.0);
   for (int i = 0; i < 1200; ++i) {

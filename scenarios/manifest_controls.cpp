@@ -1,0 +1,226 @@
+#include "scenarios/manifest_controls.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "scenarios/toml_fields.h"
+
+namespace parktwin::scenarios {
+
+namespace {
+
+using namespace toml_fields;
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
+// Low-Level Date Algorithms", days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+double seconds_of(const toml::date_time& t) {
+  const std::int64_t days = days_from_civil(t.date.year, t.date.month, t.date.day);
+  return static_cast<double>(days) * 86400.0 + t.time.hour * 3600.0 + t.time.minute * 60.0 +
+         t.time.second + t.time.nanosecond * 1e-9;
+}
+
+const char* const kEventKeys[] = {"at",       "type",   "road",   "lane",
+                                  "junction", "phases", "factor", "until"};
+
+// Keys each type takes.
+constexpr std::string_view kRoadKeys[] = {"at", "type", "road"};
+constexpr std::string_view kLaneKeys[] = {"at", "type", "road", "lane"};
+constexpr std::string_view kPlanKeys[] = {"at", "type", "junction", "phases"};
+constexpr std::string_view kDemandKeys[] = {"at", "type", "factor", "until"};
+
+std::span<const std::string_view> keys_of(const std::string& type) {
+  if (type == "close_road" || type == "open_road") return kRoadKeys;
+  if (type == "close_lane" || type == "open_lane") return kLaneKeys;
+  if (type == "signal_plan") return kPlanKeys;
+  return kDemandKeys;  // demand_multiplier
+}
+
+// "a, b, c"
+template <class Names>
+std::string listed(const Names& names) {
+  std::string text;
+  for (const auto& name : names) {
+    if (!text.empty()) text += ", ";
+    text += name;
+  }
+  return text;
+}
+
+// A time of the event: seconds after the start, or a local date-time converted with `start`.
+double event_time(const std::string& path, const toml::node& n, const std::string& key,
+                  const toml::date_time& start) {
+  if (n.is_date_time()) {
+    const auto t = n.value<toml::date_time>();
+    if (!t || t->offset) {
+      fail_at(path, n, key, "wrong type", "seconds after the start or a local date-time");
+    }
+    return seconds_of(*t) - seconds_of(start);
+  }
+  const std::optional<double> v = n.value<double>();
+  if (!n.is_number() || !v || !std::isfinite(*v)) {
+    fail_at(path, n, key, "wrong type",
+            "seconds after the start, or a local date-time such as 2026-07-15T08:30:00");
+  }
+  return *v;
+}
+
+const toml::node& required(const std::string& path, const toml::table& e, const char* key,
+                           const std::string& field, const toml::node& where,
+                           const std::string& expected) {
+  const toml::node* n = e.get(key);
+  if (n == nullptr) {
+    throw Error("missing required key")
+        .in_file(file_of(where, path))
+        .at_line(line_of(where))
+        .field(field)
+        .expected(expected);
+  }
+  return *n;
+}
+
+std::string required_string(const std::string& path, const toml::table& e, const char* key,
+                            const std::string& field, const toml::node& where) {
+  const toml::node& n = required(path, e, key, field, where, "a string");
+  if (!n.is_string()) fail_at(path, n, field, "wrong type", "a string");
+  return n.value<std::string>().value();
+}
+
+}  // namespace
+
+std::vector<EventSpec> read_events(const std::string& path, const toml::table& root,
+                                   const toml::date_time& start, double duration_s) {
+  std::vector<EventSpec> out;
+  const toml::node* events = root.get("events");
+  if (events == nullptr) return out;
+  if (!events->is_array_of_tables()) {
+    fail_at(path, *events, "events", "wrong type", "[[events]] tables");
+  }
+  std::size_t i = 0;
+  for (const toml::node& node : *events->as_array()) {
+    const toml::table& e = *node.as_table();
+    const std::string at = fmt::format("events[{}]", i++);
+    EventSpec spec;
+    spec.file = file_of(node, path);
+    spec.line = line_of(node);
+    spec.type = required_string(path, e, "type", at + ".type", node);
+    bool known = false;
+    for (const char* t : kEventTypes) known = known || spec.type == t;
+    if (!known) {
+      fail_at(path, *e.get("type"), at + ".type", "unknown event type",
+              "one of: " + listed(kEventTypes), spec.type);
+    }
+    for (const auto& [key, value] : e) {
+      bool ok = false;
+      for (const std::string_view k : keys_of(spec.type)) ok = ok || key.str() == k;
+      if (!ok) {
+        const std::string allowed = listed(keys_of(spec.type));
+        bool other_type = false;
+        for (const char* k : kEventKeys) other_type = other_type || key.str() == k;
+        fail_at(path, value, at + "." + std::string(key.str()),
+                other_type ? "key not taken by this event type" : "unknown key",
+                "for type '" + spec.type + "': " + allowed);
+      }
+    }
+    const toml::node& when =
+        required(path, e, "at", at + ".at", node, "seconds after the start or a local date-time");
+    spec.at_s = event_time(path, when, at + ".at", start);
+    if (spec.at_s < 0.0 || spec.at_s >= duration_s) {
+      fail_at(path, when, at + ".at", "event outside the simulated time",
+              fmt::format("0 <= at < duration ({} s)", duration_s),
+              fmt::format("{} s after the start", spec.at_s));
+    }
+    if (spec.type == "signal_plan") {
+      spec.junction = required_string(path, e, "junction", at + ".junction", node);
+      const toml::node& phases =
+          required(path, e, "phases", at + ".phases", node, "an array of phase durations (s)");
+      const toml::array* a = phases.as_array();
+      double cycle = 0.0;
+      if (a == nullptr || a->empty()) {
+        fail_at(path, phases, at + ".phases", "wrong type", "an array of phase durations (s)");
+      }
+      for (const toml::node& d : *a) {
+        const std::optional<double> v = d.value<double>();
+        if (!d.is_number() || !v || !std::isfinite(*v) || *v < 0.0) {
+          fail_at(path, d, at + ".phases", "bad phase duration", "a number of seconds >= 0");
+        }
+        spec.phases_s.push_back(*v);
+        cycle += *v;
+      }
+      if (!(cycle > 0.0)) {
+        fail_at(path, phases, at + ".phases", "signal plan has a cycle of 0 s", "a cycle > 0 s");
+      }
+    } else if (spec.type == "demand_multiplier") {
+      const toml::node& f = required(path, e, "factor", at + ".factor", node, "a number >= 0");
+      const std::optional<double> v = f.value<double>();
+      if (!f.is_number() || !v || !std::isfinite(*v) || *v < 0.0) {
+        fail_at(path, f, at + ".factor", "bad demand multiplier", "a number >= 0");
+      }
+      spec.factor = *v;
+      if (const toml::node* u = e.get("until")) {
+        spec.until_s = event_time(path, *u, at + ".until", start);
+        if (!(spec.until_s > spec.at_s)) {
+          fail_at(path, *u, at + ".until", "window ends before it starts",
+                  fmt::format("a time after at ({} s)", spec.at_s),
+                  fmt::format("{} s", spec.until_s));
+        }
+      }
+    } else {
+      spec.road = required_string(path, e, "road", at + ".road", node);
+      if (spec.type == "close_lane" || spec.type == "open_lane") {
+        const toml::node& l =
+            required(path, e, "lane", at + ".lane", node, "a lane index (0 = leftmost)");
+        const std::optional<std::int64_t> v = l.value<std::int64_t>();
+        if (!l.is_integer() || !v || *v < 0) {
+          fail_at(path, l, at + ".lane", "bad lane index", "an integer >= 0 (0 = leftmost)");
+        }
+        spec.lane = *v;
+      }
+    }
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+SignalControlSpec read_controllers(const std::string& path, const toml::table& root) {
+  SignalControlSpec spec;
+  const toml::node* node = root.get("controllers");
+  if (node == nullptr) return spec;
+  if (!node->is_table()) fail_at(path, *node, "controllers", "wrong type", "a table");
+  const toml::table& c = *node->as_table();
+  spec.file = file_of(*node, path);
+  spec.line = line_of(*node);
+  reject_unknown(path, c, "controllers.", {"signals", "min_green", "junctions"});
+  const auto policy = [&](const toml::node& n, const std::string& key) {
+    const std::optional<std::string> v = n.value<std::string>();
+    if (!n.is_string() || !v || !traffic::parse_signal_policy(*v)) {
+      fail_at(path, n, key, "unknown signal policy", "\"fixed_time\" or \"max_pressure\"",
+              v.value_or(""));
+    }
+    return *v;
+  };
+  if (const toml::node* s = c.get("signals")) spec.signals = policy(*s, "controllers.signals");
+  spec.min_green_s = positive_number(path, c, "min_green", spec.min_green_s);
+  if (const toml::node* j = c.get("junctions")) {
+    if (!j->is_table()) fail_at(path, *j, "controllers.junctions", "wrong type", "a table");
+    for (const auto& [id, value] : *j->as_table()) {
+      const std::string key = "controllers.junctions." + std::string(id.str());
+      spec.junctions.emplace_back(std::string(id.str()), policy(value, key));
+    }
+  }
+  return spec;
+}
+
+}  // namespace parktwin::scenarios

@@ -1,0 +1,73 @@
+#pragma once
+// Reading typed fields of a TOML manifest, with errors that name the file (a base's own file
+// after `extends` merged it in), the line and the key (STYLE.md, rule 6).
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/error.h"
+
+namespace parktwin::scenarios::toml_fields {
+
+inline int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+// The file a node was read from: after `extends` merges, a key may come from a base.
+inline std::string file_of(const toml::node& n, const std::string& fallback) {
+  return n.source().path ? *n.source().path : fallback;
+}
+
+[[noreturn]] inline void fail_at(const std::string& path, const toml::node& n,
+                                 const std::string& key, const std::string& message,
+                                 const std::string& expected, const std::string& found = {}) {
+  throw Error(message)
+      .in_file(file_of(n, path))
+      .at_line(line_of(n))
+      .field(key)
+      .expected(expected)
+      .found(found);
+}
+
+inline double non_negative_number(const std::string& path, const toml::table& t, const char* key,
+                                  const std::string& field, double fallback) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return fallback;
+  const std::optional<double> v = n->value<double>();
+  if (!v || !n->is_number()) fail_at(path, *n, field, "wrong type", "a number of seconds");
+  if (*v < 0.0 || !std::isfinite(*v)) {
+    fail_at(path, *n, field, "must not be negative", ">= 0", fmt::format("{}", *v));
+  }
+  return *v;
+}
+
+inline void reject_unknown(const std::string& path, const toml::table& t, const std::string& prefix,
+                           std::initializer_list<std::string_view> known) {
+  for (const auto& [key, node] : t) {
+    bool ok = false;
+    for (auto k : known) ok = ok || key.str() == k;
+    if (!ok) {
+      std::string list;
+      for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      fail_at(path, node, prefix + std::string(key.str()), "unknown key", "one of: " + list);
+    }
+  }
+}
+
+inline double positive_number(const std::string& path, const toml::table& t, const char* key,
+                              double fallback) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return fallback;
+  std::optional<double> v = n->value<double>();
+  if (!v || !(n->is_number())) fail_at(path, *n, key, "wrong type", "a number of seconds");
+  if (!(*v > 0.0) || !std::isfinite(*v)) {
+    fail_at(path, *n, key, "must be positive and finite", "> 0", fmt::format("{}", *v));
+  }
+  return *v;
+}
+
+}  // namespace parktwin::scenarios::toml_fields
