@@ -8,6 +8,7 @@
 #include "scenarios/manifest.h"
 #include "scenarios/replay.h"
 #include "scenarios/run_recorder.h"
+#include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
 #include "tests/support/temp_dir.h"
 
@@ -15,24 +16,32 @@ namespace {
 
 using namespace parktwin;
 
-// Records 600 s of hangzhou_4x4, sampled every 60 s; returns the live sample at 300 s.
-scenarios::TrafficSample record(const std::string& path, bool trajectories) {
-  const scenarios::Manifest m = scenarios::load_manifest(
-      std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/scenario.toml");
+std::string hangzhou() {
+  return std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/scenario.toml";
+}
+
+// Records 600 s of a scenario on hangzhou_4x4, sampled every 60 s; returns the live sample at
+// 300 s.
+scenarios::TrafficSample record(const std::string& path, bool trajectories,
+                                const std::string& manifest = hangzhou()) {
+  const scenarios::Manifest m = scenarios::load_manifest(manifest);
   const traffic::Network net = scenarios::load_network(m.network_path);
-  const traffic::Demand demand = scenarios::load_demand(m.demand_path, net, 600);
   scenarios::RunMeta meta;
   meta.scenario = m.name;
   meta.network_path = m.network_path;
   meta.demand_path = m.demand_path;
   meta.duration_s = 600;
   meta.trajectories = trajectories;
-  traffic::TrafficSim sim(net, demand, {});
+  meta.events = m.events;
+  meta.controllers = m.controllers;
+  const traffic::Demand demand = scenarios::load_run_demand(meta, net);
+  const auto world = scenarios::make_world(meta, net, demand);
+  traffic::TrafficSim& sim = world->traffic();
   scenarios::TrafficSample at_300(net, demand.trip_count());
   scenarios::RunRecorder recorder(path, meta, net, demand.trip_count());
   recorder.record(sim);
   for (int i = 1; i <= 600; ++i) {
-    sim.step();
+    world->step();
     if (i % 60 == 0) recorder.record(sim);
     if (i == 300) at_300.take(sim);
   }
@@ -81,4 +90,32 @@ TEST_CASE("replay without trajectories simulates again to the same state", "[sce
   // Scrubbing back restarts the simulation; forward again continues it.
   CHECK(replay.at(60.0).time_s == 60.0);
   check_equal(replay.at(300.0), live);
+}
+
+TEST_CASE("replay of a run with events and max-pressure signals simulates them again",
+          "[scenarios][replay][events]") {
+  test::TempDir dir;
+  const std::string manifest = dir.write("whatif.toml", "extends = \"" + hangzhou() +
+                                                            "\"\n"
+                                                            "[controllers]\n"
+                                                            "signals = \"max_pressure\"\n"
+                                                            "[[events]]\n"
+                                                            "at = 100\n"
+                                                            "type = \"close_road\"\n"
+                                                            "road = \"road_1_4_0\"\n"
+                                                            "[[events]]\n"
+                                                            "at = 0\n"
+                                                            "type = \"demand_multiplier\"\n"
+                                                            "factor = 1.5\n");
+  const std::string path = (dir.path() / "run.h5").string();
+  const scenarios::TrafficSample live = record(path, false, manifest);
+  scenarios::ReplayReader replay(path);
+  REQUIRE(replay.meta().events.size() == 2);
+  CHECK(replay.meta().controllers.signals == "max_pressure");
+  check_equal(replay.at(300.0), live);
+  // The same run without its events and controllers is another run.
+  test::TempDir other;
+  const std::string plain = (other.path() / "run.h5").string();
+  const scenarios::TrafficSample base = record(plain, false);
+  CHECK(base.lane_vehicles != live.lane_vehicles);
 }
