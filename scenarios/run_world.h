@@ -5,12 +5,18 @@
 
 #include <memory>
 
+#include "scenarios/manifest.h"
 #include "scenarios/run_file.h"
 #include "sim/traffic/demand.h"
 #include "sim/traffic/network.h"
 #include "sim/world.h"
 
 namespace parktwin::scenarios {
+
+// The settings of a run of manifest `m` (before any command-line override): inputs, times,
+// seed, outputs, events and controllers; lane changing as the network's own simulator does
+// by default (on for SUMO input, off for CityFlow's).
+RunMeta run_meta_of(const Manifest& m);
 
 // The run's demand: its demand file (trips departing before the end), with the scenario's
 // demand multipliers applied.

@@ -67,21 +67,9 @@ RunPlan make_plan(const RunOptions& o) {
   RunPlan p;
   if (!o.scenario.empty()) {
     const scenarios::Manifest m = scenarios::load_manifest(o.scenario);
-    p.meta.scenario = m.name;
-    p.meta.scenario_path = m.path;
-    p.meta.network_path = m.network_path;
-    p.meta.demand_path = m.demand_path;
-    p.meta.duration_s = m.duration_s;
-    p.meta.step_s = m.step_s;
-    p.meta.seed = m.seed;
-    p.meta.start = m.start;
+    p.meta = scenarios::run_meta_of(m);
     p.threads = m.threads;
     p.out = m.run_file;
-    p.meta.sample_interval_s = m.series_interval_s;
-    p.meta.checkpoint_interval_s = m.checkpoint_interval_s;
-    p.meta.trajectories = m.trajectories;
-    p.meta.events = m.events;
-    p.meta.controllers = m.controllers;
   }
   if (!o.network.empty()) p.meta.network_path = o.network;
   if (!o.demand.empty()) p.meta.demand_path = o.demand;

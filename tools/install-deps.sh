@@ -16,7 +16,7 @@ build_packages=(
   # sim
   libeigen3-dev libbullet-dev
   # render
-  libvulkan-dev glslc mesa-vulkan-drivers libglfw3-dev libimgui-dev
+  libvulkan-dev glslc mesa-vulkan-drivers libglfw3-dev libimgui-dev libstb-dev
   # ai and cluster
   libtorch-dev libopenmpi-dev openmpi-bin pybind11-dev python3-dev
   # the test binaries are configured in every build

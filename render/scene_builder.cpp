@@ -1,0 +1,202 @@
+#include "render/scene_builder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/error.h"
+#include "render/palette.h"
+
+namespace parktwin::render {
+
+namespace {
+
+using traffic::Index;
+
+// Two triangles of a band `width` wide along a -> b.
+void band(std::vector<FlatVertex>& out, geo::Vec2 a, geo::Vec2 b, double width, Rgba8 colour,
+          geo::Vec2 origin) {
+  const geo::Vec2 d = b - a;
+  const double len = geo::length(d);
+  if (!(len > 1e-6)) return;
+  const geo::Vec2 n = geo::Vec2{-d.y, d.x} * (0.5 * width / len);
+  const auto v = [&](geo::Vec2 p, double side) {
+    return FlatVertex{static_cast<float>(p.x - origin.x), static_cast<float>(p.y - origin.y),
+                      static_cast<float>(side * n.x), static_cast<float>(side * n.y), colour};
+  };
+  const FlatVertex p0 = v(a, -1), p1 = v(a, 1), p2 = v(b, 1), p3 = v(b, -1);
+  out.insert(out.end(), {p0, p1, p2, p0, p2, p3});
+}
+
+void polyline_band(std::vector<FlatVertex>& out, geo::PolylineView shape, double width,
+                   Rgba8 colour, geo::Vec2 origin) {
+  const auto pts = shape.points();
+  for (std::size_t i = 0; i + 1 < pts.size(); ++i)
+    band(out, pts[i], pts[i + 1], width, colour, origin);
+}
+
+// A square `size` wide around p.
+void square(std::vector<FlatVertex>& out, geo::Vec2 p, double size, Rgba8 colour,
+            geo::Vec2 origin) {
+  band(out, p - geo::Vec2{size / 2, 0.0}, p + geo::Vec2{size / 2, 0.0}, size, colour, origin);
+}
+
+}  // namespace
+
+Camera fit_camera(const SceneView& scene, int width, int height, double margin) {
+  Camera c;
+  const double x0 = scene.min_x_m, x1 = scene.max_x_m, y0 = scene.min_y_m, y1 = scene.max_y_m;
+  c.center_x_m = 0.5 * (x0 + x1);
+  c.center_y_m = 0.5 * (y0 + y1);
+  const double w = std::max(1.0, x1 - x0);
+  const double h = std::max(1.0, y1 - y0);
+  c.metres_per_pixel = std::max(w / width, h / height) * (1.0 + 2.0 * margin);
+  return c;
+}
+
+SceneView scene_of(const traffic::Network& net) {
+  SceneView scene;
+  scene.background = palette::kBackground;
+  geo::Aabb2 box{
+      {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()},
+      {-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()}};
+  const auto grow = [&](geo::Vec2 p) {
+    box.min = {std::min(box.min.x, p.x), std::min(box.min.y, p.y)};
+    box.max = {std::max(box.max.x, p.x), std::max(box.max.y, p.y)};
+  };
+  for (Index s = 0; s < net.segment_count(); ++s) {
+    for (const geo::Vec2f p : net.seg_shape[s].points()) grow(p);
+  }
+  for (const geo::Vec2& p : net.junction_pos) grow(p);
+  if (!(box.max.x >= box.min.x)) box = {{0.0, 0.0}, {1.0, 1.0}};
+  scene.origin = {0.5 * (box.min.x + box.max.x), 0.5 * (box.min.y + box.max.y)};
+  scene.min_x_m = static_cast<float>(box.min.x - scene.origin.x);
+  scene.min_y_m = static_cast<float>(box.min.y - scene.origin.y);
+  scene.max_x_m = static_cast<float>(box.max.x - scene.origin.x);
+  scene.max_y_m = static_cast<float>(box.max.y - scene.origin.y);
+
+  // Junctions: a square about as wide as the widest road meeting there.
+  std::vector<double> junction_size(net.junction_count(), 0.0);
+  for (Index r = 0; r < net.road_count(); ++r) {
+    double width = 0.0;
+    for (Index l = net.road_first_lane[r]; l < net.road_first_lane[r] + net.road_lane_count[r];
+         ++l) {
+      width += net.lane_width_m[l];
+    }
+    for (const Index j : {net.road_from[r], net.road_to[r]}) {
+      junction_size[j] = std::max(junction_size[j], 2.0 * width);
+    }
+  }
+  for (Index j = 0; j < net.junction_count(); ++j) {
+    if (net.junction_virtual[j] != 0) continue;
+    square(scene.ground, net.junction_pos[j], std::max(junction_size[j], 8.0), palette::kJunction,
+           scene.origin);
+  }
+  const std::size_t L = net.lane_count();
+  for (Index k = 0; k < net.link_count(); ++k) {
+    const Index seg = net.link_segment(k);
+    polyline_band(scene.ground, net.seg_shape[seg], 0.6 * net.lane_width_m[net.link_from_lane[k]],
+                  palette::kLink, scene.origin);
+  }
+  scene.lane_begin.assign(L + 1, 0);
+  for (Index l = 0; l < L; ++l) {
+    scene.lane_begin[l] = static_cast<std::uint32_t>(scene.lanes.size());
+    polyline_band(scene.lanes, net.seg_shape[l], 0.85 * net.lane_width_m[l], palette::kEmptyLane,
+                  scene.origin);
+  }
+  scene.lane_begin[L] = static_cast<std::uint32_t>(scene.lanes.size());
+  return scene;
+}
+
+void update_scene(const traffic::Network& net, const traffic::Demand* demand, const TrafficFrame& f,
+                  LaneColouring colouring, SceneView& scene) {
+  const std::size_t n = f.vehicle.size();
+  if (f.segment.size() != n || f.pos_m.size() != n || f.speed_mps.size() != n) {
+    throw Error("traffic frame columns differ in length").expected(fmt::format("{} each", n));
+  }
+  if (f.signal_phase.size() != net.signal_count()) {
+    throw Error("traffic frame has another number of signals")
+        .expected(std::to_string(net.signal_count()))
+        .found(std::to_string(f.signal_phase.size()));
+  }
+  scene.time_s = f.time_s;
+  const std::size_t L = net.lane_count();
+
+  // Vehicles, and per lane their count and speed sum (lanes are recoloured from these).
+  std::vector<std::uint32_t>& count = scene.lane_vehicles;
+  std::vector<float>& speed_sum = scene.lane_mean_speed_mps;  // sums first, means below
+  count.assign(L, 0);
+  speed_sum.assign(L, 0.0f);
+  scene.vehicles.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Index seg = f.segment[i];
+    if (seg >= net.segment_count()) {
+      throw Error("vehicle on a segment the network does not have")
+          .field(fmt::format("vehicle {}", f.vehicle[i]))
+          .found(std::to_string(seg));
+    }
+    if (seg < L) {
+      ++count[seg];
+      speed_sum[seg] += f.speed_mps[i];
+    }
+    const geo::PolylineView shape = net.seg_shape[seg];
+    const double along = net.seg_length_m[seg] > 0.0 ? static_cast<double>(f.pos_m[i]) *
+                                                           shape.length() / net.seg_length_m[seg]
+                                                     : 0.0;
+    const geo::Vec2 p = shape.point_at(along);
+    VehicleInstance& v = scene.vehicles[i];
+    v.front_x_m = static_cast<float>(p.x - scene.origin.x);
+    v.front_y_m = static_cast<float>(p.y - scene.origin.y);
+    v.heading_rad = static_cast<float>(shape.heading_at(along));
+    traffic::VehicleClass vclass = traffic::VehicleClass::car;
+    if (demand != nullptr && f.vehicle[i] < demand->trip_count()) {
+      const traffic::VehicleType& t = demand->types[demand->trips[f.vehicle[i]].type];
+      v.length_m = static_cast<float>(t.length_m);
+      v.width_m = static_cast<float>(t.width_m);
+      vclass = t.vclass;
+    }
+    v.colour = palette::vehicle(vclass);
+  }
+  for (Index l = 0; l < L; ++l) {
+    Rgba8 c = palette::kEmptyLane;
+    if (count[l] > 0) {
+      speed_sum[l] /= static_cast<float>(count[l]);
+      if (colouring == LaneColouring::speed) {
+        const double limit = std::max(net.seg_speed_limit_mps[l], 0.1);
+        c = palette::ramp(static_cast<double>(speed_sum[l]) / limit);
+      } else {
+        const double per_100m = 100.0 * count[l] / std::max(net.seg_length_m[l], 1.0);
+        c = palette::ramp(1.0 - per_100m / 20.0);
+      }
+    }
+    for (std::uint32_t k = scene.lane_begin[l]; k < scene.lane_begin[l + 1]; ++k) {
+      scene.lanes[k].colour = c;
+    }
+  }
+
+  // Stop lines at the end of every lane into a signalised junction.
+  scene.overlays.clear();
+  for (Index l = 0; l < L; ++l) {
+    const Index j = net.road_to[net.lane_road[l]];
+    const Index g = net.junction_signal[j];
+    if (g == traffic::kNone) continue;
+    if (f.signal_phase[g] >= 64)
+      throw Error("signal phase out of range").found(std::to_string(f.signal_phase[g]));
+    bool green = false;
+    for (Index k = net.lane_links_begin[l]; k < net.lane_links_begin[l + 1]; ++k) {
+      const Index m = net.link_movement[k];
+      green = green || ((net.movement_green_phases[m] >> f.signal_phase[g]) & 1u) != 0;
+    }
+    if (net.lane_links_begin[l] == net.lane_links_begin[l + 1]) continue;
+    const geo::PolylineView shape = net.seg_shape[l];
+    const double len = shape.length();
+    const geo::Vec2 end = shape.point_at(len);
+    const geo::Vec2 back = shape.point_at(std::max(0.0, len - 1.5));
+    band(scene.overlays, back, end, 0.9 * net.lane_width_m[l],
+         green ? palette::kGreenLight : palette::kRedLight, scene.origin);
+  }
+}
+
+}  // namespace parktwin::render

@@ -1,0 +1,70 @@
+#pragma once
+// What the renderer draws, and nothing it knows of Vulkan or of where the state came from
+// (STYLE.md 13a): flat spans of positions and colours, filled from a live World or from a run
+// file's replay by scene_builder.h. Positions are float metres relative to `origin`, so that
+// a city far from its coordinate origin keeps centimetre precision.
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/geometry.h"
+
+namespace parktwin::render {
+
+struct Rgba8 {
+  std::uint8_t r = 0, g = 0, b = 0, a = 255;
+  friend bool operator==(const Rgba8&, const Rgba8&) = default;
+};
+
+// A vertex of flat geometry in the ground plane (20 bytes): a point of a band's centre line
+// and the offset from it to the band's edge. The shader stretches offsets shorter than the
+// camera's minimum half-width, so that lanes stay visible in a view of the whole city.
+struct FlatVertex {
+  float x_m = 0.0f, y_m = 0.0f;
+  float offset_x_m = 0.0f, offset_y_m = 0.0f;
+  Rgba8 colour;
+};
+
+// One vehicle, drawn as a rectangle behind its front bumper (24 bytes).
+struct VehicleInstance {
+  float front_x_m = 0.0f, front_y_m = 0.0f;
+  float heading_rad = 0.0f;  // counter-clockwise from east
+  float length_m = 5.0f, width_m = 2.0f;
+  Rgba8 colour;
+};
+
+struct SceneView {
+  geo::Vec2 origin;                      // world position of (0, 0)
+  float min_x_m = 0.0f, min_y_m = 0.0f;  // bounds of the static geometry, relative to origin
+  float max_x_m = 0.0f, max_y_m = 0.0f;
+  Rgba8 background;
+
+  // Static triangles (ground, junctions, junction links), drawn first.
+  std::vector<FlatVertex> ground;
+  // Lane ribbons, triangles; lane l's vertices are [lane_begin[l], lane_begin[l + 1]) and are
+  // recoloured every frame (speed or density).
+  std::vector<FlatVertex> lanes;
+  std::vector<std::uint32_t> lane_begin;
+  // Per lane, this frame: vehicles on it and their mean speed (what the colours show).
+  std::vector<std::uint32_t> lane_vehicles;
+  std::vector<float> lane_mean_speed_mps;
+  // Per frame: signal stop lines (triangles) and vehicles.
+  std::vector<FlatVertex> overlays;
+  std::vector<VehicleInstance> vehicles;
+  double time_s = 0.0;
+};
+
+// A top-down orthographic view: the point at the image centre and the scale.
+struct Camera {
+  double center_x_m = 0.0, center_y_m = 0.0;  // relative to the scene's origin
+  double metres_per_pixel = 1.0;
+  // Bands are drawn at least this many pixels wide, vehicles at least this long and wide.
+  double min_band_px = 1.5;
+  double min_vehicle_length_px = 4.0, min_vehicle_width_px = 2.0;
+};
+
+// The camera that shows the whole scene in a width x height image with `margin` (a fraction
+// of the size) around it.
+Camera fit_camera(const SceneView& scene, int width, int height, double margin = 0.03);
+
+}  // namespace parktwin::render

@@ -1,0 +1,22 @@
+#include "render/shaders.h"
+
+namespace parktwin::render::shaders {
+
+namespace {
+// glslc -mfmt=c writes each module as a brace-enclosed list of 32-bit words.
+constexpr std::uint32_t kFlatVertWords[] =
+#include "flat.vert.inc"
+    ;
+constexpr std::uint32_t kVehicleVertWords[] =
+#include "vehicle.vert.inc"
+    ;
+constexpr std::uint32_t kColourFragWords[] =
+#include "colour.frag.inc"
+    ;
+}  // namespace
+
+const std::span<const std::uint32_t> kFlatVert{kFlatVertWords};
+const std::span<const std::uint32_t> kVehicleVert{kVehicleVertWords};
+const std::span<const std::uint32_t> kColourFrag{kColourFragWords};
+
+}  // namespace parktwin::render::shaders

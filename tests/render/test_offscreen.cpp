@@ -1,0 +1,198 @@
+// The offscreen renderer on lavapipe (Mesa's CPU Vulkan, the same on every machine): frames of
+// a small signalised grid at fixed times match the golden PNGs in tests/data/render within a
+// small per-pixel tolerance, change when the traffic changes, and raise no validation message.
+// Set PARKTWIN_UPDATE_GOLDEN=1 to rewrite the golden files (then look at them).
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "render/offscreen_renderer.h"
+#include "render/png_io.h"
+#include "render/scene_builder.h"
+#include "render/vulkan/context.h"
+#include "scenarios/cityflow/grid_generator.h"
+#include "scenarios/run_file.h"
+#include "scenarios/traffic_inputs.h"
+#include "sim/traffic/traffic_sim.h"
+#include "tests/support/temp_dir.h"
+
+using namespace parktwin;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Grid {
+  traffic::Network net;
+  traffic::Demand demand;
+};
+
+// A 2x2 signalised grid with 600 veh/h per entry: queues at the lights within minutes.
+const Grid& grid() {
+  static const Grid g = [] {
+    Grid out;
+    const test::TempDir dir;
+    scenarios::GridSpec spec;
+    spec.rows = 2;
+    spec.cols = 2;
+    spec.link_m = 200.0;
+    spec.rate_veh_per_h = 600.0;
+    spec.horizon_s = 900.0;
+    const std::string roadnet = dir.write("roadnet.json", scenarios::grid_roadnet(spec).dump());
+    const std::string flow = dir.write("flow.json", scenarios::grid_flow(spec).dump());
+    out.net = scenarios::load_network(roadnet);
+    out.demand = scenarios::load_demand(flow, out.net, 900.0);
+    return out;
+  }();
+  return g;
+}
+
+struct Frame {
+  render::SceneView scene;
+  std::size_t vehicles = 0;
+};
+
+// The grid's scene at `time_s` of a fixed-time run.
+Frame frame_at(double time_s) {
+  const Grid& g = grid();
+  traffic::TrafficSim sim(g.net, g.demand, {});
+  while (sim.time_s() < time_s) sim.step();
+  scenarios::TrafficSample sample(g.net, g.demand.trip_count());
+  sample.take(sim);
+  Frame f{render::scene_of(g.net), sample.vehicles_in_network};
+  render::TrafficFrame tf;
+  tf.time_s = sim.time_s();
+  const std::size_t n = sample.vehicles_in_network;
+  tf.vehicle = std::span(sample.vehicle).first(n);
+  tf.segment = std::span(sample.segment).first(n);
+  tf.pos_m = std::span(sample.pos_m).first(n);
+  tf.speed_mps = std::span(sample.speed_mps).first(n);
+  tf.signal_phase = sample.signal_phase;
+  render::update_scene(g.net, &g.demand, tf, render::LaneColouring::speed, f.scene);
+  return f;
+}
+
+const render::VulkanContext& lavapipe() {
+  static const render::VulkanContext ctx({/*validation=*/true, /*prefer_cpu=*/true});
+  return ctx;
+}
+
+// Pixels whose largest channel difference exceeds `tolerance`.
+std::size_t differing_pixels(const render::RgbaImage& a, const render::RgbaImage& b,
+                             int tolerance) {
+  REQUIRE(a.width == b.width);
+  REQUIRE(a.height == b.height);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < a.pixels.size(); i += 4) {
+    int worst = 0;
+    for (std::size_t c = 0; c < 4; ++c) {
+      worst = std::max(worst, std::abs(int{a.pixels[i + c]} - int{b.pixels[i + c]}));
+    }
+    n += worst > tolerance ? 1 : 0;
+  }
+  return n;
+}
+
+void check_golden(const render::RgbaImage& image, const std::string& name) {
+  const std::string path = std::string(PARKTWIN_SOURCE_DIR) + "/tests/data/render/" + name;
+  if (std::getenv("PARKTWIN_UPDATE_GOLDEN") != nullptr) {
+    render::write_png(path, image);
+    WARN("rewrote " << path);
+    return;
+  }
+  const render::RgbaImage golden = render::read_png(path);
+  // Rasterisation may differ along edges between Mesa versions: a few pixels, slightly.
+  const std::size_t allowed = image.pixels.size() / 4 / 200;  // 0.5%
+  CHECK(differing_pixels(image, golden, 24) <= allowed);
+}
+
+}  // namespace
+
+TEST_CASE("frames of a grid on lavapipe match their golden images", "[render][golden]") {
+  const render::VulkanContext& vk = lavapipe();
+  CHECK(vk.is_cpu_device());
+  render::OffscreenRenderer renderer(vk, 320, 320);
+  for (const double t : {120.0, 480.0}) {
+    const Frame f = frame_at(t);
+    REQUIRE(f.vehicles > 20);
+    const render::RgbaImage& image =
+        renderer.render(f.scene, render::fit_camera(f.scene, 320, 320));
+    check_golden(image, fmt::format("grid2x2_t{:.0f}.png", t));
+  }
+  if (vk.validation_enabled()) {
+    CHECK(vk.validation_messages() == 0);
+    INFO(vk.first_validation_message());
+  }
+}
+
+TEST_CASE("a frame changes when the traffic does, and is never blank", "[render]") {
+  const render::VulkanContext& vk = lavapipe();
+  render::OffscreenRenderer renderer(vk, 256, 256);
+  const Frame early = frame_at(120.0), late = frame_at(480.0);
+  const render::Camera camera = render::fit_camera(early.scene, 256, 256);
+  const render::RgbaImage a = renderer.render(early.scene, camera);
+  const render::RgbaImage b = renderer.render(late.scene, camera);
+  CHECK(differing_pixels(a, b, 24) > 100);
+  // Not a constant frame: the background, lanes of several colours, vehicles, lights.
+  std::set<std::uint32_t> colours;
+  for (std::size_t i = 0; i < a.pixels.size(); i += 4) {
+    colours.insert(std::uint32_t{a.pixels[i]} << 16 | std::uint32_t{a.pixels[i + 1]} << 8 |
+                   a.pixels[i + 2]);
+  }
+  CHECK(colours.size() > 50);
+  // The same state gives the same picture (the renderer keeps nothing between frames).
+  CHECK(differing_pixels(renderer.render(early.scene, camera), a, 0) == 0);
+  // An empty scene is the background alone.
+  render::SceneView empty;
+  empty.background = {10, 20, 30, 255};
+  const render::RgbaImage& blank = renderer.render(empty, camera);
+  CHECK(blank.pixels[0] == 10);
+  CHECK(blank.pixels[1] == 20);
+  CHECK(blank.pixels[2] == 30);
+}
+
+TEST_CASE("vehicles are drawn where the simulation has them", "[render]") {
+  const render::VulkanContext& vk = lavapipe();
+  render::OffscreenRenderer renderer(vk, 200, 200);
+  render::SceneView scene;
+  scene.background = {0, 0, 0, 255};
+  scene.min_x_m = -50.0f;
+  scene.max_x_m = 50.0f;
+  scene.min_y_m = -50.0f;
+  scene.max_y_m = 50.0f;
+  // One 10 m x 4 m vehicle heading north, front at (20, 30): at 0.5 m per pixel centred on the
+  // origin it covers x in [36, 44) px... rows for y from 30 down to 20 m.
+  render::VehicleInstance v;
+  v.front_x_m = 20.0f;
+  v.front_y_m = 30.0f;
+  v.heading_rad = static_cast<float>(std::acos(-1.0) / 2);
+  v.length_m = 10.0f;
+  v.width_m = 4.0f;
+  v.colour = {255, 255, 255, 255};
+  scene.vehicles.push_back(v);
+  render::Camera camera;
+  camera.metres_per_pixel = 0.5;
+  const render::RgbaImage& image = renderer.render(scene, camera);
+  const auto lit = [&](int px, int py) {
+    return image.pixels[(std::size_t(py) * 200 + px) * 4] > 100;
+  };
+  // Image centre (100, 100) is the origin; x = 20 m is column 140, y = 30 m is row 40 (north up).
+  CHECK(lit(140, 45));        // inside, near the front
+  CHECK(lit(140, 55));        // inside, near the back
+  CHECK_FALSE(lit(140, 35));  // ahead of the front
+  CHECK_FALSE(lit(140, 65));  // behind the back
+  CHECK_FALSE(lit(148, 50));  // beside it
+  CHECK_FALSE(lit(100, 100));
+}
+
+TEST_CASE("tests run with the Khronos validation layer when it is installed", "[render]") {
+  // tools/install-deps.sh --test installs it (vulkan-validationlayers); CI has it.
+  const bool installed =
+      fs::exists("/usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json");
+  CHECK(lavapipe().validation_enabled() == installed);
+}
