@@ -45,14 +45,15 @@ struct OffscreenRenderer::Impl {
   VkFence fence = VK_NULL_HANDLE;
   RgbaImage image;
 
-  Impl(const VulkanContext& c, int w, int h)
+  Impl(const VulkanContext& c, int w, int h, int max_samples)
       : ctx(c),
         device(c.device()),
         width(static_cast<std::uint32_t>(w)),
         height(static_cast<std::uint32_t>(h)) {
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(ctx.physical_device(), &props);
-    if ((props.limits.framebufferColorSampleCounts & VK_SAMPLE_COUNT_4_BIT) != 0) {
+    if (max_samples >= 4 &&
+        (props.limits.framebufferColorSampleCounts & VK_SAMPLE_COUNT_4_BIT) != 0) {
       samples = VK_SAMPLE_COUNT_4_BIT;
     }
     const bool ms = samples != VK_SAMPLE_COUNT_1_BIT;
@@ -255,11 +256,16 @@ struct OffscreenRenderer::Impl {
   }
 
   void frame(const SceneView& scene, const Camera& cam, bool read_back) {
-    const std::size_t flat_count = scene.ground.size() + scene.lanes.size() + scene.overlays.size();
+    const bool links = cam.metres_per_pixel < cam.links_below_mpp;
+    const std::array<const std::vector<FlatVertex>*, 4> parts{
+        &scene.ground, links ? &scene.links : nullptr, &scene.lanes, &scene.overlays};
+    std::size_t flat_count = 0;
+    for (const auto* part : parts) flat_count += part != nullptr ? part->size() : 0;
     reserve(flat, std::max<std::size_t>(1, flat_count) * sizeof(FlatVertex));
     reserve(instances, std::max<std::size_t>(1, scene.vehicles.size()) * sizeof(VehicleInstance));
     auto* out = static_cast<unsigned char*>(flat.mapped());
-    for (const std::vector<FlatVertex>* part : {&scene.ground, &scene.lanes, &scene.overlays}) {
+    for (const auto* part : parts) {
+      if (part == nullptr) continue;
       std::memcpy(out, part->data(), part->size() * sizeof(FlatVertex));
       out += part->size() * sizeof(FlatVertex);
     }
@@ -302,7 +308,7 @@ struct OffscreenRenderer::Impl {
     vkCmdSetScissor(cmd, 0, 1, &scissor);
     vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(camera), camera.data());
     const VkDeviceSize zero = 0;
-    // Pass 1: flat geometry, in buffer order (ground, lanes, stop lines).
+    // Pass 1: flat geometry, in buffer order (ground, links when close, lanes, stop lines).
     if (flat_count > 0) {
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, flat_pipeline);
       const VkBuffer b = flat.get();
@@ -344,14 +350,15 @@ struct OffscreenRenderer::Impl {
   }
 };
 
-OffscreenRenderer::OffscreenRenderer(const VulkanContext& ctx, int width, int height) {
+OffscreenRenderer::OffscreenRenderer(const VulkanContext& ctx, int width, int height,
+                                     int max_samples) {
   if (width < 16 || height < 16 || width > 8192 || height > 8192) {
     throw Error("image size out of range")
         .field("--size")
         .expected("16..8192 pixels a side")
         .found(fmt::format("{}x{}", width, height));
   }
-  impl_ = std::make_unique<Impl>(ctx, width, height);
+  impl_ = std::make_unique<Impl>(ctx, width, height, max_samples);
 }
 
 OffscreenRenderer::~OffscreenRenderer() = default;

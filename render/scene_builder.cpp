@@ -95,10 +95,19 @@ SceneView scene_of(const traffic::Network& net) {
            scene.origin);
   }
   const std::size_t L = net.lane_count();
+  // Junction links, simplified: a straight band where the link is straight, else four along
+  // its arc (their shapes carry dozens of points; a frame of a 30x30 grid would spend most of
+  // its time on them).
   for (Index k = 0; k < net.link_count(); ++k) {
-    const Index seg = net.link_segment(k);
-    polyline_band(scene.ground, net.seg_shape[seg], 0.6 * net.lane_width_m[net.link_from_lane[k]],
-                  palette::kLink, scene.origin);
+    const geo::PolylineView shape = net.seg_shape[net.link_segment(k)];
+    const double len = shape.length(), width = 0.6 * net.lane_width_m[net.link_from_lane[k]];
+    const geo::Vec2 a = shape.point_at(0.0), b = shape.point_at(len);
+    const bool straight = geo::distance_to_segment(shape.point_at(0.5 * len), a, b) < 0.25;
+    const int pieces = straight ? 1 : 4;
+    for (int i = 0; i < pieces; ++i) {
+      band(scene.links, shape.point_at(len * i / pieces), shape.point_at(len * (i + 1) / pieces),
+           width, palette::kLink, scene.origin);
+    }
   }
   scene.lane_begin.assign(L + 1, 0);
   for (Index l = 0; l < L; ++l) {

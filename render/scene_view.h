@@ -39,8 +39,10 @@ struct SceneView {
   float max_x_m = 0.0f, max_y_m = 0.0f;
   Rgba8 background;
 
-  // Static triangles (ground, junctions, junction links), drawn first.
+  // Static triangles: ground and junctions, drawn first; then junction links, drawn only
+  // when the camera is close enough to tell them apart (Camera::links_below_mpp).
   std::vector<FlatVertex> ground;
+  std::vector<FlatVertex> links;
   // Lane ribbons, triangles; lane l's vertices are [lane_begin[l], lane_begin[l + 1]) and are
   // recoloured every frame (speed or density).
   std::vector<FlatVertex> lanes;
@@ -61,6 +63,9 @@ struct Camera {
   // Bands are drawn at least this many pixels wide, vehicles at least this long and wide.
   double min_band_px = 1.5;
   double min_vehicle_length_px = 4.0, min_vehicle_width_px = 2.0;
+  // Junction links are drawn below this scale (a lane's width over about 2 pixels); farther
+  // out they would be sub-pixel and cost most of a frame on a CPU device.
+  double links_below_mpp = 1.5;
 };
 
 // The camera that shows the whole scene in a width x height image with `margin` (a fraction

@@ -1,0 +1,136 @@
+// bench_render: frame time of the offscreen renderer with 1k, 10k and 100k vehicles on a
+// generated 30x30 signalised grid (the network of bench_traffic's largest case), one CSV line
+// per case:
+//   device,cpu_device,vehicles,width,height,msaa,frames,scene_ms,draw_ms,fps,readback_ms
+// scene_ms: filling the SceneView from the traffic state (CPU); draw_ms: drawing and waiting
+// for the device, median over the frames; fps = 1000 / (scene_ms + draw_ms); readback_ms: a
+// frame read back into memory (what `parktwin render` adds). Targets (issue 7): >= 10 fps with
+// 10k vehicles on lavapipe, >= 60 fps with 100k on a GPU.
+//
+// usage: bench_render [--device auto|cpu|gpu] [--size WxH] [--msaa 4|1] [--frames N]
+//                     [--vehicles N,...]
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/rng.h"
+#include "render/offscreen_renderer.h"
+#include "render/scene_builder.h"
+#include "render/vulkan/context.h"
+#include "scenarios/cityflow/grid_generator.h"
+#include "scenarios/json_file.h"
+#include "scenarios/traffic_inputs.h"
+
+using namespace parktwin;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string device = "auto";
+  int width = 1920, height = 1080, frames = 20, msaa = 4;
+  std::vector<std::size_t> counts{1000, 10000, 100000};
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i], v = argv[i + 1];
+    if (a == "--device") {
+      device = v;
+    } else if (a == "--size") {
+      std::sscanf(v.c_str(), "%dx%d", &width, &height);
+    } else if (a == "--msaa") {
+      msaa = std::stoi(v);
+    } else if (a == "--frames") {
+      frames = std::max(3, std::stoi(v));
+    } else if (a == "--vehicles") {
+      counts.clear();
+      for (std::size_t at = 0; at < v.size();) {
+        const std::size_t end = std::min(v.find(',', at), v.size());
+        counts.push_back(std::stoul(v.substr(at, end - at)));
+        at = end + 1;
+      }
+    } else {
+      std::fprintf(stderr,
+                   "usage: bench_render [--device auto|cpu|gpu] [--size WxH] "
+                   "[--frames N] [--vehicles N,...]\n");
+      return 2;
+    }
+  }
+  // The network: 30x30 signalised grid, written to a temp folder and loaded as a user's would be.
+  scenarios::GridSpec spec;
+  spec.rows = 30;
+  spec.cols = 30;
+  const std::string dir = "/tmp/parktwin_bench_render";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/roadnet.json") << scenarios::grid_roadnet(spec).dump();
+  const traffic::Network net = scenarios::load_network(dir + "/roadnet.json");
+
+  render::ContextOptions options;
+  options.prefer_cpu = device == "cpu";
+  const render::VulkanContext vk(options);
+  if (device == "gpu" && vk.is_cpu_device()) {
+    std::fprintf(stderr, "bench_render: no GPU found (%s)\n", vk.device_name().c_str());
+    return 1;
+  }
+  render::OffscreenRenderer renderer(vk, width, height, msaa);
+  std::printf(
+      "device,cpu_device,vehicles,width,height,msaa,frames,scene_ms,draw_ms,fps,readback_ms\n");
+  for (const std::size_t n : counts) {
+    // Vehicles spread over the lanes at random, moving between frames.
+    std::vector<std::uint32_t> vehicle(n), segment(n);
+    std::vector<float> pos(n), speed(n);
+    std::vector<std::uint32_t> phases(net.signal_count(), 0);
+    render::SceneView scene = render::scene_of(net);
+    const render::Camera camera = render::fit_camera(scene, width, height);
+    std::vector<double> scene_ms, draw_ms;
+    for (int f = 0; f < frames; ++f) {
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const auto lane =
+            static_cast<std::uint32_t>(rng::uniform_int(1, 1u, i, 0, net.lane_count()));
+        vehicle[i] = i;
+        segment[i] = lane;
+        pos[i] = static_cast<float>(std::fmod(
+            rng::uniform(1, 2u, i, 0) * net.seg_length_m[lane] + 10.0 * f, net.seg_length_m[lane]));
+        speed[i] = static_cast<float>(rng::uniform(1, 3u, i, 0) * 15.0);
+      }
+      for (std::size_t g = 0; g < phases.size(); ++g)
+        phases[g] = static_cast<std::uint32_t>(f / 5 % 8);
+      const auto t0 = Clock::now();
+      render::TrafficFrame tf{static_cast<double>(f), vehicle, segment, pos, speed, phases};
+      render::update_scene(net, nullptr, tf, render::LaneColouring::speed, scene);
+      const double s = ms_since(t0);
+      const auto t1 = Clock::now();
+      renderer.draw(scene, camera);
+      const double d = ms_since(t1);
+      if (f > 0) scene_ms.push_back(s), draw_ms.push_back(d);  // the first frame warms up
+    }
+    const auto t2 = Clock::now();
+    (void)renderer.render(scene, camera);
+    const double readback = ms_since(t2);
+    const double s = median(scene_ms), d = median(draw_ms);
+    std::printf("\"%s\",%d,%zu,%d,%d,%d,%zu,%.2f,%.2f,%.1f,%.2f\n", vk.device_name().c_str(),
+                vk.is_cpu_device() ? 1 : 0, n, width, height, renderer.samples(), draw_ms.size(), s,
+                d, 1000.0 / (s + d), readback);
+    std::fflush(stdout);
+  }
+  return 0;
+}
