@@ -265,12 +265,14 @@ struct OffscreenRenderer::Impl {
     reserve(instances, std::max<std::size_t>(1, scene.vehicles.size()) * sizeof(VehicleInstance));
     auto* out = static_cast<unsigned char*>(flat.mapped());
     for (const auto* part : parts) {
-      if (part == nullptr) continue;
+      if (part == nullptr || part->empty()) continue;
       std::memcpy(out, part->data(), part->size() * sizeof(FlatVertex));
       out += part->size() * sizeof(FlatVertex);
     }
-    std::memcpy(instances.mapped(), scene.vehicles.data(),
-                scene.vehicles.size() * sizeof(VehicleInstance));
+    if (!scene.vehicles.empty()) {
+      std::memcpy(instances.mapped(), scene.vehicles.data(),
+                  scene.vehicles.size() * sizeof(VehicleInstance));
+    }
 
     // Metres to clip space; Vulkan's clip y points down, north is up in the picture.
     const double sx = 2.0 / (cam.metres_per_pixel * width);

@@ -61,10 +61,15 @@ def main():
         path = os.path.join(work_dir, f"killed_{k}.h5")
         if os.path.exists(path):
             os.remove(path)
-        # Paced to 1000x real time, the 1800 s run takes 1.8 s of wall time; kill it within.
+        # Paced to 1000x real time, the 1800 s run takes 1.8 s of wall time once its file exists
+        # (loading takes longer in sanitizer builds); kill it within.
         proc = subprocess.Popen([parktwin, "run", scenario, "--out", path, "--pace", "1000"] + ARGS,
                                 stdout=subprocess.DEVNULL)
-        delay = rng.uniform(0.4, 1.6)
+        waited = 0.0
+        while not os.path.exists(path) and waited < 60.0 and proc.poll() is None:
+            time.sleep(0.01)
+            waited += 0.01
+        delay = rng.uniform(0.0, 1.6)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
