@@ -9,23 +9,15 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <memory>
-#include <optional>
 #include <ostream>
 
-#include "engine/clock.h"
 #include "engine/error.h"
 #include "render/offscreen_renderer.h"
 #include "render/png_io.h"
 #include "render/scene_builder.h"
 #include "render/vulkan/context.h"
-#include "scenarios/manifest.h"
-#include "scenarios/replay.h"
-#include "scenarios/run_file.h"
-#include "scenarios/run_world.h"
-#include "scenarios/traffic_inputs.h"
 #include "tools/command.h"
+#include "tools/traffic_source.h"
 
 namespace parktwin::cli {
 
@@ -41,13 +33,6 @@ struct RenderOptions {
   std::string device = "auto";
   bool force = false;
 };
-
-bool is_hdf5(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[8] = {};
-  in.read(magic, sizeof magic);
-  return in.gcount() == 8 && std::string(magic, 8) == "\x89HDF\r\n\x1a\n";
-}
 
 std::pair<int, int> parse_size(const std::string& text) {
   int w = 0, h = 0;
@@ -74,72 +59,23 @@ render::Camera parse_camera(const std::string& text, const render::SceneView& sc
   return {x - scene.origin.x, y - scene.origin.y, mpp};
 }
 
-// The state at `time_s` of the scenario, simulated, or of the run file, replayed.
-struct Moment {
-  traffic::Network net;
-  traffic::Demand demand;
-  scenarios::TrafficSample sample{traffic::Network{}};
-  double time_s = 0.0;
-};
-
-std::unique_ptr<Moment> simulate(const std::string& manifest, double time_s) {
-  auto m = std::make_unique<Moment>();
-  const scenarios::RunMeta meta = scenarios::run_meta_of(scenarios::load_manifest(manifest));
-  if (!(time_s >= 0.0) || time_s > meta.duration_s) {
-    throw Error("time outside the scenario")
-        .field("--time")
-        .expected(fmt::format("0..{} s", meta.duration_s))
-        .found(fmt::format("{} s", time_s));
-  }
-  m->net = scenarios::load_network(meta.network_path);
-  m->demand = scenarios::load_run_demand(meta, m->net);
-  const auto world = scenarios::make_world(meta, m->net, m->demand);
-  const std::int64_t steps = std::llround(time_s / meta.step_s);
-  for (std::int64_t i = 0; i < steps; ++i) world->step();
-  m->sample = scenarios::TrafficSample(m->net, m->demand.trip_count());
-  m->sample.take(world->traffic());
-  m->time_s = world->time_s();
-  return m;
-}
-
-std::unique_ptr<Moment> replay(const std::string& run_file, double time_s) {
-  auto m = std::make_unique<Moment>();
-  scenarios::ReplayReader reader(run_file);
-  const scenarios::Snapshot snap = reader.at(time_s);
-  m->net = reader.network();
-  m->demand = scenarios::load_run_demand(reader.meta(), m->net);
-  m->sample = scenarios::TrafficSample(m->net, snap.vehicles.size());
-  m->sample.vehicles_in_network = static_cast<std::uint32_t>(snap.vehicles.size());
-  for (std::size_t i = 0; i < snap.vehicles.size(); ++i) {
-    m->sample.vehicle[i] = snap.vehicles[i].vehicle;
-    m->sample.segment[i] = snap.vehicles[i].segment;
-    m->sample.pos_m[i] = snap.vehicles[i].pos_m;
-    m->sample.speed_mps[i] = snap.vehicles[i].speed_mps;
-  }
-  m->sample.signal_phase = snap.signal_phase;
-  m->time_s = snap.time_s;
-  return m;
-}
-
 int render_frame(const RenderOptions& o, const CommandContext& ctx) {
   const auto [width, height] = parse_size(o.size);
   if (std::filesystem::exists(o.out) && !o.force) {
     throw Error("output file exists").in_file(o.out).expected("another --out, or --force");
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const std::unique_ptr<Moment> m =
-      is_hdf5(o.source) ? replay(o.source, o.time_s) : simulate(o.source, o.time_s);
-  render::SceneView scene = render::scene_of(m->net);
-  const std::size_t n = m->sample.vehicles_in_network;
-  render::TrafficFrame frame;
-  frame.time_s = m->time_s;
-  frame.vehicle = std::span(m->sample.vehicle).first(n);
-  frame.segment = std::span(m->sample.segment).first(n);
-  frame.pos_m = std::span(m->sample.pos_m).first(n);
-  frame.speed_mps = std::span(m->sample.speed_mps).first(n);
-  frame.signal_phase = m->sample.signal_phase;
+  TrafficSource source(o.source);
+  if (o.time_s > source.meta().duration_s) {
+    throw Error("time outside the run")
+        .field("--time")
+        .expected(fmt::format("0..{} s", source.meta().duration_s))
+        .found(fmt::format("{} s", o.time_s));
+  }
+  source.seek(o.time_s);
+  render::SceneView scene = render::scene_of(source.network());
   render::update_scene(
-      m->net, &m->demand, frame,
+      source.network(), &source.demand(), source.frame(),
       o.colour == "density" ? render::LaneColouring::density : render::LaneColouring::speed, scene);
   const auto t1 = std::chrono::steady_clock::now();
 
@@ -164,8 +100,8 @@ int render_frame(const RenderOptions& o, const CommandContext& ctx) {
   ctx.err << fmt::format(
       "{}: {}x{} at t = {:.0f} s, {} vehicles; {} ({}x MSAA); state {:.0f} ms, Vulkan set-up "
       "{:.0f} ms, frame {:.1f} ms\n",
-      o.out, width, height, m->time_s, n, vk.device_name(), renderer.samples(), ms(t0, t1),
-      ms(t1, t2), ms(t2, t3));
+      o.out, width, height, source.frame().time_s, source.vehicles(), vk.device_name(),
+      renderer.samples(), ms(t0, t1), ms(t1, t2), ms(t2, t3));
   if (vk.validation_enabled() && vk.validation_messages() > 0) {
     ctx.err << fmt::format("Vulkan validation: {} messages; first: {}\n", vk.validation_messages(),
                            vk.first_validation_message());

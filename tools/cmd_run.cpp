@@ -218,22 +218,6 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   }
 }
 
-// What an event acts on, by the network's own ids.
-std::string event_target(const traffic::Network& net, const traffic::TrafficEvent& e) {
-  switch (e.kind) {
-    case traffic::EventKind::close_road:
-    case traffic::EventKind::open_road:
-      return "'" + net.road_id[e.target] + "'";
-    case traffic::EventKind::close_lane:
-    case traffic::EventKind::open_lane:
-      return fmt::format("'{}' lane {}", net.road_id[net.lane_road[e.target]],
-                         net.lane_index[e.target]);
-    case traffic::EventKind::signal_plan:
-      return "'" + net.junction_id[net.signal_junction[e.target]] + "'";
-  }
-  return {};
-}
-
 // Every `interval` simulated seconds as a number of steps (at least one), or 0 for never.
 std::int64_t every_steps(double interval_s, double step_s) {
   return interval_s > 0.0 ? std::max<std::int64_t>(1, std::llround(interval_s / step_s)) : 0;
@@ -311,9 +295,9 @@ int run(const RunOptions& o, const CommandContext& ctx) {
     for (; events_shown < world->events_applied(); ++events_shown) {
       const traffic::TrafficEvent& e = world->events()[events_shown];
       if (!o.quiet) {
-        ctx.err << fmt::format("{}t = {:.0f} s: {} {}\n", tty ? "\r\033[K" : "",
+        ctx.err << fmt::format("{}t = {:.0f} s: {}\n", tty ? "\r\033[K" : "",
                                static_cast<double>(e.step) * plan.meta.step_s,
-                               traffic::event_kind_name(e.kind), event_target(net, e));
+                               traffic::event_text(net, e));
       }
     }
     if (!o.quiet && (last || t1 - last_report > std::chrono::seconds(tty ? 1 : 10))) {

@@ -87,7 +87,7 @@ VulkanContext::VulkanContext(const ContextOptions& options) {
   app.pApplicationName = "parktwin";
   app.pEngineName = "parktwin";
   app.apiVersion = VK_API_VERSION_1_1;
-  std::vector<const char*> layers, extensions;
+  std::vector<const char*> layers, extensions = options.instance_extensions;
   const bool validation = options.validation && has_layer(kValidationLayer);
   if (validation) {
     layers.push_back(kValidationLayer);
@@ -140,6 +140,7 @@ VulkanContext::VulkanContext(const ContextOptions& options) {
     vkGetPhysicalDeviceQueueFamilyProperties(d, &families, fp.data());
     for (std::uint32_t f = 0; f < families; ++f) {
       if ((fp[f].queueFlags & VK_QUEUE_GRAPHICS_BIT) == 0) continue;
+      if (options.can_present && !options.can_present(instance_, d, f)) continue;
       const int rank = rank_of(p.deviceType, options.prefer_cpu);
       if (rank > best_rank) {
         best_rank = rank;
@@ -152,7 +153,8 @@ VulkanContext::VulkanContext(const ContextOptions& options) {
     }
   }
   if (physical_ == VK_NULL_HANDLE) {
-    throw Error("no Vulkan device with a graphics queue")
+    throw Error(options.can_present ? "no Vulkan device can draw into this window"
+                                    : "no Vulkan device with a graphics queue")
         .expected("a GPU driver, or Mesa's lavapipe (package mesa-vulkan-drivers)")
         .found(fmt::format("{} devices", n));
   }
@@ -164,6 +166,11 @@ VulkanContext::VulkanContext(const ContextOptions& options) {
   VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   dci.queueCreateInfoCount = 1;
   dci.pQueueCreateInfos = &qci;
+  const char* swapchain_extension = VK_KHR_SWAPCHAIN_EXTENSION_NAME;
+  if (options.swapchain) {
+    dci.enabledExtensionCount = 1;
+    dci.ppEnabledExtensionNames = &swapchain_extension;
+  }
   PT_VK_CHECK(vkCreateDevice(physical_, &dci, nullptr, &device_));
   vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
   VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};

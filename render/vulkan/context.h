@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,11 @@ struct ContextOptions {
   bool validation = false;
   // Prefer a CPU device even when a GPU is present (golden images are made on lavapipe).
   bool prefer_cpu = false;
+  // For a window: the instance extensions its surface needs, VK_KHR_swapchain on the device,
+  // and a queue family that can present (asked of each family with graphics).
+  std::vector<const char*> instance_extensions;
+  bool swapchain = false;
+  std::function<bool(VkInstance, VkPhysicalDevice, std::uint32_t family)> can_present;
 };
 
 class VulkanContext {

@@ -4,6 +4,7 @@
 // interface. Demand multipliers act when the demand is loaded instead (demand_scaling.h).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/traffic/network.h"
@@ -27,6 +28,10 @@ struct TrafficEvent {
   Index target = kNone;                   // road, lane or signal, by kind
   std::vector<double> phase_durations_s;  // signal_plan: one per phase, in plan order
 };
+
+// "close_road 'road_1_4_0'", "close_lane 'road_2_4_0' lane 1", "signal_plan 'intersection_2_4'":
+// the event by the network's own ids, for progress lines and the viewer.
+std::string event_text(const Network& net, const TrafficEvent& event);
 
 // Applies one event now. Throws parktwin::Error when it does not fit the network (a target
 // out of range, a plan of another length), which the loader has checked already.

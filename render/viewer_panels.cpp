@@ -1,0 +1,133 @@
+#include "render/viewer_panels.h"
+
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "render/palette.h"
+
+namespace parktwin::render {
+
+namespace {
+
+ImVec4 colour_of(Rgba8 c) { return {c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, 1.0f}; }
+
+std::string hms(double s) {
+  const auto t = static_cast<long long>(std::floor(std::max(0.0, s)));
+  return fmt::format("{:d}:{:02d}:{:02d}", t / 3600, t / 60 % 60, t % 60);
+}
+
+}  // namespace
+
+ViewCommands time_panel(const ViewState& s) {
+  ViewCommands c;
+  ImGui::SetNextWindowPos({10, 10}, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize({420, 0}, ImGuiCond_FirstUseEver);
+  ImGui::Begin("Time");
+  ImGui::Text("%s", s.scenario.c_str());
+  ImGui::Text("t = %s / %s%s%s", hms(s.time_s).c_str(), hms(s.duration_s).c_str(),
+              s.clock.empty() ? "" : "   ", s.clock.c_str());
+  if (ImGui::Button(s.playing ? "Pause" : "Play")) c.toggle_play = true;
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) c.step = true;
+  ImGui::SameLine();
+  if (ImGui::Button("Fit view")) c.fit = true;
+  ImGui::SameLine();
+  if (ImGui::Button("Quit")) c.quit = true;
+  float speed = static_cast<float>(s.speed);
+  if (ImGui::SliderFloat("speed", &speed, 1.0f, 1000.0f, "x%.0f", ImGuiSliderFlags_Logarithmic)) {
+    c.speed = speed;
+  }
+  if (s.replay) {
+    float t = static_cast<float>(s.time_s);
+    if (ImGui::SliderFloat("time (s)", &t, 0.0f, static_cast<float>(s.duration_s), "%.0f")) {
+      c.seek_s = t;
+    }
+  }
+  int colouring = s.colouring == LaneColouring::speed ? 0 : 1;
+  if (ImGui::RadioButton("lanes by speed", &colouring, 0)) c.colouring = LaneColouring::speed;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("by density", &colouring, 1)) c.colouring = LaneColouring::density;
+  ImGui::TextDisabled("%.0f fps on %s", s.fps, s.device.c_str());
+  ImGui::TextDisabled("drag: pan   wheel: zoom   F: fit   space: play/pause");
+  ImGui::End();
+  return c;
+}
+
+void kpi_panel(const ViewState& s) {
+  ImGui::SetNextWindowPos({10, 230}, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize({360, 0}, ImGuiCond_FirstUseEver);
+  ImGui::Begin("KPIs");
+  ImGui::Text("vehicles in the network  %llu", static_cast<unsigned long long>(s.vehicles));
+  if (!s.replay) {
+    ImGui::Text("created / finished       %llu / %llu", static_cast<unsigned long long>(s.created),
+                static_cast<unsigned long long>(s.finished));
+    ImGui::Text("average travel time      %.1f s", s.average_travel_time_s);
+    ImGui::Text("CO2                      %.1f kg", s.co2_kg);
+  }
+  if (!s.history_vehicles.empty()) {
+    ImGui::PlotLines("##vehicles", s.history_vehicles.data(),
+                     static_cast<int>(s.history_vehicles.size()), 0, "vehicles over time", 0.0f,
+                     FLT_MAX, {340, 80});
+  }
+  if (!s.events.empty() && ImGui::CollapsingHeader("Events", ImGuiTreeNodeFlags_DefaultOpen)) {
+    for (std::size_t i = 0; i < s.events.size(); ++i) {
+      if (i < s.events_applied) {
+        ImGui::Text("%s", s.events[i].c_str());
+      } else {
+        ImGui::TextDisabled("%s", s.events[i].c_str());
+      }
+    }
+  }
+  ImGui::End();
+}
+
+void legend_panel(const ViewState& s, int window_height) {
+  ImGui::SetNextWindowPos({10, static_cast<float>(window_height) - 110}, ImGuiCond_Always);
+  ImGui::SetNextWindowBgAlpha(0.6f);
+  ImGui::Begin("Legend", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoFocusOnAppearing);
+  ImGui::Text(s.colouring == LaneColouring::speed ? "lane speed / limit"
+                                                  : "lane density (vehicles / 100 m)");
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  constexpr int kSteps = 40;
+  for (int i = 0; i < kSteps; ++i) {
+    const double t = static_cast<double>(i) / (kSteps - 1);
+    const Rgba8 c = palette::ramp(t);
+    const float x0 = at.x + static_cast<float>(i) * 6.0f;
+    draw->AddRectFilled({x0, at.y}, {x0 + 6.0f, at.y + 12.0f}, IM_COL32(c.r, c.g, c.b, 255));
+  }
+  ImGui::Dummy({kSteps * 6.0f, 14.0f});
+  ImGui::Text(s.colouring == LaneColouring::speed ? "0%%                        100%%"
+                                                  : "20+                          0");
+  ImGui::TextColored(colour_of(palette::kGreenLight), "green");
+  ImGui::SameLine();
+  ImGui::TextColored(colour_of(palette::kRedLight), "red");
+  ImGui::SameLine();
+  ImGui::Text("signal at the stop line");
+  ImGui::End();
+}
+
+void demo_captions(const ViewState& s, int window_width) {
+  ImGui::SetNextWindowPos({static_cast<float>(window_width) - 20, 20}, ImGuiCond_Always, {1, 0});
+  ImGui::SetNextWindowBgAlpha(0.55f);
+  ImGui::Begin("Demo", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoInputs);
+  ImGui::SetWindowFontScale(2.2f);
+  ImGui::Text("%s", s.scenario.c_str());
+  ImGui::Text("%s", s.clock.empty() ? hms(s.time_s).c_str() : s.clock.c_str());
+  ImGui::SetWindowFontScale(1.8f);
+  ImGui::Text("%llu vehicles on the road", static_cast<unsigned long long>(s.vehicles));
+  if (!s.replay) {
+    ImGui::Text("average trip %.0f s", s.average_travel_time_s);
+    ImGui::Text("CO2 so far %.0f kg", s.co2_kg);
+  }
+  ImGui::End();
+}
+
+}  // namespace parktwin::render

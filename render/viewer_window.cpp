@@ -1,0 +1,443 @@
+#include "render/viewer_window.h"
+
+#define GLFW_INCLUDE_VULKAN
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_vulkan.h>
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <vector>
+
+#include "engine/error.h"
+#include "render/scene_passes.h"
+#include "render/vulkan/context.h"
+#include "render/vulkan/resources.h"
+#include "render/vulkan/vk_check.h"
+
+namespace parktwin::render {
+
+namespace {
+
+constexpr std::uint32_t kFramesInFlight = 2;
+
+void check_imgui(VkResult r) {
+  if (r != VK_SUCCESS) vk_fail(r, "Dear ImGui's Vulkan backend", __FILE__, __LINE__);
+}
+
+ContextOptions context_options(const WindowOptions& o) {
+  ContextOptions c;
+  c.validation = o.validation;
+  c.prefer_cpu = o.prefer_cpu;
+  std::uint32_t n = 0;
+  const char** ext = glfwGetRequiredInstanceExtensions(&n);
+  if (ext == nullptr) {
+    throw Error("GLFW finds no Vulkan surface support")
+        .expected("a Vulkan loader with window-system extensions (libvulkan1)");
+  }
+  c.instance_extensions.assign(ext, ext + n);
+  c.swapchain = true;
+  c.can_present = [](VkInstance instance, VkPhysicalDevice device, std::uint32_t family) {
+    return glfwGetPhysicalDevicePresentationSupport(instance, device, family) == GLFW_TRUE;
+  };
+  return c;
+}
+
+// GLFW is process-wide: initialised by the first window, ended with the last.
+struct GlfwSession {
+  GlfwSession() {
+    glfwSetErrorCallback([](int, const char*) {});
+    if (glfwInit() != GLFW_TRUE) {
+      const char* display = std::getenv("DISPLAY");
+      throw Error("cannot open a window: no display")
+          .field("DISPLAY")
+          .expected(
+              "an X display (run under Xvfb for a virtual one), or `parktwin render` "
+              "for a picture without one")
+          .found(display != nullptr ? display : "unset");
+    }
+  }
+  ~GlfwSession() { glfwTerminate(); }
+};
+
+}  // namespace
+
+struct ViewerWindow::Impl {
+  GlfwSession glfw;
+  GLFWwindow* window = nullptr;
+  std::unique_ptr<VulkanContext> ctx;
+  VkSurfaceKHR surface = VK_NULL_HANDLE;
+  VkSwapchainKHR swapchain = VK_NULL_HANDLE;
+  VkFormat format = VK_FORMAT_B8G8R8A8_UNORM;
+  VkExtent2D extent{0, 0};
+  VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
+  std::vector<VkImage> images;
+  std::vector<VkImageView> views;
+  std::vector<VkFramebuffer> framebuffers;
+  Image msaa;
+  VkRenderPass pass = VK_NULL_HANDLE;
+  std::unique_ptr<ScenePasses> passes;
+  VkDescriptorPool imgui_pool = VK_NULL_HANDLE;
+  std::array<VkCommandBuffer, kFramesInFlight> cmd{};
+  std::array<VkSemaphore, kFramesInFlight> acquired{}, rendered{};
+  std::array<VkFence, kFramesInFlight> in_flight{};
+  std::uint32_t frame = 0;
+  bool imgui_ready = false;
+  bool resized = false;
+  double last_x = 0.0, last_y = 0.0;
+  bool f_was_down = false, space_was_down = false;
+
+  explicit Impl(const WindowOptions& o) {
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
+    window = glfwCreateWindow(o.width, o.height, o.title.c_str(), nullptr, nullptr);
+    if (window == nullptr) throw Error("cannot create a window").found(o.title);
+    glfwSetWindowUserPointer(window, this);
+    glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) {
+      static_cast<Impl*>(glfwGetWindowUserPointer(w))->resized = true;
+    });
+    ctx = std::make_unique<VulkanContext>(context_options(o));
+    PT_VK_CHECK(glfwCreateWindowSurface(ctx->instance(), window, nullptr, &surface));
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(ctx->physical_device(), &props);
+    if ((props.limits.framebufferColorSampleCounts & VK_SAMPLE_COUNT_4_BIT) != 0) {
+      samples = VK_SAMPLE_COUNT_4_BIT;
+    }
+    choose_format();
+    make_pass();
+    passes = std::make_unique<ScenePasses>(*ctx, pass, samples, kFramesInFlight);
+    make_swapchain();
+    make_sync();
+    init_imgui();
+  }
+
+  ~Impl() {
+    if (ctx) vkDeviceWaitIdle(ctx->device());
+    if (imgui_ready) {
+      ImGui_ImplVulkan_Shutdown();
+      ImGui_ImplGlfw_Shutdown();
+      ImGui::DestroyContext();
+    }
+    if (ctx) {
+      const VkDevice d = ctx->device();
+      for (std::uint32_t i = 0; i < kFramesInFlight; ++i) {
+        vkDestroySemaphore(d, acquired[i], nullptr);
+        vkDestroySemaphore(d, rendered[i], nullptr);
+        vkDestroyFence(d, in_flight[i], nullptr);
+      }
+      vkDestroyDescriptorPool(d, imgui_pool, nullptr);
+      destroy_swapchain();
+      passes.reset();
+      vkDestroyRenderPass(d, pass, nullptr);
+      vkDestroySurfaceKHR(ctx->instance(), surface, nullptr);
+    }
+    ctx.reset();
+    if (window != nullptr) glfwDestroyWindow(window);
+  }
+
+  void choose_format() {
+    std::uint32_t n = 0;
+    PT_VK_CHECK(vkGetPhysicalDeviceSurfaceFormatsKHR(ctx->physical_device(), surface, &n, nullptr));
+    std::vector<VkSurfaceFormatKHR> formats(n);
+    PT_VK_CHECK(
+        vkGetPhysicalDeviceSurfaceFormatsKHR(ctx->physical_device(), surface, &n, formats.data()));
+    if (formats.empty()) throw Error("the window offers no surface format");
+    format = formats[0].format;
+    for (const VkSurfaceFormatKHR& f : formats) {
+      // UNORM: the scene's colours are the palette's own numbers, as in the PNG frames.
+      if (f.format == VK_FORMAT_B8G8R8A8_UNORM || f.format == VK_FORMAT_R8G8B8A8_UNORM) {
+        format = f.format;
+        break;
+      }
+    }
+  }
+
+  void make_pass() {
+    const bool ms = samples != VK_SAMPLE_COUNT_1_BIT;
+    std::array<VkAttachmentDescription, 2> att{};
+    att[0].format = format;
+    att[0].samples = samples;
+    att[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+    att[0].storeOp = ms ? VK_ATTACHMENT_STORE_OP_DONT_CARE : VK_ATTACHMENT_STORE_OP_STORE;
+    att[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    att[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+    att[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    att[0].finalLayout =
+        ms ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
+    att[1] = att[0];
+    att[1].samples = VK_SAMPLE_COUNT_1_BIT;
+    att[1].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    att[1].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+    att[1].finalLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
+    const VkAttachmentReference colour{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+    const VkAttachmentReference resolve{1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+    VkSubpassDescription sub{};
+    sub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+    sub.colorAttachmentCount = 1;
+    sub.pColorAttachments = &colour;
+    sub.pResolveAttachments = ms ? &resolve : nullptr;
+    VkSubpassDependency dep{};
+    dep.srcSubpass = VK_SUBPASS_EXTERNAL;
+    dep.dstSubpass = 0;
+    dep.srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    dep.dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    dep.dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
+    rp.attachmentCount = ms ? 2 : 1;
+    rp.pAttachments = att.data();
+    rp.subpassCount = 1;
+    rp.pSubpasses = &sub;
+    rp.dependencyCount = 1;
+    rp.pDependencies = &dep;
+    PT_VK_CHECK(vkCreateRenderPass(ctx->device(), &rp, nullptr, &pass));
+  }
+
+  void make_swapchain() {
+    const VkDevice d = ctx->device();
+    VkSurfaceCapabilitiesKHR caps;
+    PT_VK_CHECK(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(ctx->physical_device(), surface, &caps));
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(window, &fw, &fh);
+    extent = caps.currentExtent;
+    if (extent.width == UINT32_MAX) {
+      extent.width = std::clamp(static_cast<std::uint32_t>(fw), caps.minImageExtent.width,
+                                caps.maxImageExtent.width);
+      extent.height = std::clamp(static_cast<std::uint32_t>(fh), caps.minImageExtent.height,
+                                 caps.maxImageExtent.height);
+    }
+    std::uint32_t count = std::max<std::uint32_t>(caps.minImageCount + 1, 2);
+    if (caps.maxImageCount > 0) count = std::min(count, caps.maxImageCount);
+    VkSwapchainCreateInfoKHR sci{VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR};
+    sci.surface = surface;
+    sci.minImageCount = count;
+    sci.imageFormat = format;
+    sci.imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR;
+    sci.imageExtent = extent;
+    sci.imageArrayLayers = 1;
+    sci.imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT;
+    sci.imageSharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    sci.preTransform = caps.currentTransform;
+    sci.compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR;
+    sci.presentMode = VK_PRESENT_MODE_FIFO_KHR;  // every driver has it; paces to the display
+    sci.clipped = VK_TRUE;
+    PT_VK_CHECK(vkCreateSwapchainKHR(d, &sci, nullptr, &swapchain));
+    std::uint32_t n = 0;
+    PT_VK_CHECK(vkGetSwapchainImagesKHR(d, swapchain, &n, nullptr));
+    images.resize(n);
+    PT_VK_CHECK(vkGetSwapchainImagesKHR(d, swapchain, &n, images.data()));
+    const bool ms = samples != VK_SAMPLE_COUNT_1_BIT;
+    if (ms) {
+      msaa = Image(*ctx, extent.width, extent.height, format, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+                   VK_IMAGE_ASPECT_COLOR_BIT, samples);
+    }
+    for (VkImage image : images) {
+      VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+      vi.image = image;
+      vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
+      vi.format = format;
+      vi.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+      VkImageView view = VK_NULL_HANDLE;
+      PT_VK_CHECK(vkCreateImageView(d, &vi, nullptr, &view));
+      views.push_back(view);
+      const std::array<VkImageView, 2> attachments{ms ? msaa.view() : view, view};
+      VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+      fb.renderPass = pass;
+      fb.attachmentCount = ms ? 2 : 1;
+      fb.pAttachments = attachments.data();
+      fb.width = extent.width;
+      fb.height = extent.height;
+      fb.layers = 1;
+      VkFramebuffer framebuffer = VK_NULL_HANDLE;
+      PT_VK_CHECK(vkCreateFramebuffer(d, &fb, nullptr, &framebuffer));
+      framebuffers.push_back(framebuffer);
+    }
+  }
+
+  void destroy_swapchain() {
+    const VkDevice d = ctx->device();
+    for (VkFramebuffer f : framebuffers) vkDestroyFramebuffer(d, f, nullptr);
+    for (VkImageView v : views) vkDestroyImageView(d, v, nullptr);
+    framebuffers.clear();
+    views.clear();
+    images.clear();
+    msaa = Image();
+    if (swapchain != VK_NULL_HANDLE) vkDestroySwapchainKHR(d, swapchain, nullptr);
+    swapchain = VK_NULL_HANDLE;
+  }
+
+  void recreate_swapchain() {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window, &w, &h);
+    while ((w == 0 || h == 0) && glfwWindowShouldClose(window) == GLFW_FALSE) {
+      glfwWaitEvents();  // minimised: nothing to draw into
+      glfwGetFramebufferSize(window, &w, &h);
+    }
+    vkDeviceWaitIdle(ctx->device());
+    destroy_swapchain();
+    make_swapchain();
+    resized = false;
+  }
+
+  void make_sync() {
+    const VkDevice d = ctx->device();
+    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    ai.commandPool = ctx->command_pool();
+    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    ai.commandBufferCount = kFramesInFlight;
+    PT_VK_CHECK(vkAllocateCommandBuffers(d, &ai, cmd.data()));
+    VkSemaphoreCreateInfo si{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    fi.flags = VK_FENCE_CREATE_SIGNALED_BIT;
+    for (std::uint32_t i = 0; i < kFramesInFlight; ++i) {
+      PT_VK_CHECK(vkCreateSemaphore(d, &si, nullptr, &acquired[i]));
+      PT_VK_CHECK(vkCreateSemaphore(d, &si, nullptr, &rendered[i]));
+      PT_VK_CHECK(vkCreateFence(d, &fi, nullptr, &in_flight[i]));
+    }
+  }
+
+  void init_imgui() {
+    const VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16};
+    VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pi.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+    pi.maxSets = 16;
+    pi.poolSizeCount = 1;
+    pi.pPoolSizes = &size;
+    PT_VK_CHECK(vkCreateDescriptorPool(ctx->device(), &pi, nullptr, &imgui_pool));
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini left in the user's folder
+    ImGui::StyleColorsDark();
+    ImGui_ImplGlfw_InitForVulkan(window, true);
+    ImGui_ImplVulkan_InitInfo info{};
+    info.Instance = ctx->instance();
+    info.PhysicalDevice = ctx->physical_device();
+    info.Device = ctx->device();
+    info.QueueFamily = ctx->queue_family();
+    info.Queue = ctx->queue();
+    info.DescriptorPool = imgui_pool;
+    info.MinImageCount = 2;
+    info.ImageCount = static_cast<std::uint32_t>(images.size());
+    info.MSAASamples = samples;
+    info.CheckVkResultFn = check_imgui;
+    ImGui_ImplVulkan_Init(&info, pass);
+    imgui_ready = true;
+    ctx->run_once([](VkCommandBuffer c) { ImGui_ImplVulkan_CreateFontsTexture(c); });
+    ImGui_ImplVulkan_DestroyFontUploadObjects();
+  }
+
+  WindowInput begin_frame() {
+    glfwPollEvents();
+    WindowInput in;
+    double x = 0.0, y = 0.0;
+    glfwGetCursorPos(window, &x, &y);
+    const ImGuiIO& io = ImGui::GetIO();
+    in.cursor_x_px = x;
+    in.cursor_y_px = y;
+    if (!io.WantCaptureMouse) {
+      in.scroll = io.MouseWheel;
+      if (glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS ||
+          glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS) {
+        in.drag_x_px = x - last_x;
+        in.drag_y_px = y - last_y;
+      }
+    }
+    // Key presses, not holds: down now and up at the last frame.
+    const bool f_down = glfwGetKey(window, GLFW_KEY_F) == GLFW_PRESS;
+    const bool space_down = glfwGetKey(window, GLFW_KEY_SPACE) == GLFW_PRESS;
+    if (!io.WantCaptureKeyboard) {
+      in.fit_pressed = f_down && !f_was_down;
+      in.space_pressed = space_down && !space_was_down;
+    }
+    f_was_down = f_down;
+    space_was_down = space_down;
+    last_x = x;
+    last_y = y;
+    ImGui_ImplVulkan_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    return in;
+  }
+
+  void draw(const SceneView& scene, const Camera& camera) {
+    ImGui::Render();
+    const VkDevice d = ctx->device();
+    PT_VK_CHECK(vkWaitForFences(d, 1, &in_flight[frame], VK_TRUE, UINT64_MAX));
+    if (resized) recreate_swapchain();
+    std::uint32_t index = 0;
+    VkResult r =
+        vkAcquireNextImageKHR(d, swapchain, UINT64_MAX, acquired[frame], VK_NULL_HANDLE, &index);
+    if (r == VK_ERROR_OUT_OF_DATE_KHR) {
+      recreate_swapchain();
+      return;  // this frame is dropped; the next one draws at the new size
+    }
+    if (r != VK_SUBOPTIMAL_KHR) PT_VK_CHECK(r);
+    PT_VK_CHECK(vkResetFences(d, 1, &in_flight[frame]));
+    VkCommandBuffer c = cmd[frame];
+    PT_VK_CHECK(vkResetCommandBuffer(c, 0));
+    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    PT_VK_CHECK(vkBeginCommandBuffer(c, &bi));
+    VkClearValue clear{};
+    clear.color.float32[0] = scene.background.r / 255.0f;
+    clear.color.float32[1] = scene.background.g / 255.0f;
+    clear.color.float32[2] = scene.background.b / 255.0f;
+    clear.color.float32[3] = 1.0f;
+    VkRenderPassBeginInfo rb{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    rb.renderPass = pass;
+    rb.framebuffer = framebuffers[index];
+    rb.renderArea = {{0, 0}, extent};
+    rb.clearValueCount = 1;
+    rb.pClearValues = &clear;
+    vkCmdBeginRenderPass(c, &rb, VK_SUBPASS_CONTENTS_INLINE);
+    passes->record(c, frame, scene, camera, extent.width, extent.height);
+    ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), c);
+    vkCmdEndRenderPass(c);
+    PT_VK_CHECK(vkEndCommandBuffer(c));
+    const VkPipelineStageFlags wait = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.waitSemaphoreCount = 1;
+    si.pWaitSemaphores = &acquired[frame];
+    si.pWaitDstStageMask = &wait;
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &c;
+    si.signalSemaphoreCount = 1;
+    si.pSignalSemaphores = &rendered[frame];
+    PT_VK_CHECK(vkQueueSubmit(ctx->queue(), 1, &si, in_flight[frame]));
+    VkPresentInfoKHR pi{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
+    pi.waitSemaphoreCount = 1;
+    pi.pWaitSemaphores = &rendered[frame];
+    pi.swapchainCount = 1;
+    pi.pSwapchains = &swapchain;
+    pi.pImageIndices = &index;
+    r = vkQueuePresentKHR(ctx->queue(), &pi);
+    if (r == VK_ERROR_OUT_OF_DATE_KHR || r == VK_SUBOPTIMAL_KHR) {
+      resized = true;
+    } else {
+      PT_VK_CHECK(r);
+    }
+    frame = (frame + 1) % kFramesInFlight;
+  }
+};
+
+ViewerWindow::ViewerWindow(const WindowOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+ViewerWindow::~ViewerWindow() = default;
+
+bool ViewerWindow::is_open() const { return glfwWindowShouldClose(impl_->window) == GLFW_FALSE; }
+void ViewerWindow::close() { glfwSetWindowShouldClose(impl_->window, GLFW_TRUE); }
+WindowInput ViewerWindow::begin_frame() { return impl_->begin_frame(); }
+void ViewerWindow::draw(const SceneView& scene, const Camera& camera) {
+  impl_->draw(scene, camera);
+}
+int ViewerWindow::width() const { return static_cast<int>(impl_->extent.width); }
+int ViewerWindow::height() const { return static_cast<int>(impl_->extent.height); }
+const std::string& ViewerWindow::device_name() const { return impl_->ctx->device_name(); }
+std::uint32_t ViewerWindow::validation_messages() const {
+  return impl_->ctx->validation_messages();
+}
+std::string ViewerWindow::first_validation_message() const {
+  return impl_->ctx->first_validation_message();
+}
+
+}  // namespace parktwin::render

@@ -1,0 +1,54 @@
+#pragma once
+// Where the pictures of `parktwin render` and `parktwin view` come from: a scenario simulated
+// live (a World, stepped forward) or a recorded run file replayed (any time, back and forth).
+// Either way the caller sees one moment at a time as a render::TrafficFrame.
+
+#include <memory>
+#include <string>
+
+#include "render/scene_builder.h"
+#include "scenarios/replay.h"
+#include "scenarios/run_file.h"
+#include "sim/traffic/demand.h"
+#include "sim/traffic/network.h"
+#include "sim/world.h"
+
+namespace parktwin::cli {
+
+class TrafficSource {
+ public:
+  // A scenario manifest, or a run file (told apart by HDF5's signature). Errors name the file.
+  explicit TrafficSource(const std::string& path);
+  ~TrafficSource();
+
+  bool is_replay() const { return replay_ != nullptr; }
+  const scenarios::RunMeta& meta() const { return meta_; }
+  const traffic::Network& network() const { return replay_ ? replay_->network() : *net_; }
+  const traffic::Demand& demand() const { return demand_; }
+  double time_s() const { return time_s_; }
+  // Live: the World itself (nullptr for a replay).
+  const World* world() const { return world_.get(); }
+
+  // Moves to `time_s` (clamped to the run): a live World steps forward to the last step at
+  // or before it (never back); a replay goes to the sample at or before it.
+  void seek(double time_s);
+  // The moment now; its spans stay valid until the next seek().
+  render::TrafficFrame frame() const;
+  std::size_t vehicles() const { return sample_.vehicles_in_network; }
+
+ private:
+  void take();
+
+  scenarios::RunMeta meta_;
+  std::unique_ptr<scenarios::ReplayReader> replay_;
+  std::unique_ptr<traffic::Network> net_;  // owned for a live run
+  traffic::Demand demand_;
+  std::unique_ptr<World> world_;
+  scenarios::TrafficSample sample_{traffic::Network{}};
+  double time_s_ = 0.0;
+};
+
+// Is the file an HDF5 file (a run file) rather than a manifest?
+bool is_hdf5_file(const std::string& path);
+
+}  // namespace parktwin::cli
