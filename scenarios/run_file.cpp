@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <type_traits>
 
 #include "engine/error.h"
@@ -71,6 +72,19 @@ void write_network(hid_t file, const traffic::Network& net, const std::string& p
     column(g.get(), "length_m",
            std::vector<double>(net.seg_length_m.begin() + L, net.seg_length_m.end()));
   }
+}
+
+// The name a run file has while it is being created.
+std::string partial_name(const std::string& path) { return path + ".partial"; }
+
+// The partial name of a new run file at `path`; Error when a file has that path already.
+std::string partial_name_of_new(const std::string& path) {
+  if (std::filesystem::exists(path)) {
+    throw Error("run file exists")
+        .in_file(path)
+        .expected("a new file name (--out never overwrites)");
+  }
+  return partial_name(path);
 }
 
 // Durations in their shortest exact form, comma-separated: read back bit for bit.
@@ -236,7 +250,7 @@ void TrafficSample::take(const traffic::TrafficSim& sim) {
 
 RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
                              const traffic::Network& net)
-    : path_(path), file_(h5::create_file(path)) {
+    : path_(path), file_(h5::create_file(partial_name_of_new(path))) {
   {
     const h5::Handle g = h5::create_group(file_.get(), "meta", path);
     h5::write_attr(g.get(), "format", std::string(kRunFileFormat));
@@ -269,6 +283,20 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
   if (meta.trajectories) h5::create_group(file_.get(), "trajectories", path);
   open_series(net, std::nullopt);
   flush();
+  // Only now, complete and on disk, does the file take its name: a run killed while creating
+  // it leaves no run file, only `<name>.partial`. A link, not a rename: it never replaces a
+  // file that appeared under the name meanwhile.
+  std::error_code failed;
+  std::filesystem::create_hard_link(partial_name(path), path, failed);
+  if (failed) {
+    std::error_code ignored;
+    std::filesystem::remove(partial_name(path), ignored);
+    throw Error("cannot give the run file its name")
+        .in_file(path)
+        .expected("a new file name (--out never overwrites)")
+        .found(failed.message());
+  }
+  std::filesystem::remove(partial_name(path), failed);
 }
 
 RunFileWriter::RunFileWriter(const std::string& path, const traffic::Network& net, Continue from)

@@ -4,7 +4,6 @@
 // Set PARKTWIN_UPDATE_GOLDEN=1 to rewrite the golden files (then look at them).
 
 #include <catch2/catch.hpp>
-#include <dlfcn.h>
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -27,12 +26,6 @@ using namespace parktwin;
 namespace {
 
 namespace fs = std::filesystem;
-
-// Mesa's lavapipe keeps a few bytes from its start-up until the process ends; when the Vulkan
-// loader unloads it (vkDestroyInstance), LeakSanitizer reports them as leaked from an unknown
-// module. Keeping the driver mapped keeps them reachable, and leaks of our own still show.
-[[maybe_unused]] const bool kLavapipeStaysLoaded =
-    dlopen("libvulkan_lvp.so", RTLD_NOW | RTLD_NODELETE) != nullptr;
 
 struct Grid {
   traffic::Network net;
