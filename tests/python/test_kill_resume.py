@@ -84,7 +84,19 @@ def main():
                 assert len(f[name]) >= rows, f"{name} shorter than the time axis"
             assert np.array_equal(f["series/time_s"][:], np.arange(rows) * 10.0)
             assert "kpi" not in f, "a killed run has no KPIs"
-
+            checkpointed = f["checkpoint"].attrs["latest_slot"] >= 0
+        if not checkpointed:
+            # Killed before its first checkpoint: resume refuses, naming the file, and leaves it.
+            with open(path, "rb") as f:
+                before = hashlib.sha256(f.read()).hexdigest()
+            refused = subprocess.run([parktwin, "run", "--resume", path, "--quiet"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            assert refused.returncode == 1, refused
+            assert b"before its first checkpoint" in refused.stderr, refused.stderr
+            with open(path, "rb") as f:
+                assert hashlib.sha256(f.read()).hexdigest() == before, "refused resume changed it"
+            print(f"killed at {delay:.2f} s before the first checkpoint; resume refused")
+            continue
         subprocess.run([parktwin, "run", "--resume", path, "--quiet"], check=True,
                        stdout=subprocess.DEVNULL)
         got = digests(path)
