@@ -8,6 +8,7 @@
 #include "engine/error.h"
 #include "render/scene_passes.h"
 #include "render/vulkan/context.h"
+#include "render/vulkan/render_pass.h"
 #include "render/vulkan/resources.h"
 #include "render/vulkan/vk_check.h"
 
@@ -79,52 +80,9 @@ struct OffscreenRenderer::Impl {
     vkDestroyRenderPass(device, pass, nullptr);
   }
 
+  // The pass, and its framebuffer over the multisampled image and the target.
   void make_pass(bool ms) {
-    // Multisampled: draw into `msaa`, resolve into `target`; else draw into `target`. Either
-    // way `target` ends ready to be copied out.
-    std::array<VkAttachmentDescription, 2> att{};
-    att[0].format = kColourFormat;
-    att[0].samples = samples;
-    att[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-    att[0].storeOp = ms ? VK_ATTACHMENT_STORE_OP_DONT_CARE : VK_ATTACHMENT_STORE_OP_STORE;
-    att[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-    att[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-    att[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    att[0].finalLayout =
-        ms ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
-    att[1] = att[0];
-    att[1].samples = VK_SAMPLE_COUNT_1_BIT;
-    att[1].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-    att[1].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-    att[1].finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
-    const VkAttachmentReference colour{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-    const VkAttachmentReference resolve{1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-    VkSubpassDescription sub{};
-    sub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
-    sub.colorAttachmentCount = 1;
-    sub.pColorAttachments = &colour;
-    sub.pResolveAttachments = ms ? &resolve : nullptr;
-    std::array<VkSubpassDependency, 2> deps{};
-    deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
-    deps[0].dstSubpass = 0;
-    deps[0].srcStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
-    deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
-    deps[0].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-    deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
-    deps[1].srcSubpass = 0;
-    deps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
-    deps[1].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
-    deps[1].dstStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
-    deps[1].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
-    deps[1].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-    VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-    rp.attachmentCount = ms ? 2 : 1;
-    rp.pAttachments = att.data();
-    rp.subpassCount = 1;
-    rp.pSubpasses = &sub;
-    rp.dependencyCount = static_cast<std::uint32_t>(deps.size());
-    rp.pDependencies = deps.data();
-    PT_VK_CHECK(vkCreateRenderPass(device, &rp, nullptr, &pass));
+    pass = make_colour_pass(device, kColourFormat, samples, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
     const std::array<VkImageView, 2> views{ms ? msaa.view() : target.view(), target.view()};
     VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
     fb.renderPass = pass;

@@ -15,6 +15,7 @@
 #include "engine/error.h"
 #include "render/scene_passes.h"
 #include "render/vulkan/context.h"
+#include "render/vulkan/render_pass.h"
 #include "render/vulkan/resources.h"
 #include "render/vulkan/vk_check.h"
 
@@ -155,43 +156,7 @@ struct ViewerWindow::Impl {
   }
 
   void make_pass() {
-    const bool ms = samples != VK_SAMPLE_COUNT_1_BIT;
-    std::array<VkAttachmentDescription, 2> att{};
-    att[0].format = format;
-    att[0].samples = samples;
-    att[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-    att[0].storeOp = ms ? VK_ATTACHMENT_STORE_OP_DONT_CARE : VK_ATTACHMENT_STORE_OP_STORE;
-    att[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-    att[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-    att[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    att[0].finalLayout =
-        ms ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
-    att[1] = att[0];
-    att[1].samples = VK_SAMPLE_COUNT_1_BIT;
-    att[1].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-    att[1].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-    att[1].finalLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
-    const VkAttachmentReference colour{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-    const VkAttachmentReference resolve{1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-    VkSubpassDescription sub{};
-    sub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
-    sub.colorAttachmentCount = 1;
-    sub.pColorAttachments = &colour;
-    sub.pResolveAttachments = ms ? &resolve : nullptr;
-    VkSubpassDependency dep{};
-    dep.srcSubpass = VK_SUBPASS_EXTERNAL;
-    dep.dstSubpass = 0;
-    dep.srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
-    dep.dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
-    dep.dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
-    VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-    rp.attachmentCount = ms ? 2 : 1;
-    rp.pAttachments = att.data();
-    rp.subpassCount = 1;
-    rp.pSubpasses = &sub;
-    rp.dependencyCount = 1;
-    rp.pDependencies = &dep;
-    PT_VK_CHECK(vkCreateRenderPass(ctx->device(), &rp, nullptr, &pass));
+    pass = make_colour_pass(ctx->device(), format, samples, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
   }
 
   void make_swapchain() {

@@ -1,0 +1,13 @@
+#pragma once
+// The render pass every frame draws in: one colour attachment, multisampled and resolved into
+// the target image when samples > 1; the target ends in `final_layout` (TRANSFER_SRC_OPTIMAL
+// to be read back, PRESENT_SRC_KHR for a window). Owned by the caller (vkDestroyRenderPass).
+
+#include <vulkan/vulkan.h>
+
+namespace parktwin::render {
+
+VkRenderPass make_colour_pass(VkDevice device, VkFormat format, VkSampleCountFlagBits samples,
+                              VkImageLayout final_layout);
+
+}  // namespace parktwin::render
