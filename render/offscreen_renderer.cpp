@@ -95,22 +95,9 @@ struct OffscreenRenderer::Impl {
   }
 
   void frame(const SceneView& scene, const Camera& cam, bool read_back) {
-    PT_VK_CHECK(vkResetCommandBuffer(cmd, 0));
-    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-    PT_VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
-    VkClearValue clear{};
-    clear.color.float32[0] = scene.background.r / 255.0f;
-    clear.color.float32[1] = scene.background.g / 255.0f;
-    clear.color.float32[2] = scene.background.b / 255.0f;
-    clear.color.float32[3] = 1.0f;
-    VkRenderPassBeginInfo rb{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-    rb.renderPass = pass;
-    rb.framebuffer = framebuffer;
-    rb.renderArea = {{0, 0}, {width, height}};
-    rb.clearValueCount = 1;
-    rb.pClearValues = &clear;
-    vkCmdBeginRenderPass(cmd, &rb, VK_SUBPASS_CONTENTS_INLINE);
+    const float background[3] = {scene.background.red(), scene.background.green(),
+                                 scene.background.blue()};
+    begin_colour_pass(cmd, pass, framebuffer, VkExtent2D{width, height}, background);
     passes->record(cmd, 0, scene, cam, width, height);
     vkCmdEndRenderPass(cmd);
     if (read_back) {

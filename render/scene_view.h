@@ -13,6 +13,9 @@ namespace parktwin::render {
 
 struct Rgba8 {
   std::uint8_t r = 0, g = 0, b = 0, a = 255;
+  float red() const { return r / 255.0f; }
+  float green() const { return g / 255.0f; }
+  float blue() const { return b / 255.0f; }
   friend bool operator==(const Rgba8&, const Rgba8&) = default;
 };
 

@@ -340,22 +340,9 @@ struct ViewerWindow::Impl {
     if (r != VK_SUBOPTIMAL_KHR) PT_VK_CHECK(r);
     PT_VK_CHECK(vkResetFences(d, 1, &in_flight[frame]));
     VkCommandBuffer c = cmd[frame];
-    PT_VK_CHECK(vkResetCommandBuffer(c, 0));
-    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-    PT_VK_CHECK(vkBeginCommandBuffer(c, &bi));
-    VkClearValue clear{};
-    clear.color.float32[0] = scene.background.r / 255.0f;
-    clear.color.float32[1] = scene.background.g / 255.0f;
-    clear.color.float32[2] = scene.background.b / 255.0f;
-    clear.color.float32[3] = 1.0f;
-    VkRenderPassBeginInfo rb{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-    rb.renderPass = pass;
-    rb.framebuffer = framebuffers[index];
-    rb.renderArea = {{0, 0}, extent};
-    rb.clearValueCount = 1;
-    rb.pClearValues = &clear;
-    vkCmdBeginRenderPass(c, &rb, VK_SUBPASS_CONTENTS_INLINE);
+    const float background[3] = {scene.background.red(), scene.background.green(),
+                                 scene.background.blue()};
+    begin_colour_pass(c, pass, framebuffers[index], extent, background);
     passes->record(c, frame, scene, camera, extent.width, extent.height);
     ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), c);
     vkCmdEndRenderPass(c);

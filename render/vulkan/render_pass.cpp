@@ -61,4 +61,24 @@ VkRenderPass make_colour_pass(VkDevice device, VkFormat format, VkSampleCountFla
   return pass;
 }
 
+void begin_colour_pass(VkCommandBuffer cmd, VkRenderPass pass, VkFramebuffer framebuffer,
+                       VkExtent2D extent, const float (&background)[3]) {
+  PT_VK_CHECK(vkResetCommandBuffer(cmd, 0));
+  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  PT_VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
+  VkClearValue clear{};
+  clear.color.float32[0] = background[0];
+  clear.color.float32[1] = background[1];
+  clear.color.float32[2] = background[2];
+  clear.color.float32[3] = 1.0f;
+  VkRenderPassBeginInfo rb{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+  rb.renderPass = pass;
+  rb.framebuffer = framebuffer;
+  rb.renderArea = {{0, 0}, extent};
+  rb.clearValueCount = 1;
+  rb.pClearValues = &clear;
+  vkCmdBeginRenderPass(cmd, &rb, VK_SUBPASS_CONTENTS_INLINE);
+}
+
 }  // namespace parktwin::render

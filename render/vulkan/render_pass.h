@@ -10,4 +10,9 @@ namespace parktwin::render {
 VkRenderPass make_colour_pass(VkDevice device, VkFormat format, VkSampleCountFlagBits samples,
                               VkImageLayout final_layout);
 
+// Resets and begins `cmd` for one submission, and begins `pass` on `framebuffer` cleared to
+// `background` (red, green, blue in 0..1).
+void begin_colour_pass(VkCommandBuffer cmd, VkRenderPass pass, VkFramebuffer framebuffer,
+                       VkExtent2D extent, const float (&background)[3]);
+
 }  // namespace parktwin::render

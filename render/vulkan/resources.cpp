@@ -6,6 +6,21 @@
 
 namespace parktwin::render {
 
+namespace {
+
+// Memory for `req` of a type with `flags`.
+VkDeviceMemory allocate(const VulkanContext& ctx, const VkMemoryRequirements& req,
+                        VkMemoryPropertyFlags flags) {
+  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  ai.allocationSize = req.size;
+  ai.memoryTypeIndex = ctx.memory_type(req.memoryTypeBits, flags);
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  PT_VK_CHECK(vkAllocateMemory(ctx.device(), &ai, nullptr, &memory));
+  return memory;
+}
+
+}  // namespace
+
 Buffer::Buffer(const VulkanContext& ctx, VkDeviceSize size, VkBufferUsageFlags usage,
                VkMemoryPropertyFlags memory)
     : device_(ctx.device()), size_(size) {
@@ -16,10 +31,7 @@ Buffer::Buffer(const VulkanContext& ctx, VkDeviceSize size, VkBufferUsageFlags u
   PT_VK_CHECK(vkCreateBuffer(device_, &bi, nullptr, &buffer_));
   VkMemoryRequirements req;
   vkGetBufferMemoryRequirements(device_, buffer_, &req);
-  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-  ai.allocationSize = req.size;
-  ai.memoryTypeIndex = ctx.memory_type(req.memoryTypeBits, memory);
-  PT_VK_CHECK(vkAllocateMemory(device_, &ai, nullptr, &memory_));
+  memory_ = allocate(ctx, req, memory);
   PT_VK_CHECK(vkBindBufferMemory(device_, buffer_, memory_, 0));
   if ((memory & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) != 0) {
     PT_VK_CHECK(vkMapMemory(device_, memory_, 0, VK_WHOLE_SIZE, 0, &mapped_));
@@ -63,10 +75,7 @@ Image::Image(const VulkanContext& ctx, std::uint32_t width, std::uint32_t height
   PT_VK_CHECK(vkCreateImage(device_, &ii, nullptr, &image_));
   VkMemoryRequirements req;
   vkGetImageMemoryRequirements(device_, image_, &req);
-  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-  ai.allocationSize = req.size;
-  ai.memoryTypeIndex = ctx.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-  PT_VK_CHECK(vkAllocateMemory(device_, &ai, nullptr, &memory_));
+  memory_ = allocate(ctx, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
   PT_VK_CHECK(vkBindImageMemory(device_, image_, memory_, 0));
   VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
   vi.image = image_;
