@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/rng.h"
+#include "render/camera.h"
 #include "render/offscreen_renderer.h"
 #include "render/scene_builder.h"
 #include "render/vulkan/context.h"

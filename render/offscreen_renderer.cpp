@@ -27,7 +27,7 @@ struct OffscreenRenderer::Impl {
   VkDevice device;
   std::uint32_t width, height;
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
-  Image msaa, target;  // msaa is unused with one sample
+  Image msaa, depth, target;  // msaa is unused with one sample
   VkRenderPass pass = VK_NULL_HANDLE;
   VkFramebuffer framebuffer = VK_NULL_HANDLE;
   std::unique_ptr<ScenePasses> passes;
@@ -55,7 +55,10 @@ struct OffscreenRenderer::Impl {
       msaa = Image(ctx, width, height, kColourFormat, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
                    VK_IMAGE_ASPECT_COLOR_BIT, samples);
     }
-    make_pass(ms);
+    const VkFormat depth_fmt = depth_format(ctx.physical_device());
+    depth = Image(ctx, width, height, depth_fmt, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+                  VK_IMAGE_ASPECT_DEPTH_BIT, samples);
+    make_pass(ms, depth_fmt);
     passes = std::make_unique<ScenePasses>(ctx, pass, samples, 1);
     readback = Buffer(ctx, VkDeviceSize{width} * height * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                       kHostMemory);
@@ -80,13 +83,15 @@ struct OffscreenRenderer::Impl {
     vkDestroyRenderPass(device, pass, nullptr);
   }
 
-  // The pass, and its framebuffer over the multisampled image and the target.
-  void make_pass(bool ms) {
-    pass = make_colour_pass(device, kColourFormat, samples, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
-    const std::array<VkImageView, 2> views{ms ? msaa.view() : target.view(), target.view()};
+  // The pass, and its framebuffer over the multisampled image, depth and the target.
+  void make_pass(bool ms, VkFormat depth_fmt) {
+    pass = make_colour_pass(device, kColourFormat, depth_fmt, samples,
+                            VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
+    const std::array<VkImageView, 3> views{ms ? msaa.view() : target.view(), depth.view(),
+                                           target.view()};
     VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
     fb.renderPass = pass;
-    fb.attachmentCount = ms ? 2 : 1;
+    fb.attachmentCount = ms ? 3 : 2;
     fb.pAttachments = views.data();
     fb.width = width;
     fb.height = height;
@@ -98,7 +103,7 @@ struct OffscreenRenderer::Impl {
     const float background[3] = {scene.background.red(), scene.background.green(),
                                  scene.background.blue()};
     begin_colour_pass(cmd, pass, framebuffer, VkExtent2D{width, height}, background);
-    passes->record(cmd, 0, scene, cam, width, height);
+    passes->record(cmd, 0, 0, scene, cam, VkRect2D{{0, 0}, {width, height}});
     vkCmdEndRenderPass(cmd);
     if (read_back) {
       VkBufferImageCopy copy{};

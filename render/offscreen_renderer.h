@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "render/scene_view.h"
+#include "render/camera.h"
 
 namespace parktwin::render {
 

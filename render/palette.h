@@ -15,6 +15,8 @@ inline constexpr Rgba8 kBackground{30, 34, 40, 255};
 inline constexpr Rgba8 kJunction{62, 66, 74, 255};
 inline constexpr Rgba8 kLink{70, 75, 84, 255};
 inline constexpr Rgba8 kEmptyLane{88, 94, 104, 255};
+// A closed lane: blue, a hue neither the ramp, the signals nor the vehicles use.
+inline constexpr Rgba8 kClosedLane{45, 95, 200, 255};
 inline constexpr Rgba8 kGreenLight{0, 230, 118, 255};
 inline constexpr Rgba8 kRedLight{255, 23, 68, 255};
 

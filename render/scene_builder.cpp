@@ -45,17 +45,6 @@ void square(std::vector<FlatVertex>& out, geo::Vec2 p, double size, Rgba8 colour
 
 }  // namespace
 
-Camera fit_camera(const SceneView& scene, int width, int height, double margin) {
-  Camera c;
-  const double x0 = scene.min_x_m, x1 = scene.max_x_m, y0 = scene.min_y_m, y1 = scene.max_y_m;
-  c.center_x_m = 0.5 * (x0 + x1);
-  c.center_y_m = 0.5 * (y0 + y1);
-  const double w = std::max(1.0, x1 - x0);
-  const double h = std::max(1.0, y1 - y0);
-  c.metres_per_pixel = std::max(w / width, h / height) * (1.0 + 2.0 * margin);
-  return c;
-}
-
 SceneView scene_of(const traffic::Network& net) {
   SceneView scene;
   scene.background = palette::kBackground;
@@ -168,9 +157,17 @@ void update_scene(const traffic::Network& net, const traffic::Demand* demand, co
     }
     v.colour = palette::vehicle(vclass);
   }
+  if (!f.lane_closed.empty() && f.lane_closed.size() != L) {
+    throw Error("lane closures do not cover the network's lanes")
+        .expected(std::to_string(L))
+        .found(std::to_string(f.lane_closed.size()));
+  }
   for (Index l = 0; l < L; ++l) {
     Rgba8 c = palette::kEmptyLane;
-    if (count[l] > 0) {
+    if (!f.lane_closed.empty() && f.lane_closed[l] != 0) {
+      c = palette::kClosedLane;  // whoever is still on it is leaving
+      if (count[l] > 0) speed_sum[l] /= static_cast<float>(count[l]);
+    } else if (count[l] > 0) {
       speed_sum[l] /= static_cast<float>(count[l]);
       if (colouring == LaneColouring::speed) {
         const double limit = std::max(net.seg_speed_limit_mps[l], 0.1);

@@ -27,15 +27,16 @@ struct TrafficFrame {
   std::span<const float> pos_m;            // front bumper along the segment
   std::span<const float> speed_mps;
   std::span<const std::uint32_t> signal_phase;  // one per signal
+  std::span<const std::uint8_t> lane_closed;    // one per lane, 1 = closed; empty: none
 };
 
 // Ground, junctions, links and lane ribbons of `net`.
 SceneView scene_of(const traffic::Network& net);
 
-// Recolours the lanes, places the vehicles (coloured by class; sizes from `demand`'s types
-// when given, else 5 x 2 m cars) and draws each signalised lane end as a stop line, green
-// when a movement from the lane is green. Throws parktwin::Error for a segment or signal out
-// of range.
+// Recolours the lanes (closed ones in their own colour), places the vehicles (coloured by class;
+// sizes from `demand`'s types when given, else 5 x 2 m cars) and draws each signalised lane end as
+// a stop line, green when a movement from the lane is green. Throws parktwin::Error for a segment
+// or signal out of range.
 void update_scene(const traffic::Network& net, const traffic::Demand* demand,
                   const TrafficFrame& frame, LaneColouring colouring, SceneView& scene);
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "engine/assert.h"
 #include "render/shaders.h"
 #include "render/vulkan/vk_check.h"
 
@@ -31,9 +32,9 @@ ScenePasses::ScenePasses(const VulkanContext& ctx, VkRenderPass pass, VkSampleCo
       device_(ctx.device()),
       pass_(pass),
       samples_(samples),
-      flat_(slots),
-      instances_(slots) {
-  const VkPushConstantRange push{VK_SHADER_STAGE_VERTEX_BIT, 0, 8 * sizeof(float)};
+      flat_(slots * kMaxPanes),
+      instances_(slots * kMaxPanes) {
+  const VkPushConstantRange push{VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(CameraConstants)};
   VkPipelineLayoutCreateInfo li{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   li.pushConstantRangeCount = 1;
   li.pPushConstantRanges = &push;
@@ -52,10 +53,13 @@ ScenePasses::ScenePasses(const VulkanContext& ctx, VkRenderPass pass, VkSampleCo
       {2, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(VehicleInstance, length_m)},
       {3, 0, VK_FORMAT_R8G8B8A8_UNORM, offsetof(VehicleInstance, colour)},
   }};
-  flat_pipeline_ =
-      pipeline(flat_vert, frag, flat_attrs, sizeof(FlatVertex), VK_VERTEX_INPUT_RATE_VERTEX);
+  // Flat geometry lies in the ground plane, layer over layer in draw order, below everything
+  // else: it needs no depth at all (coplanar layers would fight), and skipping it saves a
+  // CPU device most of its depth traffic. Solids test and write depth among themselves.
+  flat_pipeline_ = pipeline(flat_vert, frag, flat_attrs, sizeof(FlatVertex),
+                            VK_VERTEX_INPUT_RATE_VERTEX, Depth::none);
   vehicle_pipeline_ = pipeline(vehicle_vert, frag, vehicle_attrs, sizeof(VehicleInstance),
-                               VK_VERTEX_INPUT_RATE_INSTANCE);
+                               VK_VERTEX_INPUT_RATE_INSTANCE, Depth::test_and_write);
   vkDestroyShaderModule(device_, flat_vert, nullptr);
   vkDestroyShaderModule(device_, vehicle_vert, nullptr);
   vkDestroyShaderModule(device_, frag, nullptr);
@@ -69,7 +73,7 @@ ScenePasses::~ScenePasses() {
 
 VkPipeline ScenePasses::pipeline(VkShaderModule vert, VkShaderModule frag,
                                  std::span<const VkVertexInputAttributeDescription> attributes,
-                                 std::uint32_t stride, VkVertexInputRate rate) {
+                                 std::uint32_t stride, VkVertexInputRate rate, Depth depth) {
   std::array<VkPipelineShaderStageCreateInfo, 2> stages{};
   stages[0].sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
   stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
@@ -94,11 +98,18 @@ VkPipeline ScenePasses::pipeline(VkShaderModule vert, VkShaderModule frag,
   VkPipelineRasterizationStateCreateInfo rs{
       VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
   rs.polygonMode = VK_POLYGON_MODE_FILL;
-  rs.cullMode = VK_CULL_MODE_NONE;
+  // Solids (vehicle boxes) are closed and wound counter-clockwise seen from outside: their
+  // back faces are never seen. Flat bands may be wound either way.
+  rs.cullMode = depth == Depth::test_and_write ? VK_CULL_MODE_BACK_BIT : VK_CULL_MODE_NONE;
   rs.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
   rs.lineWidth = 1.0f;
   VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
   ms.rasterizationSamples = samples_;
+  VkPipelineDepthStencilStateCreateInfo dss{
+      VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
+  dss.depthTestEnable = depth == Depth::test_and_write ? VK_TRUE : VK_FALSE;
+  dss.depthWriteEnable = depth == Depth::test_and_write ? VK_TRUE : VK_FALSE;
+  dss.depthCompareOp = VK_COMPARE_OP_GREATER;  // reversed depth: nearer is greater
   VkPipelineColorBlendAttachmentState blend{};
   blend.blendEnable = VK_TRUE;
   blend.srcColorBlendFactor = VK_BLEND_FACTOR_SRC_ALPHA;
@@ -124,6 +135,7 @@ VkPipeline ScenePasses::pipeline(VkShaderModule vert, VkShaderModule frag,
   pi.pViewportState = &vp;
   pi.pRasterizationState = &rs;
   pi.pMultisampleState = &ms;
+  pi.pDepthStencilState = &dss;
   pi.pColorBlendState = &cb;
   pi.pDynamicState = &ds;
   pi.layout = layout_;
@@ -142,10 +154,12 @@ void ScenePasses::reserve(Buffer& b, std::size_t bytes) {
   b = Buffer(ctx_, size, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, kHostMemory);
 }
 
-void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, const SceneView& scene,
-                         const Camera& cam, std::uint32_t width, std::uint32_t height) {
-  Buffer& flat = flat_[slot];
-  Buffer& instances = instances_[slot];
+void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint32_t pane,
+                         const SceneView& scene, const Camera& cam, VkRect2D area) {
+  PT_ASSERT(pane < kMaxPanes, "pane out of range");
+  Buffer& flat = flat_[slot * kMaxPanes + pane];
+  Buffer& instances = instances_[slot * kMaxPanes + pane];
+  const std::uint32_t width = area.extent.width, height = area.extent.height;
   const bool links = cam.metres_per_pixel < cam.links_below_mpp;
   const std::array<const std::vector<FlatVertex>*, 4> parts{
       &scene.ground, links ? &scene.links : nullptr, &scene.lanes, &scene.overlays};
@@ -163,24 +177,25 @@ void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, const SceneVie
     std::memcpy(instances.mapped(), scene.vehicles.data(),
                 scene.vehicles.size() * sizeof(VehicleInstance));
   }
-  // Metres to clip space; Vulkan's clip y points down, north is up in the picture.
-  const double sx = 2.0 / (cam.metres_per_pixel * width);
-  const double sy = -2.0 / (cam.metres_per_pixel * height);
-  const double mpp = cam.metres_per_pixel;
-  const std::array<float, 8> camera{static_cast<float>(sx),
-                                    static_cast<float>(sy),
-                                    static_cast<float>(-cam.center_x_m * sx),
-                                    static_cast<float>(-cam.center_y_m * sy),
-                                    static_cast<float>(0.5 * cam.min_band_px * mpp),
-                                    static_cast<float>(cam.min_vehicle_length_px * mpp),
-                                    static_cast<float>(cam.min_vehicle_width_px * mpp),
-                                    0.0f};
-  const VkViewport viewport{0.0f, 0.0f, static_cast<float>(width), static_cast<float>(height),
-                            0.0f, 1.0f};
-  const VkRect2D scissor{{0, 0}, {width, height}};
+  CameraConstants constants;
+  constants.view_projection =
+      view_projection(cam, static_cast<int>(width), static_cast<int>(height));
+  const CameraPose pose = pose_of(cam, static_cast<int>(height));
+  constants.minimum = {static_cast<float>(2.0 * pose.tan_half_fov / height),
+                       static_cast<float>(0.5 * cam.min_band_px),
+                       static_cast<float>(cam.min_vehicle_length_px),
+                       static_cast<float>(cam.min_vehicle_width_px)};
+  constants.eye = {static_cast<float>(pose.eye.x), static_cast<float>(pose.eye.y),
+                   static_cast<float>(pose.eye.z), 1.0f};
+  const VkViewport viewport{static_cast<float>(area.offset.x),
+                            static_cast<float>(area.offset.y),
+                            static_cast<float>(width),
+                            static_cast<float>(height),
+                            0.0f,
+                            1.0f};
   vkCmdSetViewport(cmd, 0, 1, &viewport);
-  vkCmdSetScissor(cmd, 0, 1, &scissor);
-  vkCmdPushConstants(cmd, layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(camera), camera.data());
+  vkCmdSetScissor(cmd, 0, 1, &area);
+  vkCmdPushConstants(cmd, layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(constants), &constants);
   const VkDeviceSize zero = 0;
   // Pass 1: flat geometry, in buffer order (ground, links when close, lanes, stop lines).
   if (flat_count > 0) {
@@ -189,12 +204,12 @@ void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, const SceneVie
     vkCmdBindVertexBuffers(cmd, 0, 1, &b, &zero);
     vkCmdDraw(cmd, static_cast<std::uint32_t>(flat_count), 1, 0, 0);
   }
-  // Pass 2: vehicles, six vertices per instance.
+  // Pass 2: vehicles, a box of eighteen vertices per instance (vehicle.vert).
   if (!scene.vehicles.empty()) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vehicle_pipeline_);
     const VkBuffer b = instances.get();
     vkCmdBindVertexBuffers(cmd, 0, 1, &b, &zero);
-    vkCmdDraw(cmd, 6, static_cast<std::uint32_t>(scene.vehicles.size()), 0, 0);
+    vkCmdDraw(cmd, 18, static_cast<std::uint32_t>(scene.vehicles.size()), 0, 0);
   }
 }
 

@@ -59,20 +59,4 @@ struct SceneView {
   double time_s = 0.0;
 };
 
-// A top-down orthographic view: the point at the image centre and the scale.
-struct Camera {
-  double center_x_m = 0.0, center_y_m = 0.0;  // relative to the scene's origin
-  double metres_per_pixel = 1.0;
-  // Bands are drawn at least this many pixels wide, vehicles at least this long and wide.
-  double min_band_px = 1.5;
-  double min_vehicle_length_px = 4.0, min_vehicle_width_px = 2.0;
-  // Junction links are drawn below this scale (a lane's width over about 2 pixels); farther
-  // out they would be sub-pixel and cost most of a frame on a CPU device.
-  double links_below_mpp = 1.5;
-};
-
-// The camera that shows the whole scene in a width x height image with `margin` (a fraction
-// of the size) around it.
-Camera fit_camera(const SceneView& scene, int width, int height, double margin = 0.03);
-
 }  // namespace parktwin::render

@@ -51,7 +51,8 @@ ViewCommands time_panel(const ViewState& s) {
   ImGui::SameLine();
   if (ImGui::RadioButton("by density", &colouring, 1)) c.colouring = LaneColouring::density;
   ImGui::TextDisabled("%.0f fps on %s", s.fps, s.device.c_str());
-  ImGui::TextDisabled("drag: pan   wheel: zoom   F: fit   space: play/pause");
+  ImGui::TextDisabled("drag: pan  right drag: turn  wheel: zoom  click: inspect");
+  ImGui::TextDisabled("F: fit  space: play  C: close road  V: variant  S: save");
   ImGui::End();
   return c;
 }
@@ -85,7 +86,7 @@ void kpi_panel(const ViewState& s) {
 }
 
 void legend_panel(const ViewState& s, int window_height) {
-  ImGui::SetNextWindowPos({10, static_cast<float>(window_height) - 110}, ImGuiCond_Always);
+  ImGui::SetNextWindowPos({10, static_cast<float>(window_height) - 10}, ImGuiCond_Always, {0, 1});
   ImGui::SetNextWindowBgAlpha(0.6f);
   ImGui::Begin("Legend", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
@@ -109,6 +110,9 @@ void legend_panel(const ViewState& s, int window_height) {
   ImGui::TextColored(colour_of(palette::kRedLight), "red");
   ImGui::SameLine();
   ImGui::Text("signal at the stop line");
+  ImGui::TextColored(colour_of(palette::kClosedLane), "blue");
+  ImGui::SameLine();
+  ImGui::Text("closed lane");
   ImGui::End();
 }
 

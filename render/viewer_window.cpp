@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <vector>
 
+#include "engine/assert.h"
 #include "engine/error.h"
 #include "render/scene_passes.h"
 #include "render/vulkan/context.h"
@@ -78,7 +80,8 @@ struct ViewerWindow::Impl {
   std::vector<VkImage> images;
   std::vector<VkImageView> views;
   std::vector<VkFramebuffer> framebuffers;
-  Image msaa;
+  Image msaa, depth;  // msaa is unused with one sample
+  VkFormat depth_fmt = VK_FORMAT_D16_UNORM;
   VkRenderPass pass = VK_NULL_HANDLE;
   std::unique_ptr<ScenePasses> passes;
   VkDescriptorPool imgui_pool = VK_NULL_HANDLE;
@@ -89,13 +92,22 @@ struct ViewerWindow::Impl {
   bool imgui_ready = false;
   bool resized = false;
   double last_x = 0.0, last_y = 0.0;
-  bool f_was_down = false, space_was_down = false;
+  bool left_was_down = false;
+  // The keys WindowInput reports, and whether each was down at the last frame.
+  static constexpr std::array<int, 6> kKeys{GLFW_KEY_F, GLFW_KEY_SPACE, GLFW_KEY_C,
+                                            GLFW_KEY_V, GLFW_KEY_S,     GLFW_KEY_ESCAPE};
+  std::array<bool, kKeys.size()> key_was_down{};
+  double press_x = 0.0, press_y = 0.0;
 
   explicit Impl(const WindowOptions& o) {
     glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
     window = glfwCreateWindow(o.width, o.height, o.title.c_str(), nullptr, nullptr);
     if (window == nullptr) throw Error("cannot create a window").found(o.title);
     glfwSetWindowUserPointer(window, this);
+    // Sticky: a key or button pressed and let go between two polls still reads as pressed
+    // once, so a quick tap (or a scripted one, xdotool) is never lost at a low frame rate.
+    glfwSetInputMode(window, GLFW_STICKY_KEYS, GLFW_TRUE);
+    glfwSetInputMode(window, GLFW_STICKY_MOUSE_BUTTONS, GLFW_TRUE);
     glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) {
       static_cast<Impl*>(glfwGetWindowUserPointer(w))->resized = true;
     });
@@ -156,7 +168,9 @@ struct ViewerWindow::Impl {
   }
 
   void make_pass() {
-    pass = make_colour_pass(ctx->device(), format, samples, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
+    depth_fmt = depth_format(ctx->physical_device());
+    pass = make_colour_pass(ctx->device(), format, depth_fmt, samples,
+                            VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
   }
 
   void make_swapchain() {
@@ -197,6 +211,8 @@ struct ViewerWindow::Impl {
       msaa = Image(*ctx, extent.width, extent.height, format, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
                    VK_IMAGE_ASPECT_COLOR_BIT, samples);
     }
+    depth = Image(*ctx, extent.width, extent.height, depth_fmt,
+                  VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT, samples);
     for (VkImage image : images) {
       VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
       vi.image = image;
@@ -206,10 +222,10 @@ struct ViewerWindow::Impl {
       VkImageView view = VK_NULL_HANDLE;
       PT_VK_CHECK(vkCreateImageView(d, &vi, nullptr, &view));
       views.push_back(view);
-      const std::array<VkImageView, 2> attachments{ms ? msaa.view() : view, view};
+      const std::array<VkImageView, 3> attachments{ms ? msaa.view() : view, depth.view(), view};
       VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
       fb.renderPass = pass;
-      fb.attachmentCount = ms ? 2 : 1;
+      fb.attachmentCount = ms ? 3 : 2;
       fb.pAttachments = attachments.data();
       fb.width = extent.width;
       fb.height = extent.height;
@@ -228,6 +244,7 @@ struct ViewerWindow::Impl {
     views.clear();
     images.clear();
     msaa = Image();
+    depth = Image();
     if (swapchain != VK_NULL_HANDLE) vkDestroySwapchainKHR(d, swapchain, nullptr);
     swapchain = VK_NULL_HANDLE;
   }
@@ -300,23 +317,38 @@ struct ViewerWindow::Impl {
     const ImGuiIO& io = ImGui::GetIO();
     in.cursor_x_px = x;
     in.cursor_y_px = y;
+    const bool left = glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+    const bool right = glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
+    const bool shift = glfwGetKey(window, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS ||
+                       glfwGetKey(window, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS;
     if (!io.WantCaptureMouse) {
       in.scroll = io.MouseWheel;
-      if (glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS ||
-          glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS) {
-        in.drag_x_px = x - last_x;
-        in.drag_y_px = y - last_y;
+      if (left || right) {
+        const bool turn = right || shift;
+        (turn ? in.orbit_x_px : in.drag_x_px) = x - last_x;
+        (turn ? in.orbit_y_px : in.drag_y_px) = y - last_y;
       }
+      // A click: the left button let go near where it went down (a drag is not a click).
+      if (left && !left_was_down) {
+        press_x = x;
+        press_y = y;
+      }
+      in.clicked = !left && left_was_down && std::hypot(x - press_x, y - press_y) < 4.0;
     }
+    left_was_down = left;
     // Key presses, not holds: down now and up at the last frame.
-    const bool f_down = glfwGetKey(window, GLFW_KEY_F) == GLFW_PRESS;
-    const bool space_down = glfwGetKey(window, GLFW_KEY_SPACE) == GLFW_PRESS;
-    if (!io.WantCaptureKeyboard) {
-      in.fit_pressed = f_down && !f_was_down;
-      in.space_pressed = space_down && !space_was_down;
+    std::array<bool, kKeys.size()> pressed{};
+    for (std::size_t k = 0; k < kKeys.size(); ++k) {
+      const bool down = glfwGetKey(window, kKeys[k]) == GLFW_PRESS;
+      pressed[k] = down && !key_was_down[k] && !io.WantCaptureKeyboard;
+      key_was_down[k] = down;
     }
-    f_was_down = f_down;
-    space_was_down = space_down;
+    in.fit_pressed = pressed[0];
+    in.space_pressed = pressed[1];
+    in.close_pressed = pressed[2];
+    in.variant_pressed = pressed[3];
+    in.save_pressed = pressed[4];
+    in.escape_pressed = pressed[5];
     last_x = x;
     last_y = y;
     ImGui_ImplVulkan_NewFrame();
@@ -325,7 +357,8 @@ struct ViewerWindow::Impl {
     return in;
   }
 
-  void draw(const SceneView& scene, const Camera& camera) {
+  void draw(std::span<const ScenePane> panes) {
+    PT_ASSERT(!panes.empty() && panes.size() <= ScenePasses::kMaxPanes, "1 or 2 panes");
     ImGui::Render();
     const VkDevice d = ctx->device();
     PT_VK_CHECK(vkWaitForFences(d, 1, &in_flight[frame], VK_TRUE, UINT64_MAX));
@@ -340,10 +373,19 @@ struct ViewerWindow::Impl {
     if (r != VK_SUBOPTIMAL_KHR) PT_VK_CHECK(r);
     PT_VK_CHECK(vkResetFences(d, 1, &in_flight[frame]));
     VkCommandBuffer c = cmd[frame];
-    const float background[3] = {scene.background.red(), scene.background.green(),
-                                 scene.background.blue()};
+    const Rgba8 bg = panes.front().scene->background;
+    const float background[3] = {bg.red(), bg.green(), bg.blue()};
     begin_colour_pass(c, pass, framebuffers[index], extent, background);
-    passes->record(c, frame, scene, camera, extent.width, extent.height);
+    for (std::uint32_t i = 0; i < panes.size(); ++i) {
+      const ScenePane& p = panes[i];
+      // Clamped to the window, which may have shrunk since the caller laid the panes out.
+      const auto x =
+          std::min<std::uint32_t>(static_cast<std::uint32_t>(std::max(0, p.x)), extent.width - 1);
+      const auto w = std::clamp<std::uint32_t>(static_cast<std::uint32_t>(std::max(1, p.width)), 1,
+                                               extent.width - x);
+      passes->record(c, frame, i, *p.scene, p.camera,
+                     VkRect2D{{static_cast<std::int32_t>(x), 0}, {w, extent.height}});
+    }
     ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), c);
     vkCmdEndRenderPass(c);
     PT_VK_CHECK(vkEndCommandBuffer(c));
@@ -380,8 +422,10 @@ bool ViewerWindow::is_open() const { return glfwWindowShouldClose(impl_->window)
 void ViewerWindow::close() { glfwSetWindowShouldClose(impl_->window, GLFW_TRUE); }
 WindowInput ViewerWindow::begin_frame() { return impl_->begin_frame(); }
 void ViewerWindow::draw(const SceneView& scene, const Camera& camera) {
-  impl_->draw(scene, camera);
+  const ScenePane pane{&scene, camera, 0, width()};
+  impl_->draw(std::span(&pane, 1));
 }
+void ViewerWindow::draw(std::span<const ScenePane> panes) { impl_->draw(panes); }
 int ViewerWindow::width() const { return static_cast<int>(impl_->extent.width); }
 int ViewerWindow::height() const { return static_cast<int>(impl_->extent.height); }
 const std::string& ViewerWindow::device_name() const { return impl_->ctx->device_name(); }

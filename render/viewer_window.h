@@ -7,9 +7,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
-#include "render/scene_view.h"
+#include "render/camera.h"
 
 namespace parktwin::render {
 
@@ -22,11 +23,26 @@ struct WindowOptions {
 
 // What the user did since the last frame, for the camera; zero where the UI took the mouse.
 struct WindowInput {
-  double scroll = 0.0;                      // wheel steps, up positive
-  double drag_x_px = 0.0, drag_y_px = 0.0;  // with a mouse button held
+  double scroll = 0.0;                        // wheel steps, up positive
+  double drag_x_px = 0.0, drag_y_px = 0.0;    // left button held: pan
+  double orbit_x_px = 0.0, orbit_y_px = 0.0;  // right button (or shift and left) held: turn
+  bool clicked = false;                       // left button pressed and let go in place
   double cursor_x_px = 0.0, cursor_y_px = 0.0;
-  bool fit_pressed = false;    // F
-  bool space_pressed = false;  // space bar
+  // Keys pressed since the last frame (not held), none while a panel takes the keyboard.
+  bool fit_pressed = false;      // F: the whole scene from above
+  bool space_pressed = false;    // space bar: play / pause
+  bool close_pressed = false;    // C: close (or reopen) the road inspected, as a what-if edit
+  bool variant_pressed = false;  // V: run the variant with the edits
+  bool save_pressed = false;     // S: save the edits as a what-if
+  bool escape_pressed = false;   // Esc: close the inspector
+};
+
+// One picture in the window: a scene seen by a camera, in columns [x, x + width) of it (every
+// row). Two side by side compare a baseline with its variant.
+struct ScenePane {
+  const SceneView* scene = nullptr;
+  Camera camera;
+  int x = 0, width = 0;
 };
 
 class ViewerWindow {
@@ -45,6 +61,8 @@ class ViewerWindow {
   WindowInput begin_frame();
   // Draws the scene, then the panels, and presents the frame.
   void draw(const SceneView& scene, const Camera& camera);
+  // The same with one or two panes (the first pane's background fills the window).
+  void draw(std::span<const ScenePane> panes);
   // Size of the drawable area in pixels.
   int width() const;
   int height() const;

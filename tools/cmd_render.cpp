@@ -12,10 +12,12 @@
 #include <ostream>
 
 #include "engine/error.h"
+#include "render/camera.h"
 #include "render/offscreen_renderer.h"
 #include "render/png_io.h"
 #include "render/scene_builder.h"
 #include "render/vulkan/context.h"
+#include "tools/camera_control.h"
 #include "tools/command.h"
 #include "tools/traffic_source.h"
 
@@ -44,19 +46,6 @@ std::pair<int, int> parse_size(const std::string& text) {
         .found(text);
   }
   return {w, h};
-}
-
-render::Camera parse_camera(const std::string& text, const render::SceneView& scene) {
-  double x = 0, y = 0, mpp = 0;
-  char rest = 0;
-  if (std::sscanf(text.c_str(), "%lf,%lf,%lf%c", &x, &y, &mpp, &rest) != 3 || !(mpp > 0.0) ||
-      !std::isfinite(x) || !std::isfinite(y) || !std::isfinite(mpp)) {
-    throw Error("bad camera")
-        .field("--camera")
-        .expected("X,Y,METRES_PER_PIXEL (centre in the network's metres, scale > 0)")
-        .found(text);
-  }
-  return {x - scene.origin.x, y - scene.origin.y, mpp};
 }
 
 int render_frame(const RenderOptions& o, const CommandContext& ctx) {
@@ -123,8 +112,10 @@ CommandRun configure_render(CLI::App& sub) {
   sub.add_option("--out", o->out, "PNG file to write")->required();
   sub.add_option("--size", o->size, "Image size WIDTHxHEIGHT")->default_str("1280x720");
   sub.add_option("--camera", o->camera,
-                 "X,Y,METRES_PER_PIXEL: image centre in the network's coordinates and scale "
-                 "(default: the whole network)");
+                 "X,Y,METRES_PER_PIXEL[,PITCH[,HEADING]]: the point at the image centre in "
+                 "the network's coordinates, the scale there, degrees below the horizon (90: "
+                 "straight down, the default) and the compass direction faced (0: north) "
+                 "(default: the whole network from above)");
   sub.add_option("--colour", o->colour, "Lane colours: speed (over the limit) or density")
       ->check(CLI::IsMember({"speed", "density"}))
       ->default_str("speed");

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -17,12 +18,19 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "render/camera.h"
+#include "render/inspector.h"
+#include "render/picking.h"
 #include "render/scene_builder.h"
 #include "render/viewer_panels.h"
 #include "render/viewer_window.h"
+#include "render/what_if_panel.h"
 #include "sim/traffic/events.h"
+#include "tools/camera_control.h"
 #include "tools/command.h"
+#include "tools/live_inspection.h"
 #include "tools/traffic_source.h"
+#include "tools/what_if_session.h"
 
 namespace parktwin::cli {
 
@@ -37,6 +45,8 @@ struct ViewOptions {
   double exit_after_s = 0.0;  // 0: run until the window is closed
   std::string size = "1280x720";
   std::string device = "auto";
+  std::string camera;   // --camera, as for `parktwin render`
+  std::string compare;  // --compare: a what-if shown beside the scenario
 };
 
 // The local time of day at `time_s`, from the scenario's start ("2026-07-15T08:00:00").
@@ -50,45 +60,38 @@ std::string clock_text(const std::string& start, double time_s) {
                      in_day % 60);
 }
 
-// The camera of the demo tour at wall time t: the whole network, then close-ups of a few
-// signalised junctions, each held for a while, with eased moves between them.
-class DemoTour {
- public:
-  DemoTour(const traffic::Network& net, const render::SceneView& scene, int width, int height) {
-    stops_.push_back(render::fit_camera(scene, width, height));
-    const std::size_t G = net.signal_count();
-    for (const double f : {0.3, 0.55, 0.8}) {
-      if (G == 0) break;
-      const auto g = static_cast<traffic::Index>(
-          std::min(static_cast<double>(G - 1), f * static_cast<double>(G)));
-      const geo::Vec2 p = net.junction_pos[net.signal_junction[g]];
-      render::Camera c = stops_.front();
-      c.center_x_m = p.x - scene.origin.x;
-      c.center_y_m = p.y - scene.origin.y;
-      c.metres_per_pixel = 0.35;
-      stops_.push_back(c);
-    }
-  }
-  render::Camera at(double t) const {
-    const double leg = kHold_s + kMove_s;
-    const auto n = stops_.size();
-    const auto i = static_cast<std::size_t>(std::floor(t / leg)) % n;
-    const double u = std::fmod(t, leg);
-    if (u < kHold_s || n == 1) return stops_[i];
-    const double e = 0.5 - 0.5 * std::cos(M_PI * (u - kHold_s) / kMove_s);  // ease in and out
-    const render::Camera &a = stops_[i], &b = stops_[(i + 1) % n];
-    render::Camera c = a;
-    c.center_x_m = a.center_x_m + (b.center_x_m - a.center_x_m) * e;
-    c.center_y_m = a.center_y_m + (b.center_y_m - a.center_y_m) * e;
-    c.metres_per_pixel =
-        std::exp(std::log(a.metres_per_pixel) * (1 - e) + std::log(b.metres_per_pixel) * e);
-    return c;
-  }
-
- private:
-  static constexpr double kHold_s = 7.0, kMove_s = 3.0;
-  std::vector<render::Camera> stops_;
+// The panes of the window: the baseline alone, or the baseline left and its variant right.
+struct Layout {
+  std::array<render::ScenePane, 2> panes;
+  std::size_t count = 1;
+  // The pane under column x (the last one right of the divider).
+  std::size_t at(double x) const { return count == 2 && x >= panes[1].x ? 1 : 0; }
 };
+
+// "road 'road_1_4_0'", "vehicle 'flow_12_3'", "junction 'intersection_2_2'".
+std::string pick_text(const traffic::Network& net, const traffic::Demand& demand,
+                      const render::Pick& p) {
+  switch (p.kind) {
+    case render::PickKind::vehicle:
+      return fmt::format("vehicle '{}'", demand.trip_id[p.index]);
+    case render::PickKind::lane:
+      return fmt::format("road '{}' (lane {})", net.road_id[net.lane_road[p.index]],
+                         net.lane_index[p.index]);
+    case render::PickKind::junction:
+      return fmt::format("junction '{}'", net.junction_id[p.index]);
+  }
+  return {};
+}
+
+// A camera to look at `p` from close by: the same heading, tilted, at a street's scale.
+render::Camera close_up(const render::Camera& now, geo::Vec3 p) {
+  render::Camera c = now;
+  c.center_x_m = p.x;
+  c.center_y_m = p.y;
+  c.metres_per_pixel = std::min(now.metres_per_pixel, 0.25);
+  c.pitch_deg = std::min(now.pitch_deg, 50.0);
+  return c;
+}
 
 int view(const ViewOptions& o, const CommandContext& ctx) {
   int width = 0, height = 0;
@@ -103,6 +106,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
   TrafficSource source(o.source);
   const traffic::Network& net = source.network();
   render::SceneView scene = render::scene_of(net);
+  render::SceneView variant_scene;  // built when a variant first runs
   render::WindowOptions wo;
   wo.width = width;
   wo.height = height;
@@ -113,8 +117,30 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
   if (o.device == "gpu" && window.device_name().find("llvmpipe") != std::string::npos) {
     throw Error("no GPU with Vulkan found").field("--device").found(window.device_name());
   }
-  render::Camera camera = render::fit_camera(scene, window.width(), window.height());
+  render::Camera camera = o.camera.empty()
+                              ? render::fit_camera(scene, window.width(), window.height())
+                              : parse_camera(o.camera, scene);
   const DemoTour tour(net, scene, window.width(), window.height());
+  CameraFlight flight;
+  const render::Picker picker(net, scene.origin);
+  std::optional<render::Pick> selected;
+  std::size_t selected_pane = 0;
+  std::vector<std::uint8_t> lane_closed;
+  render::TimingEdit timing_edit;
+  WhatIfSession what_if(source);
+  float demand_factor = 1.2f;
+  std::string save_path = "what-if.toml";
+  std::string what_if_status;
+  auto variant_started = Clock::now();
+  bool variant_reported = true;
+  if (!o.compare.empty()) {
+    what_if.compare_with(o.compare);
+    what_if_status = fmt::format("variant: {}", o.compare);
+  }
+  const auto add_edit = [&](const scenarios::EventSpec& edit) {
+    what_if.add(edit);
+    ctx.err << "view: edit " << what_if.edit_texts().back() << "\n";
+  };
 
   render::ViewState state;
   state.scenario = source.meta().scenario;
@@ -155,42 +181,81 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       fps_frames = 0;
     }
     if (in.space_pressed) state.playing = !state.playing;
-    if (state.playing) {
+    // A variant catching up holds the baseline where it is; then both run together.
+    const bool caught_up = what_if.follow(source.time_s(), 0.04);
+    if (state.playing && caught_up) {
       target_s = std::min(target_s + state.speed * dt, state.duration_s);
       source.seek(target_s);
+      what_if.follow(source.time_s(), 0.5);
       if (target_s >= state.duration_s) state.playing = false;
     }
 
-    // Camera: the tour in --demo, else the mouse (zoom about the cursor, drag to pan).
+    // The panes: side by side with a variant, each with the same camera.
+    Layout layout;
+    const int w = window.width(), h = window.height();
+    layout.count = what_if.variant() != nullptr ? 2 : 1;
+    layout.panes[0] = {&scene, camera, 0, layout.count == 2 ? w / 2 : w};
+    layout.panes[1] = {&variant_scene, camera, w / 2, w - w / 2};
+    const render::ScenePane& hovered = layout.panes[layout.at(in.cursor_x_px)];
+    const double px = in.cursor_x_px - hovered.x, py = in.cursor_y_px;
+    const int pw = hovered.width;
+
+    // Camera: the tour in --demo; else a flight to what was inspected, or the mouse: wheel
+    // zooms about the cursor, left drag pans, right drag (or shift + left) turns.
     if (o.demo) {
       camera = tour.at(wall_s);
+    } else if (flight.active(wall_s)) {
+      camera = flight.at(wall_s);
     } else {
-      if (in.fit_pressed) camera = render::fit_camera(scene, window.width(), window.height());
-      const double mx = in.cursor_x_px - window.width() / 2.0;
-      const double my = in.cursor_y_px - window.height() / 2.0;
-      if (in.scroll != 0.0) {
-        const double wx = camera.center_x_m + mx * camera.metres_per_pixel;
-        const double wy = camera.center_y_m - my * camera.metres_per_pixel;
-        camera.metres_per_pixel =
-            std::clamp(camera.metres_per_pixel * std::pow(0.85, in.scroll), 0.02, 500.0);
-        camera.center_x_m = wx - mx * camera.metres_per_pixel;
-        camera.center_y_m = wy + my * camera.metres_per_pixel;
+      if (in.fit_pressed) camera = render::fit_camera(scene, w, h);
+      if (in.scroll != 0.0) render::zoom_about(camera, pw, h, px, py, std::pow(0.85, in.scroll));
+      if (in.drag_x_px != 0.0 || in.drag_y_px != 0.0) {
+        render::pan(camera, pw, h, px - in.drag_x_px, py - in.drag_y_px, px, py);
       }
-      camera.center_x_m -= in.drag_x_px * camera.metres_per_pixel;
-      camera.center_y_m += in.drag_y_px * camera.metres_per_pixel;
+      if (in.orbit_x_px != 0.0 || in.orbit_y_px != 0.0) {
+        render::orbit(camera, 0.3 * in.orbit_x_px, 0.3 * in.orbit_y_px);
+      }
     }
 
     render::update_scene(net, &source.demand(), source.frame(), state.colouring, scene);
+    if (const TrafficSource* v = what_if.variant()) {
+      if (variant_scene.lane_begin.empty()) variant_scene = render::scene_of(net);
+      render::update_scene(net, &v->demand(), v->frame(), state.colouring, variant_scene);
+    }
+    const TrafficSource* pane_source[2] = {&source, what_if.variant()};
+
+    // A click picks what is under the cursor in its pane (clicks on panels go to ImGui).
+    if (in.clicked && !o.demo) {
+      const std::size_t p = layout.at(in.cursor_x_px);
+      const render::PixelRay r = render::pixel_ray(camera, pw, h, px, py);
+      const render::SceneView& sv = *layout.panes[p].scene;
+      const render::CameraPose pose = render::pose_of(camera, h);
+      const double mpp = 2.0 * pose.distance_m * pose.tan_half_fov / h;
+      const render::Ray ray{{static_cast<float>(r.origin.x), static_cast<float>(r.origin.y),
+                             static_cast<float>(r.origin.z)},
+                            {static_cast<float>(r.direction.x), static_cast<float>(r.direction.y),
+                             static_cast<float>(r.direction.z)}};
+      selected = picker.pick(ray, sv.vehicles, pane_source[p]->frame().vehicle,
+                             static_cast<float>(camera.min_vehicle_length_px * mpp),
+                             static_cast<float>(camera.min_vehicle_width_px * mpp));
+      selected_pane = p;
+      if (selected) {
+        ctx.err << fmt::format("view: t = {:.0f} s: inspecting {}\n", source.time_s(),
+                               pick_text(net, source.demand(), *selected));
+      }
+    }
+    if (selected_pane >= layout.count) selected_pane = 0;
+
     state.time_s = source.frame().time_s;
     state.clock = clock_text(source.meta().start, state.time_s);
     state.vehicles = source.vehicles();
-    if (const World* w = source.world()) {
-      const traffic::TrafficKpis k = w->traffic().kpis();
+    if (const World* wd = source.world()) {
+      const traffic::TrafficKpis k = wd->traffic().kpis();
       state.created = k.created;
       state.finished = k.finished;
       state.average_travel_time_s = k.average_travel_time_s;
       state.co2_kg = k.co2_kg;
-      state.events_applied = w->events_applied();
+      state.events_applied = wd->events_applied();
     }
     if (state.time_s >= next_history_s) {
       if (history.size() >= 4000) history.erase(history.begin(), history.begin() + 2000);
@@ -206,7 +271,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
     if (c.toggle_play) state.playing = !state.playing;
     if (c.speed) state.speed = *c.speed;
     if (c.colouring) state.colouring = *c.colouring;
-    if (c.fit) camera = render::fit_camera(scene, window.width(), window.height());
+    if (c.fit) camera = render::fit_camera(scene, w, h);
     if (c.quit) window.close();
     if (c.step) {
       state.playing = false;
@@ -219,8 +284,87 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       target_s = *c.seek_s;
       source.seek(target_s);
     }
-    window.draw(scene, camera);
+
+    if (!o.demo) {
+      // The inspector, its edits (which become what-if edits) and the what-if panels.
+      if (selected) {
+        const render::Inspection shown =
+            inspect_now(*pane_source[selected_pane], *selected, lane_closed);
+        render::InspectorCommands ic = render::inspector_panel(shown, timing_edit);
+        // Keys do what the inspector's buttons do: C closes (or reopens) the road, Esc closes.
+        if (const auto* road = std::get_if<render::RoadInfo>(&shown); road && in.close_pressed) {
+          (road->closed ? ic.open_road : ic.close_road) = true;
+        }
+        if (ic.close || in.escape_pressed) selected.reset();
+        if (ic.fly_to && selected) {
+          flight.start(camera, close_up(camera, selected->point), wall_s);
+        }
+        scenarios::EventSpec edit;
+        if (const auto* road = std::get_if<render::RoadInfo>(&shown)) edit.road = road->id;
+        if (const auto* j = std::get_if<render::JunctionInfo>(&shown)) edit.junction = j->id;
+        if (ic.close_road || ic.open_road) {
+          edit.type = ic.close_road ? "close_road" : "open_road";
+          add_edit(edit);
+        }
+        if (ic.retime) {
+          edit.type = "signal_plan";
+          edit.phases_s = *ic.retime;
+          add_edit(edit);
+        }
+      }
+      const std::vector<render::KpiComparison> kpis = what_if.compare();
+      render::WhatIfView wv;
+      wv.edits = what_if.edit_texts();
+      wv.edits_changed = what_if.edits_changed();
+      wv.variant_on = what_if.variant() != nullptr;
+      wv.catch_up = what_if.catch_up();
+      wv.can_save = what_if.can_save();
+      wv.status = what_if_status;
+      const render::WhatIfCommands wc = render::what_if_panel(wv, demand_factor, save_path, w);
+      if (wc.demand_factor) {
+        scenarios::EventSpec edit;
+        edit.type = "demand_multiplier";
+        edit.factor = *wc.demand_factor;
+        add_edit(edit);
+      }
+      if (wc.remove_edit) what_if.remove(*wc.remove_edit);
+      if ((wc.run_variant || in.variant_pressed) && !what_if.edits().empty()) {
+        try {
+          what_if.run_variant();
+          what_if_status.clear();
+          variant_started = Clock::now();
+          variant_reported = false;
+          ctx.err << fmt::format("view: t = {:.0f} s: variant started with {} edits\n",
+                                 source.time_s(), what_if.edits().size());
+        } catch (const Error& e) {
+          what_if_status = e.what();
+          ctx.err << "view: variant refused: " << e.what() << "\n";
+        }
+      }
+      if (wc.drop_variant) what_if.drop_variant();
+      if ((wc.save || in.save_pressed) && !what_if.edits().empty()) {
+        what_if_status = what_if.save(save_path);
+        ctx.err << "view: " << what_if_status << "\n";
+      }
+      if (what_if.variant() != nullptr && what_if.catch_up() >= 1.0 && !variant_reported) {
+        variant_reported = true;
+        ctx.err << fmt::format(
+            "view: variant caught up with the baseline at t = {:.0f} s in {:.1f} s\n",
+            source.time_s(), std::chrono::duration<double>(Clock::now() - variant_started).count());
+      }
+      if (what_if.variant() != nullptr) {
+        render::comparison_panel(kpis, w, h);
+        render::split_divider(layout.panes[1].x, h);
+      }
+    }
+    window.draw(std::span(layout.panes.data(), layout.count));
     ++frames;
+  }
+  // The comparison as it stood, for the record (and for scripts that check it).
+  for (const render::KpiComparison& k : what_if.compare()) {
+    ctx.err << fmt::format("view: at t = {:.0f} s {}: baseline {} variant {}\n", source.time_s(),
+                           k.name, k.known ? fmt::format("{:.6g}", k.baseline) : "n/a",
+                           fmt::format("{:.6g}", k.variant));
   }
   const double wall_s = std::chrono::duration<double>(Clock::now() - start).count();
   ctx.err << fmt::format("view: {} frames in {:.1f} s ({:.1f} fps) on {}; t = {:.0f} s\n", frames,
@@ -251,11 +395,22 @@ CommandRun configure_view(CLI::App& sub) {
                  "auto (a GPU if there is one, else lavapipe), cpu (lavapipe) or gpu")
       ->check(CLI::IsMember({"auto", "cpu", "gpu"}))
       ->default_str("auto");
+  sub.add_option("--camera", o->camera,
+                 "X,Y,METRES_PER_PIXEL[,PITCH[,HEADING]]: the first view, as for `parktwin "
+                 "render` (default: the whole network from above)");
+  sub.add_option("--compare", o->compare,
+                 "A what-if (manifest or run file) of the same network to show beside the "
+                 "scenario, with a table of their KPIs")
+      ->check(CLI::ExistingFile);
   sub.add_option("--exit-after", o->exit_after_s,
                  "Close the window after this many wall-clock seconds (kiosks, tests)")
       ->check(CLI::NonNegativeNumber);
   sub.footer(
-      "Mouse: drag to pan, wheel to zoom about the cursor; keys: F fit, space play/pause.\n"
+      "Mouse: left drag pans, right drag (or shift + left) turns the view, the wheel zooms\n"
+      "about the cursor, a click inspects a vehicle, road or junction; keys: F fit (from\n"
+      "above), space play/pause. Closures, retimings and demand multipliers made in the\n"
+      "inspector and the What-if panel re-run as a variant beside the baseline and save as a\n"
+      "what-if manifest for `parktwin run`.\n"
       "Needs a display (DISPLAY); `xvfb-run -a parktwin view ...` gives a virtual one, and\n"
       "`parktwin render` draws a picture with none.\n"
       "Example: parktwin view assets/scenarios/hangzhou_4x4/scenario.toml --demo\n");

@@ -23,7 +23,8 @@ build_packages=(
   catch2
 )
 test_packages=(
-  sumo sumo-tools hdf5-tools python3-h5py python3-numpy xvfb xauth x11-apps vulkan-validationlayers
+  sumo sumo-tools hdf5-tools python3-h5py python3-numpy xvfb xauth x11-apps xdotool
+  vulkan-validationlayers
   clang-format
 )
 

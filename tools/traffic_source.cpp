@@ -6,6 +6,7 @@
 
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
+#include "scenarios/scenario_controls.h"
 #include "scenarios/traffic_inputs.h"
 
 namespace parktwin::cli {
@@ -21,14 +22,32 @@ TrafficSource::TrafficSource(const std::string& path) {
   if (is_hdf5_file(path)) {
     replay_ = std::make_unique<scenarios::ReplayReader>(path);
     meta_ = replay_->meta();
-    demand_ = scenarios::load_run_demand(meta_, replay_->network());
+    net_ = &replay_->network();
+    demand_ = scenarios::load_run_demand(meta_, *net_);
+    replay_events_ = scenarios::runtime_events(meta_.events, *net_, meta_.step_s);
+    std::stable_sort(replay_events_.begin(), replay_events_.end(),
+                     [](const auto& a, const auto& b) { return a.step < b.step; });
   } else {
     meta_ = scenarios::run_meta_of(scenarios::load_manifest(path));
-    net_ = std::make_unique<traffic::Network>(scenarios::load_network(meta_.network_path));
+    own_net_ = std::make_unique<traffic::Network>(scenarios::load_network(meta_.network_path));
+    net_ = own_net_.get();
     demand_ = scenarios::load_run_demand(meta_, *net_);
     world_ = scenarios::make_world(meta_, *net_, demand_);
   }
   take();
+}
+
+std::unique_ptr<TrafficSource> TrafficSource::variant_of(const TrafficSource& base,
+                                                         std::vector<scenarios::EventSpec> edits) {
+  std::unique_ptr<TrafficSource> v(new TrafficSource());
+  v->meta_ = base.meta_;
+  // After the base's own events: at one step, events apply in the order given (World).
+  for (scenarios::EventSpec& e : edits) v->meta_.events.push_back(std::move(e));
+  v->net_ = base.net_;
+  v->demand_ = scenarios::load_run_demand(v->meta_, *v->net_);
+  v->world_ = scenarios::make_world(v->meta_, *v->net_, v->demand_);
+  v->take();
+  return v;
 }
 
 TrafficSource::~TrafficSource() = default;
@@ -51,13 +70,16 @@ void TrafficSource::take() {
     }
     sample_.take(world_->traffic());
     time_s_ = world_->time_s();
+    lane_closed_.resize(net_->lane_count());
+    for (traffic::Index l = 0; l < net_->lane_count(); ++l) {
+      lane_closed_[l] = world_->traffic().lane_closed(l) ? 1 : 0;
+    }
     return;
   }
   const scenarios::Snapshot snap = replay_->at(time_s_);
   if (sample_.vehicle.size() < snap.vehicles.size() ||
-      sample_.signal_phase.size() != replay_->network().signal_count()) {
-    sample_ = scenarios::TrafficSample(replay_->network(),
-                                       std::max(snap.vehicles.size(), demand_.trip_count()));
+      sample_.signal_phase.size() != net_->signal_count()) {
+    sample_ = scenarios::TrafficSample(*net_, std::max(snap.vehicles.size(), demand_.trip_count()));
   }
   sample_.vehicles_in_network = static_cast<std::uint32_t>(snap.vehicles.size());
   for (std::size_t i = 0; i < snap.vehicles.size(); ++i) {
@@ -68,6 +90,27 @@ void TrafficSource::take() {
   }
   if (!snap.signal_phase.empty()) sample_.signal_phase = snap.signal_phase;
   sample_.time_s = snap.time_s;
+  replay_closures(snap.time_s);
+}
+
+// A run file records the events that acted on it (/events), not the lanes closed at each
+// sample: the closures at `time_s` are those of the events applied by then, in their order.
+void TrafficSource::replay_closures(double time_s) {
+  lane_closed_.assign(net_->lane_count(), 0);
+  for (const traffic::TrafficEvent& e : replay_events_) {
+    if (static_cast<double>(e.step) * meta_.step_s > time_s + 1e-9) continue;
+    const bool close =
+        e.kind == traffic::EventKind::close_road || e.kind == traffic::EventKind::close_lane;
+    if (e.kind == traffic::EventKind::close_road || e.kind == traffic::EventKind::open_road) {
+      const traffic::Index first = net_->road_first_lane[e.target];
+      for (traffic::Index l = first; l < first + net_->road_lane_count[e.target]; ++l) {
+        lane_closed_[l] = close ? 1 : 0;
+      }
+    } else if (e.kind == traffic::EventKind::close_lane ||
+               e.kind == traffic::EventKind::open_lane) {
+      lane_closed_[e.target] = close ? 1 : 0;
+    }
+  }
 }
 
 render::TrafficFrame TrafficSource::frame() const {
@@ -79,6 +122,7 @@ render::TrafficFrame TrafficSource::frame() const {
   f.pos_m = std::span(sample_.pos_m).first(n);
   f.speed_mps = std::span(sample_.speed_mps).first(n);
   f.signal_phase = sample_.signal_phase;
+  f.lane_closed = lane_closed_;
   return f;
 }
 

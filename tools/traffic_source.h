@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "render/scene_builder.h"
 #include "scenarios/replay.h"
@@ -20,10 +21,19 @@ class TrafficSource {
   // A scenario manifest, or a run file (told apart by HDF5's signature). Errors name the file.
   explicit TrafficSource(const std::string& path);
   ~TrafficSource();
+  TrafficSource(const TrafficSource&) = delete;
+  TrafficSource& operator=(const TrafficSource&) = delete;
+
+  // A what-if of `base` run live from t = 0: the same inputs and settings (a replay's as its
+  // run file records them), with `edits` added to its events; seek() catches up to the time
+  // the edits act. Shares base's network: base must outlive it. Errors name the edit that
+  // does not fit the network.
+  static std::unique_ptr<TrafficSource> variant_of(const TrafficSource& base,
+                                                   std::vector<scenarios::EventSpec> edits);
 
   bool is_replay() const { return replay_ != nullptr; }
   const scenarios::RunMeta& meta() const { return meta_; }
-  const traffic::Network& network() const { return replay_ ? replay_->network() : *net_; }
+  const traffic::Network& network() const { return *net_; }
   const traffic::Demand& demand() const { return demand_; }
   double time_s() const { return time_s_; }
   // Live: the World itself (nullptr for a replay).
@@ -37,14 +47,19 @@ class TrafficSource {
   std::size_t vehicles() const { return sample_.vehicles_in_network; }
 
  private:
+  TrafficSource() = default;
   void take();
+  void replay_closures(double time_s);
 
   scenarios::RunMeta meta_;
   std::unique_ptr<scenarios::ReplayReader> replay_;
-  std::unique_ptr<traffic::Network> net_;  // owned for a live run
+  std::unique_ptr<traffic::Network> own_net_;  // a live run's, loaded from its manifest
+  const traffic::Network* net_ = nullptr;      // own_net_, the replay's, or a base's
   traffic::Demand demand_;
   std::unique_ptr<World> world_;
   scenarios::TrafficSample sample_{traffic::Network{}};
+  std::vector<std::uint8_t> lane_closed_;             // per lane, now
+  std::vector<traffic::TrafficEvent> replay_events_;  // a replay's, in the order applied
   double time_s_ = 0.0;
 };
 

@@ -14,30 +14,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xwd_image  # noqa: E402
-
-
-def free_display():
-    for n in range(90, 140):
-        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-            return n
-    raise RuntimeError("no free X display number in :90..:139")
+from x_display import virtual_display  # noqa: E402
 
 
 def main():
     parktwin, source_dir, work_dir = sys.argv[1:4]
     os.makedirs(work_dir, exist_ok=True)
-    display = free_display()
-    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1280x800x24", "-nolisten",
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{display}"):
-                break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("Xvfb did not start")
-        env = dict(os.environ, DISPLAY=f":{display}", PARKTWIN_VULKAN_VALIDATION="1",
-                   XDG_RUNTIME_DIR=os.environ.get("XDG_RUNTIME_DIR", "/tmp"))
+    with virtual_display() as env:
         scenario = os.path.join(source_dir, "assets", "scenarios", "hangzhou_4x4", "roadworks.toml")
         viewer = subprocess.Popen([parktwin, "view", scenario, "--demo", "--exit-after", "6",
                                    "--device", "cpu", "--size", "1200x760"],
@@ -74,9 +57,6 @@ def main():
         assert lit > total * 0.03, f"only {lit} of {total} sampled pixels are lit"
         print(err.strip().splitlines()[-1])
         print(f"screenshot: {n_colours} colours, {lit}/{total} sampled pixels lit")
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
 
 
 if __name__ == "__main__":

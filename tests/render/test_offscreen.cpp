@@ -11,15 +11,14 @@
 #include <set>
 #include <string>
 
+#include "render/camera.h"
 #include "render/offscreen_renderer.h"
 #include "render/png_io.h"
 #include "render/scene_builder.h"
 #include "render/vulkan/context.h"
-#include "scenarios/cityflow/grid_generator.h"
 #include "scenarios/run_file.h"
-#include "scenarios/traffic_inputs.h"
 #include "sim/traffic/traffic_sim.h"
-#include "tests/support/temp_dir.h"
+#include "tests/render/grid_2x2.h"
 
 using namespace parktwin;
 
@@ -27,30 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Grid {
-  traffic::Network net;
-  traffic::Demand demand;
-};
-
-// A 2x2 signalised grid with 600 veh/h per entry: queues at the lights within minutes.
-const Grid& grid() {
-  static const Grid g = [] {
-    Grid out;
-    const test::TempDir dir;
-    scenarios::GridSpec spec;
-    spec.rows = 2;
-    spec.cols = 2;
-    spec.link_m = 200.0;
-    spec.rate_veh_per_h = 600.0;
-    spec.horizon_s = 900.0;
-    const std::string roadnet = dir.write("roadnet.json", scenarios::grid_roadnet(spec).dump());
-    const std::string flow = dir.write("flow.json", scenarios::grid_flow(spec).dump());
-    out.net = scenarios::load_network(roadnet);
-    out.demand = scenarios::load_demand(flow, out.net, 900.0);
-    return out;
-  }();
-  return g;
-}
+using Grid = test::Grid2x2;
+const Grid& grid() { return test::grid_2x2(); }
 
 struct Frame {
   render::SceneView scene;
@@ -124,6 +101,17 @@ TEST_CASE("frames of a grid on lavapipe match their golden images", "[render][go
         renderer.render(f.scene, render::fit_camera(f.scene, 320, 320));
     check_golden(image, fmt::format("grid2x2_t{:.0f}.png", t));
   }
+  // In 3D: a junction seen obliquely from the south-west, vehicles as boxes.
+  const Frame f = frame_at(480.0);
+  const traffic::Network& net = grid().net;
+  const traffic::Index junction = net.signal_junction[0];
+  render::Camera oblique;
+  oblique.center_x_m = net.junction_pos[junction].x - f.scene.origin.x;
+  oblique.center_y_m = net.junction_pos[junction].y - f.scene.origin.y;
+  oblique.metres_per_pixel = 0.2;
+  oblique.pitch_deg = 35.0;
+  oblique.heading_deg = 40.0;
+  check_golden(renderer.render(f.scene, oblique), "grid2x2_t480_oblique.png");
   if (vk.validation_enabled()) {
     CHECK(vk.validation_messages() == 0);
     INFO(vk.first_validation_message());
@@ -188,6 +176,43 @@ TEST_CASE("vehicles are drawn where the simulation has them", "[render]") {
   CHECK_FALSE(lit(140, 65));  // behind the back
   CHECK_FALSE(lit(148, 50));  // beside it
   CHECK_FALSE(lit(100, 100));
+}
+
+TEST_CASE("nearer vehicles hide farther ones whatever the drawing order", "[render]") {
+  const render::VulkanContext& vk = lavapipe();
+  render::OffscreenRenderer renderer(vk, 200, 200);
+  render::SceneView scene;
+  scene.background = {0, 0, 0, 255};
+  // Looking north at a low angle: a red bus (3 m high) across the view, a blue car behind it
+  // far enough for its roof to show above the bus.
+  render::VehicleInstance bus, car;
+  bus.front_y_m = -2.0f;
+  bus.length_m = 12.0f;
+  bus.width_m = 2.5f;
+  bus.heading_rad = 0.0f;
+  bus.front_x_m = 6.0f;
+  bus.colour = {255, 0, 0, 255};
+  car = bus;
+  car.front_y_m = 20.0f;
+  car.length_m = 5.0f;
+  car.width_m = 2.0f;
+  car.colour = {0, 0, 255, 255};
+  render::Camera camera;
+  camera.metres_per_pixel = 0.1;
+  camera.pitch_deg = 15.0;
+  scene.vehicles = {bus, car};
+  const render::RgbaImage front_first = renderer.render(scene, camera);
+  scene.vehicles = {car, bus};
+  const render::RgbaImage back_first = renderer.render(scene, camera);
+  CHECK(differing_pixels(front_first, back_first, 0) == 0);
+  // Both show: the car's roof above the bus, the bus in front.
+  std::size_t red = 0, blue = 0;
+  for (std::size_t i = 0; i < back_first.pixels.size(); i += 4) {
+    red += back_first.pixels[i] > 100 && back_first.pixels[i + 2] < 50;
+    blue += back_first.pixels[i + 2] > 100 && back_first.pixels[i] < 50;
+  }
+  CHECK(red > 500);
+  CHECK(blue > 50);
 }
 
 TEST_CASE("tests run with the Khronos validation layer when it is installed", "[render]") {

@@ -1,0 +1,33 @@
+#include "tools/live_inspection.h"
+
+namespace parktwin::cli {
+
+render::Inspection inspect_now(const TrafficSource& source, const render::Pick& pick,
+                               std::vector<std::uint8_t>& lane_closed) {
+  const traffic::Network& net = source.network();
+  const World* world = source.world();
+  lane_closed.clear();
+  if (world != nullptr && pick.kind == render::PickKind::lane) {
+    lane_closed.resize(net.lane_count());
+    for (traffic::Index l = 0; l < net.lane_count(); ++l) {
+      lane_closed[l] = world->traffic().lane_closed(l) ? 1 : 0;
+    }
+  }
+  render::Inspection what =
+      render::inspect(net, source.demand(), source.frame(), pick, lane_closed);
+  if (world == nullptr) return what;
+  const traffic::TrafficSim& sim = world->traffic();
+  if (auto* v = std::get_if<render::VehicleInfo>(&what); v != nullptr && v->in_network) {
+    v->time_in_network_s = sim.time_s() - sim.state().enter_time_s[pick.index];
+  }
+  if (auto* j = std::get_if<render::JunctionInfo>(&what); j != nullptr && j->signalised) {
+    const traffic::Index g = net.junction_signal[pick.index];
+    j->time_in_phase_s = sim.signal_time_in_phase_s(g);
+    for (std::uint32_t p = 0; p < j->phase_durations_s.size(); ++p) {
+      j->phase_durations_s[p] = sim.phase_duration_s(g, p);
+    }
+  }
+  return what;
+}
+
+}  // namespace parktwin::cli
