@@ -17,6 +17,8 @@ inline constexpr Rgba8 kLink{70, 75, 84, 255};
 inline constexpr Rgba8 kEmptyLane{88, 94, 104, 255};
 // A closed lane: blue, a hue neither the ramp, the signals nor the vehicles use.
 inline constexpr Rgba8 kClosedLane{45, 95, 200, 255};
+// Roads marked for the user (a route, the road inspected): white, see-through.
+inline constexpr Rgba8 kHighlight{255, 255, 255, 140};
 inline constexpr Rgba8 kGreenLight{0, 230, 118, 255};
 inline constexpr Rgba8 kRedLight{255, 23, 68, 255};
 

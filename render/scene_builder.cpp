@@ -205,4 +205,23 @@ void update_scene(const traffic::Network& net, const traffic::Demand* demand, co
   }
 }
 
+void highlight_roads(const traffic::Network& net, std::span<const std::uint32_t> roads,
+                     SceneView& scene) {
+  for (const std::uint32_t r : roads) {
+    if (r >= net.road_count()) {
+      throw Error("road out of range")
+          .expected(fmt::format("< {}", net.road_count()))
+          .found(std::to_string(r));
+    }
+    // Along the middle lane (of an even count, the one right of the middle), 60% of the
+    // road's width: it covers the lanes, leaving their edges to tell them apart.
+    const Index first = net.road_first_lane[r];
+    const std::uint16_t n = net.road_lane_count[r];
+    if (n == 0) continue;
+    const Index middle = first + n / 2;
+    polyline_band(scene.overlays, net.seg_shape[middle], 0.6 * n * net.lane_width_m[middle],
+                  palette::kHighlight, scene.origin);
+  }
+}
+
 }  // namespace parktwin::render

@@ -40,4 +40,10 @@ SceneView scene_of(const traffic::Network& net);
 void update_scene(const traffic::Network& net, const traffic::Demand* demand,
                   const TrafficFrame& frame, LaneColouring colouring, SceneView& scene);
 
+// Marks roads on the map (the route ahead of the vehicle inspected, the road inspected): a
+// translucent band along the middle of each, over its lanes and under the vehicles. Call after
+// update_scene, which clears the overlays. Throws parktwin::Error for a road out of range.
+void highlight_roads(const traffic::Network& net, std::span<const std::uint32_t> roads,
+                     SceneView& scene);
+
 }  // namespace parktwin::render

@@ -204,12 +204,15 @@ void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint32_t 
     vkCmdBindVertexBuffers(cmd, 0, 1, &b, &zero);
     vkCmdDraw(cmd, static_cast<std::uint32_t>(flat_count), 1, 0, 0);
   }
-  // Pass 2: vehicles, a box of eighteen vertices per instance (vehicle.vert).
+  // Pass 2: vehicles, a box of eighteen vertices per instance (vehicle.vert): the roof, then
+  // the two sides facing the eye. Far out the sides would be a pixel or less (1.5 m high at a
+  // metre per pixel or more): the roof alone then, a third of the vertices.
   if (!scene.vehicles.empty()) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vehicle_pipeline_);
     const VkBuffer b = instances.get();
     vkCmdBindVertexBuffers(cmd, 0, 1, &b, &zero);
-    vkCmdDraw(cmd, 18, static_cast<std::uint32_t>(scene.vehicles.size()), 0, 0);
+    const std::uint32_t vertices = cam.metres_per_pixel >= 1.0 ? 6 : 18;
+    vkCmdDraw(cmd, vertices, static_cast<std::uint32_t>(scene.vehicles.size()), 0, 0);
   }
 }
 

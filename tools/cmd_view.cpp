@@ -126,6 +126,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
   std::optional<render::Pick> selected;
   std::size_t selected_pane = 0;
   std::vector<std::uint8_t> lane_closed;
+  std::vector<std::uint32_t> marked_roads;  // of the selection, on the map
   render::TimingEdit timing_edit;
   WhatIfSession what_if(source);
   float demand_factor = 1.2f;
@@ -245,6 +246,10 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       }
     }
     if (selected_pane >= layout.count) selected_pane = 0;
+    if (selected && pane_source[selected_pane] != nullptr) {
+      roads_to_mark(*pane_source[selected_pane], *selected, marked_roads);
+      render::highlight_roads(net, marked_roads, selected_pane == 0 ? scene : variant_scene);
+    }
 
     state.time_s = source.frame().time_s;
     state.clock = clock_text(source.meta().start, state.time_s);

@@ -30,4 +30,30 @@ render::Inspection inspect_now(const TrafficSource& source, const render::Pick& 
   return what;
 }
 
+void roads_to_mark(const TrafficSource& source, const render::Pick& pick,
+                   std::vector<std::uint32_t>& roads) {
+  roads.clear();
+  const traffic::Network& net = source.network();
+  if (pick.kind == render::PickKind::lane) {
+    roads.push_back(net.lane_road[pick.index]);
+    return;
+  }
+  if (pick.kind != render::PickKind::vehicle) return;
+  if (const World* world = source.world()) {
+    const traffic::TrafficSim& sim = world->traffic();
+    if (sim.state().status[pick.index] != traffic::VehicleStatus::running) return;
+    for (traffic::Index k = sim.state().route_pos[pick.index]; k < sim.route_length(pick.index);
+         ++k) {
+      roads.push_back(sim.route_road(pick.index, k));
+    }
+    return;
+  }
+  const render::VehicleInfo v =
+      render::vehicle_info(net, source.demand(), source.frame(), pick.index);
+  const traffic::Trip& trip = source.demand().trips[pick.index];
+  for (std::size_t k = v.route_pos; k < v.route.size(); ++k) {
+    roads.push_back(source.demand().route_road(trip, static_cast<traffic::Index>(k)));
+  }
+}
+
 }  // namespace parktwin::cli

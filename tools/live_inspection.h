@@ -16,4 +16,10 @@ namespace parktwin::cli {
 render::Inspection inspect_now(const TrafficSource& source, const render::Pick& pick,
                                std::vector<std::uint8_t>& lane_closed);
 
+// The roads to mark on the map for a pick: a lane's road; a vehicle's route ahead, from the
+// road it is on (as the live simulation has it, detours included; in a replay, its trip's
+// route). Nothing for a junction or a vehicle not in the network.
+void roads_to_mark(const TrafficSource& source, const render::Pick& pick,
+                   std::vector<std::uint32_t>& roads);
+
 }  // namespace parktwin::cli

@@ -7,11 +7,13 @@
 #include <catch2/catch.hpp>
 #include <imgui.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include "engine/error.h"
 #include "render/inspector.h"
+#include "render/scene_builder.h"
 #include "tests/render/grid_2x2.h"
 
 using namespace parktwin;
@@ -292,4 +294,25 @@ TEST_CASE("the inspector panel draws every kind and asks for nothing unclicked",
     }
   }
   ImGui::DestroyContext(ctx);
+}
+
+TEST_CASE("marked roads get a band along their middle lane, over the lanes", "[inspector]") {
+  const Grid& g = grid();
+  render::SceneView scene = render::scene_of(g.net);
+  const std::size_t before = scene.overlays.size();
+  const std::vector<std::uint32_t> roads{0, 3};
+  render::highlight_roads(g.net, roads, scene);
+  std::size_t pieces = 0;
+  for (const std::uint32_t r : roads) {
+    const Index middle = g.net.road_first_lane[r] + g.net.road_lane_count[r] / 2;
+    pieces += g.net.seg_shape[middle].points().size() - 1;
+  }
+  REQUIRE(scene.overlays.size() == before + 6 * pieces);
+  // 60% of a 3-lane road of 4 m lanes: half-width 3.6 m, translucent white.
+  const render::FlatVertex& v = scene.overlays[before];
+  CHECK(std::hypot(v.offset_x_m, v.offset_y_m) == Approx(0.5 * 0.6 * 3 * 4.0).epsilon(1e-5));
+  CHECK(v.colour == render::Rgba8{255, 255, 255, 140});
+  const std::vector<std::uint32_t> bad{static_cast<std::uint32_t>(g.net.road_count())};
+  CHECK_THROWS_WITH(render::highlight_roads(g.net, bad, scene),
+                    Catch::Contains("road out of range"));
 }
