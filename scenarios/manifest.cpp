@@ -110,7 +110,7 @@ Manifest load_manifest(const std::string& path) {
   const toml::table root = load_merged(path, chain, bases);
   reject_unknown(path, root, "",
                  {"extends", "name", "description", "start", "duration", "step", "seed", "threads",
-                  "traffic", "outputs", "events", "controllers"});
+                  "traffic", "buildings", "outputs", "events", "controllers"});
   Manifest m;
   m.path = path;
   auto text = [&](const char* key, std::string fallback) {
@@ -179,6 +179,14 @@ Manifest load_manifest(const std::string& path) {
   reject_unknown(path, t, "traffic.", {"network", "demand"});
   m.network_path = input_file(path, t, "network", "traffic");
   m.demand_path = input_file(path, t, "demand", "traffic");
+  if (const toml::node* buildings = root.get("buildings")) {
+    if (!buildings->is_table()) fail_at(path, *buildings, "buildings", "wrong type", "a table");
+    const toml::table& b = *buildings->as_table();
+    reject_unknown(path, b, "buildings.", {"file", "weather", "step"});
+    m.buildings_path = input_file(path, b, "file", "buildings");
+    m.weather_path = input_file(path, b, "weather", "buildings");
+    m.buildings_step_s = positive_number(path, b, "step", m.buildings_step_s);
+  }
   m.events = read_events(path, root, start, m.duration_s);
   m.controllers = read_controllers(path, root);
   return m;

@@ -13,6 +13,10 @@
 //   [traffic]
 //   network = "roadnet.json"   # relative to this file's folder
 //   demand = "flow.json"
+//   [buildings]
+//   file = "buildings.geojson" # footprints, heights, uses (scenarios/buildings_geojson.h)
+//   weather = "weather.epw"    # EnergyPlus weather file
+//   step = 60                  # s, a whole number of traffic steps
 //   [outputs]
 //   file = "run.h5"            # HDF5 run file (docs/hdf5-layout.md)
 //   series_interval = 60       # s
@@ -43,6 +47,9 @@ struct Manifest {
   int threads = 0;           // 0: all hardware threads (the --threads flag overrides)
   std::string network_path;  // resolved from the folder of the file that names it
   std::string demand_path;
+  // [buildings]: none when buildings_path is ""
+  std::string buildings_path, weather_path;
+  double buildings_step_s = 60.0;
   // [outputs]
   std::string run_file;  // "" for none (--out overrides)
   double series_interval_s = 60.0;

@@ -260,6 +260,9 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "scenario_text", meta.scenario_text);
     h5::write_attr(g.get(), "network_path", meta.network_path);
     h5::write_attr(g.get(), "demand_path", meta.demand_path);
+    h5::write_attr(g.get(), "buildings_path", meta.buildings_path);
+    h5::write_attr(g.get(), "weather_path", meta.weather_path);
+    h5::write_attr(g.get(), "buildings_step_s", meta.buildings_step_s);
     h5::write_attr(g.get(), "start", meta.start);
     h5::write_attr(g.get(), "seed", meta.seed);
     h5::write_attr(g.get(), "threads", meta.threads);
@@ -398,16 +401,22 @@ void RunFileWriter::flush() {
 }
 
 void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t state_hash,
-                               double step_wall_s) {
+                               double step_wall_s, const buildings::BuildingsKpis* buildings) {
   const h5::Handle g = h5::create_group(file_.get(), "kpi", path_);
   const hid_t id = g.get();
-  traffic::for_each_kpi(k, [&](const char* name, auto value) {
+  const auto write = [&](const std::string& name, auto value) {
     if constexpr (std::is_floating_point_v<decltype(value)>) {
       h5::write_attr(id, name, static_cast<double>(value));
     } else {
       h5::write_attr(id, name, static_cast<std::uint64_t>(value));
     }
-  });
+  };
+  traffic::for_each_kpi(k, [&](const char* name, auto value) { write(name, value); });
+  if (buildings != nullptr) {
+    buildings::for_each_kpi(*buildings, [&](const char* name, auto value) {
+      write(std::string("buildings.") + name, value);
+    });
+  }
   h5::write_attr(id, "step_wall_s", step_wall_s);
   h5::write_attr(id, "state_hash", fmt::format("{:016x}", state_hash));
   flush();
@@ -425,6 +434,45 @@ void Checkpoint::take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far,
     const auto bytes = raw_bytes(value);
     parts[i].second.assign(bytes.begin(), bytes.end());  // no allocation once sizes settle
     ++i;
+  });
+}
+
+void Checkpoint::take(const World& world, std::uint64_t rows_so_far,
+                      std::uint64_t trajectory_rows_so_far) {
+  take(world.traffic(), rows_so_far, trajectory_rows_so_far);
+  const buildings::BuildingsSim* b = world.buildings();
+  if (b == nullptr) return;
+  // After traffic's parts, in the same slots every time (no allocation once sizes settle).
+  std::size_t i = 0;
+  while (i < parts.size() && parts[i].first.rfind("buildings.", 0) != 0) ++i;
+  b->save_state([&](const char* name, const auto& value) {
+    if (i == parts.size())
+      parts.emplace_back(std::string("buildings.") + name, std::vector<unsigned char>());
+    const auto bytes = raw_bytes(value);
+    parts[i].second.assign(bytes.begin(), bytes.end());
+    ++i;
+  });
+}
+
+void Checkpoint::restore(World& world, const std::string& path) const {
+  restore(world.traffic(), path);
+  buildings::BuildingsSim* b = world.buildings();
+  if (b == nullptr) return;
+  b->restore_state([&](const char* name, auto& value) {
+    const std::string full = std::string("buildings.") + name;
+    const auto it =
+        std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == full; });
+    if (it == parts.end()) {
+      throw Error("checkpoint lacks a part of the state")
+          .in_file(path)
+          .field("/checkpoint/" + full);
+    }
+    if (!assign_raw(value, it->second)) {
+      throw Error("checkpoint part has the wrong size for this build")
+          .in_file(path)
+          .field("/checkpoint/" + full)
+          .found(fmt::format("{} bytes", it->second.size()));
+    }
   });
 }
 
@@ -475,6 +523,12 @@ RunMeta read_run_meta(const std::string& path) {
   m.scenario_text = text("scenario_text");
   m.network_path = text("network_path");
   m.demand_path = text("demand_path");
+  // Runs recorded before buildings joined have no [buildings]: none.
+  if (h5::attr_exists(meta.get(), "buildings_path")) {
+    m.buildings_path = text("buildings_path");
+    m.weather_path = text("weather_path");
+    m.buildings_step_s = h5::read_double_attr(meta.get(), "buildings_step_s", path);
+  }
   m.start = text("start");
   m.seed = std::stoull(text("seed"));
   m.threads = std::stoll(text("threads"));

@@ -18,6 +18,7 @@
 #include "scenarios/scenario_controls.h"
 #include "sim/traffic/network.h"
 #include "sim/traffic/traffic_sim.h"
+#include "sim/world.h"
 
 namespace parktwin::scenarios {
 
@@ -43,6 +44,9 @@ struct RunMeta {
   std::string wall_start;         // ISO 8601 UTC
   std::vector<EventSpec> events;  // /events
   SignalControlSpec controllers;  // /controllers
+  // [buildings] of the scenario ("" for none)
+  std::string buildings_path, weather_path;
+  double buildings_step_s = 60.0;
 };
 
 // One sample of the traffic series, in buffers sized once for the network (the recorder
@@ -76,8 +80,11 @@ struct Checkpoint {
 
   void take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far,
             std::uint64_t trajectory_rows_so_far);
+  // The World's state: traffic's parts, then its buildings' (named "buildings.<part>").
+  void take(const World& world, std::uint64_t rows_so_far, std::uint64_t trajectory_rows_so_far);
   // Error naming `path` and the part when a part is missing or of the wrong size.
   void restore(traffic::TrafficSim& sim, const std::string& path) const;
+  void restore(World& world, const std::string& path) const;
 };
 
 // A run file's /meta; Error naming the file when it is not a parktwin run file.
@@ -109,7 +116,9 @@ class RunFileWriter {
   void write_checkpoint(const Checkpoint& checkpoint);
   void flush();
   // Writes /kpi (and the final state hash) once the run has ended.
-  void write_kpis(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s);
+  // /kpi: traffic's KPIs, and the buildings' as "buildings.<name>" when given.
+  void write_kpis(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s,
+                  const buildings::BuildingsKpis* buildings = nullptr);
   const std::string& path() const { return path_; }
 
  private:

@@ -77,7 +77,8 @@ void RunRecorder::record(const traffic::TrafficSim& sim) {
   changed_.notify_all();
 }
 
-void RunRecorder::checkpoint(const traffic::TrafficSim& sim) {
+template <class State>
+void RunRecorder::queue_checkpoint(const State& state) {
   {
     std::unique_lock lock(mutex_);
     rethrow_writer_error();
@@ -88,7 +89,7 @@ void RunRecorder::checkpoint(const traffic::TrafficSim& sim) {
       rethrow_writer_error();
     }
   }
-  checkpoint_.take(sim, rows_recorded_, trajectory_rows_);
+  checkpoint_.take(state, rows_recorded_, trajectory_rows_);
   {
     const std::lock_guard lock(mutex_);
     checkpoint_queued_ = true;
@@ -96,6 +97,9 @@ void RunRecorder::checkpoint(const traffic::TrafficSim& sim) {
   }
   changed_.notify_all();
 }
+
+void RunRecorder::checkpoint(const traffic::TrafficSim& sim) { queue_checkpoint(sim); }
+void RunRecorder::checkpoint(const World& world) { queue_checkpoint(world); }
 
 void RunRecorder::fail_writer(std::exception_ptr error) {
   {
@@ -159,10 +163,10 @@ void RunRecorder::writer_loop() {
 }
 
 void RunRecorder::finish(const traffic::TrafficKpis& kpis, std::uint64_t state_hash,
-                         double step_wall_s) {
+                         double step_wall_s, const buildings::BuildingsKpis* buildings) {
   stop_writer();
   rethrow_writer_error();
-  file_.write_kpis(kpis, state_hash, step_wall_s);
+  file_.write_kpis(kpis, state_hash, step_wall_s, buildings);
 }
 
 }  // namespace parktwin::scenarios

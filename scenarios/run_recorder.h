@@ -37,12 +37,17 @@ class RunRecorder {
   // Takes a checkpoint of `sim` now (after its sample, if one is due) and queues it; waits
   // while the previous checkpoint is still being written.
   void checkpoint(const traffic::TrafficSim& sim);
+  // The same for a World: its traffic and its buildings.
+  void checkpoint(const World& world);
   // Writes every queued sample, then the KPIs, and closes the file.
-  void finish(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s);
+  void finish(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s,
+              const buildings::BuildingsKpis* buildings = nullptr);
   // Seconds the simulation thread spent waiting for a free buffer.
   double wait_s() const { return wait_s_; }
 
  private:
+  template <class State>
+  void queue_checkpoint(const State& state);
   // A FIFO of buffer indices with room for all of them: pushing never allocates.
   struct SlotRing {
     std::vector<std::size_t> slots;

@@ -1,5 +1,9 @@
 #include "scenarios/run_world.h"
 
+#include <cstdio>
+
+#include "engine/error.h"
+#include "scenarios/buildings_geojson.h"
 #include "scenarios/scenario_controls.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/demand_scaling.h"
@@ -22,6 +26,9 @@ RunMeta run_meta_of(const Manifest& m) {
   meta.events = m.events;
   meta.controllers = m.controllers;
   meta.lane_changing = detect_format(m.network_path) == InputFormat::sumo_xml;
+  meta.buildings_path = m.buildings_path;
+  meta.weather_path = m.weather_path;
+  meta.buildings_step_s = m.buildings_step_s;
   return meta;
 }
 
@@ -40,9 +47,25 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
   config.lane_changing = meta.lane_changing;
   traffic::MaxPressureParams max_pressure;
   max_pressure.min_green_s = meta.controllers.min_green_s;
-  return std::make_unique<World>(
+  auto world = std::make_unique<World>(
       net, demand, config, runtime_events(meta.events, net, meta.step_s),
       traffic::SignalController(net, signal_policies(meta.controllers, net), max_pressure));
+  if (!meta.buildings_path.empty()) {
+    buildings::BuildingsConfig b;
+    b.step_s = meta.buildings_step_s;
+    if (std::sscanf(meta.start.c_str(), "%d-%d-%dT%d:%d", &b.start_year, &b.start_month,
+                    &b.start_day, &b.start_hour, &b.start_minute) != 5) {
+      throw Error("bad start time")
+          .field("start")
+          .expected("YYYY-MM-DDTHH:MM:SS")
+          .found(meta.start);
+    }
+    world->attach_buildings(
+        std::make_unique<const buildings::BuildingStock>(
+            buildings::build_stock(load_buildings(meta.buildings_path))),
+        std::make_unique<const energy::WeatherSeries>(energy::read_epw(meta.weather_path)), b);
+  }
+  return world;
 }
 
 }  // namespace parktwin::scenarios

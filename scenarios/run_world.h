@@ -23,8 +23,8 @@ RunMeta run_meta_of(const Manifest& m);
 traffic::Demand load_run_demand(const RunMeta& meta, const traffic::Network& net);
 
 // A World at t = 0 over `net` and `demand` (both must outlive it), with the run's events and
-// signal controllers. Errors name the scenario file and line of an event or controller that
-// does not fit the network.
+// signal controllers, and its buildings when the run has them (loaded from their files). Errors
+// name the scenario file and line of an event or controller that does not fit the network.
 std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& net,
                                   const traffic::Demand& demand);
 

@@ -1,7 +1,11 @@
 #include "sim/world.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
+
+#include "engine/error.h"
 
 namespace parktwin {
 
@@ -14,6 +18,21 @@ World::World(const traffic::Network& net, const traffic::Demand& demand,
   signals_.attach(traffic_);
 }
 
+void World::attach_buildings(std::unique_ptr<const buildings::BuildingStock> stock,
+                             std::unique_ptr<const energy::WeatherSeries> weather,
+                             const buildings::BuildingsConfig& config) {
+  if (traffic_.state().step != 0) {
+    throw Error("buildings attached to a World that has run")
+        .found(fmt::format("step {}", traffic_.state().step));
+  }
+  // The SimClock's rule: a subsystem's period is a whole multiple of the step, or an error.
+  const Schedule every = SimClock(traffic_.config().step_s).every(config.step_s);
+  stock_ = std::move(stock);
+  weather_ = std::move(weather);
+  buildings_ = std::make_unique<buildings::BuildingsSim>(*stock_, *weather_, config);
+  building_period_steps_ = every.period_steps;
+}
+
 void World::step() {
   const std::int64_t now = traffic_.state().step;
   while (next_event_ < events_.size() && events_[next_event_].step <= now) {
@@ -21,6 +40,7 @@ void World::step() {
   }
   signals_.act(traffic_);
   traffic_.step();
+  if (buildings_ && now % building_period_steps_ == 0) buildings_->step();
 }
 
 void World::restored() {

@@ -3,15 +3,20 @@
 // acts on them, stepped together. One step:
 //   1. events due at this step (closures, signal retimings)
 //   2. controllers act (signal policies)
-//   3. the subsystems advance (traffic; buildings and energy join here)
+//   3. the subsystems advance: traffic every step; buildings every building step (a whole
+//      number of traffic steps, e.g. 60 s), at the start of the traffic step it begins with
 // Everything the next steps depend on lives in the subsystems' state: events already applied
 // left their mark there and controllers keep nothing of their own, so a checkpoint of the
 // traffic state resumes the World bit for bit.
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
+#include "engine/clock.h"
+#include "sim/buildings/buildings_sim.h"
+#include "sim/energy/weather.h"
 #include "sim/traffic/events.h"
 #include "sim/traffic/signal_control.h"
 #include "sim/traffic/traffic_sim.h"
@@ -26,14 +31,24 @@ class World {
         const traffic::TrafficConfig& config, std::vector<traffic::TrafficEvent> events,
         traffic::SignalController signals);
 
+  // Adds the buildings: the World owns their stock and weather from now on. Throws
+  // parktwin::Error when the building step is not a whole number of traffic steps, or when
+  // traffic has already run.
+  void attach_buildings(std::unique_ptr<const buildings::BuildingStock> stock,
+                        std::unique_ptr<const energy::WeatherSeries> weather,
+                        const buildings::BuildingsConfig& config);
+
   void step();
-  // Call after restoring a checkpoint into traffic(): events before its step are not
-  // applied again (their effect is in the restored state).
+  // Call after restoring a checkpoint into traffic() (and buildings()): events before its
+  // step are not applied again (their effect is in the restored state).
   void restored();
 
   traffic::TrafficSim& traffic() { return traffic_; }
   const traffic::TrafficSim& traffic() const { return traffic_; }
   double time_s() const { return traffic_.time_s(); }
+  // nullptr without buildings.
+  buildings::BuildingsSim* buildings() { return buildings_.get(); }
+  const buildings::BuildingsSim* buildings() const { return buildings_.get(); }
   std::span<const traffic::TrafficEvent> events() const { return events_; }
   std::size_t events_applied() const { return next_event_; }
 
@@ -42,6 +57,10 @@ class World {
   std::vector<traffic::TrafficEvent> events_;
   std::size_t next_event_ = 0;
   traffic::SignalController signals_;
+  std::unique_ptr<const buildings::BuildingStock> stock_;
+  std::unique_ptr<const energy::WeatherSeries> weather_;
+  std::unique_ptr<buildings::BuildingsSim> buildings_;
+  std::int64_t building_period_steps_ = 0;  // traffic steps per building step
 };
 
 }  // namespace parktwin

@@ -160,7 +160,8 @@ std::string format_duration(double s) {
 }
 
 void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic::TrafficKpis& k,
-                    double step_wall_s, double load_wall_s, std::uint64_t hash) {
+                    const buildings::BuildingsSim* b, double step_wall_s, double load_wall_s,
+                    std::uint64_t hash) {
   nlohmann::ordered_json j;
   j["scenario"] = plan.meta.scenario;
   j["parktwin_version"] = std::string(version());
@@ -175,6 +176,12 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
       step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
   traffic::for_each_kpi(k, [&](const char* name, auto value) { j[name] = value; });
   j["lane_changing"] = plan.meta.lane_changing;
+  if (b != nullptr) {
+    nlohmann::ordered_json jb;
+    jb["buildings"] = b->stock().size();
+    buildings::for_each_kpi(b->kpis(), [&](const char* name, auto value) { jb[name] = value; });
+    j["buildings"] = jb;
+  }
   j["state_hash"] = fmt::format("{:016x}", hash);
   // Write beside the target and rename, so a failed write never leaves half a file behind.
   const std::string tmp = path + ".tmp";
@@ -188,7 +195,7 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
 }
 
 void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKpis& k,
-                double step_wall_s) {
+                const buildings::BuildingsSim* b, double step_wall_s) {
   const double rate = step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
   out << fmt::format(
       "\n{} — {} s simulated in {} steps ({:.3f} s wall, {:.2f} M vehicle-updates/s, {} threads)\n",
@@ -216,6 +223,20 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
     row("rerouted around closures", std::to_string(k.closure_reroutes), "");
     row("no way around a closure", std::to_string(k.closure_no_detour), "");
   }
+  if (b == nullptr) return;
+  const buildings::BuildingsKpis e = b->kpis();
+  out << fmt::format("  buildings ({}, ISO 13790 5R1C, every {:.0f} s)\n", b->stock().size(),
+                     plan.meta.buildings_step_s);
+  row("heat delivered / removed", fmt::format("{:.0f} / {:.0f}", e.heating_kwh, e.cooling_kwh),
+      "kWh");
+  row("electricity: HVAC", fmt::format("{:.0f}", e.hvac_electric_kwh), "kWh");
+  row("electricity: lighting", fmt::format("{:.0f}", e.lighting_kwh), "kWh");
+  row("electricity: equipment", fmt::format("{:.0f}", e.equipment_kwh), "kWh");
+  row("electricity, total", fmt::format("{:.0f}", e.electric_kwh), "kWh");
+  row("peak demand", fmt::format("{:.0f}", e.peak_electric_kw),
+      fmt::format("kW at t = {:.0f} s", e.peak_time_s).c_str());
+  row("discomfort (occupied, outside band)", fmt::format("{:.1f}", e.discomfort_kh), "Kh");
+  row("heat beyond HVAC capacity", fmt::format("{:.1f}", e.unmet_heat_kwh), "kWh");
 }
 
 // Every `interval` simulated seconds as a number of steps (at least one), or 0 for never.
@@ -243,7 +264,7 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   const std::unique_ptr<World> world = scenarios::make_world(plan.meta, net, demand);
   traffic::TrafficSim& sim = world->traffic();
   if (resume) {
-    resume->checkpoint.restore(sim, o.resume);
+    resume->checkpoint.restore(*world, o.resume);
     world->restored();
   }
   const double load_wall_s = std::chrono::duration<double>(SteadyClock::now() - load_start).count();
@@ -281,7 +302,7 @@ int run(const RunOptions& o, const CommandContext& ctx) {
     const std::int64_t done = i + 1;
     if (recorder && done % sample_every == 0) recorder->record(sim);
     if (recorder && checkpoint_every > 0 && done % checkpoint_every == 0 && done < steps) {
-      recorder->checkpoint(sim);
+      recorder->checkpoint(*world);
     }
     if (o.pace > 0.0) {
       // Live pacing (demos, and tests that must stop a run midway): never ahead of the wall.
@@ -317,14 +338,19 @@ int run(const RunOptions& o, const CommandContext& ctx) {
     }
   }
   const traffic::TrafficKpis k = sim.kpis();
-  if (recorder) recorder->finish(k, sim.state_hash(), step_wall_s);
-  print_kpis(ctx.out, plan, k, step_wall_s);
+  if (recorder) {
+    const std::optional<buildings::BuildingsKpis> bk =
+        world->buildings() ? std::optional(world->buildings()->kpis()) : std::nullopt;
+    recorder->finish(k, sim.state_hash(), step_wall_s, bk ? &*bk : nullptr);
+  }
+  print_kpis(ctx.out, plan, k, world->buildings(), step_wall_s);
   if (recorder && !o.quiet) {
     ctx.err << fmt::format("run file: {} (waited {:.3f} s for the disk)\n", plan.out,
                            recorder->wait_s());
   }
   if (!o.kpi_json.empty())
-    write_kpi_json(o.kpi_json, plan, k, step_wall_s, load_wall_s, sim.state_hash());
+    write_kpi_json(o.kpi_json, plan, k, world->buildings(), step_wall_s, load_wall_s,
+                   sim.state_hash());
   return exit_code::ok;
 }
 

@@ -262,6 +262,8 @@ std::string read_attr_text(hid_t obj, const std::string& name, const std::string
   }
 }
 
+bool attr_exists(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+
 std::vector<std::string> attr_names(hid_t obj) {
   std::vector<std::string> names;
   H5Aiterate2(

@@ -55,6 +55,7 @@ std::string read_string_attr(hid_t obj, const std::string& name, const std::stri
 double read_double_attr(hid_t obj, const std::string& name, const std::string& path);
 // Any scalar attribute as text: strings as they are, numbers in their shortest exact form.
 std::string read_attr_text(hid_t obj, const std::string& name, const std::string& path);
+bool attr_exists(hid_t obj, const std::string& name);
 // Names of an object's attributes, in creation order.
 std::vector<std::string> attr_names(hid_t obj);
 

@@ -116,4 +116,49 @@ HvacDemand hvac_demand(const ZoneCoefficients& c, double mass_start_c, double ou
   return d;
 }
 
+ZoneHvacResponse hvac_response(const ZoneCoefficients& c, double dt_s) {
+  // The difference of two steps from the same state, 1 W apart: exact, the model is linear.
+  const ZoneTemperatures off = zone_step(c, 0.0, 0.0, {}, 0.0, dt_s);
+  const ZoneTemperatures on = zone_step(c, 0.0, 0.0, {}, 1.0, dt_s);
+  return {on.mass_end_c - off.mass_end_c, on.mass_c - off.mass_c, on.surface_c - off.surface_c,
+          on.air_c - off.air_c, on.operative_c - off.operative_c};
+}
+
+ZoneStepMap zone_step_map(const ZoneCoefficients& c, double dt_s) {
+  const ZoneTemperatures m = zone_step(c, 1.0, 0.0, {}, 0.0, dt_s);
+  const ZoneTemperatures e = zone_step(c, 0.0, 1.0, {}, 0.0, dt_s);
+  const ZoneTemperatures i = zone_step(c, 0.0, 0.0, {1.0, 0.0}, 0.0, dt_s);
+  const ZoneTemperatures s = zone_step(c, 0.0, 0.0, {0.0, 1.0}, 0.0, dt_s);
+  const ZoneTemperatures h = zone_step(c, 0.0, 0.0, {}, 1.0, dt_s);
+  ZoneStepMap map;
+  map.mass_end = {m.mass_end_c, e.mass_end_c, i.mass_end_c, s.mass_end_c, h.mass_end_c};
+  map.air = {m.air_c, e.air_c, i.air_c, s.air_c, h.air_c};
+  map.operative = {m.operative_c, e.operative_c, i.operative_c, s.operative_c, h.operative_c};
+  return map;
+}
+
+HvacDemand hvac_demand_fast(const ZoneCoefficients& c, const ZoneHvacResponse& r,
+                            double mass_start_c, double outdoor_c, const ZoneGains& gains,
+                            double dt_s, double heating_setpoint_c, double cooling_setpoint_c,
+                            double heating_capacity_w, double cooling_capacity_w) {
+  HvacDemand d;
+  d.result = zone_step(c, mass_start_c, outdoor_c, gains, 0.0, dt_s);
+  const double air = d.result.air_c;
+  if (air < heating_setpoint_c) {
+    d.needed_w = (heating_setpoint_c - air) / r.air;
+  } else if (air > cooling_setpoint_c) {
+    d.needed_w = (cooling_setpoint_c - air) / r.air;
+  } else {
+    return d;
+  }
+  d.power_w = std::clamp(d.needed_w, -cooling_capacity_w, heating_capacity_w);
+  ZoneTemperatures& t = d.result;
+  t.mass_end_c += r.mass_end * d.power_w;
+  t.mass_c += r.mass * d.power_w;
+  t.surface_c += r.surface * d.power_w;
+  t.air_c += r.air * d.power_w;
+  t.operative_c += r.operative * d.power_w;
+  return d;
+}
+
 }  // namespace parktwin::buildings

@@ -83,4 +83,38 @@ HvacDemand hvac_demand(const ZoneCoefficients& c, double mass_start_c, double ou
                        double cooling_setpoint_c, double heating_capacity_w,
                        double cooling_capacity_w);
 
+// Every temperature of a step is affine in the HVAC power (the network is linear): the change
+// per watt, which depends only on the zone and the step length. With it a step needs one
+// free-floating zone_step and a few multiplications: what the stock's step loop uses
+// (hvac_demand above is the standard's procedure, kept as the reference it is tested against).
+struct ZoneHvacResponse {
+  double mass_end = 0.0, mass = 0.0, surface = 0.0, air = 0.0, operative = 0.0;  // K per W
+};
+ZoneHvacResponse hvac_response(const ZoneCoefficients& c, double dt_s);
+
+// The whole step as a linear map, for the step loop of many zones: with the supply air at the
+// outdoor temperature, each temperature at the end of a step of dt is
+//   T = mass_start m + outdoor e + internal i + solar s + hvac h
+// (the network has no constant term), so five multiply-adds per temperature replace the
+// step's divisions. Found, like hvac_response, from steps of unit inputs; equal to zone_step
+// to rounding.
+struct ZoneStepMap {
+  struct Row {
+    double mass = 0.0, outdoor = 0.0, internal = 0.0, solar = 0.0, hvac = 0.0;
+    double at(double mass_start_c, double outdoor_c, double internal_w, double solar_w,
+              double hvac_w) const {
+      return mass * mass_start_c + outdoor * outdoor_c + internal * internal_w + solar * solar_w +
+             hvac * hvac_w;
+    }
+  };
+  Row mass_end, air, operative;
+};
+ZoneStepMap zone_step_map(const ZoneCoefficients& c, double dt_s);
+
+// hvac_demand with a precomputed response: the same result to rounding.
+HvacDemand hvac_demand_fast(const ZoneCoefficients& c, const ZoneHvacResponse& r,
+                            double mass_start_c, double outdoor_c, const ZoneGains& gains,
+                            double dt_s, double heating_setpoint_c, double cooling_setpoint_c,
+                            double heating_capacity_w, double cooling_capacity_w);
+
 }  // namespace parktwin::buildings
