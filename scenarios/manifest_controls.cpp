@@ -32,19 +32,21 @@ double seconds_of(const toml::date_time& t) {
          t.time.second + t.time.nanosecond * 1e-9;
 }
 
-const char* const kEventKeys[] = {"at",       "type",   "road",   "lane",
-                                  "junction", "phases", "factor", "until"};
+const char* const kEventKeys[] = {"at",     "type",   "road",  "lane", "junction",
+                                  "phases", "factor", "until", "delta"};
 
 // Keys each type takes.
 constexpr std::string_view kRoadKeys[] = {"at", "type", "road"};
 constexpr std::string_view kLaneKeys[] = {"at", "type", "road", "lane"};
 constexpr std::string_view kPlanKeys[] = {"at", "type", "junction", "phases"};
 constexpr std::string_view kDemandKeys[] = {"at", "type", "factor", "until"};
+constexpr std::string_view kHeatWaveKeys[] = {"at", "type", "delta", "until"};
 
 std::span<const std::string_view> keys_of(const std::string& type) {
   if (type == "close_road" || type == "open_road") return kRoadKeys;
   if (type == "close_lane" || type == "open_lane") return kLaneKeys;
   if (type == "signal_plan") return kPlanKeys;
+  if (type == "heat_wave") return kHeatWaveKeys;
   return kDemandKeys;  // demand_multiplier
 }
 
@@ -161,6 +163,24 @@ std::vector<EventSpec> read_events(const std::string& path, const toml::table& r
       }
       if (!(cycle > 0.0)) {
         fail_at(path, phases, at + ".phases", "signal plan has a cycle of 0 s", "a cycle > 0 s");
+      }
+    } else if (spec.type == "heat_wave") {
+      // A shift of the weather file's outdoor temperature: +4 K over a few days is a strong
+      // heat wave for Shanghai; 20 K either way is no longer weather.
+      const toml::node& d =
+          required(path, e, "delta", at + ".delta", node, "a temperature change in K");
+      const std::optional<double> v = d.value<double>();
+      if (!d.is_number() || !v || !std::isfinite(*v) || std::abs(*v) > 20.0) {
+        fail_at(path, d, at + ".delta", "bad heat wave", "a number of K in [-20, 20]");
+      }
+      spec.delta_c = *v;
+      if (const toml::node* u = e.get("until")) {
+        spec.until_s = event_time(path, *u, at + ".until", start);
+        if (!(spec.until_s > spec.at_s)) {
+          fail_at(path, *u, at + ".until", "window ends before it starts",
+                  fmt::format("a time after at ({} s)", spec.at_s),
+                  fmt::format("{} s", spec.until_s));
+        }
       }
     } else if (spec.type == "demand_multiplier") {
       const toml::node& f = required(path, e, "factor", at + ".factor", node, "a number >= 0");

@@ -114,7 +114,7 @@ std::vector<double> split_durations(const std::string& text, const std::string& 
 
 void write_events(hid_t file, const std::vector<EventSpec>& events, const std::string& path) {
   const h5::Handle g = h5::create_group(file, "events", path);
-  std::vector<double> time_s, factor, until_s;
+  std::vector<double> time_s, factor, until_s, delta_c;
   std::vector<std::int64_t> lane;
   std::vector<std::string> type, road, junction, phases, source;
   for (const EventSpec& e : events) {
@@ -126,6 +126,7 @@ void write_events(hid_t file, const std::vector<EventSpec>& events, const std::s
     phases.push_back(join_durations(e.phases_s));
     factor.push_back(e.factor);
     until_s.push_back(e.until_s);
+    delta_c.push_back(e.delta_c);
     source.push_back(e.file.empty() ? std::string() : fmt::format("{}:{}", e.file, e.line));
   }
   column(g.get(), "time_s", time_s);
@@ -136,6 +137,7 @@ void write_events(hid_t file, const std::vector<EventSpec>& events, const std::s
   h5::write_column(g.get(), "phases_s", std::span<const std::string>(phases));
   column(g.get(), "factor", factor);
   column(g.get(), "until_s", until_s);
+  column(g.get(), "delta_c", delta_c);
   h5::write_column(g.get(), "source", std::span<const std::string>(source));
 }
 
@@ -151,10 +153,15 @@ std::vector<EventSpec> read_events(hid_t file, const std::string& path) {
   const auto phases = h5::read_strings(g.get(), "phases_s", path);
   const auto factor = h5::read_column<double>(g.get(), "factor", path);
   const auto until_s = h5::read_column<double>(g.get(), "until_s", path);
+  // Files from before heat waves have no delta_c: no event of theirs needs it.
+  const auto delta_c = h5::exists(g.get(), "delta_c")
+                           ? h5::read_column<double>(g.get(), "delta_c", path)
+                           : std::vector<double>(time_s.size(), 0.0);
   const auto source = h5::read_strings(g.get(), "source", path);
   const std::size_t n = time_s.size();
-  for (const std::size_t size : {type.size(), road.size(), lane.size(), junction.size(),
-                                 phases.size(), factor.size(), until_s.size(), source.size()}) {
+  for (const std::size_t size :
+       {type.size(), road.size(), lane.size(), junction.size(), phases.size(), factor.size(),
+        until_s.size(), delta_c.size(), source.size()}) {
     if (size != n) {
       throw Error("the /events columns differ in length")
           .in_file(path)
@@ -171,6 +178,7 @@ std::vector<EventSpec> read_events(hid_t file, const std::string& path) {
     e.phases_s = split_durations(phases[i], path);
     e.factor = factor[i];
     e.until_s = until_s[i];
+    e.delta_c = delta_c[i];
     e.file = path;  // errors about it point at the run file, row by row
     e.line = 0;
     out.push_back(std::move(e));

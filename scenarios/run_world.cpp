@@ -63,7 +63,18 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
     world->attach_buildings(
         std::make_unique<const buildings::BuildingStock>(
             buildings::build_stock(load_buildings(meta.buildings_path))),
-        std::make_unique<const energy::WeatherSeries>(energy::read_epw(meta.weather_path)), b);
+        std::make_unique<const energy::WeatherSeries>(energy::read_epw(meta.weather_path)), b,
+        weather_offsets(meta.events, meta.step_s));
+  } else {
+    for (const EventSpec& e : meta.events) {
+      if (e.type == "heat_wave") {
+        throw Error("a heat wave needs buildings")
+            .in_file(e.file)
+            .at_line(e.line)
+            .field("type")
+            .expected("a [buildings] section with a weather file");
+      }
+    }
   }
   return world;
 }

@@ -30,7 +30,7 @@ std::vector<traffic::TrafficEvent> runtime_events(const std::vector<EventSpec>& 
   using traffic::EventKind;
   std::vector<traffic::TrafficEvent> out;
   for (const EventSpec& e : events) {
-    if (e.type == "demand_multiplier") continue;
+    if (e.type == "demand_multiplier" || e.type == "heat_wave") continue;
     traffic::TrafficEvent t;
     // The first step that starts at or after the event's time (a hair of tolerance, so that
     // at = 0.3 with step = 0.1 is step 3, not 4).
@@ -79,6 +79,20 @@ std::vector<traffic::TrafficEvent> runtime_events(const std::vector<EventSpec>& 
       }
     }
     out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<buildings::OutdoorOffset> weather_offsets(const std::vector<EventSpec>& events,
+                                                      double step_s) {
+  std::vector<buildings::OutdoorOffset> out;
+  const auto step_of = [&](double t) {
+    return static_cast<std::int64_t>(std::ceil(t / step_s - 1e-9));
+  };
+  for (const EventSpec& e : events) {
+    if (e.type != "heat_wave") continue;
+    out.push_back({step_of(e.at_s), e.delta_c});
+    if (std::isfinite(e.until_s)) out.push_back({step_of(e.until_s), 0.0});
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // What a scenario says acts on the World while it runs, as written (by name), and its
 // resolution against the loaded network:
 //   - events ([[events]] in the manifest, /events in the run file): closures, signal
-//     retimings and demand multipliers at given times;
+//     retimings, demand multipliers and heat waves at given times;
 //   - controllers ([controllers] in the manifest, /controllers in the run file): the policy
 //     of every signal.
 // A run file records these specs, so a resumed run and a replay rebuild the same World.
@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/buildings/buildings_sim.h"
 #include "sim/traffic/demand_scaling.h"
 #include "sim/traffic/events.h"
 #include "sim/traffic/network.h"
@@ -22,7 +23,8 @@ namespace parktwin::scenarios {
 
 // The event types a scenario may use, in the order docs/scenario-format.md lists them.
 inline constexpr const char* kEventTypes[] = {"close_road", "open_road",   "close_lane",
-                                              "open_lane",  "signal_plan", "demand_multiplier"};
+                                              "open_lane",  "signal_plan", "demand_multiplier",
+                                              "heat_wave"};
 
 struct EventSpec {
   double at_s = 0.0;             // simulated seconds after the start
@@ -32,7 +34,8 @@ struct EventSpec {
   std::string junction;          // signal_plan
   std::vector<double> phases_s;  // signal_plan: one duration per phase
   double factor = 1.0;           // demand_multiplier
-  double until_s = std::numeric_limits<double>::infinity();  // demand_multiplier
+  double delta_c = 0.0;          // heat_wave: added to the outdoor air temperature (K)
+  double until_s = std::numeric_limits<double>::infinity();  // demand_multiplier, heat_wave
   std::string file;                                          // where it was written, for errors
   int line = 0;
 };
@@ -50,6 +53,10 @@ struct SignalControlSpec {
 // for a road, lane or junction the network lacks, or a plan of another phase count.
 std::vector<traffic::TrafficEvent> runtime_events(const std::vector<EventSpec>& events,
                                                   const traffic::Network& net, double step_s);
+// The heat waves, as changes of the outdoor air temperature's offset at the first step at or
+// after each start and end.
+std::vector<buildings::OutdoorOffset> weather_offsets(const std::vector<EventSpec>& events,
+                                                      double step_s);
 // The demand multipliers, as windows of departure times.
 std::vector<traffic::DemandScaling> demand_scalings(const std::vector<EventSpec>& events);
 // One policy per signal. Error naming the file and line for a junction the network lacks or

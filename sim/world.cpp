@@ -20,7 +20,8 @@ World::World(const traffic::Network& net, const traffic::Demand& demand,
 
 void World::attach_buildings(std::unique_ptr<const buildings::BuildingStock> stock,
                              std::unique_ptr<const energy::WeatherSeries> weather,
-                             const buildings::BuildingsConfig& config) {
+                             const buildings::BuildingsConfig& config,
+                             std::vector<buildings::OutdoorOffset> offsets) {
   if (traffic_.state().step != 0) {
     throw Error("buildings attached to a World that has run")
         .found(fmt::format("step {}", traffic_.state().step));
@@ -31,6 +32,10 @@ void World::attach_buildings(std::unique_ptr<const buildings::BuildingStock> sto
   weather_ = std::move(weather);
   buildings_ = std::make_unique<buildings::BuildingsSim>(*stock_, *weather_, config);
   building_period_steps_ = every.period_steps;
+  offsets_ = std::move(offsets);
+  std::stable_sort(offsets_.begin(), offsets_.end(),
+                   [](const auto& a, const auto& b) { return a.step < b.step; });
+  next_offset_ = 0;
 }
 
 void World::step() {
@@ -40,11 +45,18 @@ void World::step() {
   }
   signals_.act(traffic_);
   traffic_.step();
+  while (buildings_ && next_offset_ < offsets_.size() && offsets_[next_offset_].step <= now) {
+    buildings_->set_outdoor_offset(offsets_[next_offset_++].offset_c);
+  }
   if (buildings_ && now % building_period_steps_ == 0) buildings_->step();
 }
 
 void World::restored() {
   const std::int64_t now = traffic_.state().step;
+  // The offset in force is in the restored buildings' state.
+  next_offset_ = static_cast<std::size_t>(
+      std::find_if(offsets_.begin(), offsets_.end(), [&](const auto& o) { return o.step >= now; }) -
+      offsets_.begin());
   next_event_ = static_cast<std::size_t>(
       std::find_if(events_.begin(), events_.end(), [&](const auto& e) { return e.step >= now; }) -
       events_.begin());

@@ -34,9 +34,12 @@ class World {
   // Adds the buildings: the World owns their stock and weather from now on. Throws
   // parktwin::Error when the building step is not a whole number of traffic steps, or when
   // traffic has already run.
+  // `offsets`: the heat waves' changes of the outdoor temperature, in any order (applied by
+  // step, ties in the order given).
   void attach_buildings(std::unique_ptr<const buildings::BuildingStock> stock,
                         std::unique_ptr<const energy::WeatherSeries> weather,
-                        const buildings::BuildingsConfig& config);
+                        const buildings::BuildingsConfig& config,
+                        std::vector<buildings::OutdoorOffset> offsets = {});
 
   void step();
   // Call after restoring a checkpoint into traffic() (and buildings()): events before its
@@ -61,6 +64,8 @@ class World {
   std::unique_ptr<const energy::WeatherSeries> weather_;
   std::unique_ptr<buildings::BuildingsSim> buildings_;
   std::int64_t building_period_steps_ = 0;  // traffic steps per building step
+  std::vector<buildings::OutdoorOffset> offsets_;
+  std::size_t next_offset_ = 0;
 };
 
 }  // namespace parktwin

@@ -139,7 +139,7 @@ void BuildingsSim::step() {
       std::clamp(static_cast<int>((local_s - static_cast<double>(day) * 86400.0) / 3600.0), 0, 23);
   const bool weekend = ((start_weekday_ + day) % 7 + 7) % 7 >= 5;  // day < 0 in the warm-up
   const Fractions f = fractions_at(hour, weekend);
-  const double outdoor = w.dry_bulb_c;
+  const double outdoor = w.dry_bulb_c + state_.outdoor_offset_c;
   const double per_cop_heat = 1.0 / heating_cop(outdoor), per_cop_cool = 1.0 / cooling_cop(outdoor);
 
   BuildingsState& s = state_;

@@ -25,6 +25,13 @@
 
 namespace parktwin::buildings {
 
+// A change of the offset added to the weather file's outdoor air temperature, from `step` (of
+// the World) on: how a scenario's heat wave acts (0 again when it ends).
+struct OutdoorOffset {
+  std::int64_t step = 0;
+  double offset_c = 0.0;
+};
+
 struct BuildingsConfig {
   double step_s = 60.0;
   // Local standard time of t = 0, in the weather file's time zone.
@@ -48,6 +55,7 @@ struct BuildingsState {
   std::vector<double> discomfort_kh, unmet_heat_kwh;  // unmet: beyond the HVAC's capacity
   // The site: total electricity now and its peak so far.
   double site_electric_w = 0.0, peak_electric_w = 0.0, peak_time_s = 0.0;
+  double outdoor_offset_c = 0.0;  // added to the weather's outdoor temperature (heat waves)
 };
 
 struct BuildingsKpis {
@@ -84,6 +92,8 @@ class BuildingsSim {
                const BuildingsConfig& config);
 
   void step();
+  // From the next step on, the outdoor air is the weather file's plus `offset_c` (K).
+  void set_outdoor_offset(double offset_c) { state_.outdoor_offset_c = offset_c; }
   double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
   const BuildingsState& state() const { return state_; }
   const BuildingStock& stock() const { return stock_; }
@@ -120,6 +130,7 @@ class BuildingsSim {
     f("site_electric_w", s.site_electric_w);
     f("peak_electric_w", s.peak_electric_w);
     f("peak_time_s", s.peak_time_s);
+    f("outdoor_offset_c", s.outdoor_offset_c);
   }
 
   const BuildingStock& stock_;

@@ -2,8 +2,10 @@
 // an event that does not fit the network stops the run before anything is written.
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "tests/support/cli_run.h"
@@ -46,4 +48,49 @@ TEST_CASE(
   CHECK_THAT(r.err, Catch::Contains(scenario + ":2: events.road: unknown road") &&
                         Catch::Contains("found no_such_road"));
   CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("run: a heat wave raises the buildings' cooling while it lasts, and only then",
+          "[cli][events][buildings]") {
+  parktwin::test::TempDir dir;
+  const auto kpis = [&](const std::string& name, const std::string& events) {
+    const std::string scenario =
+        dir.write(name + ".toml", "extends = \"" + shipped("scenario.toml") + "\"\n" + events);
+    const std::string json = (dir.path() / (name + ".json")).string();
+    const auto r = parktwin::test::run_cli(
+        {"run", scenario, "--duration", "1800", "--kpi-json", json, "--quiet"});
+    REQUIRE(r.code == 0);
+    std::ifstream in(json);
+    return nlohmann::json::parse(in)["buildings"];
+  };
+  const auto base = kpis("base", "");
+  const auto hot =
+      kpis("hot", "[[events]]\nat = 600\nuntil = 1200\ntype = \"heat_wave\"\ndelta = 6\n");
+  const auto late = kpis("late", "[[events]]\nat = 1799\ntype = \"heat_wave\"\ndelta = 6\n");
+  INFO("cooling: base " << base["cooling_kwh"] << ", hot " << hot["cooling_kwh"]);
+  CHECK(hot["cooling_kwh"].get<double>() > 1.05 * base["cooling_kwh"].get<double>());
+  CHECK(hot["hvac_electric_kwh"].get<double>() > base["hvac_electric_kwh"].get<double>());
+  // Lighting and equipment follow schedules, not the weather.
+  CHECK(hot["lighting_kwh"] == base["lighting_kwh"]);
+  // A heat wave starting after the last building step changes nothing.
+  CHECK(late["cooling_kwh"] == base["cooling_kwh"]);
+}
+
+TEST_CASE("run: a heat wave is refused when it is malformed or there are no buildings",
+          "[cli][events][buildings][errors]") {
+  parktwin::test::TempDir dir;
+  const std::string bad =
+      dir.write("bad.toml", "extends = \"" + shipped("scenario.toml") +
+                                "\"\n[[events]]\nat = 60\ntype = \"heat_wave\"\ndelta = 30\n");
+  auto r = parktwin::test::run_cli({"run", bad});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains(bad + ":5: events[0].delta: bad heat wave") &&
+                        Catch::Contains("[-20, 20]"));
+  const std::string bare =
+      dir.write("bare.toml", "[traffic]\nnetwork = \"" + shipped("roadnet_4_4.json") +
+                                 "\"\ndemand = \"" + shipped("anon_4_4_hangzhou_real.json") +
+                                 "\"\n[[events]]\nat = 60\ntype = \"heat_wave\"\ndelta = 3\n");
+  r = parktwin::test::run_cli({"run", bare});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains(bare + ":4: type: a heat wave needs buildings"));
 }
