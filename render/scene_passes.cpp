@@ -33,7 +33,8 @@ ScenePasses::ScenePasses(const VulkanContext& ctx, VkRenderPass pass, VkSampleCo
       pass_(pass),
       samples_(samples),
       flat_(slots * kMaxPanes),
-      instances_(slots * kMaxPanes) {
+      instances_(slots * kMaxPanes),
+      solids_(slots * kMaxPanes) {
   const VkPushConstantRange push{VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(CameraConstants)};
   VkPipelineLayoutCreateInfo li{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   li.pushConstantRangeCount = 1;
@@ -41,6 +42,7 @@ ScenePasses::ScenePasses(const VulkanContext& ctx, VkRenderPass pass, VkSampleCo
   PT_VK_CHECK(vkCreatePipelineLayout(device_, &li, nullptr, &layout_));
   const VkShaderModule flat_vert = shader_module(device_, shaders::kFlatVert);
   const VkShaderModule vehicle_vert = shader_module(device_, shaders::kVehicleVert);
+  const VkShaderModule solid_vert = shader_module(device_, shaders::kSolidVert);
   const VkShaderModule frag = shader_module(device_, shaders::kColourFrag);
   const std::array<VkVertexInputAttributeDescription, 3> flat_attrs{{
       {0, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(FlatVertex, x_m)},
@@ -61,12 +63,21 @@ ScenePasses::ScenePasses(const VulkanContext& ctx, VkRenderPass pass, VkSampleCo
   vehicle_pipeline_ = pipeline(vehicle_vert, frag, vehicle_attrs, sizeof(VehicleInstance),
                                VK_VERTEX_INPUT_RATE_INSTANCE, Depth::test_and_write);
   vkDestroyShaderModule(device_, flat_vert, nullptr);
+  const std::array<VkVertexInputAttributeDescription, 3> solid_attrs{{
+      {0, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(SolidVertex, x_m)},
+      {1, 0, VK_FORMAT_R32_SFLOAT, offsetof(SolidVertex, shade)},
+      {2, 0, VK_FORMAT_R8G8B8A8_UNORM, offsetof(SolidVertex, colour)},
+  }};
+  solid_pipeline_ = pipeline(solid_vert, frag, solid_attrs, sizeof(SolidVertex),
+                             VK_VERTEX_INPUT_RATE_VERTEX, Depth::test_and_write);
   vkDestroyShaderModule(device_, vehicle_vert, nullptr);
+  vkDestroyShaderModule(device_, solid_vert, nullptr);
   vkDestroyShaderModule(device_, frag, nullptr);
 }
 
 ScenePasses::~ScenePasses() {
   vkDestroyPipeline(device_, vehicle_pipeline_, nullptr);
+  vkDestroyPipeline(device_, solid_pipeline_, nullptr);
   vkDestroyPipeline(device_, flat_pipeline_, nullptr);
   vkDestroyPipelineLayout(device_, layout_, nullptr);
 }
@@ -159,6 +170,7 @@ void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint32_t 
   PT_ASSERT(pane < kMaxPanes, "pane out of range");
   Buffer& flat = flat_[slot * kMaxPanes + pane];
   Buffer& instances = instances_[slot * kMaxPanes + pane];
+  Buffer& solids = solids_[slot * kMaxPanes + pane];
   const std::uint32_t width = area.extent.width, height = area.extent.height;
   const bool links = cam.metres_per_pixel < cam.links_below_mpp;
   const std::array<const std::vector<FlatVertex>*, 4> parts{
@@ -167,6 +179,11 @@ void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint32_t 
   for (const auto* part : parts) flat_count += part != nullptr ? part->size() : 0;
   reserve(flat, std::max<std::size_t>(1, flat_count) * sizeof(FlatVertex));
   reserve(instances, std::max<std::size_t>(1, scene.vehicles.size()) * sizeof(VehicleInstance));
+  reserve(solids, std::max<std::size_t>(1, scene.buildings.size()) * sizeof(SolidVertex));
+  if (!scene.buildings.empty()) {
+    std::memcpy(solids.mapped(), scene.buildings.data(),
+                scene.buildings.size() * sizeof(SolidVertex));
+  }
   auto* out = static_cast<unsigned char*>(flat.mapped());
   for (const auto* part : parts) {
     if (part == nullptr || part->empty()) continue;
@@ -186,7 +203,7 @@ void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint32_t 
                        static_cast<float>(cam.min_vehicle_length_px),
                        static_cast<float>(cam.min_vehicle_width_px)};
   constants.eye = {static_cast<float>(pose.eye.x), static_cast<float>(pose.eye.y),
-                   static_cast<float>(pose.eye.z), 1.0f};
+                   static_cast<float>(pose.eye.z), scene.daylight};
   const VkViewport viewport{static_cast<float>(area.offset.x),
                             static_cast<float>(area.offset.y),
                             static_cast<float>(width),
@@ -204,7 +221,14 @@ void ScenePasses::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint32_t 
     vkCmdBindVertexBuffers(cmd, 0, 1, &b, &zero);
     vkCmdDraw(cmd, static_cast<std::uint32_t>(flat_count), 1, 0, 0);
   }
-  // Pass 2: vehicles, a box of eighteen vertices per instance (vehicle.vert): the roof, then
+  // Pass 2: buildings.
+  if (!scene.buildings.empty()) {
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, solid_pipeline_);
+    const VkBuffer b = solids.get();
+    vkCmdBindVertexBuffers(cmd, 0, 1, &b, &zero);
+    vkCmdDraw(cmd, static_cast<std::uint32_t>(scene.buildings.size()), 1, 0, 0);
+  }
+  // Pass 3: vehicles, a box of eighteen vertices per instance (vehicle.vert): the roof, then
   // the two sides facing the eye. Far out the sides would be a pixel or less (1.5 m high at a
   // metre per pixel or more): the roof alone then, a third of the vertices.
   if (!scene.vehicles.empty()) {

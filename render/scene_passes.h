@@ -2,7 +2,8 @@
 // The two passes of a frame (STYLE.md 13b), recorded into a render pass that the caller owns
 // (an offscreen image, or a window's swapchain image):
 //   1. flat geometry: ground and junctions, junction links when close, lanes, stop lines;
-//   2. vehicles: one instanced box each, depth-tested.
+//   2. buildings: extruded footprints, depth-tested;
+//   3. vehicles: one instanced box each, depth-tested.
 // Vertex data goes through host-visible buffers, one set per frame in flight, so that a frame
 // can be filled while the device still draws the one before.
 
@@ -55,8 +56,9 @@ class ScenePasses {
   VkRenderPass pass_;
   VkSampleCountFlagBits samples_;
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
-  VkPipeline flat_pipeline_ = VK_NULL_HANDLE, vehicle_pipeline_ = VK_NULL_HANDLE;
-  std::vector<Buffer> flat_, instances_;  // per slot and pane: [slot * kMaxPanes + pane]
+  VkPipeline flat_pipeline_ = VK_NULL_HANDLE, vehicle_pipeline_ = VK_NULL_HANDLE,
+             solid_pipeline_ = VK_NULL_HANDLE;
+  std::vector<Buffer> flat_, instances_, solids_;  // per slot and pane: [slot * kMaxPanes + pane]
 };
 
 }  // namespace parktwin::render

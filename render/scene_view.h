@@ -28,6 +28,14 @@ struct FlatVertex {
   Rgba8 colour;
 };
 
+// A vertex of a solid (a building): a point in metres relative to the origin, z up, a shade
+// factor of its face (fixed light, computed once), and the colour it is drawn in (20 bytes).
+struct SolidVertex {
+  float x_m = 0.0f, y_m = 0.0f, z_m = 0.0f;
+  float shade = 1.0f;
+  Rgba8 colour;
+};
+
 // One vehicle, drawn as a rectangle behind its front bumper (24 bytes).
 struct VehicleInstance {
   float front_x_m = 0.0f, front_y_m = 0.0f;
@@ -53,10 +61,16 @@ struct SceneView {
   // Per lane, this frame: vehicles on it and their mean speed (what the colours show).
   std::vector<std::uint32_t> lane_vehicles;
   std::vector<float> lane_mean_speed_mps;
+  // Buildings, extruded footprints (triangles: roof and walls); building b's vertices are
+  // [building_begin[b], building_begin[b + 1]) and are recoloured every frame.
+  std::vector<SolidVertex> buildings;
+  std::vector<std::uint32_t> building_begin;
   // Per frame: signal stop lines (triangles) and vehicles.
   std::vector<FlatVertex> overlays;
   std::vector<VehicleInstance> vehicles;
   double time_s = 0.0;
+  // Daylight, 0 (night) to 1 (the sun well up): dims the ground and the light on solids.
+  float daylight = 1.0f;
 };
 
 }  // namespace parktwin::render

@@ -10,6 +10,9 @@ constexpr std::uint32_t kFlatVertWords[] =
 constexpr std::uint32_t kVehicleVertWords[] =
 #include "vehicle.vert.inc"
     ;
+constexpr std::uint32_t kSolidVertWords[] =
+#include "solid.vert.inc"
+    ;
 constexpr std::uint32_t kColourFragWords[] =
 #include "colour.frag.inc"
     ;
@@ -17,6 +20,7 @@ constexpr std::uint32_t kColourFragWords[] =
 
 const std::span<const std::uint32_t> kFlatVert{kFlatVertWords};
 const std::span<const std::uint32_t> kVehicleVert{kVehicleVertWords};
+const std::span<const std::uint32_t> kSolidVert{kSolidVertWords};
 const std::span<const std::uint32_t> kColourFrag{kColourFragWords};
 
 }  // namespace parktwin::render::shaders

@@ -9,6 +9,7 @@ namespace parktwin::render::shaders {
 
 extern const std::span<const std::uint32_t> kFlatVert;     // assets/shaders/flat.vert
 extern const std::span<const std::uint32_t> kVehicleVert;  // assets/shaders/vehicle.vert
+extern const std::span<const std::uint32_t> kSolidVert;    // assets/shaders/solid.vert
 extern const std::span<const std::uint32_t> kColourFrag;   // assets/shaders/colour.frag
 
 }  // namespace parktwin::render::shaders

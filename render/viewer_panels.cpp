@@ -50,6 +50,14 @@ ViewCommands time_panel(const ViewState& s) {
   if (ImGui::RadioButton("lanes by speed", &colouring, 0)) c.colouring = LaneColouring::speed;
   ImGui::SameLine();
   if (ImGui::RadioButton("by density", &colouring, 1)) c.colouring = LaneColouring::density;
+  if (s.has_buildings) {
+    int b = s.building_colouring == BuildingColouring::temperature ? 0 : 1;
+    if (ImGui::RadioButton("buildings by temperature", &b, 0)) {
+      c.building_colouring = BuildingColouring::temperature;
+    }
+    ImGui::SameLine();
+    if (ImGui::RadioButton("by load", &b, 1)) c.building_colouring = BuildingColouring::load;
+  }
   ImGui::TextDisabled("%.0f fps on %s", s.fps, s.device.c_str());
   ImGui::TextDisabled("drag: pan  right drag: turn  wheel: zoom  click: inspect");
   ImGui::TextDisabled("F: fit  space: play  C: close road  V: variant  S: save");
@@ -67,6 +75,10 @@ void kpi_panel(const ViewState& s) {
                 static_cast<unsigned long long>(s.finished));
     ImGui::Text("average travel time      %.1f s", s.average_travel_time_s);
     ImGui::Text("CO2                      %.1f kg", s.co2_kg);
+  }
+  if (s.has_buildings) {
+    ImGui::Text("outdoor air              %.1f C", s.outdoor_c);
+    ImGui::Text("buildings' demand        %.0f kW", s.site_electric_kw);
   }
   if (!s.history_vehicles.empty()) {
     ImGui::PlotLines("##vehicles", s.history_vehicles.data(),
@@ -113,6 +125,18 @@ void legend_panel(const ViewState& s, int window_height) {
   ImGui::TextColored(colour_of(palette::kClosedLane), "blue");
   ImGui::SameLine();
   ImGui::Text("closed lane");
+  if (s.has_buildings) {
+    const RampEnds ends = building_ramp_ends(s.building_colouring);
+    ImGui::Text("buildings: %s", ends.unit);
+    const ImVec2 b = ImGui::GetCursorScreenPos();
+    for (int i = 0; i < kSteps; ++i) {
+      const Rgba8 c = building_ramp(s.building_colouring, static_cast<double>(i) / (kSteps - 1));
+      const float x0 = b.x + static_cast<float>(i) * 6.0f;
+      draw->AddRectFilled({x0, b.y}, {x0 + 6.0f, b.y + 12.0f}, IM_COL32(c.r, c.g, c.b, 255));
+    }
+    ImGui::Dummy({kSteps * 6.0f, 14.0f});
+    ImGui::Text("%-27.0f%.0f", ends.low, ends.high);
+  }
   ImGui::End();
 }
 

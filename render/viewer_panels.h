@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "render/building_scene.h"
 #include "render/scene_builder.h"
 
 namespace parktwin::render {
@@ -24,6 +25,9 @@ struct ViewState {
   std::string clock;  // local date and time now, when the scenario has a start
   double fps = 0.0;
   LaneColouring colouring = LaneColouring::speed;
+  bool has_buildings = false;
+  BuildingColouring building_colouring = BuildingColouring::temperature;
+  double outdoor_c = 0.0, site_electric_kw = 0.0;  // with buildings
   // KPIs (live runs; a replay shows the vehicles in the network)
   std::uint64_t vehicles = 0, finished = 0, created = 0;
   double average_travel_time_s = 0.0, co2_kg = 0.0;
@@ -38,6 +42,7 @@ struct ViewCommands {
   bool step = false;             // one step (paused)
   std::optional<double> seek_s;  // replay only
   std::optional<LaneColouring> colouring;
+  std::optional<BuildingColouring> building_colouring;
   bool fit = false;
   bool quit = false;
 };

@@ -12,6 +12,7 @@
 #include <ostream>
 
 #include "engine/error.h"
+#include "render/building_scene.h"
 #include "render/camera.h"
 #include "render/offscreen_renderer.h"
 #include "render/png_io.h"
@@ -32,6 +33,7 @@ struct RenderOptions {
   std::string size = "1280x720";
   std::string camera;  // "X,Y,MPP": centre in network metres and metres per pixel
   std::string colour = "speed";
+  std::string buildings = "temperature";
   std::string device = "auto";
   bool force = false;
 };
@@ -66,6 +68,13 @@ int render_frame(const RenderOptions& o, const CommandContext& ctx) {
   render::update_scene(
       source.network(), &source.demand(), source.frame(),
       o.colour == "density" ? render::LaneColouring::density : render::LaneColouring::speed, scene);
+  if (const buildings::BuildingsSim* b = source.buildings()) {
+    render::add_buildings(b->stock(), scene);
+    render::update_buildings(b->stock(), b->state(), b->state().sun_elevation_deg,
+                             o.buildings == "load" ? render::BuildingColouring::load
+                                                   : render::BuildingColouring::temperature,
+                             scene);
+  }
   const auto t1 = std::chrono::steady_clock::now();
 
   render::ContextOptions options;
@@ -119,6 +128,10 @@ CommandRun configure_render(CLI::App& sub) {
   sub.add_option("--colour", o->colour, "Lane colours: speed (over the limit) or density")
       ->check(CLI::IsMember({"speed", "density"}))
       ->default_str("speed");
+  sub.add_option("--buildings", o->buildings,
+                 "Building colours: temperature (indoor air) or load (electricity per m2)")
+      ->check(CLI::IsMember({"temperature", "load"}))
+      ->default_str("temperature");
   sub.add_option("--device", o->device,
                  "auto (a GPU if there is one, else lavapipe), cpu (lavapipe) or gpu")
       ->check(CLI::IsMember({"auto", "cpu", "gpu"}))

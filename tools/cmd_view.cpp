@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "render/building_scene.h"
 #include "render/camera.h"
 #include "render/inspector.h"
 #include "render/picking.h"
@@ -219,9 +220,19 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
     }
 
     render::update_scene(net, &source.demand(), source.frame(), state.colouring, scene);
+    if (const buildings::BuildingsSim* b = source.buildings()) {
+      if (scene.building_begin.empty()) render::add_buildings(b->stock(), scene);
+      render::update_buildings(b->stock(), b->state(), b->state().sun_elevation_deg,
+                               state.building_colouring, scene);
+    }
     if (const TrafficSource* v = what_if.variant()) {
       if (variant_scene.lane_begin.empty()) variant_scene = render::scene_of(net);
       render::update_scene(net, &v->demand(), v->frame(), state.colouring, variant_scene);
+      if (const buildings::BuildingsSim* b = v->buildings()) {
+        if (variant_scene.building_begin.empty()) render::add_buildings(b->stock(), variant_scene);
+        render::update_buildings(b->stock(), b->state(), b->state().sun_elevation_deg,
+                                 state.building_colouring, variant_scene);
+      }
     }
     const TrafficSource* pane_source[2] = {&source, what_if.variant()};
 
@@ -262,6 +273,11 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       state.co2_kg = k.co2_kg;
       state.events_applied = wd->events_applied();
     }
+    if (const buildings::BuildingsSim* b = source.buildings()) {
+      state.has_buildings = true;
+      state.outdoor_c = b->state().outdoor_c;
+      state.site_electric_kw = b->state().site_electric_w / 1000.0;
+    }
     if (state.time_s >= next_history_s) {
       if (history.size() >= 4000) history.erase(history.begin(), history.begin() + 2000);
       history.push_back(static_cast<float>(state.vehicles));
@@ -276,6 +292,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
     if (c.toggle_play) state.playing = !state.playing;
     if (c.speed) state.speed = *c.speed;
     if (c.colouring) state.colouring = *c.colouring;
+    if (c.building_colouring) state.building_colouring = *c.building_colouring;
     if (c.fit) camera = render::fit_camera(scene, w, h);
     if (c.quit) window.close();
     if (c.step) {

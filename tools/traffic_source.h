@@ -38,6 +38,10 @@ class TrafficSource {
   double time_s() const { return time_s_; }
   // Live: the World itself (nullptr for a replay).
   const World* world() const { return world_.get(); }
+  // Live: the World's buildings, when the scenario has them (nullptr otherwise).
+  const buildings::BuildingsSim* buildings() const {
+    return world_ ? world_->buildings() : nullptr;
+  }
 
   // Moves to `time_s` (clamped to the run): a live World steps forward to the last step at
   // or before it (never back); a replay goes to the sample at or before it.

@@ -4,7 +4,7 @@ layout(push_constant) uniform Camera {
   // x: metres per pixel per metre of distance; y: minimum half-width of a band (pixels);
   // z, w: minimum vehicle length and width (pixels)
   vec4 minimum;
-  vec4 eye;  // xyz: the camera's position (metres)
+  vec4 eye;  // xyz: the camera's position (metres); w: daylight, 0 (night) to 1
 } cam;
 
 // Metres one pixel spans at clip position `clip`.

@@ -143,6 +143,8 @@ void BuildingsSim::step() {
   const double per_cop_heat = 1.0 / heating_cop(outdoor), per_cop_cool = 1.0 / cooling_cop(outdoor);
 
   BuildingsState& s = state_;
+  s.sun_elevation_deg = sun.elevation_deg;
+  s.outdoor_c = outdoor;
   const BuildingStock& k = stock_;
   par::parallel_for(
       k.size(), kBuildingsPerChunk, [&](std::size_t b0, std::size_t b1, std::size_t chunk) {

@@ -56,6 +56,8 @@ struct BuildingsState {
   // The site: total electricity now and its peak so far.
   double site_electric_w = 0.0, peak_electric_w = 0.0, peak_time_s = 0.0;
   double outdoor_offset_c = 0.0;  // added to the weather's outdoor temperature (heat waves)
+  // The last step's site conditions, for display (derived each step, not checkpointed).
+  double sun_elevation_deg = 0.0, outdoor_c = 0.0;
 };
 
 struct BuildingsKpis {

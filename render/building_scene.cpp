@@ -1,0 +1,147 @@
+#include "render/building_scene.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "render/palette.h"
+
+namespace parktwin::render {
+
+namespace {
+
+constexpr Rgba8 kUnknownBuilding{150, 152, 158, 255};
+
+double cross(geo::Vec2 o, geo::Vec2 a, geo::Vec2 b) {
+  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
+
+bool inside_triangle(geo::Vec2 p, geo::Vec2 a, geo::Vec2 b, geo::Vec2 c) {
+  return cross(a, b, p) >= 0.0 && cross(b, c, p) >= 0.0 && cross(c, a, p) >= 0.0;
+}
+
+// Triangles of a simple counter-clockwise polygon by ear clipping (Eberly, "Triangulation by
+// Ear Clipping", Geometric Tools 2002): O(n^2), fine for building footprints.
+void triangulate(const std::vector<geo::Vec2>& poly, std::vector<std::array<std::size_t, 3>>& out) {
+  std::vector<std::size_t> left(poly.size());
+  for (std::size_t i = 0; i < poly.size(); ++i) left[i] = i;
+  std::size_t guard = 0;
+  while (left.size() > 3 && guard++ < 4 * poly.size() * poly.size()) {
+    bool clipped = false;
+    for (std::size_t i = 0; i < left.size(); ++i) {
+      const std::size_t ia = left[(i + left.size() - 1) % left.size()], ib = left[i],
+                        ic = left[(i + 1) % left.size()];
+      const geo::Vec2 a = poly[ia], b = poly[ib], c = poly[ic];
+      if (cross(a, b, c) <= 0.0) continue;  // reflex: not an ear
+      bool empty = true;
+      for (const std::size_t j : left) {
+        if (j != ia && j != ib && j != ic && inside_triangle(poly[j], a, b, c)) {
+          empty = false;
+          break;
+        }
+      }
+      if (!empty) continue;
+      out.push_back({ia, ib, ic});
+      left.erase(left.begin() + static_cast<std::ptrdiff_t>(i));
+      clipped = true;
+      break;
+    }
+    if (!clipped) break;  // degenerate rest (collinear points): nothing left worth a triangle
+  }
+  if (left.size() == 3) out.push_back({left[0], left[1], left[2]});
+}
+
+// The shade of a wall facing `normal` (unit, horizontal) under the vehicles' fixed light:
+// from the north-west and 48 degrees up (vehicle.vert), as in map hill shading.
+float wall_shade(double nx, double ny) {
+  const double lit = std::max(0.0, -0.48 * nx + 0.48 * ny);
+  return static_cast<float>(0.5 + 0.4 * lit / 0.679);  // 0.679: the light's horizontal part
+}
+
+Rgba8 mix(Rgba8 a, Rgba8 b, double u) {
+  const auto m = [&](std::uint8_t x, std::uint8_t y) {
+    return static_cast<std::uint8_t>(std::lround(x + (y - x) * std::clamp(u, 0.0, 1.0)));
+  };
+  return {m(a.r, b.r), m(a.g, b.g), m(a.b, b.b), 255};
+}
+
+// Three-stop ramps from ColorBrewer (Harrower & Brewer 2003): RdBu reversed for temperature
+// (#2166ac, #f7f7f7, #b2182b), YlOrRd for load (#ffffb2, #fd8d3c, #bd0026).
+Rgba8 three_stops(Rgba8 a, Rgba8 b, Rgba8 c, double t) {
+  t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0);
+  return t < 0.5 ? mix(a, b, t / 0.5) : mix(b, c, (t - 0.5) / 0.5);
+}
+
+}  // namespace
+
+Rgba8 building_ramp(BuildingColouring colouring, double t) {
+  if (colouring == BuildingColouring::temperature) {
+    return three_stops({33, 102, 172, 255}, {247, 247, 247, 255}, {178, 24, 43, 255}, t);
+  }
+  return three_stops({255, 255, 178, 255}, {253, 141, 60, 255}, {189, 0, 38, 255}, t);
+}
+
+RampEnds building_ramp_ends(BuildingColouring colouring) {
+  if (colouring == BuildingColouring::temperature) return {18.0, 30.0, "C indoor air"};
+  return {0.0, 60.0, "W/m2 electricity"};
+}
+
+void add_buildings(const buildings::BuildingStock& stock, SceneView& scene) {
+  scene.buildings.clear();
+  scene.building_begin.assign(stock.size() + 1, 0);
+  std::vector<geo::Vec2> poly;
+  std::vector<std::array<std::size_t, 3>> triangles;
+  for (std::size_t b = 0; b < stock.size(); ++b) {
+    scene.building_begin[b] = static_cast<std::uint32_t>(scene.buildings.size());
+    poly.clear();
+    for (const geo::Vec2f p : stock.footprint[b].points()) {
+      poly.push_back(
+          {static_cast<double>(p.x) - scene.origin.x, static_cast<double>(p.y) - scene.origin.y});
+    }
+    if (poly.size() > 1 && poly.front().x == poly.back().x && poly.front().y == poly.back().y) {
+      poly.pop_back();  // closed ring
+    }
+    const auto z = static_cast<float>(stock.height_m[b]);
+    const auto v = [&](geo::Vec2 p, float height, float shade) {
+      scene.buildings.push_back(
+          {static_cast<float>(p.x), static_cast<float>(p.y), height, shade, kUnknownBuilding});
+    };
+    triangles.clear();
+    triangulate(poly, triangles);
+    for (const auto& t : triangles) {  // the roof, counter-clockwise seen from above
+      for (const std::size_t i : t) v(poly[i], z, 1.0f);
+    }
+    for (std::size_t i = 0; i < poly.size(); ++i) {  // walls, counter-clockwise from outside
+      const geo::Vec2 a = poly[i], c = poly[(i + 1) % poly.size()];
+      const double len = std::hypot(c.x - a.x, c.y - a.y);
+      if (!(len > 0.0)) continue;
+      const float shade = wall_shade((c.y - a.y) / len, -(c.x - a.x) / len);  // outward normal
+      v(a, 0.0f, shade);
+      v(c, 0.0f, shade);
+      v(c, z, shade);
+      v(a, 0.0f, shade);
+      v(c, z, shade);
+      v(a, z, shade);
+    }
+  }
+  scene.building_begin[stock.size()] = static_cast<std::uint32_t>(scene.buildings.size());
+}
+
+void update_buildings(const buildings::BuildingStock& stock, const buildings::BuildingsState& state,
+                      double sun_elevation_deg, BuildingColouring colouring, SceneView& scene) {
+  const RampEnds ends = building_ramp_ends(colouring);
+  for (std::size_t b = 0; b < stock.size() && b + 1 < scene.building_begin.size(); ++b) {
+    const double value = colouring == BuildingColouring::temperature
+                             ? static_cast<double>(state.air_c[b])
+                             : static_cast<double>(state.electric_w[b]) / stock.floor_area_m2[b];
+    const Rgba8 c = building_ramp(colouring, (value - ends.low) / (ends.high - ends.low));
+    for (std::uint32_t k = scene.building_begin[b]; k < scene.building_begin[b + 1]; ++k) {
+      scene.buildings[k].colour = c;
+    }
+  }
+  // Civil twilight: dark below -6 degrees, full light from 10 degrees up.
+  scene.daylight = static_cast<float>(std::clamp((sun_elevation_deg + 6.0) / 16.0, 0.0, 1.0));
+  scene.background = mix({8, 10, 16, 255}, palette::kBackground, scene.daylight);
+}
+
+}  // namespace parktwin::render
