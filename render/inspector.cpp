@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "engine/error.h"
@@ -151,8 +152,30 @@ Inspection inspect(const traffic::Network& net, const traffic::Demand& demand,
       return road_info(net, frame, net.lane_road[pick.index], lane_closed);
     case PickKind::junction:
       return junction_info(net, frame, pick.index);
+    case PickKind::building:
+      return std::monostate{};  // building_info: the caller has the stock
   }
   return {};
+}
+
+BuildingInfo building_info(const buildings::BuildingStock& stock,
+                           const buildings::BuildingsState* state, std::uint32_t b) {
+  if (b >= stock.size()) throw out_of_range("building", b, stock.size());
+  BuildingInfo i;
+  i.id = stock.id[b];
+  i.use = buildings::use_type_name(stock.use[b]);
+  i.floors = stock.floors[b];
+  i.height_m = stock.height_m[b];
+  i.floor_area_m2 = stock.floor_area_m2[b];
+  if (state == nullptr || b >= state->air_c.size()) return i;
+  i.live = true;
+  i.air_c = static_cast<double>(state->air_c[b]);
+  i.operative_c = static_cast<double>(state->operative_c[b]);
+  i.electric_kw = static_cast<double>(state->electric_w[b]) / 1000.0;
+  i.hvac_heat_kw = static_cast<double>(state->hvac_heat_w[b]) / 1000.0;
+  i.electric_kwh = state->hvac_electric_kwh[b] + state->lighting_kwh[b] + state->equipment_kwh[b];
+  i.discomfort_kh = state->discomfort_kh[b];
+  return i;
 }
 
 // ---- the panel -------------------------------------------------------------------------
@@ -217,6 +240,26 @@ void vehicle_panel(const VehicleInfo& v, InspectorCommands& c) {
   ImGui::BeginDisabled(!v.in_network);
   if (ImGui::Button("Fly to")) c.fly_to = true;
   ImGui::EndDisabled();
+}
+
+void building_panel(const BuildingInfo& b, InspectorCommands& c) {
+  if (begin_fields()) {
+    row("building", b.id);
+    row("use", b.use);
+    row("size",
+        fmt::format("{} floors, {:.0f} m, {:.0f} m2", b.floors, b.height_m, b.floor_area_m2));
+    if (b.live) {
+      row("indoor air", fmt::format("{:.1f} C (operative {:.1f} C)", b.air_c, b.operative_c));
+      row("electricity now", fmt::format("{:.1f} kW ({:.1f} W/m2)", b.electric_kw,
+                                         1000.0 * b.electric_kw / b.floor_area_m2));
+      row(b.hvac_heat_kw >= 0.0 ? "heating" : "cooling",
+          fmt::format("{:.1f} kW", std::abs(b.hvac_heat_kw)));
+      row("electricity so far", fmt::format("{:.0f} kWh", b.electric_kwh));
+      row("discomfort so far", fmt::format("{:.1f} Kh", b.discomfort_kh));
+    }
+    ImGui::EndTable();
+  }
+  if (ImGui::Button("Fly to")) c.fly_to = true;
 }
 
 void road_panel(const RoadInfo& r, InspectorCommands& c) {
@@ -308,6 +351,8 @@ InspectorCommands inspector_panel(const Inspection& what, TimingEdit& timing) {
       road_panel(*r, c);
     } else if (const auto* j = std::get_if<JunctionInfo>(&what)) {
       junction_panel(*j, timing, c);
+    } else if (const auto* b = std::get_if<BuildingInfo>(&what)) {
+      building_panel(*b, c);
     }
   }
   ImGui::End();

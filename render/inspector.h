@@ -15,6 +15,7 @@
 
 #include "render/picking.h"
 #include "render/scene_builder.h"
+#include "sim/buildings/buildings_sim.h"
 #include "sim/traffic/demand.h"
 #include "sim/traffic/network.h"
 
@@ -50,7 +51,21 @@ struct JunctionInfo {
   std::vector<double> phase_durations_s;  // the plan's, in phase order
 };
 
-using Inspection = std::variant<std::monostate, VehicleInfo, RoadInfo, JunctionInfo>;
+struct BuildingInfo {
+  std::string id, use;
+  int floors = 0;
+  double height_m = 0.0, floor_area_m2 = 0.0;
+  bool live = false;  // the rest is known (a live World's buildings)
+  double air_c = 0.0, operative_c = 0.0;
+  double electric_kw = 0.0, hvac_heat_kw = 0.0;    // now; heat: + heating, - cooling
+  double electric_kwh = 0.0, discomfort_kh = 0.0;  // since t = 0
+};
+
+// Building b of `stock`, with its state now when `state` is given.
+BuildingInfo building_info(const buildings::BuildingStock& stock,
+                           const buildings::BuildingsState* state, std::uint32_t b);
+
+using Inspection = std::variant<std::monostate, VehicleInfo, RoadInfo, JunctionInfo, BuildingInfo>;
 
 // Road `road` in `frame`: its vehicles are those on its lanes (not on links into or out of
 // it). `lane_closed`: one byte per lane, 1 = closed (as TrafficSim::lane_closed gives; empty:
@@ -70,7 +85,8 @@ VehicleInfo vehicle_info(const traffic::Network& net, const traffic::Demand& dem
 JunctionInfo junction_info(const traffic::Network& net, const TrafficFrame& frame,
                            std::uint32_t junction);
 
-// What a pick shows: the vehicle, the road of a picked lane, or the junction.
+// What a pick shows: the vehicle, the road of a picked lane, or the junction (a building is
+// building_info's, which needs the stock).
 Inspection inspect(const traffic::Network& net, const traffic::Demand& demand,
                    const TrafficFrame& frame, const Pick& pick,
                    std::span<const std::uint8_t> lane_closed = {});

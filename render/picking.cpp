@@ -49,7 +49,7 @@ float vehicle_height(float length_m) { return length_m > 7.0f ? 3.0f : 1.5f; }
 
 }  // namespace
 
-Picker::Picker(const traffic::Network& net, geo::Vec2 origin) {
+Picker::Picker(const traffic::Network& net, geo::Vec2 origin) : slab_top_m_(kSlabTop) {
   const std::size_t L = net.lane_count();
   // Lanes first: they win ties with the junction squares under their ends.
   for (Index l = 0; l < L; ++l) {
@@ -85,6 +85,42 @@ Picker::Picker(const traffic::Network& net, geo::Vec2 origin) {
   }
 }
 
+void Picker::add_buildings(const buildings::BuildingStock& stock, geo::Vec2 origin) {
+  for (std::size_t b = 0; b < stock.size(); ++b) {
+    const auto pts = stock.footprint[b].points();
+    if (pts.size() < 3) continue;
+    // The direction of the longest wall, and the footprint's extent along it and across.
+    geo::Vec2 axis{1.0, 0.0};
+    double longest = 0.0;
+    for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+      const geo::Vec2 d = geo::Vec2(pts[i + 1]) - geo::Vec2(pts[i]);
+      if (geo::length(d) > longest) {
+        longest = geo::length(d);
+        axis = d * (1.0 / longest);
+      }
+    }
+    const geo::Vec2 across{-axis.y, axis.x};
+    double lo_a = 1e300, hi_a = -1e300, lo_c = 1e300, hi_c = -1e300;
+    for (const geo::Vec2f p : pts) {
+      const geo::Vec2 q = geo::Vec2(p) - origin;
+      const double a = q.x * axis.x + q.y * axis.y, c = q.x * across.x + q.y * across.y;
+      lo_a = std::min(lo_a, a);
+      hi_a = std::max(hi_a, a);
+      lo_c = std::min(lo_c, c);
+      hi_c = std::max(hi_c, c);
+    }
+    const double ca = 0.5 * (lo_a + hi_a), cc = 0.5 * (lo_c + hi_c);
+    const geo::Vec2 centre = axis * ca + across * cc;
+    const double h = stock.height_m[b];
+    ground_.add_box(tag_of(PickKind::building, static_cast<std::uint32_t>(b)),
+                    vec3(centre, 0.5 * h),
+                    {static_cast<float>(0.5 * (hi_a - lo_a)),
+                     static_cast<float>(0.5 * (hi_c - lo_c)), static_cast<float>(0.5 * h)},
+                    static_cast<float>(std::atan2(axis.y, axis.x)));
+    slab_top_m_ = std::max(slab_top_m_, h + 0.5);
+  }
+}
+
 std::optional<Pick> Picker::pick(const Ray& ray, std::span<const VehicleInstance> vehicles,
                                  std::span<const std::uint32_t> vehicle_trip, float min_length_m,
                                  float min_width_m) const {
@@ -100,10 +136,10 @@ std::optional<Pick> Picker::pick(const Ray& ray, std::span<const VehicleInstance
   if (!(norm > 0.0) || !std::isfinite(norm)) return std::nullopt;
   double t0 = 0.0, t1 = kMaxReach / norm;
   if (dz != 0.0) {
-    const double ta = (kSlabBottom - oz) / dz, tb = (kSlabTop - oz) / dz;
+    const double ta = (kSlabBottom - oz) / dz, tb = (slab_top_m_ - oz) / dz;
     t0 = std::max(t0, std::min(ta, tb));
     t1 = std::min(t1, std::max(ta, tb));
-  } else if (oz < kSlabBottom || oz > kSlabTop) {
+  } else if (oz < kSlabBottom || oz > slab_top_m_) {
     return std::nullopt;
   }
   if (!(t1 > t0)) return std::nullopt;

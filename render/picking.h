@@ -12,6 +12,7 @@
 #include "engine/collision_world.h"
 #include "engine/geometry.h"
 #include "render/scene_view.h"
+#include "sim/buildings/building_stock.h"
 #include "sim/traffic/network.h"
 
 namespace parktwin::render {
@@ -23,11 +24,11 @@ struct Ray {
   geo::Vec3 direction;
 };
 
-enum class PickKind : std::uint8_t { vehicle, lane, junction };
+enum class PickKind : std::uint8_t { vehicle, lane, junction, building };
 
 struct Pick {
   PickKind kind = PickKind::lane;
-  std::uint32_t index = 0;  // the vehicle's trip, the lane or the junction
+  std::uint32_t index = 0;  // the vehicle's trip, the lane, the junction or the building
   geo::Vec3 point;          // where the ray met it, in scene coordinates
 };
 
@@ -38,6 +39,9 @@ class Picker {
  public:
   // `origin`: the scene's origin (SceneView::origin, from scene_of(net)).
   Picker(const traffic::Network& net, geo::Vec2 origin);
+  // Adds the buildings, each as the box around its footprint aligned with its longest wall
+  // (exact for the rectangles most buildings are, a little generous for other shapes).
+  void add_buildings(const buildings::BuildingStock& stock, geo::Vec2 origin);
 
   // The lane, junction or vehicle the ray meets first, or nullopt when it meets none (or
   // has direction 0). `vehicles` are this frame's instances (SceneView::vehicles) and
@@ -53,7 +57,9 @@ class Picker {
   std::size_t static_boxes() const { return ground_.size(); }  // lane pieces + junctions
 
  private:
-  geo::CollisionWorld ground_;  // lanes and junctions: built once, never changed
+  geo::CollisionWorld ground_;
+  double slab_top_m_;  // the highest thing a ray can meet: a vehicle's roof or a building's  //
+                       // lanes and junctions: built once, never changed
 };
 
 }  // namespace parktwin::render

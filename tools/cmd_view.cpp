@@ -71,7 +71,7 @@ struct Layout {
 
 // "road 'road_1_4_0'", "vehicle 'flow_12_3'", "junction 'intersection_2_2'".
 std::string pick_text(const traffic::Network& net, const traffic::Demand& demand,
-                      const render::Pick& p) {
+                      const buildings::BuildingsSim* buildings, const render::Pick& p) {
   switch (p.kind) {
     case render::PickKind::vehicle:
       return fmt::format("vehicle '{}'", demand.trip_id[p.index]);
@@ -80,6 +80,9 @@ std::string pick_text(const traffic::Network& net, const traffic::Demand& demand
                          net.lane_index[p.index]);
     case render::PickKind::junction:
       return fmt::format("junction '{}'", net.junction_id[p.index]);
+    case render::PickKind::building:
+      return buildings != nullptr ? fmt::format("building '{}'", buildings->stock().id[p.index])
+                                  : fmt::format("building {}", p.index);
   }
   return {};
 }
@@ -123,7 +126,10 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
                               : parse_camera(o.camera, scene);
   const DemoTour tour(net, scene, window.width(), window.height());
   CameraFlight flight;
-  const render::Picker picker(net, scene.origin);
+  render::Picker picker(net, scene.origin);
+  if (const buildings::BuildingsSim* b = source.buildings()) {
+    picker.add_buildings(b->stock(), scene.origin);
+  }
   std::optional<render::Pick> selected;
   std::size_t selected_pane = 0;
   std::vector<std::uint8_t> lane_closed;
@@ -253,7 +259,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       selected_pane = p;
       if (selected) {
         ctx.err << fmt::format("view: t = {:.0f} s: inspecting {}\n", source.time_s(),
-                               pick_text(net, source.demand(), *selected));
+                               pick_text(net, source.demand(), source.buildings(), *selected));
       }
     }
     if (selected_pane >= layout.count) selected_pane = 0;

@@ -215,3 +215,38 @@ TEST_CASE("a ray that meets nothing picks nothing", "[picking]") {
   const std::vector<std::uint32_t> trips{1};
   CHECK_THROWS_AS(f.picker.pick(Fixture::down(c), vehicles, trips), Error);
 }
+
+TEST_CASE("a building is picked on its roof and its walls, the road beside it still is",
+          "[picking]") {
+  Fixture f;
+  // A 40 x 20 m block rotated 30 degrees, 45 m high, centred 60 m north-east of the first
+  // junction (off the roads of the grid).
+  const geo::Vec2 c = f.net.junction_pos[f.net.signal_junction[0]] + geo::Vec2{60.0, 60.0};
+  buildings::BuildingSpec spec;
+  spec.id = "tower";
+  spec.height_m = 45.0;
+  spec.use = buildings::UseType::office;
+  const double turn = 0.5235987755982988;
+  for (const auto& [x, y] : {std::pair{-20.0, -10.0}, {20.0, -10.0}, {20.0, 10.0}, {-20.0, 10.0}}) {
+    spec.footprint.push_back(c + geo::Vec2{std::cos(turn) * x - std::sin(turn) * y,
+                                           std::sin(turn) * x + std::cos(turn) * y});
+  }
+  const buildings::BuildingStock stock = buildings::build_stock(std::span(&spec, 1));
+  f.picker.add_buildings(stock, f.origin);
+  const auto roof = f.pick(Fixture::down(f.scene(c)));
+  REQUIRE(roof);
+  CHECK(roof->kind == PickKind::building);
+  CHECK(roof->index == 0);
+  CHECK(roof->point.z == Approx(45.0f));
+  // Just inside and just outside a corner along the rotated long axis (19.5 m vs 20.5 m).
+  const geo::Vec2 axis{std::cos(turn), std::sin(turn)};
+  CHECK(f.pick(Fixture::down(f.scene(c + axis * 19.5)))->kind == PickKind::building);
+  const auto beside = f.pick(Fixture::down(f.scene(c + axis * 20.5)));
+  CHECK((!beside || beside->kind != PickKind::building));
+  // A low horizontal ray from the west hits its wall at mid height.
+  const geo::Vec3 west = f.scene(c - geo::Vec2{80.0, 0.0}, 20.0);
+  const auto wall = f.pick({west, {1.0f, 0.0f, 0.0f}});
+  REQUIRE(wall);
+  CHECK(wall->kind == PickKind::building);
+  CHECK(wall->point.z == Approx(20.0f));
+}

@@ -470,14 +470,14 @@ TEST_CASE("manifest: a bad event names its file, line and key", "[scenarios][man
     return manifest_error(dir, "duration = 3600\n" + kTraffic + "[[events]]\n" + body, path);
   };
   SECTION("unknown type, with the types there are") {
-    const Error e = event("at = 60\ntype = \"heat_wave\"\n");
+    const Error e = event("at = 60\ntype = \"cold_snap\"\n");
     CHECK(e.context().line == 7);
     CHECK(e.context().field == "events[0].type");
     CHECK_THAT(std::string(e.what()),
                Contains("unknown event type") &&
                    Contains("close_road, open_road, close_lane, open_lane, signal_plan, "
-                            "demand_multiplier") &&
-                   Contains("found heat_wave"));
+                            "demand_multiplier, heat_wave") &&
+                   Contains("found cold_snap"));
   }
   SECTION("a key of another type") {
     const Error e = event("at = 60\ntype = \"close_road\"\nroad = \"b\"\nfactor = 2\n");
