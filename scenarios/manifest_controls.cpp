@@ -100,6 +100,18 @@ std::string required_string(const std::string& path, const toml::table& e, const
   return n.value<std::string>().value();
 }
 
+// The optional end of an event's window (`until`, like `at`), after its start.
+void read_until(const std::string& path, const toml::table& e, const std::string& at,
+                const toml::date_time& start, EventSpec& spec) {
+  const toml::node* u = e.get("until");
+  if (u == nullptr) return;
+  spec.until_s = event_time(path, *u, at + ".until", start);
+  if (!(spec.until_s > spec.at_s)) {
+    fail_at(path, *u, at + ".until", "window ends before it starts",
+            fmt::format("a time after at ({} s)", spec.at_s), fmt::format("{} s", spec.until_s));
+  }
+}
+
 }  // namespace
 
 std::vector<EventSpec> read_events(const std::string& path, const toml::table& root,
@@ -174,14 +186,7 @@ std::vector<EventSpec> read_events(const std::string& path, const toml::table& r
         fail_at(path, d, at + ".delta", "bad heat wave", "a number of K in [-20, 20]");
       }
       spec.delta_c = *v;
-      if (const toml::node* u = e.get("until")) {
-        spec.until_s = event_time(path, *u, at + ".until", start);
-        if (!(spec.until_s > spec.at_s)) {
-          fail_at(path, *u, at + ".until", "window ends before it starts",
-                  fmt::format("a time after at ({} s)", spec.at_s),
-                  fmt::format("{} s", spec.until_s));
-        }
-      }
+      read_until(path, e, at, start, spec);
     } else if (spec.type == "demand_multiplier") {
       const toml::node& f = required(path, e, "factor", at + ".factor", node, "a number >= 0");
       const std::optional<double> v = f.value<double>();
@@ -189,14 +194,7 @@ std::vector<EventSpec> read_events(const std::string& path, const toml::table& r
         fail_at(path, f, at + ".factor", "bad demand multiplier", "a number >= 0");
       }
       spec.factor = *v;
-      if (const toml::node* u = e.get("until")) {
-        spec.until_s = event_time(path, *u, at + ".until", start);
-        if (!(spec.until_s > spec.at_s)) {
-          fail_at(path, *u, at + ".until", "window ends before it starts",
-                  fmt::format("a time after at ({} s)", spec.at_s),
-                  fmt::format("{} s", spec.until_s));
-        }
-      }
+      read_until(path, e, at, start, spec);
     } else {
       spec.road = required_string(path, e, "road", at + ".road", node);
       if (spec.type == "close_lane" || spec.type == "open_lane") {
