@@ -78,12 +78,17 @@ Rgba8 building_ramp(BuildingColouring colouring, double t) {
   if (colouring == BuildingColouring::temperature) {
     return three_stops({33, 102, 172, 255}, {247, 247, 247, 255}, {178, 24, 43, 255}, t);
   }
-  return three_stops({255, 255, 178, 255}, {253, 141, 60, 255}, {189, 0, 38, 255}, t);
+  if (colouring == BuildingColouring::load) {
+    return three_stops({255, 255, 178, 255}, {253, 141, 60, 255}, {189, 0, 38, 255}, t);
+  }
+  // PV: ColorBrewer YlGn reversed, dark green (#006837) to pale yellow (#ffffcc) in the sun.
+  return three_stops({0, 104, 55, 255}, {120, 198, 121, 255}, {255, 255, 204, 255}, t);
 }
 
 RampEnds building_ramp_ends(BuildingColouring colouring) {
   if (colouring == BuildingColouring::temperature) return {18.0, 30.0, "C indoor air"};
-  return {0.0, 60.0, "W/m2 electricity"};
+  if (colouring == BuildingColouring::load) return {0.0, 60.0, "W/m2 electricity"};
+  return {0.0, 150.0, "W/m2 of roof from PV"};
 }
 
 void add_buildings(const buildings::BuildingStock& stock, SceneView& scene) {
@@ -131,10 +136,21 @@ void update_buildings(const buildings::BuildingStock& stock, const buildings::Bu
                       double sun_elevation_deg, BuildingColouring colouring, SceneView& scene) {
   const RampEnds ends = building_ramp_ends(colouring);
   for (std::size_t b = 0; b < stock.size() && b + 1 < scene.building_begin.size(); ++b) {
-    const double value = colouring == BuildingColouring::temperature
-                             ? static_cast<double>(state.air_c[b])
-                             : static_cast<double>(state.electric_w[b]) / stock.floor_area_m2[b];
-    const Rgba8 c = building_ramp(colouring, (value - ends.low) / (ends.high - ends.low));
+    double value = 0.0;
+    switch (colouring) {
+      case BuildingColouring::temperature:
+        value = static_cast<double>(state.air_c[b]);
+        break;
+      case BuildingColouring::load:
+        value = static_cast<double>(state.electric_w[b]) / stock.floor_area_m2[b];
+        break;
+      case BuildingColouring::pv:
+        value = static_cast<double>(state.pv_w[b]) / stock.roof_area_m2[b];
+        break;
+    }
+    const bool no_pv = colouring == BuildingColouring::pv && stock.pv_kwp[b] == 0.0f;
+    const Rgba8 c = no_pv ? kUnknownBuilding
+                          : building_ramp(colouring, (value - ends.low) / (ends.high - ends.low));
     for (std::uint32_t k = scene.building_begin[b]; k < scene.building_begin[b + 1]; ++k) {
       scene.buildings[k].colour = c;
     }

@@ -15,6 +15,7 @@ namespace parktwin::render {
 enum class BuildingColouring : std::uint8_t {
   temperature,  // indoor air: blue (18 C) to red (30 C)
   load,         // electricity per floor area: light (0) to dark (60 W/m2)
+  pv,           // rooftop PV output per roof area: dark (0) to bright (150 W/m2); no PV: grey
 };
 
 // Adds the stock's buildings to the scene (once, after scene_of), in grey.

@@ -51,12 +51,14 @@ ViewCommands time_panel(const ViewState& s) {
   ImGui::SameLine();
   if (ImGui::RadioButton("by density", &colouring, 1)) c.colouring = LaneColouring::density;
   if (s.has_buildings) {
-    int b = s.building_colouring == BuildingColouring::temperature ? 0 : 1;
+    int b = static_cast<int>(s.building_colouring);
     if (ImGui::RadioButton("buildings by temperature", &b, 0)) {
       c.building_colouring = BuildingColouring::temperature;
     }
     ImGui::SameLine();
-    if (ImGui::RadioButton("by load", &b, 1)) c.building_colouring = BuildingColouring::load;
+    if (ImGui::RadioButton("load", &b, 1)) c.building_colouring = BuildingColouring::load;
+    ImGui::SameLine();
+    if (ImGui::RadioButton("PV", &b, 2)) c.building_colouring = BuildingColouring::pv;
   }
   ImGui::TextDisabled("%.0f fps on %s", s.fps, s.device.c_str());
   ImGui::TextDisabled("drag: pan  right drag: turn  wheel: zoom  click: inspect");
@@ -79,6 +81,7 @@ void kpi_panel(const ViewState& s) {
   if (s.has_buildings) {
     ImGui::Text("outdoor air              %.1f C", s.outdoor_c);
     ImGui::Text("buildings' demand        %.0f kW", s.site_electric_kw);
+    ImGui::Text("rooftop PV               %.0f kW", s.site_pv_kw);
   }
   if (!s.history_vehicles.empty()) {
     ImGui::PlotLines("##vehicles", s.history_vehicles.data(),

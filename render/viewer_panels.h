@@ -27,7 +27,7 @@ struct ViewState {
   LaneColouring colouring = LaneColouring::speed;
   bool has_buildings = false;
   BuildingColouring building_colouring = BuildingColouring::temperature;
-  double outdoor_c = 0.0, site_electric_kw = 0.0;  // with buildings
+  double outdoor_c = 0.0, site_electric_kw = 0.0, site_pv_kw = 0.0;  // with buildings
   // KPIs (live runs; a replay shows the vehicles in the network)
   std::uint64_t vehicles = 0, finished = 0, created = 0;
   double average_travel_time_s = 0.0, co2_kg = 0.0;

@@ -72,6 +72,7 @@ int render_frame(const RenderOptions& o, const CommandContext& ctx) {
     render::add_buildings(b->stock(), scene);
     render::update_buildings(b->stock(), b->state(), b->state().sun_elevation_deg,
                              o.buildings == "load" ? render::BuildingColouring::load
+                             : o.buildings == "pv" ? render::BuildingColouring::pv
                                                    : render::BuildingColouring::temperature,
                              scene);
   }
@@ -129,8 +130,9 @@ CommandRun configure_render(CLI::App& sub) {
       ->check(CLI::IsMember({"speed", "density"}))
       ->default_str("speed");
   sub.add_option("--buildings", o->buildings,
-                 "Building colours: temperature (indoor air) or load (electricity per m2)")
-      ->check(CLI::IsMember({"temperature", "load"}))
+                 "Building colours: temperature (indoor air), load (electricity per m2) or pv "
+                 "(rooftop PV output per m2 of roof)")
+      ->check(CLI::IsMember({"temperature", "load", "pv"}))
       ->default_str("temperature");
   sub.add_option("--device", o->device,
                  "auto (a GPU if there is one, else lavapipe), cpu (lavapipe) or gpu")

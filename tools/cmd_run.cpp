@@ -237,6 +237,10 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
       fmt::format("kW at t = {:.0f} s", e.peak_time_s).c_str());
   row("discomfort (occupied, outside band)", fmt::format("{:.1f}", e.discomfort_kh), "Kh");
   row("heat beyond HVAC capacity", fmt::format("{:.1f}", e.unmet_heat_kwh), "kWh");
+  row("rooftop PV",
+      fmt::format("{:.0f} ({:.0f}% used in place)", e.pv_kwh, 100.0 * e.pv_self_consumption),
+      "kWh");
+  row("bought / sold", fmt::format("{:.0f} / {:.0f}", e.import_kwh, e.export_kwh), "kWh");
 }
 
 // Every `interval` simulated seconds as a number of steps (at least one), or 0 for never.

@@ -283,6 +283,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       state.has_buildings = true;
       state.outdoor_c = b->state().outdoor_c;
       state.site_electric_kw = b->state().site_electric_w / 1000.0;
+      state.site_pv_kw = b->state().site_pv_w / 1000.0;
     }
     if (state.time_s >= next_history_s) {
       if (history.size() >= 4000) history.erase(history.begin(), history.begin() + 2000);

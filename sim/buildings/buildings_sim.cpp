@@ -10,6 +10,7 @@
 #include "sim/buildings/hvac_efficiency.h"
 #include "sim/buildings/solar_gains.h"
 #include "sim/energy/irradiance.h"
+#include "sim/energy/pv.h"
 
 namespace parktwin::buildings {
 
@@ -42,6 +43,13 @@ int days_in_month(int y, int m) {
 struct Fractions {
   std::array<float, kUseTypes> occupancy{}, lighting{}, equipment{};
 };
+
+// Every per-building quantity summed since t = 0 (zeroed after the warm-up).
+std::array<std::vector<double>*, 11> accumulators(BuildingsState& s) {
+  return {&s.heating_kwh,   &s.cooling_kwh,   &s.hvac_electric_kwh, &s.lighting_kwh,
+          &s.equipment_kwh, &s.discomfort_kh, &s.unmet_heat_kwh,    &s.pv_kwh,
+          &s.pv_used_kwh,   &s.import_kwh,    &s.export_kwh};
+}
 
 Fractions fractions_at(int hour, bool weekend) {
   Fractions f;
@@ -90,10 +98,8 @@ BuildingsSim::BuildingsSim(const BuildingStock& stock, const energy::WeatherSeri
   s.operative_c.assign(n, static_cast<float>(config.initial_c));
   s.hvac_heat_w.assign(n, 0.0f);
   s.electric_w.assign(n, 0.0f);
-  for (auto* v : {&s.heating_kwh, &s.cooling_kwh, &s.hvac_electric_kwh, &s.lighting_kwh,
-                  &s.equipment_kwh, &s.discomfort_kh, &s.unmet_heat_kwh}) {
-    v->assign(n, 0.0);
-  }
+  s.pv_w.assign(n, 0.0f);
+  for (auto* v : accumulators(s)) v->assign(n, 0.0);
   occupied_map_.resize(n);
   unoccupied_map_.resize(n);
   solar_.resize(n);
@@ -103,6 +109,7 @@ BuildingsSim::BuildingsSim(const BuildingStock& stock, const energy::WeatherSeri
     solar_[b] = solar_weights(stock, b);
   }
   chunk_electric_w_.assign(par::ChunkPlan{n, kBuildingsPerChunk}.chunks(), 0.0);
+  chunk_pv_w_.assign(chunk_electric_w_.size(), 0.0);
   if (config.warmup_days < 0 || config.warmup_days > 366) {
     throw Error("warm-up out of range")
         .field("warmup_days")
@@ -114,10 +121,7 @@ BuildingsSim::BuildingsSim(const BuildingStock& stock, const energy::WeatherSeri
       static_cast<std::int64_t>(std::llround(config.warmup_days * 86400.0 / config.step_s));
   s.step = -warmup_steps;
   while (s.step < 0) step();
-  for (auto* v : {&s.heating_kwh, &s.cooling_kwh, &s.hvac_electric_kwh, &s.lighting_kwh,
-                  &s.equipment_kwh, &s.discomfort_kh, &s.unmet_heat_kwh}) {
-    std::fill(v->begin(), v->end(), 0.0);
-  }
+  for (auto* v : accumulators(s)) std::fill(v->begin(), v->end(), 0.0);
   s.peak_electric_w = 0.0;
   s.peak_time_s = 0.0;
 }
@@ -141,6 +145,8 @@ void BuildingsSim::step() {
   const Fractions f = fractions_at(hour, weekend);
   const double outdoor = w.dry_bulb_c + state_.outdoor_offset_c;
   const double per_cop_heat = 1.0 / heating_cop(outdoor), per_cop_cool = 1.0 / cooling_cop(outdoor);
+  const double pv_per_kwp =
+      energy::pv_output_w_per_kwp(irr.pv_plane_w_m2, outdoor, w.wind_speed_mps);
 
   BuildingsState& s = state_;
   s.sun_elevation_deg = sun.elevation_deg;
@@ -148,7 +154,7 @@ void BuildingsSim::step() {
   const BuildingStock& k = stock_;
   par::parallel_for(
       k.size(), kBuildingsPerChunk, [&](std::size_t b0, std::size_t b1, std::size_t chunk) {
-        double chunk_w = 0.0;
+        double chunk_w = 0.0, chunk_pv_w = 0.0;
         for (std::size_t b = b0; b < b1; ++b) {
           const auto u = static_cast<std::size_t>(k.use[b]);
           const float occupancy = f.occupancy[u];
@@ -180,7 +186,16 @@ void BuildingsSim::step() {
           const double electric_w = hvac_electric_w + lighting_w + equipment_w;
           s.electric_w[b] = static_cast<float>(electric_w);
           chunk_w += electric_w;
+          // PV serves its own building first; the rest is sold.
+          const double pv_w = static_cast<double>(k.pv_kwp[b]) * pv_per_kwp;
+          const double pv_used_w = std::min(pv_w, electric_w);
+          s.pv_w[b] = static_cast<float>(pv_w);
+          chunk_pv_w += pv_w;
           const double to_kwh = dt / kJoulesPerKwh;
+          s.pv_kwh[b] += pv_w * to_kwh;
+          s.pv_used_kwh[b] += pv_used_w * to_kwh;
+          s.import_kwh[b] += (electric_w - pv_used_w) * to_kwh;
+          s.export_kwh[b] += (pv_w - pv_used_w) * to_kwh;
           s.heating_kwh[b] += std::max(power_w, 0.0) * to_kwh;
           s.cooling_kwh[b] += std::max(-power_w, 0.0) * to_kwh;
           s.hvac_electric_kwh[b] += hvac_electric_w * to_kwh;
@@ -195,10 +210,15 @@ void BuildingsSim::step() {
           }
         }
         chunk_electric_w_[chunk] = chunk_w;
+        chunk_pv_w_[chunk] = chunk_pv_w;
       });
-  double site_w = 0.0;
-  for (const double c : chunk_electric_w_) site_w += c;  // in chunk order: deterministic
+  double site_w = 0.0, site_pv_w = 0.0;
+  for (std::size_t c = 0; c < chunk_electric_w_.size(); ++c) {  // in chunk order: deterministic
+    site_w += chunk_electric_w_[c];
+    site_pv_w += chunk_pv_w_[c];
+  }
   s.site_electric_w = site_w;
+  s.site_pv_w = site_pv_w;
   if (site_w > s.peak_electric_w) {
     s.peak_electric_w = site_w;
     s.peak_time_s = time_s();
@@ -218,7 +238,12 @@ BuildingsKpis BuildingsSim::kpis() const {
     k.equipment_kwh += s.equipment_kwh[b];
     k.discomfort_kh += s.discomfort_kh[b];
     k.unmet_heat_kwh += s.unmet_heat_kwh[b];
+    k.pv_kwh += s.pv_kwh[b];
+    k.pv_used_kwh += s.pv_used_kwh[b];
+    k.import_kwh += s.import_kwh[b];
+    k.export_kwh += s.export_kwh[b];
   }
+  k.pv_self_consumption = k.pv_kwh > 0.0 ? k.pv_used_kwh / k.pv_kwh : 0.0;
   k.electric_kwh = k.hvac_electric_kwh + k.lighting_kwh + k.equipment_kwh;
   k.peak_electric_kw = s.peak_electric_w / 1000.0;
   k.peak_time_s = s.peak_time_s;

@@ -10,8 +10,9 @@
 //      gains, the ideal HVAC between its set-points (set back when unoccupied) within its
 //      capacity, the zone's temperatures, the electricity of HVAC (temperature-dependent COP),
 //      lighting and equipment, and the comfort KPI;
-//   3. the sums: site demand now and its peak, in a fixed chunk order (bit-identical results
-//      for any thread count).
+//      rooftop PV (sim/energy/pv.h) serves the building first, the rest goes to the grid;
+//   3. the sums: site demand and PV now, and the demand's peak, in a fixed chunk order
+//      (bit-identical results for any thread count).
 
 #include <cstdint>
 #include <span>
@@ -50,11 +51,15 @@ struct BuildingsState {
   std::vector<double> mass_c;  // theta_m at the end of the last step
   // The last step: temperatures, heat delivered (+ heating, - cooling) and electricity.
   std::vector<float> air_c, operative_c, hvac_heat_w, electric_w;
+  std::vector<float> pv_w;  // rooftop PV output (W)
   // Since t = 0 (kWh); comfort: operative temperature outside the band in occupied hours (Kh).
   std::vector<double> heating_kwh, cooling_kwh, hvac_electric_kwh, lighting_kwh, equipment_kwh;
   std::vector<double> discomfort_kh, unmet_heat_kwh;  // unmet: beyond the HVAC's capacity
+  // PV: produced, used in the building at once, and the grid's side: bought and sold.
+  std::vector<double> pv_kwh, pv_used_kwh, import_kwh, export_kwh;
   // The site: total electricity now and its peak so far.
   double site_electric_w = 0.0, peak_electric_w = 0.0, peak_time_s = 0.0;
+  double site_pv_w = 0.0;
   double outdoor_offset_c = 0.0;  // added to the weather's outdoor temperature (heat waves)
   // The last step's site conditions, for display (derived each step, not checkpointed).
   double sun_elevation_deg = 0.0, outdoor_c = 0.0;
@@ -67,6 +72,8 @@ struct BuildingsKpis {
   double peak_electric_kw = 0.0, peak_time_s = 0.0;
   double discomfort_kh = 0.0;  // summed over buildings
   double unmet_heat_kwh = 0.0;
+  double pv_kwh = 0.0, pv_used_kwh = 0.0, import_kwh = 0.0, export_kwh = 0.0;
+  double pv_self_consumption = 0.0;  // share of PV used where it was made (0 with no PV)
   std::uint64_t building_steps = 0;
 };
 
@@ -83,6 +90,11 @@ void for_each_kpi(const BuildingsKpis& k, F&& f) {
   f("peak_time_s", k.peak_time_s);
   f("discomfort_kh", k.discomfort_kh);
   f("unmet_heat_kwh", k.unmet_heat_kwh);
+  f("pv_kwh", k.pv_kwh);
+  f("pv_used_kwh", k.pv_used_kwh);
+  f("pv_self_consumption", k.pv_self_consumption);
+  f("import_kwh", k.import_kwh);
+  f("export_kwh", k.export_kwh);
   f("building_steps", k.building_steps);
 }
 
@@ -122,6 +134,7 @@ class BuildingsSim {
     f("operative_c", s.operative_c);
     f("hvac_heat_w", s.hvac_heat_w);
     f("electric_w", s.electric_w);
+    f("pv_w", s.pv_w);
     f("heating_kwh", s.heating_kwh);
     f("cooling_kwh", s.cooling_kwh);
     f("hvac_electric_kwh", s.hvac_electric_kwh);
@@ -129,7 +142,12 @@ class BuildingsSim {
     f("equipment_kwh", s.equipment_kwh);
     f("discomfort_kh", s.discomfort_kh);
     f("unmet_heat_kwh", s.unmet_heat_kwh);
+    f("pv_kwh", s.pv_kwh);
+    f("pv_used_kwh", s.pv_used_kwh);
+    f("import_kwh", s.import_kwh);
+    f("export_kwh", s.export_kwh);
     f("site_electric_w", s.site_electric_w);
+    f("site_pv_w", s.site_pv_w);
     f("peak_electric_w", s.peak_electric_w);
     f("peak_time_s", s.peak_time_s);
     f("outdoor_offset_c", s.outdoor_offset_c);
@@ -144,11 +162,11 @@ class BuildingsSim {
   std::vector<ZoneStepMap> occupied_map_, unoccupied_map_;
   std::vector<SolarWeights> solar_;
   energy::SolarSite site_;
-  double start_julian_day_ = 0.0;         // UT, of t = 0
-  double start_of_year_s_ = 0.0;          // t = 0 in seconds after Jan 1 00:00 local standard time
-  int start_weekday_ = 0;                 // 0 Monday .. 6 Sunday, of the start date
-  double start_hour_s_ = 0.0;             // seconds after local midnight of t = 0
-  std::vector<double> chunk_electric_w_;  // per chunk of buildings, reduced in order
+  double start_julian_day_ = 0.0;  // UT, of t = 0
+  double start_of_year_s_ = 0.0;   // t = 0 in seconds after Jan 1 00:00 local standard time
+  int start_weekday_ = 0;          // 0 Monday .. 6 Sunday, of the start date
+  double start_hour_s_ = 0.0;      // seconds after local midnight of t = 0
+  std::vector<double> chunk_electric_w_, chunk_pv_w_;  // per chunk of buildings, reduced in order
 };
 
 }  // namespace parktwin::buildings

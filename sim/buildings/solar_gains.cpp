@@ -1,5 +1,7 @@
 #include "sim/buildings/solar_gains.h"
 
+#include "sim/energy/pv.h"
+
 namespace parktwin::buildings {
 
 namespace {
@@ -25,6 +27,10 @@ SiteIrradiance site_irradiance(const energy::WeatherNow& weather, const energy::
             .total_w_m2();
   }
   out.roof_w_m2 = weather.ghi_wm2;  // a flat roof sees the global horizontal irradiance
+  out.pv_plane_w_m2 =
+      energy::plane_irradiance_perez({energy::kPvTiltDeg, energy::kPvAzimuthDeg}, sun, h,
+                                     dni_extra_w_m2, air_mass, weather.albedo)
+          .total_w_m2();
   return out;
 }
 

@@ -15,6 +15,7 @@ namespace parktwin::buildings {
 struct SiteIrradiance {
   std::array<double, kFacadeBins> facade_w_m2{};
   double roof_w_m2 = 0.0;
+  double pv_plane_w_m2 = 0.0;  // on roof PV arrays (energy::kPvTiltDeg, kPvAzimuthDeg)
 };
 
 // From this step's weather and sun (zenith >= 90: night, all zero but the ground-reflected and

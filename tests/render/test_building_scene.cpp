@@ -70,4 +70,8 @@ TEST_CASE("buildings take their colour from the state, and the night dims them",
   CHECK(scene.daylight == 0.0f);
   render::update_buildings(stock, state, 2.0, render::BuildingColouring::load, scene);
   CHECK(scene.daylight == Approx(0.5f));  // halfway through civil twilight's -6..10 degrees
+  // By PV: a building without panels stays grey whatever it does.
+  state.pv_w = {0.0f, 0.0f};
+  render::update_buildings(stock, state, 40.0, render::BuildingColouring::pv, scene);
+  CHECK(colour_of(0) == render::Rgba8{150, 152, 158, 255});
 }
