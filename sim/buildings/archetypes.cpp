@@ -4,7 +4,7 @@
 // values. Each number names its source; read the status words with it:
 //   "verified"   - read in a public copy of the source while writing this file;
 //   "recalled"   - the reviewer's recollection of the source, not checked against its text
-//                  (see ../shared/data/reference/buildings.md, whose office values are all of
+//                  (see assets/reference/buildings.md, whose office values are all of
 //                  this kind: GB 50189-2015 could not be retrieved);
 //   "assumed"    - an engineering choice with no standard behind it.
 // Sources:

@@ -33,7 +33,7 @@ using DaySchedule = std::array<float, 24>;
 
 // Defaults for one use type. Every number names its source in archetypes.cpp; most are
 // plausible defaults for the hot-summer-cold-winter zone, not compliance values (see
-// ../shared/data/reference/buildings.md and its status column).
+// assets/reference/buildings.md and its status column).
 struct Archetype {
   UseType use = UseType::office;
   // Envelope (W/m2K) and glazing.

@@ -29,8 +29,7 @@ inline const Grid2x2& grid_2x2() {
     out.net = scenarios::load_network(
         dir.write("roadnet.json", scenarios::grid_roadnet(out.spec).dump()));
     out.demand = scenarios::load_demand(
-        dir.write("flow.json", scenarios::grid_flow(out.spec).dump()), out.net,
-        out.spec.horizon_s);
+        dir.write("flow.json", scenarios::grid_flow(out.spec).dump()), out.net, out.spec.horizon_s);
     return out;
   }();
   return g;
