@@ -430,44 +430,30 @@ void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t stat
   flush();
 }
 
-void Checkpoint::take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far,
-                      std::uint64_t trajectory_rows_so_far) {
-  step = sim.state().step;
-  time_s = sim.time_s();
-  series_rows = rows_so_far;
-  trajectory_rows = trajectory_rows_so_far;
-  std::size_t i = 0;
-  sim.save_state([&](const char* name, const auto& value) {
-    if (i == parts.size()) parts.emplace_back(name, std::vector<unsigned char>());
-    const auto bytes = raw_bytes(value);
-    parts[i].second.assign(bytes.begin(), bytes.end());  // no allocation once sizes settle
-    ++i;
-  });
-}
+namespace {
 
-void Checkpoint::take(const World& world, std::uint64_t rows_so_far,
-                      std::uint64_t trajectory_rows_so_far) {
-  take(world.traffic(), rows_so_far, trajectory_rows_so_far);
-  const buildings::BuildingsSim* b = world.buildings();
-  if (b == nullptr) return;
-  // After traffic's parts, in the same slots every time (no allocation once sizes settle).
-  std::size_t i = 0;
-  while (i < parts.size() && parts[i].first.rfind("buildings.", 0) != 0) ++i;
-  b->save_state([&](const char* name, const auto& value) {
-    if (i == parts.size())
-      parts.emplace_back(std::string("buildings.") + name, std::vector<unsigned char>());
+// A subsystem's state into the checkpoint's parts named "<prefix><part>", from slot `first`
+// on, in the same slots every time (no allocation once sizes settle). Returns the slot after.
+template <class Sim>
+std::size_t save_parts(const Sim& sim, const std::string& prefix, std::size_t first,
+                       std::vector<std::pair<std::string, std::vector<unsigned char>>>& parts) {
+  std::size_t i = first;
+  sim.save_state([&](const char* name, const auto& value) {
+    if (i == parts.size()) parts.emplace_back(prefix + name, std::vector<unsigned char>());
     const auto bytes = raw_bytes(value);
     parts[i].second.assign(bytes.begin(), bytes.end());
     ++i;
   });
+  return i;
 }
 
-void Checkpoint::restore(World& world, const std::string& path) const {
-  restore(world.traffic(), path);
-  buildings::BuildingsSim* b = world.buildings();
-  if (b == nullptr) return;
-  b->restore_state([&](const char* name, auto& value) {
-    const std::string full = std::string("buildings.") + name;
+// The parts named "<prefix><part>" back into a subsystem; errors name `path` and the part.
+template <class Sim>
+void restore_parts(Sim& sim, const std::string& prefix,
+                   const std::vector<std::pair<std::string, std::vector<unsigned char>>>& parts,
+                   const std::string& path) {
+  sim.restore_state([&](const char* name, auto& value) {
+    const std::string full = prefix + name;
     const auto it =
         std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == full; });
     if (it == parts.end()) {
@@ -484,22 +470,35 @@ void Checkpoint::restore(World& world, const std::string& path) const {
   });
 }
 
+}  // namespace
+
+void Checkpoint::take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far,
+                      std::uint64_t trajectory_rows_so_far) {
+  step = sim.state().step;
+  time_s = sim.time_s();
+  series_rows = rows_so_far;
+  trajectory_rows = trajectory_rows_so_far;
+  save_parts(sim, "", 0, parts);
+}
+
+void Checkpoint::take(const World& world, std::uint64_t rows_so_far,
+                      std::uint64_t trajectory_rows_so_far) {
+  step = world.traffic().state().step;
+  time_s = world.traffic().time_s();
+  series_rows = rows_so_far;
+  trajectory_rows = trajectory_rows_so_far;
+  const std::size_t next = save_parts(world.traffic(), "", 0, parts);
+  if (const buildings::BuildingsSim* b = world.buildings())
+    save_parts(*b, "buildings.", next, parts);
+}
+
 void Checkpoint::restore(traffic::TrafficSim& sim, const std::string& path) const {
-  sim.restore_state([&](const char* name, auto& value) {
-    const auto it =
-        std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == name; });
-    if (it == parts.end()) {
-      throw Error("checkpoint lacks a part of the state")
-          .in_file(path)
-          .field(std::string("/checkpoint/") + name);
-    }
-    if (!assign_raw(value, it->second)) {
-      throw Error("checkpoint part has the wrong size for this build")
-          .in_file(path)
-          .field(std::string("/checkpoint/") + name)
-          .found(fmt::format("{} bytes", it->second.size()));
-    }
-  });
+  restore_parts(sim, "", parts, path);
+}
+
+void Checkpoint::restore(World& world, const std::string& path) const {
+  restore_parts(world.traffic(), "", parts, path);
+  if (buildings::BuildingsSim* b = world.buildings()) restore_parts(*b, "buildings.", parts, path);
 }
 
 namespace {
