@@ -6,8 +6,10 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <filesystem>
 #include <initializer_list>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -43,6 +45,34 @@ inline double non_negative_number(const std::string& path, const toml::table& t,
     fail_at(path, *n, field, "must not be negative", ">= 0", fmt::format("{}", *v));
   }
   return *v;
+}
+
+// Parses a TOML file of `what` (e.g. "tariff"): a syntax error gives toml++'s line and column;
+// a file that is not there says so.
+inline toml::table parse_toml_file(const std::string& path, const std::string& what) {
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    if (!std::filesystem::exists(path)) {
+      throw Error("cannot open " + what + " file")
+          .in_file(path)
+          .expected("a TOML " + what + " file");
+    }
+    throw Error(std::string(e.description()))
+        .in_file(path)
+        .at_line(static_cast<int>(e.source().begin.line),
+                 static_cast<int>(e.source().begin.column));
+  }
+}
+
+// What a node holds, for "found": scalars as TOML writes them, containers by kind.
+inline std::string brief(const toml::node& n) {
+  if (n.is_table()) return "a table";
+  if (n.is_array()) return "an array";
+  if (n.is_string()) return fmt::format("\"{}\"", n.value<std::string>().value());
+  std::ostringstream out;
+  n.visit([&](const auto& v) { out << v; });
+  return out.str();
 }
 
 inline void reject_unknown(const std::string& path, const toml::table& t, const std::string& prefix,
