@@ -126,11 +126,12 @@ std::string read_text(const std::string& path) {
   return text;
 }
 
-constexpr std::array<std::string_view, 13> kProperties = {
-    "id",      "height",           "floors",           "use",
-    "u_wall",  "u_roof",           "u_window",         "window_to_wall",
-    "g_value", "heating_setpoint", "cooling_setpoint", "pv_kwp",
-    "feeder"};
+constexpr std::array<std::string_view, 18> kProperties = {
+    "id",         "height",           "floors",           "use",
+    "u_wall",     "u_roof",           "u_window",         "window_to_wall",
+    "g_value",    "heating_setpoint", "cooling_setpoint", "pv_kwp",
+    "feeder",     "battery_kwh",      "battery_kw",       "chargers",
+    "charger_kw", "car_park_road"};
 
 std::string list(std::span<const std::string_view> names) {
   std::string out;
@@ -238,6 +239,33 @@ BuildingSpec read_feature(const JsonReader& r, const Json& feature, const std::s
     if (!feeder->is_string())
       r.fail(element(pw, "feeder"), "wrong type", "a string", brief(*feeder));
     s.feeder = feeder->get<std::string>();
+  }
+  s.battery_kwh = optional_number(r, props, "battery_kwh", pw).value_or(0.0);
+  s.battery_kw = optional_number(r, props, "battery_kw", pw).value_or(0.0);
+  if (const Json* chargers = r.optional(props, "chargers", pw); chargers && !chargers->is_null()) {
+    if (!chargers->is_number_integer() || chargers->get<long long>() < 0 ||
+        chargers->get<long long>() > 10000) {
+      r.fail(element(pw, "chargers"), "bad number of chargers", "an integer in [0, 10000]",
+             brief(*chargers));
+    }
+    s.chargers = static_cast<int>(chargers->get<long long>());
+  }
+  s.charger_kw = optional_number(r, props, "charger_kw", pw).value_or(s.charger_kw);
+  // One road id, or a list of them.
+  if (const Json* roads = r.optional(props, "car_park_road", pw); roads && !roads->is_null()) {
+    const std::string at = element(pw, "car_park_road");
+    if (roads->is_string()) {
+      s.car_park_roads.push_back(roads->get<std::string>());
+    } else if (roads->is_array() && !roads->empty()) {
+      for (std::size_t i = 0; i < roads->size(); ++i) {
+        if (!(*roads)[i].is_string()) {
+          r.fail(element(at, i), "wrong type", "a road id string", brief((*roads)[i]));
+        }
+        s.car_park_roads.push_back((*roads)[i].get<std::string>());
+      }
+    } else {
+      r.fail(at, "wrong type", "a road id or a non-empty list of road ids", brief(*roads));
+    }
   }
   s.footprint =
       read_outer_ring(r, r.object(feature, "geometry", where), element(where, "geometry"));

@@ -17,7 +17,9 @@
 // Properties: id (string, unique, required), height (m, required), use (required: office, lab,
 // manufacturing, residential, retail or campus), floors (integer >= 1; default height over the
 // use's storey height), u_wall, u_roof, u_window (W/m2K), window_to_wall, g_value (0..1),
-// heating_setpoint, cooling_setpoint (C), pv_kwp (rooftop PV, kWp) and feeder (string).
+// heating_setpoint, cooling_setpoint (C), pv_kwp (rooftop PV, kWp), feeder (string),
+// battery_kwh and battery_kw (a battery), chargers (EV charging points, integer), charger_kw
+// (each, default 7) and car_park_road (a road id or a list: trips ending there park here).
 // Unset values take the use's archetype (sim/buildings/archetypes.cpp). Other members of the
 // collection and of features (RFC 7946 "foreign members", "bbox", a feature "id") are ignored;
 // an unknown property is an error, to catch typos.

@@ -110,7 +110,7 @@ Manifest load_manifest(const std::string& path) {
   const toml::table root = load_merged(path, chain, bases);
   reject_unknown(path, root, "",
                  {"extends", "name", "description", "start", "duration", "step", "seed", "threads",
-                  "traffic", "buildings", "outputs", "events", "controllers"});
+                  "traffic", "buildings", "energy", "outputs", "events", "controllers"});
   Manifest m;
   m.path = path;
   auto text = [&](const char* key, std::string fallback) {
@@ -176,9 +176,18 @@ Manifest load_manifest(const std::string& path) {
         .expected("a table with network and demand");
   }
   const toml::table& t = *traffic->as_table();
-  reject_unknown(path, t, "traffic.", {"network", "demand"});
+  reject_unknown(path, t, "traffic.", {"network", "demand", "ev_share"});
   m.network_path = input_file(path, t, "network", "traffic");
   m.demand_path = input_file(path, t, "demand", "traffic");
+  if (const toml::node* n = t.get("ev_share")) {
+    const std::optional<double> v = n->value<double>();
+    if (!n->is_number() || !v) fail_at(path, *n, "traffic.ev_share", "wrong type", "a number 0..1");
+    if (!(*v >= 0.0 && *v <= 1.0)) {
+      fail_at(path, *n, "traffic.ev_share", "EV share out of range",
+              "a share of car trips in [0, 1]", fmt::format("{}", *v));
+    }
+    m.ev_share = *v;
+  }
   if (const toml::node* buildings = root.get("buildings")) {
     if (!buildings->is_table()) fail_at(path, *buildings, "buildings", "wrong type", "a table");
     const toml::table& b = *buildings->as_table();
@@ -186,6 +195,28 @@ Manifest load_manifest(const std::string& path) {
     m.buildings_path = input_file(path, b, "file", "buildings");
     m.weather_path = input_file(path, b, "weather", "buildings");
     m.buildings_step_s = positive_number(path, b, "step", m.buildings_step_s);
+  }
+  if (const toml::node* energy = root.get("energy")) {
+    if (!energy->is_table()) fail_at(path, *energy, "energy", "wrong type", "a table");
+    const toml::table& e = *energy->as_table();
+    reject_unknown(path, e, "energy.", {"grid", "tariff", "carbon"});
+    if (m.buildings_path.empty()) {
+      fail_at(path, *energy, "energy", "[energy] without buildings",
+              "a [buildings] section: the district's electricity is its buildings'");
+    }
+    if (e.get("grid")) m.grid_path = input_file(path, e, "grid", "energy");
+    if (e.get("tariff")) m.tariff_path = input_file(path, e, "tariff", "energy");
+    if (const toml::node* n = e.get("carbon")) {
+      const std::optional<double> v = n->value<double>();
+      if (!n->is_number() || !v) {
+        fail_at(path, *n, "energy.carbon", "wrong type", "a number of kg CO2 per kWh");
+      }
+      if (!(*v >= 0.0 && *v <= 2.0)) {
+        fail_at(path, *n, "energy.carbon", "carbon factor out of range",
+                "0..2 kg CO2 per kWh (China's grid: about 0.57)", fmt::format("{}", *v));
+      }
+      m.carbon_kg_per_kwh = *v;
+    }
   }
   m.events = read_events(path, root, start, m.duration_s);
   m.controllers = read_controllers(path, root);

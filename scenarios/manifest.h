@@ -13,16 +13,23 @@
 //   [traffic]
 //   network = "roadnet.json"   # relative to this file's folder
 //   demand = "flow.json"
+//   ev_share = 0.2             # share of car trips driven by EVs, 0..1 (default 0)
 //   [buildings]
 //   file = "buildings.geojson" # footprints, heights, uses (scenarios/buildings_geojson.h)
 //   weather = "weather.epw"    # EnergyPlus weather file
 //   step = 60                  # s, a whole number of traffic steps
+//   [energy]                   # needs [buildings]
+//   grid = "grid.toml"         # feeders and substations (scenarios/grid_toml.h); default none
+//   tariff = "tariff.toml"     # time-of-use tariff (scenarios/tariff_toml.h); default none
+//   carbon = 0.5703            # kg CO2 per kWh bought (default: energy::kGridCarbonKgPerKwh)
 //   [outputs]
 //   file = "run.h5"            # HDF5 run file (docs/hdf5-layout.md)
 //   series_interval = 60       # s
 //   checkpoint_interval = 600  # s, 0: none
 //   [controllers]
 //   signals = "max_pressure"   # or "fixed_time" (default)
+//   batteries = "time_of_use"  # or "self_consumption", "idle"
+//   charging = "immediate"     # or "delayed"
 //   [[events]]
 //   at = 900                   # s after the start, or a local date-time
 //   type = "close_road"        # close_road, open_road, close_lane, open_lane, signal_plan,
@@ -47,11 +54,14 @@ struct Manifest {
   int threads = 0;           // 0: all hardware threads (the --threads flag overrides)
   std::string network_path;  // resolved from the folder of the file that names it
   std::string demand_path;
+  double ev_share = 0.0;
   // [buildings]: none when buildings_path is ""
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;
-  // [outputs]
-  std::string run_file;  // "" for none (--out overrides)
+  // [energy]: "" for none
+  std::string grid_path, tariff_path;
+  double carbon_kg_per_kwh = -1.0;  // < 0: the default factor
+  std::string run_file;             // "" for none (--out overrides)
   double series_interval_s = 60.0;
   double checkpoint_interval_s = 600.0;  // 0: none
   bool trajectories = false;

@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "engine/calendar.h"
 #include "scenarios/toml_fields.h"
 
 namespace parktwin::scenarios {
@@ -15,25 +16,14 @@ namespace {
 
 using namespace toml_fields;
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
-// Low-Level Date Algorithms", days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 double seconds_of(const toml::date_time& t) {
-  const std::int64_t days = days_from_civil(t.date.year, t.date.month, t.date.day);
+  const long long days = days_from_civil(t.date.year, t.date.month, t.date.day);
   return static_cast<double>(days) * 86400.0 + t.time.hour * 3600.0 + t.time.minute * 60.0 +
          t.time.second + t.time.nanosecond * 1e-9;
 }
 
-const char* const kEventKeys[] = {"at",     "type",   "road",  "lane", "junction",
-                                  "phases", "factor", "until", "delta"};
+const char* const kEventKeys[] = {"at",     "type",   "road",  "lane",  "junction",
+                                  "phases", "factor", "until", "delta", "feeder"};
 
 // Keys each type takes.
 constexpr std::string_view kRoadKeys[] = {"at", "type", "road"};
@@ -41,12 +31,14 @@ constexpr std::string_view kLaneKeys[] = {"at", "type", "road", "lane"};
 constexpr std::string_view kPlanKeys[] = {"at", "type", "junction", "phases"};
 constexpr std::string_view kDemandKeys[] = {"at", "type", "factor", "until"};
 constexpr std::string_view kHeatWaveKeys[] = {"at", "type", "delta", "until"};
+constexpr std::string_view kOutageKeys[] = {"at", "type", "feeder", "until"};
 
 std::span<const std::string_view> keys_of(const std::string& type) {
   if (type == "close_road" || type == "open_road") return kRoadKeys;
   if (type == "close_lane" || type == "open_lane") return kLaneKeys;
   if (type == "signal_plan") return kPlanKeys;
   if (type == "heat_wave") return kHeatWaveKeys;
+  if (type == "feeder_outage") return kOutageKeys;
   return kDemandKeys;  // demand_multiplier
 }
 
@@ -187,6 +179,9 @@ std::vector<EventSpec> read_events(const std::string& path, const toml::table& r
       }
       spec.delta_c = *v;
       read_until(path, e, at, start, spec);
+    } else if (spec.type == "feeder_outage") {
+      spec.feeder = required_string(path, e, "feeder", at + ".feeder", node);
+      read_until(path, e, at, start, spec);
     } else if (spec.type == "demand_multiplier") {
       const toml::node& f = required(path, e, "factor", at + ".factor", node, "a number >= 0");
       const std::optional<double> v = f.value<double>();
@@ -220,7 +215,27 @@ SignalControlSpec read_controllers(const std::string& path, const toml::table& r
   const toml::table& c = *node->as_table();
   spec.file = file_of(*node, path);
   spec.line = line_of(*node);
-  reject_unknown(path, c, "controllers.", {"signals", "min_green", "junctions"});
+  reject_unknown(path, c, "controllers.",
+                 {"signals", "min_green", "junctions", "batteries", "charging"});
+  const auto one_of = [&](const char* key, std::initializer_list<std::string_view> names,
+                          std::string& out) {
+    const toml::node* n = c.get(key);
+    if (n == nullptr) return;
+    const std::optional<std::string> v = n->value<std::string>();
+    bool ok = false;
+    std::string list;
+    for (const std::string_view name : names) {
+      ok = ok || (v && *v == name);
+      list += (list.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+    }
+    if (!n->is_string() || !ok) {
+      fail_at(path, *n, std::string("controllers.") + key, "unknown policy", "one of " + list,
+              v.value_or(""));
+    }
+    out = *v;
+  };
+  one_of("batteries", {"time_of_use", "self_consumption", "idle"}, spec.batteries);
+  one_of("charging", {"immediate", "delayed"}, spec.charging);
   const auto policy = [&](const toml::node& n, const std::string& key) {
     const std::optional<std::string> v = n.value<std::string>();
     if (!n.is_string() || !v || !traffic::parse_signal_policy(*v)) {

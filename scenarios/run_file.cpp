@@ -116,7 +116,7 @@ void write_events(hid_t file, const std::vector<EventSpec>& events, const std::s
   const h5::Handle g = h5::create_group(file, "events", path);
   std::vector<double> time_s, factor, until_s, delta_c;
   std::vector<std::int64_t> lane;
-  std::vector<std::string> type, road, junction, phases, source;
+  std::vector<std::string> type, road, junction, phases, feeder, source;
   for (const EventSpec& e : events) {
     time_s.push_back(e.at_s);
     type.push_back(e.type);
@@ -127,6 +127,7 @@ void write_events(hid_t file, const std::vector<EventSpec>& events, const std::s
     factor.push_back(e.factor);
     until_s.push_back(e.until_s);
     delta_c.push_back(e.delta_c);
+    feeder.push_back(e.feeder);
     source.push_back(e.file.empty() ? std::string() : fmt::format("{}:{}", e.file, e.line));
   }
   column(g.get(), "time_s", time_s);
@@ -138,6 +139,7 @@ void write_events(hid_t file, const std::vector<EventSpec>& events, const std::s
   column(g.get(), "factor", factor);
   column(g.get(), "until_s", until_s);
   column(g.get(), "delta_c", delta_c);
+  h5::write_column(g.get(), "feeder", std::span<const std::string>(feeder));
   h5::write_column(g.get(), "source", std::span<const std::string>(source));
 }
 
@@ -157,11 +159,14 @@ std::vector<EventSpec> read_events(hid_t file, const std::string& path) {
   const auto delta_c = h5::exists(g.get(), "delta_c")
                            ? h5::read_column<double>(g.get(), "delta_c", path)
                            : std::vector<double>(time_s.size(), 0.0);
+  // ... and from before feeder outages no feeder.
+  const auto feeder = h5::exists(g.get(), "feeder") ? h5::read_strings(g.get(), "feeder", path)
+                                                    : std::vector<std::string>(time_s.size());
   const auto source = h5::read_strings(g.get(), "source", path);
   const std::size_t n = time_s.size();
   for (const std::size_t size :
        {type.size(), road.size(), lane.size(), junction.size(), phases.size(), factor.size(),
-        until_s.size(), delta_c.size(), source.size()}) {
+        until_s.size(), delta_c.size(), feeder.size(), source.size()}) {
     if (size != n) {
       throw Error("the /events columns differ in length")
           .in_file(path)
@@ -179,6 +184,7 @@ std::vector<EventSpec> read_events(hid_t file, const std::string& path) {
     e.factor = factor[i];
     e.until_s = until_s[i];
     e.delta_c = delta_c[i];
+    e.feeder = feeder[i];
     e.file = path;  // errors about it point at the run file, row by row
     e.line = 0;
     out.push_back(std::move(e));
@@ -191,6 +197,8 @@ void write_controllers(hid_t file, const SignalControlSpec& spec, const traffic:
   const h5::Handle g = h5::create_group(file, "controllers", path);
   h5::write_attr(g.get(), "signals", spec.signals);
   h5::write_attr(g.get(), "min_green_s", spec.min_green_s);
+  h5::write_attr(g.get(), "batteries", spec.batteries);
+  h5::write_attr(g.get(), "charging", spec.charging);
   std::vector<std::string> junction, policy;
   for (const auto& [j, p] : spec.junctions) junction.push_back(j), policy.push_back(p);
   h5::write_column(g.get(), "junction", std::span<const std::string>(junction));
@@ -209,6 +217,10 @@ SignalControlSpec read_controllers(hid_t file, const std::string& path) {
   const h5::Handle g = h5::open_group(file, "controllers", path);
   spec.signals = h5::read_string_attr(g.get(), "signals", path);
   spec.min_green_s = h5::read_double_attr(g.get(), "min_green_s", path);
+  if (h5::attr_exists(g.get(), "batteries")) {  // files from before batteries: the defaults
+    spec.batteries = h5::read_string_attr(g.get(), "batteries", path);
+    spec.charging = h5::read_string_attr(g.get(), "charging", path);
+  }
   const auto junction = h5::read_strings(g.get(), "junction", path);
   const auto policy = h5::read_strings(g.get(), "policy", path);
   if (junction.size() != policy.size()) {
@@ -271,6 +283,10 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "buildings_path", meta.buildings_path);
     h5::write_attr(g.get(), "weather_path", meta.weather_path);
     h5::write_attr(g.get(), "buildings_step_s", meta.buildings_step_s);
+    h5::write_attr(g.get(), "ev_share", meta.ev_share);
+    h5::write_attr(g.get(), "grid_path", meta.grid_path);
+    h5::write_attr(g.get(), "tariff_path", meta.tariff_path);
+    h5::write_attr(g.get(), "carbon_kg_per_kwh", meta.carbon_kg_per_kwh);
     h5::write_attr(g.get(), "start", meta.start);
     h5::write_attr(g.get(), "seed", meta.seed);
     h5::write_attr(g.get(), "threads", meta.threads);
@@ -409,7 +425,8 @@ void RunFileWriter::flush() {
 }
 
 void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t state_hash,
-                               double step_wall_s, const buildings::BuildingsKpis* buildings) {
+                               double step_wall_s, const buildings::BuildingsKpis* buildings,
+                               const energy::EnergyKpis* energy) {
   const h5::Handle g = h5::create_group(file_.get(), "kpi", path_);
   const hid_t id = g.get();
   const auto write = [&](const std::string& name, auto value) {
@@ -420,6 +437,17 @@ void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t stat
     }
   };
   traffic::for_each_kpi(k, [&](const char* name, auto value) { write(name, value); });
+  if (energy != nullptr) {
+    energy::for_each_kpi(*energy, [&](const char* name, auto value) {
+      write(std::string("energy.") + name, value);
+    });
+    for (const energy::FeederKpis& f : energy->feeders) {
+      const std::string at = "energy.feeder." + f.name + ".";
+      write(at + "capacity_kw", f.capacity_kw);
+      write(at + "peak_kw", f.peak_kw);
+      write(at + "overload_h", f.overload_h);
+    }
+  }
   if (buildings != nullptr) {
     buildings::for_each_kpi(*buildings, [&](const char* name, auto value) {
       write(std::string("buildings.") + name, value);
@@ -488,8 +516,10 @@ void Checkpoint::take(const World& world, std::uint64_t rows_so_far,
   series_rows = rows_so_far;
   trajectory_rows = trajectory_rows_so_far;
   const std::size_t next = save_parts(world.traffic(), "", 0, parts);
-  if (const buildings::BuildingsSim* b = world.buildings())
-    save_parts(*b, "buildings.", next, parts);
+  const std::size_t after_buildings =
+      world.buildings() ? save_parts(*world.buildings(), "buildings.", next, parts) : next;
+  if (const energy::EnergySim* e = world.energy())
+    save_parts(*e, "energy.", after_buildings, parts);
 }
 
 void Checkpoint::restore(traffic::TrafficSim& sim, const std::string& path) const {
@@ -499,6 +529,7 @@ void Checkpoint::restore(traffic::TrafficSim& sim, const std::string& path) cons
 void Checkpoint::restore(World& world, const std::string& path) const {
   restore_parts(world.traffic(), "", parts, path);
   if (buildings::BuildingsSim* b = world.buildings()) restore_parts(*b, "buildings.", parts, path);
+  if (energy::EnergySim* e = world.energy()) restore_parts(*e, "energy.", parts, path);
 }
 
 namespace {
@@ -535,6 +566,12 @@ RunMeta read_run_meta(const std::string& path) {
     m.buildings_path = text("buildings_path");
     m.weather_path = text("weather_path");
     m.buildings_step_s = h5::read_double_attr(meta.get(), "buildings_step_s", path);
+  }
+  if (h5::attr_exists(meta.get(), "ev_share")) {  // files from before energy: none
+    m.ev_share = h5::read_double_attr(meta.get(), "ev_share", path);
+    m.grid_path = text("grid_path");
+    m.tariff_path = text("tariff_path");
+    m.carbon_kg_per_kwh = h5::read_double_attr(meta.get(), "carbon_kg_per_kwh", path);
   }
   m.start = text("start");
   m.seed = std::stoull(text("seed"));

@@ -47,6 +47,10 @@ struct RunMeta {
   // [buildings] of the scenario ("" for none)
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;
+  double ev_share = 0.0;  // [traffic] ev_share
+  // [energy] ("" for none; the carbon factor < 0: the default)
+  std::string grid_path, tariff_path;
+  double carbon_kg_per_kwh = -1.0;
 };
 
 // One sample of the traffic series, in buffers sized once for the network (the recorder
@@ -116,9 +120,11 @@ class RunFileWriter {
   void write_checkpoint(const Checkpoint& checkpoint);
   void flush();
   // Writes /kpi (and the final state hash) once the run has ended.
-  // /kpi: traffic's KPIs, and the buildings' as "buildings.<name>" when given.
+  // /kpi: traffic's KPIs, the buildings' as "buildings.<name>" and the energy's as
+  // "energy.<name>" (each feeder's as "energy.feeder.<feeder>.<name>") when given.
   void write_kpis(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s,
-                  const buildings::BuildingsKpis* buildings = nullptr);
+                  const buildings::BuildingsKpis* buildings = nullptr,
+                  const energy::EnergyKpis* energy = nullptr);
   const std::string& path() const { return path_; }
 
  private:

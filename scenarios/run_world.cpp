@@ -1,12 +1,19 @@
 #include "scenarios/run_world.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
+#include <optional>
 
 #include "engine/error.h"
 #include "scenarios/buildings_geojson.h"
+#include "scenarios/grid_toml.h"
 #include "scenarios/scenario_controls.h"
+#include "scenarios/tariff_toml.h"
 #include "scenarios/traffic_inputs.h"
+#include "sim/coupling/district.h"
 #include "sim/traffic/demand_scaling.h"
+#include "sim/traffic/electrify.h"
 
 namespace parktwin::scenarios {
 
@@ -29,14 +36,19 @@ RunMeta run_meta_of(const Manifest& m) {
   meta.buildings_path = m.buildings_path;
   meta.weather_path = m.weather_path;
   meta.buildings_step_s = m.buildings_step_s;
+  meta.ev_share = m.ev_share;
+  meta.grid_path = m.grid_path;
+  meta.tariff_path = m.tariff_path;
+  meta.carbon_kg_per_kwh = m.carbon_kg_per_kwh;
   return meta;
 }
 
 traffic::Demand load_run_demand(const RunMeta& meta, const traffic::Network& net) {
   traffic::Demand demand = load_demand(meta.demand_path, net, meta.duration_s);
   const std::vector<traffic::DemandScaling> scalings = demand_scalings(meta.events);
-  if (scalings.empty()) return demand;
-  return traffic::scale_demand(demand, scalings, meta.seed);
+  if (!scalings.empty()) demand = traffic::scale_demand(demand, scalings, meta.seed);
+  traffic::electrify(demand, meta.ev_share, meta.seed);
+  return demand;
 }
 
 std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& net,
@@ -60,15 +72,38 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
           .expected("YYYY-MM-DDTHH:MM:SS")
           .found(meta.start);
     }
+    auto stock = std::make_unique<const buildings::BuildingStock>(
+        buildings::build_stock(load_buildings(meta.buildings_path)));
+    // Loaded before the World owns the stock: errors about feeders or car parks come first.
+    const std::optional<energy::GridSpec> grid =
+        meta.grid_path.empty() ? std::nullopt : std::optional(load_grid(meta.grid_path));
+    auto assets = std::make_unique<const energy::DistrictAssets>(
+        coupling::district_assets(*stock, grid ? &*grid : nullptr));
+    auto parks = std::make_unique<const coupling::CarParks>(coupling::car_parks(*stock, net));
+    auto tariff = std::make_unique<const energy::Tariff>(
+        meta.tariff_path.empty() ? energy::flat_tariff(0.0) : load_tariff(meta.tariff_path));
+    energy::EnergyConfig e;
+    e.clock =
+        LocalClock::at(b.start_year, b.start_month, b.start_day, b.start_hour, b.start_minute);
+    if (meta.carbon_kg_per_kwh >= 0.0) e.carbon_kg_per_kwh = meta.carbon_kg_per_kwh;
+    e.batteries = meta.controllers.batteries == "idle" ? energy::BatteryPolicy::idle
+                  : meta.controllers.batteries == "self_consumption"
+                      ? energy::BatteryPolicy::self_consumption
+                      : energy::BatteryPolicy::time_of_use;
+    e.charging = meta.controllers.charging == "delayed" ? energy::ChargingPolicy::delayed
+                                                        : energy::ChargingPolicy::immediate;
+    std::vector<energy::FeederOutage> outages = feeder_outages(meta.events, *assets, meta.step_s);
     world->attach_buildings(
-        std::make_unique<const buildings::BuildingStock>(
-            buildings::build_stock(load_buildings(meta.buildings_path))),
+        std::move(stock),
         std::make_unique<const energy::WeatherSeries>(energy::read_epw(meta.weather_path)), b,
         weather_offsets(meta.events, meta.step_s));
+    world->attach_energy(std::move(assets), std::move(tariff), std::move(parks), e, meta.seed,
+                         std::move(outages));
   } else {
     for (const EventSpec& e : meta.events) {
-      if (e.type == "heat_wave") {
-        throw Error("a heat wave needs buildings")
+      if (e.type == "heat_wave" || e.type == "feeder_outage") {
+        throw Error(fmt::format("a {} needs buildings",
+                                e.type == "heat_wave" ? "heat wave" : "feeder outage"))
             .in_file(e.file)
             .at_line(e.line)
             .field("type")

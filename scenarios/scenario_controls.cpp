@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/error.h"
@@ -30,7 +31,9 @@ std::vector<traffic::TrafficEvent> runtime_events(const std::vector<EventSpec>& 
   using traffic::EventKind;
   std::vector<traffic::TrafficEvent> out;
   for (const EventSpec& e : events) {
-    if (e.type == "demand_multiplier" || e.type == "heat_wave") continue;
+    if (e.type == "demand_multiplier" || e.type == "heat_wave" || e.type == "feeder_outage") {
+      continue;
+    }
     traffic::TrafficEvent t;
     // The first step that starts at or after the event's time (a hair of tolerance, so that
     // at = 0.3 with step = 0.1 is step 3, not 4).
@@ -93,6 +96,30 @@ std::vector<buildings::OutdoorOffset> weather_offsets(const std::vector<EventSpe
     if (e.type != "heat_wave") continue;
     out.push_back({step_of(e.at_s), e.delta_c});
     if (std::isfinite(e.until_s)) out.push_back({step_of(e.until_s), 0.0});
+  }
+  return out;
+}
+
+std::vector<energy::FeederOutage> feeder_outages(const std::vector<EventSpec>& events,
+                                                 const energy::DistrictAssets& assets,
+                                                 double step_s) {
+  std::vector<energy::FeederOutage> out;
+  const auto step_of = [&](double t) {
+    return static_cast<std::int64_t>(std::ceil(t / step_s - 1e-9));
+  };
+  for (const EventSpec& e : events) {
+    if (e.type != "feeder_outage") continue;
+    const auto it = std::find(assets.feeder_name.begin(), assets.feeder_name.end(), e.feeder);
+    if (it == assets.feeder_name.end()) {
+      std::string known;
+      for (const std::string& f : assets.feeder_name) known += (known.empty() ? "" : ", ") + f;
+      throw event_error(e, "unknown feeder", "feeder")
+          .expected("a feeder of the district: " + known)
+          .found(e.feeder);
+    }
+    const auto f = static_cast<std::uint32_t>(it - assets.feeder_name.begin());
+    out.push_back({step_of(e.at_s), f, true});
+    if (std::isfinite(e.until_s)) out.push_back({step_of(e.until_s), f, false});
   }
   return out;
 }

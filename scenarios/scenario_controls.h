@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/buildings/buildings_sim.h"
+#include "sim/energy/energy_sim.h"
 #include "sim/traffic/demand_scaling.h"
 #include "sim/traffic/events.h"
 #include "sim/traffic/network.h"
@@ -22,9 +23,9 @@
 namespace parktwin::scenarios {
 
 // The event types a scenario may use, in the order docs/scenario-format.md lists them.
-inline constexpr const char* kEventTypes[] = {"close_road", "open_road",   "close_lane",
-                                              "open_lane",  "signal_plan", "demand_multiplier",
-                                              "heat_wave"};
+inline constexpr const char* kEventTypes[] = {"close_road", "open_road",    "close_lane",
+                                              "open_lane",  "signal_plan",  "demand_multiplier",
+                                              "heat_wave",  "feeder_outage"};
 
 struct EventSpec {
   double at_s = 0.0;             // simulated seconds after the start
@@ -35,8 +36,10 @@ struct EventSpec {
   std::vector<double> phases_s;  // signal_plan: one duration per phase
   double factor = 1.0;           // demand_multiplier
   double delta_c = 0.0;          // heat_wave: added to the outdoor air temperature (K)
-  double until_s = std::numeric_limits<double>::infinity();  // demand_multiplier, heat_wave
-  std::string file;                                          // where it was written, for errors
+  std::string feeder;            // feeder_outage
+  // demand_multiplier, heat_wave, feeder_outage
+  double until_s = std::numeric_limits<double>::infinity();
+  std::string file;  // where it was written, for errors
   int line = 0;
 };
 
@@ -44,6 +47,9 @@ struct SignalControlSpec {
   std::string signals = "fixed_time";  // every signal's policy unless a junction says otherwise
   std::vector<std::pair<std::string, std::string>> junctions;  // junction id -> policy
   double min_green_s = traffic::MaxPressureParams{}.min_green_s;
+  // The district's batteries and EV chargers (sim/energy/energy_sim.h, ev_charging.h).
+  std::string batteries = "time_of_use";
+  std::string charging = "immediate";
   std::string file;  // where [controllers] was written, for errors
   int line = 0;
 };
@@ -57,6 +63,11 @@ std::vector<traffic::TrafficEvent> runtime_events(const std::vector<EventSpec>& 
 // after each start and end.
 std::vector<buildings::OutdoorOffset> weather_offsets(const std::vector<EventSpec>& events,
                                                       double step_s);
+// The feeder outages, as a feeder going out and back in at the first step at or after each
+// start and end. Error naming the event's file and line for a feeder the grid lacks.
+std::vector<energy::FeederOutage> feeder_outages(const std::vector<EventSpec>& events,
+                                                 const energy::DistrictAssets& assets,
+                                                 double step_s);
 // The demand multipliers, as windows of departure times.
 std::vector<traffic::DemandScaling> demand_scalings(const std::vector<EventSpec>& events);
 // One policy per signal. Error naming the file and line for a junction the network lacks or

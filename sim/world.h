@@ -5,6 +5,8 @@
 //   2. controllers act (signal policies)
 //   3. the subsystems advance: traffic every step; buildings every building step (a whole
 //      number of traffic steps, e.g. 60 s), at the start of the traffic step it begins with
+//   4. coupling: EVs that ended their trip at a car park plug in (every step); the district's
+//      electricity (energy) follows each buildings step, with the buildings' demand and PV
 // Everything the next steps depend on lives in the subsystems' state: events already applied
 // left their mark there and controllers keep nothing of their own, so a checkpoint of the
 // traffic state resumes the World bit for bit.
@@ -16,6 +18,8 @@
 
 #include "engine/clock.h"
 #include "sim/buildings/buildings_sim.h"
+#include "sim/coupling/district.h"
+#include "sim/energy/energy_sim.h"
 #include "sim/energy/weather.h"
 #include "sim/traffic/events.h"
 #include "sim/traffic/signal_control.h"
@@ -41,6 +45,15 @@ class World {
                         const buildings::BuildingsConfig& config,
                         std::vector<buildings::OutdoorOffset> offsets = {});
 
+  // Adds the district's electricity (after attach_buildings): assets, tariff and car parks
+  // are the World's from now on; `outages` in any order. `seed`: of the EVs' draws. Throws
+  // parktwin::Error without buildings or when traffic has already run.
+  void attach_energy(std::unique_ptr<const energy::DistrictAssets> assets,
+                     std::unique_ptr<const energy::Tariff> tariff,
+                     std::unique_ptr<const coupling::CarParks> car_parks,
+                     const energy::EnergyConfig& config, std::uint64_t seed,
+                     std::vector<energy::FeederOutage> outages = {});
+
   void step();
   // Call after restoring a checkpoint into traffic() (and buildings()): events before its
   // step are not applied again (their effect is in the restored state).
@@ -52,6 +65,9 @@ class World {
   // nullptr without buildings.
   buildings::BuildingsSim* buildings() { return buildings_.get(); }
   const buildings::BuildingsSim* buildings() const { return buildings_.get(); }
+  // nullptr without energy.
+  energy::EnergySim* energy() { return energy_.get(); }
+  const energy::EnergySim* energy() const { return energy_.get(); }
   std::span<const traffic::TrafficEvent> events() const { return events_; }
   std::size_t events_applied() const { return next_event_; }
 
@@ -66,6 +82,13 @@ class World {
   std::int64_t building_period_steps_ = 0;  // traffic steps per building step
   std::vector<buildings::OutdoorOffset> offsets_;
   std::size_t next_offset_ = 0;
+  std::unique_ptr<const energy::DistrictAssets> assets_;
+  std::unique_ptr<const energy::Tariff> tariff_;
+  std::unique_ptr<const coupling::CarParks> car_parks_;
+  std::unique_ptr<energy::EnergySim> energy_;
+  std::uint64_t ev_seed_ = 0;
+  std::vector<energy::FeederOutage> outages_;
+  std::size_t next_outage_ = 0;
 };
 
 }  // namespace parktwin

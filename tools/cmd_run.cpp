@@ -160,8 +160,9 @@ std::string format_duration(double s) {
 }
 
 void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic::TrafficKpis& k,
-                    const buildings::BuildingsSim* b, double step_wall_s, double load_wall_s,
+                    const World& world, double step_wall_s, double load_wall_s,
                     std::uint64_t hash) {
+  const buildings::BuildingsSim* b = world.buildings();
   nlohmann::ordered_json j;
   j["scenario"] = plan.meta.scenario;
   j["parktwin_version"] = std::string(version());
@@ -182,6 +183,29 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
     buildings::for_each_kpi(b->kpis(), [&](const char* name, auto value) { jb[name] = value; });
     j["buildings"] = jb;
   }
+  if (const energy::EnergySim* e = world.energy()) {
+    const energy::EnergyKpis ek = e->kpis();
+    nlohmann::ordered_json je;
+    je["tariff"] = e->tariff().name;
+    je["currency"] = e->tariff().currency;
+    je["carbon_kg_per_kwh"] = e->config().carbon_kg_per_kwh;
+    je["batteries"] = energy::battery_policy_name(e->config().batteries);
+    je["charging"] = energy::charging_policy_name(e->config().charging);
+    energy::for_each_kpi(ek, [&](const char* name, auto value) { je[name] = value; });
+    nlohmann::ordered_json feeders = nlohmann::ordered_json::array();
+    for (const energy::FeederKpis& f : ek.feeders) {
+      feeders.push_back(
+          {{"name", f.name},
+           {"capacity_kw", std::isfinite(f.capacity_kw) ? nlohmann::ordered_json(f.capacity_kw)
+                                                        : nlohmann::ordered_json(nullptr)},
+           {"peak_kw", f.peak_kw},
+           {"overload_h", f.overload_h}});
+    }
+    je["feeders"] = feeders;
+    // Tailpipe CO2 of the petrol cars and the grid's for what the district bought.
+    je["co2_total_kg"] = ek.co2_kg + k.co2_kg;
+    j["energy"] = je;
+  }
   j["state_hash"] = fmt::format("{:016x}", hash);
   // Write beside the target and rename, so a failed write never leaves half a file behind.
   const std::string tmp = path + ".tmp";
@@ -195,7 +219,8 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
 }
 
 void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKpis& k,
-                const buildings::BuildingsSim* b, double step_wall_s) {
+                const World& world, double step_wall_s) {
+  const buildings::BuildingsSim* b = world.buildings();
   const double rate = step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
   out << fmt::format(
       "\n{} — {} s simulated in {} steps ({:.3f} s wall, {:.2f} M vehicle-updates/s, {} threads)\n",
@@ -237,10 +262,40 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
       fmt::format("kW at t = {:.0f} s", e.peak_time_s).c_str());
   row("discomfort (occupied, outside band)", fmt::format("{:.1f}", e.discomfort_kh), "Kh");
   row("heat beyond HVAC capacity", fmt::format("{:.1f}", e.unmet_heat_kwh), "kWh");
+  const energy::EnergySim* es = world.energy();
+  if (es == nullptr) return;
+  const energy::EnergyKpis g = es->kpis();
+  out << fmt::format("  energy (tariff: {}; batteries {}, charging {})\n", es->tariff().name,
+                     energy::battery_policy_name(es->config().batteries),
+                     energy::charging_policy_name(es->config().charging));
   row("rooftop PV",
-      fmt::format("{:.0f} ({:.0f}% used in place)", e.pv_kwh, 100.0 * e.pv_self_consumption),
+      fmt::format("{:.0f} ({:.0f}% used in place)", g.pv_kwh, 100.0 * g.pv_self_consumption),
       "kWh");
-  row("bought / sold", fmt::format("{:.0f} / {:.0f}", e.import_kwh, e.export_kwh), "kWh");
+  row("batteries: in / out", fmt::format("{:.0f} / {:.0f}", g.battery_in_kwh, g.battery_out_kwh),
+      "kWh");
+  row("EV sessions (full / left short)",
+      fmt::format("{:.0f} ({:.0f} / {:.0f})", g.ev_sessions, g.ev_sessions_full,
+                  g.ev_sessions_short),
+      "");
+  row("EV charging", fmt::format("{:.0f}", g.charging_kwh), "kWh");
+  row("EV charging unserved", fmt::format("{:.1f}", g.ev_unserved_kwh), "kWh");
+  row("bought / sold", fmt::format("{:.0f} / {:.0f}", g.import_kwh, g.export_kwh), "kWh");
+  row("peak bought", fmt::format("{:.0f}", g.peak_import_kw),
+      fmt::format("kW at t = {:.0f} s", g.peak_time_s).c_str());
+  row("cost", fmt::format("{:.0f}", g.cost), es->tariff().currency.c_str());
+  row("CO2 of electricity bought", fmt::format("{:.0f}", g.co2_kg),
+      fmt::format("kg ({:.4f} kg/kWh)", es->config().carbon_kg_per_kwh).c_str());
+  row("CO2, electricity + tailpipe", fmt::format("{:.0f}", g.co2_kg + k.co2_kg), "kg");
+  if (g.unserved_kwh > 0.0 || g.curtailed_kwh > 0.0) {
+    row("unserved (feeder outages)", fmt::format("{:.1f}", g.unserved_kwh), "kWh");
+    row("PV curtailed (feeder outages)", fmt::format("{:.1f}", g.curtailed_kwh), "kWh");
+  }
+  for (const energy::FeederKpis& f : g.feeders) {
+    row(fmt::format("feeder {}: peak", f.name).c_str(),
+        std::isfinite(f.capacity_kw) ? fmt::format("{:.0f} / {:.0f}", f.peak_kw, f.capacity_kw)
+                                     : fmt::format("{:.0f}", f.peak_kw),
+        fmt::format("kW, {:.2f} h overloaded", f.overload_h).c_str());
+  }
 }
 
 // Every `interval` simulated seconds as a number of steps (at least one), or 0 for never.
@@ -345,16 +400,17 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   if (recorder) {
     const std::optional<buildings::BuildingsKpis> bk =
         world->buildings() ? std::optional(world->buildings()->kpis()) : std::nullopt;
-    recorder->finish(k, sim.state_hash(), step_wall_s, bk ? &*bk : nullptr);
+    const std::optional<energy::EnergyKpis> ek =
+        world->energy() ? std::optional(world->energy()->kpis()) : std::nullopt;
+    recorder->finish(k, sim.state_hash(), step_wall_s, bk ? &*bk : nullptr, ek ? &*ek : nullptr);
   }
-  print_kpis(ctx.out, plan, k, world->buildings(), step_wall_s);
+  print_kpis(ctx.out, plan, k, *world, step_wall_s);
   if (recorder && !o.quiet) {
     ctx.err << fmt::format("run file: {} (waited {:.3f} s for the disk)\n", plan.out,
                            recorder->wait_s());
   }
   if (!o.kpi_json.empty())
-    write_kpi_json(o.kpi_json, plan, k, world->buildings(), step_wall_s, load_wall_s,
-                   sim.state_hash());
+    write_kpi_json(o.kpi_json, plan, k, *world, step_wall_s, load_wall_s, sim.state_hash());
   return exit_code::ok;
 }
 

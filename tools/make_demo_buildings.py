@@ -15,7 +15,8 @@ asks for 25 m), none overlapping, each block with a theme:
 Sizes follow the usual SIP stock: offices 40 x 25 m of 6-20 floors, residential slabs
 60 x 15 m of 10-30 floors, manufacturing sheds 80 x 50 m of 1-2 storeys, retail
 60 x 40 m of 3 floors, labs 50 x 30 m, campus teaching blocks (one L-shaped). Rooftop PV
-on the sheds, the campus and some others; feeders split north/south at y = 900 m.
+on the sheds, the campus and some others; feeders split north/south at y = 900 m (grid.toml);
+EV chargers at seven car parks and batteries at two buildings (ASSETS below).
 
 Coordinates are the scenario's metres (x east, y north), not WGS84, in the structure of
 RFC 7946; exterior rings counter-clockwise and closed. Everything is computed from the
@@ -141,6 +142,25 @@ for k, (dx, dy) in enumerate([(120.0, 120.0), (380.0, 120.0), (120.0, 400.0)]):
     office(f"off-12-{k}", rect(x0 + dx, y0 + dy, 40.0, 25.0), 8 + 4 * k)
 retail("ret-12-0", x0 + 380.0, y0 + 400.0)
 residential_block(2, 2)
+
+# Electrical assets. EV chargers at car parks entered from the roads on which most trips of
+# the demand end (the exit roads at the grid's corners and edges: CityFlow routes end where
+# the network does), 7 kW AC points (GB/T 20234.2 mode 3, the usual Chinese wall box) and one
+# DC fast-charging hub at a shop; batteries at a factory and a shop with PV.
+ASSETS = {
+    "off-10-00": {"chargers": 60, "car_park_road": "road_2_1_3"},
+    "off-12-2": {"chargers": 60, "car_park_road": "road_2_4_1"},
+    "ret-12-0": {"chargers": 12, "charger_kw": 60.0, "car_park_road": "road_3_4_1"},
+    "res-22-22": {"chargers": 100, "car_park_road": ["road_4_4_1", "road_4_4_0"]},
+    "res-00-00": {"chargers": 100, "car_park_road": ["road_1_1_3", "road_1_2_2"]},
+    "cam-02-0": {"chargers": 40, "car_park_road": ["road_1_4_1", "road_1_3_2"]},
+    "mfg-20-10": {"chargers": 30, "car_park_road": "road_4_1_0", "battery_kwh": 500.0,
+                  "battery_kw": 250.0},
+    "ret-11-0": {"battery_kwh": 200.0, "battery_kw": 100.0},
+}
+for f in features:
+    f["properties"].update(ASSETS.get(f["properties"]["id"], {}))
+assert all(any(f["properties"]["id"] == k for f in features) for k in ASSETS)
 
 # Properties left at None are not written: the archetype gives them.
 for f in features:

@@ -259,6 +259,13 @@ BuildingStock build_stock(std::span<const BuildingSpec> specs) {
           .found(fmt::format("{:g} C", cooling));
     }
     checked(s, "pv_kwp", s.pv_kwp, s.pv_kwp >= 0.0, ">= 0 kWp");
+    checked(s, "battery_kwh", s.battery_kwh, s.battery_kwh >= 0.0, ">= 0 kWh");
+    checked(s, "battery_kw", s.battery_kw,
+            s.battery_kwh > 0.0 ? s.battery_kw > 0.0 : s.battery_kw >= 0.0,
+            s.battery_kwh > 0.0 ? "> 0 kW with a battery" : ">= 0 kW");
+    checked(s, "chargers", s.chargers, s.chargers >= 0 && s.chargers <= 10000, "0..10000");
+    checked(s, "charger_kw", s.charger_kw, s.charger_kw > 0.0 && s.charger_kw <= 1000.0,
+            "> 0 and <= 1000 kW (a megawatt truck charger at most)");
 
     // Facades, by the direction they face. The outward normal is right of the edge on a
     // counter-clockwise ring (positive shoelace area) and left of it on a clockwise one.
@@ -333,6 +340,13 @@ BuildingStock build_stock(std::span<const BuildingSpec> specs) {
     st.comfort_high_c.push_back(static_cast<float>(a.comfort_high_c));
     st.pv_kwp.push_back(static_cast<float>(s.pv_kwp));
     st.feeder.push_back(s.feeder);
+    st.battery_kwh.push_back(static_cast<float>(s.battery_kwh));
+    st.battery_kw.push_back(static_cast<float>(s.battery_kw));
+    st.chargers.push_back(static_cast<std::uint16_t>(s.chargers));
+    st.charger_kw.push_back(static_cast<float>(s.charger_kw));
+    st.car_park_roads.push_back(s.car_park_roads);
+    st.file.push_back(s.file);
+    st.line.push_back(s.line);
   }
   return st;
 }

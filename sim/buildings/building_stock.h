@@ -76,8 +76,14 @@ struct BuildingSpec {
   std::optional<double> heating_setpoint_c, cooling_setpoint_c;
   double pv_kwp = 0.0;  // rooftop PV (energy module)
   std::string feeder;   // the feeder it is connected to ("" none yet)
-  std::string file;     // where it was given, for errors
-  int line = 0;         // (a GeoJSON feature's index when there are no lines)
+  // Electrical assets (sim/energy): a battery (0 kWh: none), EV charging points at its car
+  // park, and the roads whose trips end at that car park ([] with chargers: the nearest).
+  double battery_kwh = 0.0, battery_kw = 0.0;
+  int chargers = 0;
+  double charger_kw = 7.0;
+  std::vector<std::string> car_park_roads;
+  std::string file;  // where it was given, for errors
+  int line = 0;      // (a GeoJSON feature's index when there are no lines)
 };
 
 inline constexpr std::size_t kFacadeBins = 8;
@@ -114,6 +120,12 @@ struct BuildingStock {
   std::vector<float> comfort_low_c, comfort_high_c;
   std::vector<float> pv_kwp;
   std::vector<std::string> feeder;
+  std::vector<float> battery_kwh, battery_kw, charger_kw;
+  std::vector<std::uint16_t> chargers;
+  std::vector<std::vector<std::string>> car_park_roads;
+  // Where each building was given (BuildingSpec::file and line), for later errors.
+  std::vector<std::string> file;
+  std::vector<int> line;
 
   std::size_t size() const { return id.size(); }
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/calendar.h"
 #include "engine/error.h"
 #include "engine/parallel.h"
 #include "sim/buildings/hvac_efficiency.h"
@@ -22,33 +23,15 @@ constexpr double kJoulesPerKwh = 3.6e6;
 // no comfort counted.
 constexpr float kOccupiedShare = 0.05f;
 
-// Days from 1970-01-01 to a civil (proleptic Gregorian) date: H. Hinnant, "chrono-Compatible
-// Low-Level Date Algorithms", days_from_civil.
-long long days_from_civil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const long long yoe = y - era * 400;
-  const long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-int days_in_month(int y, int m) {
-  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
 // Schedules of every use type at one local hour.
 struct Fractions {
   std::array<float, kUseTypes> occupancy{}, lighting{}, equipment{};
 };
 
 // Every per-building quantity summed since t = 0 (zeroed after the warm-up).
-std::array<std::vector<double>*, 11> accumulators(BuildingsState& s) {
+std::array<std::vector<double>*, 8> accumulators(BuildingsState& s) {
   return {&s.heating_kwh,   &s.cooling_kwh,   &s.hvac_electric_kwh, &s.lighting_kwh,
-          &s.equipment_kwh, &s.discomfort_kh, &s.unmet_heat_kwh,    &s.pv_kwh,
-          &s.pv_used_kwh,   &s.import_kwh,    &s.export_kwh};
+          &s.equipment_kwh, &s.discomfort_kh, &s.unmet_heat_kwh,    &s.pv_kwh};
 }
 
 Fractions fractions_at(int hour, bool weekend) {
@@ -99,6 +82,7 @@ BuildingsSim::BuildingsSim(const BuildingStock& stock, const energy::WeatherSeri
   s.hvac_heat_w.assign(n, 0.0f);
   s.electric_w.assign(n, 0.0f);
   s.pv_w.assign(n, 0.0f);
+  s.hvac_off.assign(n, 0);
   for (auto* v : accumulators(s)) v->assign(n, 0.0);
   occupied_map_.resize(n);
   unoccupied_map_.resize(n);
@@ -174,8 +158,11 @@ void BuildingsSim::step() {
           double needed_w = 0.0;
           if (air_free < heat_sp) needed_w = (heat_sp - air_free) / map.air.hvac;
           if (air_free > cool_sp) needed_w = (cool_sp - air_free) / map.air.hvac;
-          const double power_w = std::clamp(needed_w, -static_cast<double>(k.cooling_capacity_w[b]),
-                                            static_cast<double>(k.heating_capacity_w[b]));
+          const double power_w =
+              s.hvac_off[b] != 0
+                  ? 0.0
+                  : std::clamp(needed_w, -static_cast<double>(k.cooling_capacity_w[b]),
+                               static_cast<double>(k.heating_capacity_w[b]));
           const double operative = map.operative.at(mass0, outdoor, internal_w, solar_w, power_w);
           s.mass_c[b] = map.mass_end.at(mass0, outdoor, internal_w, solar_w, power_w);
           s.air_c[b] = static_cast<float>(air_free + map.air.hvac * power_w);
@@ -186,16 +173,11 @@ void BuildingsSim::step() {
           const double electric_w = hvac_electric_w + lighting_w + equipment_w;
           s.electric_w[b] = static_cast<float>(electric_w);
           chunk_w += electric_w;
-          // PV serves its own building first; the rest is sold.
           const double pv_w = static_cast<double>(k.pv_kwp[b]) * pv_per_kwp;
-          const double pv_used_w = std::min(pv_w, electric_w);
           s.pv_w[b] = static_cast<float>(pv_w);
           chunk_pv_w += pv_w;
           const double to_kwh = dt / kJoulesPerKwh;
           s.pv_kwh[b] += pv_w * to_kwh;
-          s.pv_used_kwh[b] += pv_used_w * to_kwh;
-          s.import_kwh[b] += (electric_w - pv_used_w) * to_kwh;
-          s.export_kwh[b] += (pv_w - pv_used_w) * to_kwh;
           s.heating_kwh[b] += std::max(power_w, 0.0) * to_kwh;
           s.cooling_kwh[b] += std::max(-power_w, 0.0) * to_kwh;
           s.hvac_electric_kwh[b] += hvac_electric_w * to_kwh;
@@ -239,11 +221,7 @@ BuildingsKpis BuildingsSim::kpis() const {
     k.discomfort_kh += s.discomfort_kh[b];
     k.unmet_heat_kwh += s.unmet_heat_kwh[b];
     k.pv_kwh += s.pv_kwh[b];
-    k.pv_used_kwh += s.pv_used_kwh[b];
-    k.import_kwh += s.import_kwh[b];
-    k.export_kwh += s.export_kwh[b];
   }
-  k.pv_self_consumption = k.pv_kwh > 0.0 ? k.pv_used_kwh / k.pv_kwh : 0.0;
   k.electric_kwh = k.hvac_electric_kwh + k.lighting_kwh + k.equipment_kwh;
   k.peak_electric_kw = s.peak_electric_w / 1000.0;
   k.peak_time_s = s.peak_time_s;

@@ -10,7 +10,7 @@
 //      gains, the ideal HVAC between its set-points (set back when unoccupied) within its
 //      capacity, the zone's temperatures, the electricity of HVAC (temperature-dependent COP),
 //      lighting and equipment, and the comfort KPI;
-//      rooftop PV (sim/energy/pv.h) serves the building first, the rest goes to the grid;
+//      and its rooftop PV's output (sim/energy/pv.h; EnergySim balances the two);
 //   3. the sums: site demand and PV now, and the demand's peak, in a fixed chunk order
 //      (bit-identical results for any thread count).
 
@@ -55,12 +55,13 @@ struct BuildingsState {
   // Since t = 0 (kWh); comfort: operative temperature outside the band in occupied hours (Kh).
   std::vector<double> heating_kwh, cooling_kwh, hvac_electric_kwh, lighting_kwh, equipment_kwh;
   std::vector<double> discomfort_kh, unmet_heat_kwh;  // unmet: beyond the HVAC's capacity
-  // PV: produced, used in the building at once, and the grid's side: bought and sold.
-  std::vector<double> pv_kwh, pv_used_kwh, import_kwh, export_kwh;
+  // PV produced (what is used in place, stored or sold is the energy module's: EnergySim).
+  std::vector<double> pv_kwh;
   // The site: total electricity now and its peak so far.
   double site_electric_w = 0.0, peak_electric_w = 0.0, peak_time_s = 0.0;
   double site_pv_w = 0.0;
-  double outdoor_offset_c = 0.0;  // added to the weather's outdoor temperature (heat waves)
+  double outdoor_offset_c = 0.0;       // added to the weather's outdoor temperature (heat waves)
+  std::vector<std::uint8_t> hvac_off;  // per building: 1 while its feeder is out (free-floating)
   // The last step's site conditions, for display (derived each step, not checkpointed).
   double sun_elevation_deg = 0.0, outdoor_c = 0.0;
 };
@@ -72,8 +73,7 @@ struct BuildingsKpis {
   double peak_electric_kw = 0.0, peak_time_s = 0.0;
   double discomfort_kh = 0.0;  // summed over buildings
   double unmet_heat_kwh = 0.0;
-  double pv_kwh = 0.0, pv_used_kwh = 0.0, import_kwh = 0.0, export_kwh = 0.0;
-  double pv_self_consumption = 0.0;  // share of PV used where it was made (0 with no PV)
+  double pv_kwh = 0.0;
   std::uint64_t building_steps = 0;
 };
 
@@ -91,10 +91,6 @@ void for_each_kpi(const BuildingsKpis& k, F&& f) {
   f("discomfort_kh", k.discomfort_kh);
   f("unmet_heat_kwh", k.unmet_heat_kwh);
   f("pv_kwh", k.pv_kwh);
-  f("pv_used_kwh", k.pv_used_kwh);
-  f("pv_self_consumption", k.pv_self_consumption);
-  f("import_kwh", k.import_kwh);
-  f("export_kwh", k.export_kwh);
   f("building_steps", k.building_steps);
 }
 
@@ -108,7 +104,10 @@ class BuildingsSim {
   void step();
   // From the next step on, the outdoor air is the weather file's plus `offset_c` (K).
   void set_outdoor_offset(double offset_c) { state_.outdoor_offset_c = offset_c; }
+  // From the next step on, building b's HVAC has no supply (its feeder is out) or has it again.
+  void set_hvac_off(std::size_t b, bool off) { state_.hvac_off[b] = off ? 1 : 0; }
   double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
+  double time_step_s() const { return config_.step_s; }
   const BuildingsState& state() const { return state_; }
   const BuildingStock& stock() const { return stock_; }
   BuildingsKpis kpis() const;
@@ -143,14 +142,12 @@ class BuildingsSim {
     f("discomfort_kh", s.discomfort_kh);
     f("unmet_heat_kwh", s.unmet_heat_kwh);
     f("pv_kwh", s.pv_kwh);
-    f("pv_used_kwh", s.pv_used_kwh);
-    f("import_kwh", s.import_kwh);
-    f("export_kwh", s.export_kwh);
     f("site_electric_w", s.site_electric_w);
     f("site_pv_w", s.site_pv_w);
     f("peak_electric_w", s.peak_electric_w);
     f("peak_time_s", s.peak_time_s);
     f("outdoor_offset_c", s.outdoor_offset_c);
+    f("hvac_off", s.hvac_off);
   }
 
   const BuildingStock& stock_;

@@ -69,6 +69,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.enter_time_s.assign(n, 0.0);
   s.finish_time_s.assign(n, 0.0);
   s.moves.reserve(n);
+  s.finished_last_step.reserve(n);
   free_time_s_.assign(n, 0.0);
   chunk_halting_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   chunk_leaves_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
@@ -541,6 +542,7 @@ void TrafficSim::transfer() {
   TrafficState& s = state_;
   SegmentQueues& q = s.queues;
   s.moves.clear();
+  s.finished_last_step.clear();
   const double now = time_s();
   const par::ChunkPlan chunks{net_.segment_count(), kSegmentsPerChunk};
   for (std::size_t c = 0; c < chunks.chunks(); ++c) {
@@ -582,6 +584,7 @@ void TrafficSim::transfer() {
         if (finished) {
           s.status[v] = VehicleStatus::finished;
           s.finish_time_s[v] = now;
+          s.finished_last_step.push_back(v);
           s.segment[v] = kNone;
           ++s.counters.finished;
           s.counters.finished_travel_s += now - s.create_time_s[v];

@@ -47,10 +47,14 @@ def main():
     scenario = os.path.join(work_dir, "kill_whatif.toml")
     roadworks = os.path.join(source_dir, "assets", "scenarios", "hangzhou_4x4", "roadworks.toml")
     with open(scenario, "w", encoding="utf-8") as out:
-        # Buildings come with the default scenario; a heat wave across the middle of the run
-        # puts an outdoor offset into the state a checkpoint must carry.
+        # Buildings, batteries, EVs and feeders come with the default scenario; a heat wave
+        # and a feeder outage across the middle of the run put an outdoor offset, buildings
+        # without HVAC and an islanded feeder into the state a checkpoint must carry.
         out.write(f'extends = "{roadworks}"\n[controllers]\nsignals = "max_pressure"\n'
-                  '[[events]]\nat = 500\nuntil = 1300\ntype = "heat_wave"\ndelta = 5\n')
+                  'charging = "delayed"\n'
+                  '[[events]]\nat = 500\nuntil = 1300\ntype = "heat_wave"\ndelta = 5\n'
+                  '[[events]]\nat = 700\nuntil = 1100\ntype = "feeder_outage"\n'
+                  'feeder = "feeder_north"\n')
     full = os.path.join(work_dir, "uninterrupted.h5")
     if os.path.exists(full):
         os.remove(full)

@@ -286,3 +286,41 @@ TEST_CASE("the hangzhou_4x4 demo buildings load and build", "[scenarios][buildin
     boxes.push_back(box);
   }
 }
+
+TEST_CASE("electrical assets of a building load, and bad ones name their line and property",
+          "[scenarios][buildings]") {
+  TempDir dir;
+  const std::string good =
+      dir.write("buildings.geojson",
+                one_feature(R"({"id": "shop", "use": "retail", "height": 10, "battery_kwh": 200,
+                    "battery_kw": 100, "chargers": 8, "charger_kw": 60,
+                    "car_park_road": ["road_1_1_0", "road_1_1_1"]})"));
+  const std::vector<BuildingSpec> specs = load_buildings(good);
+  REQUIRE(specs.size() == 1);
+  CHECK(specs[0].battery_kwh == 200.0);
+  CHECK(specs[0].battery_kw == 100.0);
+  CHECK(specs[0].chargers == 8);
+  CHECK(specs[0].charger_kw == 60.0);
+  CHECK(specs[0].car_park_roads == std::vector<std::string>{"road_1_1_0", "road_1_1_1"});
+  SECTION("chargers not a whole number") {
+    const Error e = load_error(
+        one_feature(R"({"id": "h", "use": "office", "height": 10, "chargers": 2.5})"), 5);
+    CHECK(e.context().field == "features[0].properties.chargers");
+    CHECK_THAT(e.context().expected, Contains("integer"));
+  }
+  SECTION("a car park road that is not a string") {
+    const Error e = load_error(
+        one_feature(R"({"id": "h", "use": "office", "height": 10, "car_park_road": [7]})"), 5);
+    CHECK(e.context().field == "features[0].properties.car_park_road[0]");
+  }
+  SECTION("a battery without power") {
+    const std::string path =
+        dir.write("b.geojson",
+                  one_feature(R"({"id": "h", "use": "office", "height": 10, "battery_kwh": 50})"));
+    const std::vector<BuildingSpec> s = load_buildings(path);
+    const Error e = parktwin::test::error_of([&] { parktwin::buildings::build_stock(s); });
+    CHECK(e.context().line == 4);
+    CHECK(e.context().field == "battery_kw");
+    CHECK_THAT(e.context().expected, Contains("> 0 kW with a battery"));
+  }
+}

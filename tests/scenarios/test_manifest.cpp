@@ -184,7 +184,7 @@ TEST_CASE("manifest: an unknown key names its line and key", "[scenarios][manife
         std::string(e.what()),
         StartsWith(path + ":3: durration: unknown key") &&
             Contains("expected one of: extends, name, description, start, duration, step, seed, "
-                     "threads, traffic, buildings, outputs, events, controllers"));
+                     "threads, traffic, buildings, energy, outputs, events, controllers"));
   }
   SECTION("in [traffic]") {
     const Error e = manifest_error(dir, kTraffic + "netwrok = \"data/roadnet.json\"\n", path);
@@ -568,5 +568,68 @@ TEST_CASE("events and controllers that do not fit the network name their file an
     CHECK(e.context().line == 4);
     CHECK(e.context().field == "controllers.junctions.q");
     CHECK_THAT(std::string(e.what()), Contains("unknown junction"));
+  }
+}
+
+TEST_CASE("manifest: bad EV, energy and controller settings name their file, line and key",
+          "[scenarios][manifest][errors]") {
+  TempDir dir;
+  std::string path;
+  dir.write("b.geojson", "{}");  // the manifest checks only that inputs exist
+  dir.write("w.epw", "");
+  const std::string buildings =
+      "[buildings]\nfile = \"b.geojson\"\nweather = \"w.epw\"\n";  // lines 4-6 after kTraffic
+  SECTION("an EV share above 1") {
+    const Error e = manifest_error(dir, kTraffic + "ev_share = 1.5\n", path);
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == 4);
+    CHECK(e.context().field == "traffic.ev_share");
+    CHECK_THAT(std::string(e.what()), Contains("[0, 1]") && Contains("found 1.5"));
+  }
+  SECTION("[energy] without buildings") {
+    const Error e = manifest_error(dir, kTraffic + "[energy]\ncarbon = 0.5\n", path);
+    CHECK(e.context().line == 4);
+    CHECK(e.context().field == "energy");
+    CHECK_THAT(std::string(e.what()), Contains("[buildings]"));
+  }
+  SECTION("a carbon factor out of range") {
+    const Error e = manifest_error(dir, kTraffic + buildings + "[energy]\ncarbon = 3\n", path);
+    CHECK(e.context().line == 8);
+    CHECK(e.context().field == "energy.carbon");
+    CHECK_THAT(std::string(e.what()), Contains("0..2 kg CO2 per kWh"));
+  }
+  SECTION("a tariff file that is not there") {
+    const Error e =
+        manifest_error(dir, kTraffic + buildings + "[energy]\ntariff = \"none.toml\"\n", path);
+    CHECK(e.context().line == 8);
+    CHECK(e.context().field == "energy.tariff");
+    CHECK_THAT(std::string(e.what()), Contains("input file not found"));
+  }
+  SECTION("an unknown [energy] key") {
+    const Error e = manifest_error(dir, kTraffic + buildings + "[energy]\ntarif = \"x\"\n", path);
+    CHECK(e.context().line == 8);
+    CHECK(e.context().field == "energy.tarif");
+    CHECK_THAT(std::string(e.what()), Contains("grid, tariff, carbon"));
+  }
+  SECTION("an unknown battery policy") {
+    const Error e = manifest_error(dir, kTraffic + "[controllers]\nbatteries = \"smart\"\n", path);
+    CHECK(e.context().line == 5);
+    CHECK(e.context().field == "controllers.batteries");
+    CHECK_THAT(std::string(e.what()),
+               Contains("\"time_of_use\", \"self_consumption\", \"idle\"") && Contains("smart"));
+  }
+  SECTION("an unknown charging policy") {
+    const Error e = manifest_error(dir, kTraffic + "[controllers]\ncharging = \"later\"\n", path);
+    CHECK(e.context().line == 5);
+    CHECK(e.context().field == "controllers.charging");
+    CHECK_THAT(std::string(e.what()), Contains("\"immediate\", \"delayed\""));
+  }
+  SECTION("a feeder outage without its feeder") {
+    const Error e = manifest_error(
+        dir, "duration = 600\n" + kTraffic + "[[events]]\nat = 60\ntype = \"feeder_outage\"\n",
+        path);
+    CHECK(e.context().line == 5);
+    CHECK(e.context().field == "events[0].feeder");
+    CHECK_THAT(std::string(e.what()), Contains("missing required key"));
   }
 }

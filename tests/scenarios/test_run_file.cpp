@@ -112,7 +112,8 @@ TEST_CASE("the run file holds what the simulation had at each sample", "[scenari
   for (int i = 0; i < 600; ++i) again.step();
   CHECK(kpi("finished") == std::to_string(again.kpis().finished));
   CHECK(kpi("state_hash") == fmt::format("{:016x}", again.state_hash()));
-  CHECK(summary.datasets.size() == 27 + 10 + 3);  // series and network, /events, /controllers
+  // Series and network, /events (11 columns), /controllers.
+  CHECK(summary.datasets.size() == 27 + 11 + 3);
 }
 
 TEST_CASE("run files of 1 and 2 threads hold the same series", "[scenarios][hdf5][determinism]") {

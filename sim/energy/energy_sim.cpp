@@ -1,0 +1,315 @@
+#include "sim/energy/energy_sim.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/error.h"
+#include "engine/parallel.h"
+
+namespace parktwin::energy {
+
+namespace {
+
+constexpr std::size_t kBuildingsPerChunk = 256;
+constexpr double kJoulesPerKwh = 3.6e6;
+constexpr std::size_t kChunkSums = 3;  // import - export, pv, demand
+
+// The battery's power (W, + charging) under `policy` for a building whose load exceeds its
+// PV by `deficit_w` (negative: a surplus).
+double battery_power_w(BatteryPolicy policy, TouPeriod period, double deficit_w, double charge_max,
+                       double discharge_max) {
+  const double surplus_w = -deficit_w;
+  switch (policy) {
+    case BatteryPolicy::idle:
+      return 0.0;
+    case BatteryPolicy::self_consumption:
+      return surplus_w > 0.0 ? std::min(surplus_w, charge_max)
+                             : -std::min(deficit_w, discharge_max);
+    case BatteryPolicy::time_of_use:
+      if (period == TouPeriod::valley) return charge_max;
+      if (period == TouPeriod::peak) return -std::min(std::max(deficit_w, 0.0), discharge_max);
+      return std::min(std::max(surplus_w, 0.0), charge_max);
+  }
+  return 0.0;
+}
+
+}  // namespace
+
+const char* battery_policy_name(BatteryPolicy p) {
+  switch (p) {
+    case BatteryPolicy::idle:
+      return "idle";
+    case BatteryPolicy::self_consumption:
+      return "self_consumption";
+    case BatteryPolicy::time_of_use:
+      return "time_of_use";
+  }
+  return "?";
+}
+
+EnergySim::EnergySim(const DistrictAssets& assets, const Tariff& tariff, const EnergyConfig& config,
+                     std::size_t session_capacity)
+    : assets_(assets), tariff_(tariff), config_(config) {
+  if (!(config.step_s > 0.0) || !std::isfinite(config.step_s)) {
+    throw Error("energy step out of range")
+        .field("step_s")
+        .expected("> 0 s")
+        .found(fmt::format("{}", config.step_s));
+  }
+  if (!(config.carbon_kg_per_kwh >= 0.0 && config.carbon_kg_per_kwh <= 2.0)) {
+    throw Error("grid carbon factor out of range")
+        .field("carbon_kg_per_kwh")
+        .expected("0..2 kg CO2 per kWh (fossil power is about 0.8)")
+        .found(fmt::format("{}", config.carbon_kg_per_kwh));
+  }
+  const std::size_t n = assets.buildings(), nf = assets.feeders();
+  if (assets.battery.size() != n || assets.chargers.size() != n || assets.charger_w.size() != n ||
+      assets.feeder_capacity_w.size() != nf || assets.feeder_substation.size() != nf ||
+      assets.substation_capacity_w.size() != assets.substations()) {
+    throw Error("district assets of inconsistent sizes");
+  }
+  EnergyState& s = state_;
+  s.stored_kwh.reserve(n);
+  for (const BatterySpec& bat : assets.battery) {
+    s.stored_kwh.push_back(bat.initial_soc * bat.capacity_kwh);
+  }
+  for (auto* v : {&s.load_w, &s.charger_w, &s.battery_w, &s.import_w, &s.export_w, &s.unserved_w,
+                  &s.curtailed_w}) {
+    v->assign(n, 0.0f);
+  }
+  for (auto* v : {&s.pv_used_kwh, &s.import_kwh, &s.export_kwh, &s.charger_kwh, &s.battery_in_kwh,
+                  &s.battery_out_kwh, &s.unserved_kwh, &s.curtailed_kwh, &s.cost, &s.co2_kg}) {
+    v->assign(n, 0.0);
+  }
+  s.feeder_w.assign(nf, 0.0);
+  s.feeder_peak_w.assign(nf, 0.0);
+  s.feeder_overload_s.assign(nf, 0.0);
+  s.feeder_out.assign(nf, 0);
+  s.substation_w.assign(assets.substations(), 0.0);
+  s.substation_peak_w.assign(assets.substations(), 0.0);
+  s.substation_overload_s.assign(assets.substations(), 0.0);
+  s.sessions.reserve(session_capacity);
+  chargers_busy_.assign(n, 0);
+  const std::size_t chunks = par::ChunkPlan{n, kBuildingsPerChunk}.chunks();
+  chunk_feeder_w_.assign(chunks * nf, 0.0);
+  chunk_sums_.assign(chunks * kChunkSums, 0.0);
+}
+
+void ChargingSessions::reserve(std::size_t capacity) {
+  building.assign(capacity, 0);
+  arrive_s.assign(capacity, 0.0);
+  depart_s.assign(capacity, 0.0);
+  need_kwh.assign(capacity, 0.0);
+  delivered_kwh.assign(capacity, 0.0);
+  active.assign(capacity, 0);
+  count = active_count = 0;
+}
+
+const char* charging_policy_name(ChargingPolicy p) {
+  return p == ChargingPolicy::immediate ? "immediate" : "delayed";
+}
+
+void EnergySim::plug_in(std::uint32_t building, double now_s, double depart_s, double need_kwh) {
+  ChargingSessions& c = state_.sessions;
+  if (c.count >= c.capacity() || building >= assets_.buildings()) {
+    throw Error("EV session beyond the district's capacity")
+        .found(fmt::format("session {} of {} at building {}", c.count, c.capacity(), building));
+  }
+  const auto i = static_cast<std::size_t>(c.count++);
+  c.building[i] = building;
+  c.arrive_s[i] = now_s;
+  c.depart_s[i] = depart_s;
+  c.need_kwh[i] = std::max(0.0, need_kwh);
+  c.delivered_kwh[i] = 0.0;
+  c.active[static_cast<std::size_t>(c.active_count++)] = static_cast<std::uint32_t>(i);
+}
+
+void EnergySim::set_feeder_out(std::uint32_t feeder, bool out) {
+  if (feeder >= assets_.feeders()) {
+    throw Error("no such feeder").found(fmt::format("feeder {}", feeder));
+  }
+  state_.feeder_out[feeder] = out ? 1 : 0;
+}
+
+// Sessions in order of arrival: leave, finish, or take a free charger and charge.
+void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period) {
+  EnergyState& s = state_;
+  ChargingSessions& c = s.sessions;
+  std::fill(chargers_busy_.begin(), chargers_busy_.end(), 0);
+  std::fill(s.charger_w.begin(), s.charger_w.end(), 0.0f);
+  std::uint64_t kept = 0;
+  for (std::uint64_t k = 0; k < c.active_count; ++k) {
+    const std::uint32_t i = c.active[k];
+    const double remaining_kwh = c.need_kwh[i] - c.delivered_kwh[i];
+    if (remaining_kwh <= 1e-9) {  // full: it leaves its charger to the next in line
+      ++s.sessions_full;
+      continue;
+    }
+    if (now_s >= c.depart_s[i]) {  // the car leaves short of its target
+      ++s.sessions_short;
+      s.ev_unserved_kwh += remaining_kwh;
+      continue;
+    }
+    c.active[kept++] = i;
+    const std::uint32_t b = c.building[i];
+    if (chargers_busy_[b] >= assets_.chargers[b] || s.feeder_out[assets_.feeder[b]] != 0) continue;
+    ++chargers_busy_[b];
+    const double full_w = assets_.charger_w[b];
+    const double full_kwh = full_w * dt_s / kJoulesPerKwh * kChargingEfficiency;
+    bool charge = true;
+    if (config_.charging == ChargingPolicy::delayed && period != TouPeriod::valley) {
+      // Least laxity: wait only while the rest of the stay at full power still reaches the target.
+      const double left_after_s = c.depart_s[i] - (now_s + dt_s);
+      charge = remaining_kwh > full_kwh * left_after_s / dt_s;
+    }
+    if (!charge) continue;
+    const double kwh = std::min(full_kwh, remaining_kwh);
+    c.delivered_kwh[i] += kwh;
+    s.ev_delivered_kwh += kwh;
+    s.charger_w[b] += static_cast<float>(kwh / kChargingEfficiency * kJoulesPerKwh / dt_s);
+  }
+  c.active_count = kept;
+}
+
+void EnergySim::step(std::span<const float> demand_w, std::span<const float> pv_w) {
+  const std::size_t n = assets_.buildings(), nf = assets_.feeders();
+  const double dt = config_.step_s;
+  const double now = time_s();
+  const LocalTime local = config_.clock.at_time(now + 0.5 * dt);
+  const TouPeriod period = tariff_.period(local.date.month, local.minute_of_day());
+  const double price = tariff_.price(period), export_price = tariff_.export_price_per_kwh;
+  const double carbon = config_.carbon_kg_per_kwh;
+  EnergyState& s = state_;
+  s.period = period;
+  step_charging(now, dt, period);
+
+  const double to_kwh = dt / kJoulesPerKwh;
+  par::parallel_for(n, kBuildingsPerChunk, [&](std::size_t b0, std::size_t b1, std::size_t chunk) {
+    double* feeder_w = chunk_feeder_w_.data() + chunk * nf;
+    std::fill(feeder_w, feeder_w + nf, 0.0);
+    double net_sum = 0.0, pv_sum = 0.0, demand_sum = 0.0;
+    for (std::size_t b = b0; b < b1; ++b) {
+      const std::uint32_t f = assets_.feeder[b];
+      const bool out = s.feeder_out[f] != 0;
+      const double pv = static_cast<double>(pv_w[b]);
+      const double load = static_cast<double>(demand_w[b]) + static_cast<double>(s.charger_w[b]);
+      const BatterySpec& bat = assets_.battery[b];
+      double battery = 0.0;
+      if (bat.capacity_kwh > 0.0) {
+        const double charge_max = max_charge_w(bat, s.stored_kwh[b], dt);
+        const double discharge_max = max_discharge_w(bat, s.stored_kwh[b], dt);
+        battery = battery_power_w(out ? BatteryPolicy::self_consumption : config_.batteries, period,
+                                  load - pv, charge_max, discharge_max);
+        // Islanded, the battery can only charge from PV.
+        if (out) battery = std::min(battery, std::max(pv - load, 0.0));
+        s.stored_kwh[b] = stored_after(bat, s.stored_kwh[b], battery, dt);
+      }
+      const double net = load + battery - pv;  // what the grid would have to give
+      double import = 0.0, exported = 0.0, unserved = 0.0, curtailed = 0.0;
+      if (out) {
+        (net > 0.0 ? unserved : curtailed) = std::abs(net);
+      } else {
+        (net > 0.0 ? import : exported) = std::abs(net);
+      }
+      s.load_w[b] = static_cast<float>(load);
+      s.battery_w[b] = static_cast<float>(battery);
+      s.import_w[b] = static_cast<float>(import);
+      s.export_w[b] = static_cast<float>(exported);
+      s.unserved_w[b] = static_cast<float>(unserved);
+      s.curtailed_w[b] = static_cast<float>(curtailed);
+      s.pv_used_kwh[b] += (pv - exported - curtailed) * to_kwh;
+      s.import_kwh[b] += import * to_kwh;
+      s.export_kwh[b] += exported * to_kwh;
+      s.charger_kwh[b] += static_cast<double>(s.charger_w[b]) * to_kwh;
+      s.battery_in_kwh[b] += std::max(battery, 0.0) * to_kwh;
+      s.battery_out_kwh[b] += std::max(-battery, 0.0) * to_kwh;
+      s.unserved_kwh[b] += unserved * to_kwh;
+      s.curtailed_kwh[b] += curtailed * to_kwh;
+      s.cost[b] += (import * price - exported * export_price) * to_kwh;
+      s.co2_kg[b] += import * carbon * to_kwh;
+      feeder_w[f] += import - exported;
+      net_sum += import - exported;
+      pv_sum += pv;
+      demand_sum += static_cast<double>(demand_w[b]);
+    }
+    double* sums = chunk_sums_.data() + chunk * kChunkSums;
+    sums[0] = net_sum;
+    sums[1] = pv_sum;
+    sums[2] = demand_sum;
+  });
+  // Sums in chunk order: the same for any thread count.
+  std::fill(s.feeder_w.begin(), s.feeder_w.end(), 0.0);
+  std::fill(s.substation_w.begin(), s.substation_w.end(), 0.0);
+  double site = 0.0;
+  const std::size_t chunks = chunk_sums_.size() / kChunkSums;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    for (std::size_t f = 0; f < nf; ++f) s.feeder_w[f] += chunk_feeder_w_[c * nf + f];
+    site += chunk_sums_[c * kChunkSums];
+    pv_kwh_ += chunk_sums_[c * kChunkSums + 1] * to_kwh;
+    demand_kwh_ += chunk_sums_[c * kChunkSums + 2] * to_kwh;
+  }
+  for (std::size_t f = 0; f < nf; ++f) {
+    const double w = std::abs(s.feeder_w[f]);
+    s.feeder_peak_w[f] = std::max(s.feeder_peak_w[f], w);
+    if (w > assets_.feeder_capacity_w[f]) s.feeder_overload_s[f] += dt;
+    s.substation_w[assets_.feeder_substation[f]] += s.feeder_w[f];
+  }
+  for (std::size_t k = 0; k < assets_.substations(); ++k) {
+    const double w = std::abs(s.substation_w[k]);
+    s.substation_peak_w[k] = std::max(s.substation_peak_w[k], w);
+    if (w > assets_.substation_capacity_w[k]) s.substation_overload_s[k] += dt;
+  }
+  s.site_import_w = site;
+  if (site > s.peak_import_w) {
+    s.peak_import_w = site;
+    s.peak_time_s = now;
+  }
+  ++s.step;
+}
+
+EnergyKpis EnergySim::kpis() const {
+  const EnergyState& s = state_;
+  EnergyKpis k;
+  k.time_s = time_s();
+  k.demand_kwh = demand_kwh_;
+  k.pv_kwh = pv_kwh_;
+  for (std::size_t b = 0; b < assets_.buildings(); ++b) {
+    k.charging_kwh += s.charger_kwh[b];
+    k.pv_used_kwh += s.pv_used_kwh[b];
+    k.battery_in_kwh += s.battery_in_kwh[b];
+    k.battery_out_kwh += s.battery_out_kwh[b];
+    k.battery_stored_kwh += s.stored_kwh[b];
+    k.import_kwh += s.import_kwh[b];
+    k.export_kwh += s.export_kwh[b];
+    k.cost += s.cost[b];
+    k.co2_kg += s.co2_kg[b];
+    k.unserved_kwh += s.unserved_kwh[b];
+    k.curtailed_kwh += s.curtailed_kwh[b];
+  }
+  k.pv_self_consumption = k.pv_kwh > 0.0 ? k.pv_used_kwh / k.pv_kwh : 0.0;
+  k.peak_import_kw = s.peak_import_w / 1000.0;
+  k.peak_time_s = s.peak_time_s;
+  k.ev_sessions = static_cast<double>(s.sessions.count);
+  k.ev_sessions_full = static_cast<double>(s.sessions_full);
+  k.ev_sessions_short = static_cast<double>(s.sessions_short);
+  k.ev_delivered_kwh = s.ev_delivered_kwh;
+  k.ev_unserved_kwh = s.ev_unserved_kwh;
+  for (std::size_t f = 0; f < assets_.feeders(); ++f) {
+    FeederKpis fk;
+    fk.name = assets_.feeder_name[f];
+    fk.capacity_kw = assets_.feeder_capacity_w[f] / 1000.0;
+    fk.peak_kw = s.feeder_peak_w[f] / 1000.0;
+    fk.overload_h = s.feeder_overload_s[f] / 3600.0;
+    k.feeder_overload_h += fk.overload_h;
+    k.feeders.push_back(fk);
+  }
+  for (std::size_t j = 0; j < assets_.substations(); ++j) {
+    k.substation_overload_h += s.substation_overload_s[j] / 3600.0;
+  }
+  return k;
+}
+
+}  // namespace parktwin::energy
