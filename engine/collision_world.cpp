@@ -82,8 +82,8 @@ std::optional<Entry> enter(const Box& b, const Segment& s) {
 class SegmentCallback : public btBroadphaseRayCallback {
  public:
   SegmentCallback(const std::vector<Box>& boxes, const btVector3& from, const btVector3& to,
-                  const Segment& s, bool any)
-      : boxes_(boxes), segment_(s), any_(any) {
+                  const Segment& s, bool any, std::optional<std::uint64_t> ignore)
+      : boxes_(boxes), segment_(s), any_(any), ignore_(ignore) {
     btVector3 dir = to - from;
     dir.normalize();
     for (int k = 0; k < 3; ++k) {
@@ -97,6 +97,7 @@ class SegmentCallback : public btBroadphaseRayCallback {
     if (any_ && found_) return false;
     const auto* object = static_cast<const btCollisionObject*>(proxy->m_clientObject);
     const auto i = static_cast<std::size_t>(object->getUserIndex());
+    if (ignore_ && boxes_[i].tag == *ignore_) return true;
     const std::optional<Entry> e = enter(boxes_[i], segment_);
     // Ties go to the box added first, so the answer does not depend on the tree's shape.
     if (e && (!found_ || e->fraction < best_.fraction ||
@@ -116,6 +117,7 @@ class SegmentCallback : public btBroadphaseRayCallback {
   const std::vector<Box>& boxes_;
   Segment segment_;
   bool any_;
+  std::optional<std::uint64_t> ignore_;
   bool found_ = false;
   Entry best_{};
   std::size_t best_index_ = 0;
@@ -145,7 +147,8 @@ struct CollisionWorld::Impl {
   }
 
   // The box the segment from -> to enters first (any: the first one found), by index.
-  std::optional<std::pair<Entry, std::size_t>> cast(Vec3 from, Vec3 to, bool any) const {
+  std::optional<std::pair<Entry, std::size_t>> cast(
+      Vec3 from, Vec3 to, bool any, std::optional<std::uint64_t> ignore = std::nullopt) const {
     if (!finite(from) || !finite(to) || from == to) return std::nullopt;
     const Segment s{wide(from.x),
                     wide(from.y),
@@ -153,7 +156,7 @@ struct CollisionWorld::Impl {
                     wide(to.x) - wide(from.x),
                     wide(to.y) - wide(from.y),
                     wide(to.z) - wide(from.z)};
-    SegmentCallback cb(boxes, bt(from), bt(to), s, any);
+    SegmentCallback cb(boxes, bt(from), bt(to), s, any, ignore);
     broadphase->rayTest(bt(from), bt(to), cb);
     if (!cb.found()) return std::nullopt;
     return std::pair{cb.best(), cb.best_index()};
@@ -246,6 +249,10 @@ std::optional<RayHit> CollisionWorld::ray_cast(Vec3 from, Vec3 to) const {
 
 bool CollisionWorld::occluded(Vec3 from, Vec3 to) const {
   return impl_->cast(from, to, /*any=*/true).has_value();
+}
+
+bool CollisionWorld::occluded_by_other(Vec3 from, Vec3 to, std::uint64_t own) const {
+  return impl_->cast(from, to, /*any=*/true, own).has_value();
 }
 
 }  // namespace parktwin::geo

@@ -71,6 +71,9 @@ class CollisionWorld {
   // Whether any box lies on the segment from -> to: the shading query, which stops at the
   // first box found rather than searching for the closest.
   bool occluded(Vec3 from, Vec3 to) const;
+  // The same, ignoring the boxes tagged `own` (a building does not shade itself here: its
+  // own box may be only a bound of its shape).
+  bool occluded_by_other(Vec3 from, Vec3 to, std::uint64_t own) const;
 
  private:
   struct Impl;

@@ -23,6 +23,29 @@ Aabb2 bounds(std::span<const Vec2> points) {
   return box;
 }
 
+OrientedRect oriented_bounds(std::span<const Vec2f> points) {
+  Vec2 axis{1.0, 0.0};
+  double longest = 0.0;
+  for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+    const Vec2 d = Vec2(points[i + 1]) - Vec2(points[i]);
+    if (length(d) > longest) {
+      longest = length(d);
+      axis = d * (1.0 / longest);
+    }
+  }
+  const Vec2 across{-axis.y, axis.x};
+  double lo_a = 1e300, hi_a = -1e300, lo_c = 1e300, hi_c = -1e300;
+  for (const Vec2f p : points) {
+    const double a = dot(Vec2(p), axis), c = dot(Vec2(p), across);
+    lo_a = std::min(lo_a, a);
+    hi_a = std::max(hi_a, a);
+    lo_c = std::min(lo_c, c);
+    hi_c = std::max(hi_c, c);
+  }
+  return {axis * (0.5 * (lo_a + hi_a)) + across * (0.5 * (lo_c + hi_c)), 0.5 * (hi_a - lo_a),
+          0.5 * (hi_c - lo_c), std::atan2(axis.y, axis.x)};
+}
+
 double distance_to_segment(Vec2 p, Vec2 a, Vec2 b) {
   const Vec2 ab = b - a;
   const double len2 = dot(ab, ab);

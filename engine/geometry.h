@@ -52,6 +52,16 @@ struct Aabb2 {
 // Bounding box of a non-empty point set.
 Aabb2 bounds(std::span<const Vec2> points);
 
+// A rectangle turned by `yaw_rad` (counter-clockwise from x) about its centre.
+struct OrientedRect {
+  Vec2 centre;
+  double half_along = 0.0, half_across = 0.0;  // along the yaw direction and across it
+  double yaw_rad = 0.0;
+};
+// The rectangle around a footprint aligned with its longest edge: exact for rectangles at any
+// angle, a bound for other shapes. Needs >= 2 distinct points.
+OrientedRect oriented_bounds(std::span<const Vec2f> points);
+
 // Distance from p to segment [a, b].
 double distance_to_segment(Vec2 p, Vec2 a, Vec2 b);
 

@@ -89,34 +89,14 @@ void Picker::add_buildings(const buildings::BuildingStock& stock, geo::Vec2 orig
   for (std::size_t b = 0; b < stock.size(); ++b) {
     const auto pts = stock.footprint[b].points();
     if (pts.size() < 3) continue;
-    // The direction of the longest wall, and the footprint's extent along it and across.
-    geo::Vec2 axis{1.0, 0.0};
-    double longest = 0.0;
-    for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
-      const geo::Vec2 d = geo::Vec2(pts[i + 1]) - geo::Vec2(pts[i]);
-      if (geo::length(d) > longest) {
-        longest = geo::length(d);
-        axis = d * (1.0 / longest);
-      }
-    }
-    const geo::Vec2 across{-axis.y, axis.x};
-    double lo_a = 1e300, hi_a = -1e300, lo_c = 1e300, hi_c = -1e300;
-    for (const geo::Vec2f p : pts) {
-      const geo::Vec2 q = geo::Vec2(p) - origin;
-      const double a = q.x * axis.x + q.y * axis.y, c = q.x * across.x + q.y * across.y;
-      lo_a = std::min(lo_a, a);
-      hi_a = std::max(hi_a, a);
-      lo_c = std::min(lo_c, c);
-      hi_c = std::max(hi_c, c);
-    }
-    const double ca = 0.5 * (lo_a + hi_a), cc = 0.5 * (lo_c + hi_c);
-    const geo::Vec2 centre = axis * ca + across * cc;
+    // The rectangle around the footprint along its longest wall.
+    const geo::OrientedRect r = geo::oriented_bounds(pts);
     const double h = stock.height_m[b];
     ground_.add_box(tag_of(PickKind::building, static_cast<std::uint32_t>(b)),
-                    vec3(centre, 0.5 * h),
-                    {static_cast<float>(0.5 * (hi_a - lo_a)),
-                     static_cast<float>(0.5 * (hi_c - lo_c)), static_cast<float>(0.5 * h)},
-                    static_cast<float>(std::atan2(axis.y, axis.x)));
+                    vec3(r.centre - origin, 0.5 * h),
+                    {static_cast<float>(r.half_along), static_cast<float>(r.half_across),
+                     static_cast<float>(0.5 * h)},
+                    static_cast<float>(r.yaw_rad));
     slab_top_m_ = std::max(slab_top_m_, h + 0.5);
   }
 }

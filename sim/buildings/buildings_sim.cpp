@@ -92,6 +92,7 @@ BuildingsSim::BuildingsSim(const BuildingStock& stock, const energy::WeatherSeri
     unoccupied_map_[b] = zone_step_map(stock.zone_unoccupied[b], config.step_s);
     solar_[b] = solar_weights(stock, b);
   }
+  if (config.shading) shading_ = std::make_unique<SunShading>(stock);
   chunk_electric_w_.assign(par::ChunkPlan{n, kBuildingsPerChunk}.chunks(), 0.0);
   chunk_pv_w_.assign(chunk_electric_w_.size(), 0.0);
   if (config.warmup_days < 0 || config.warmup_days > 366) {
@@ -132,6 +133,10 @@ void BuildingsSim::step() {
   const double pv_per_kwp =
       energy::pv_output_w_per_kwp(irr.pv_plane_w_m2, outdoor, w.wind_speed_mps);
 
+  // The shares of direct sun each building gets, cast here, before the parallel loop, when
+  // the sun enters a new bin.
+  const std::span<const LitShares> lit =
+      shading_ ? shading_->at(sun.azimuth_deg, sun.elevation_deg) : std::span<const LitShares>{};
   BuildingsState& s = state_;
   s.sun_elevation_deg = sun.elevation_deg;
   s.outdoor_c = outdoor;
@@ -147,7 +152,8 @@ void BuildingsSim::step() {
           const double equipment_w = static_cast<double>(k.equipment_w[b] * f.equipment[u]);
           const double internal_w =
               static_cast<double>(k.people_w[b] * occupancy) + lighting_w + equipment_w;
-          const double solar_w = solar_[b].gain_w(irr);
+          const double solar_w =
+              lit.empty() ? solar_[b].gain_w(irr) : solar_[b].gain_w(irr, lit[b]);
           const double heat_sp = occupied ? k.heating_setpoint_c[b] : k.heating_setback_c[b];
           const double cool_sp = occupied ? k.cooling_setpoint_c[b] : k.cooling_setback_c[b];
           // The ideal HVAC of ISO 13790 C.4.2 on the step's linear map: the free-floating air,
@@ -173,7 +179,14 @@ void BuildingsSim::step() {
           const double electric_w = hvac_electric_w + lighting_w + equipment_w;
           s.electric_w[b] = static_cast<float>(electric_w);
           chunk_w += electric_w;
-          const double pv_w = static_cast<double>(k.pv_kwp[b]) * pv_per_kwp;
+          double pv_w = static_cast<double>(k.pv_kwp[b]) * pv_per_kwp;
+          if (!lit.empty() && lit[b].roof < 1.0f && k.pv_kwp[b] > 0.0f) {
+            // Part of the roof in another building's shadow: the array's share of direct sun.
+            const double plane = irr.pv_plane_w_m2 - (1.0 - static_cast<double>(lit[b].roof)) *
+                                                         irr.pv_plane_direct_w_m2;
+            pv_w = static_cast<double>(k.pv_kwp[b]) *
+                   energy::pv_output_w_per_kwp(plane, outdoor, w.wind_speed_mps);
+          }
           s.pv_w[b] = static_cast<float>(pv_w);
           chunk_pv_w += pv_w;
           const double to_kwh = dt / kJoulesPerKwh;

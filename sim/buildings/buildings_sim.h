@@ -15,10 +15,12 @@
 //      (bit-identical results for any thread count).
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "sim/buildings/building_stock.h"
+#include "sim/buildings/shading.h"
 #include "sim/buildings/solar_gains.h"
 #include "sim/buildings/zone_5r1c.h"
 #include "sim/energy/solar_position.h"
@@ -43,6 +45,9 @@ struct BuildingsConfig {
   // mass at the temperatures their recent past gave them rather than at initial_c (as
   // EnergyPlus's warm-up days do); KPIs count from t = 0.
   int warmup_days = 3;
+  // Shading between buildings (sim/buildings/shading.h): the direct sun on walls, roofs and
+  // PV only where no other building stands in its way.
+  bool shading = false;
 };
 
 // What changes (STYLE.md rule 1). Per building b: B entries each.
@@ -62,7 +67,8 @@ struct BuildingsState {
   double site_pv_w = 0.0;
   double outdoor_offset_c = 0.0;       // added to the weather's outdoor temperature (heat waves)
   std::vector<std::uint8_t> hvac_off;  // per building: 1 while its feeder is out (free-floating)
-  // The last step's site conditions, for display (derived each step, not checkpointed).
+  // The last step's site conditions, for display and the run file's series (derived each
+  // step; checkpointed so that a resumed run records them before its next building step).
   double sun_elevation_deg = 0.0, outdoor_c = 0.0;
 };
 
@@ -110,6 +116,8 @@ class BuildingsSim {
   double time_step_s() const { return config_.step_s; }
   const BuildingsState& state() const { return state_; }
   const BuildingStock& stock() const { return stock_; }
+  // nullptr without shading.
+  const SunShading* shading() const { return shading_.get(); }
   BuildingsKpis kpis() const;
 
   // Checkpoints, as TrafficSim's: f(name, value) for every part of the state the next steps
@@ -148,6 +156,8 @@ class BuildingsSim {
     f("peak_time_s", s.peak_time_s);
     f("outdoor_offset_c", s.outdoor_offset_c);
     f("hvac_off", s.hvac_off);
+    f("sun_elevation_deg", s.sun_elevation_deg);
+    f("outdoor_c", s.outdoor_c);
   }
 
   const BuildingStock& stock_;
@@ -158,6 +168,7 @@ class BuildingsSim {
   // air) and unoccupied ones (infiltration only), and the weights of its solar gains.
   std::vector<ZoneStepMap> occupied_map_, unoccupied_map_;
   std::vector<SolarWeights> solar_;
+  std::unique_ptr<SunShading> shading_;
   energy::SolarSite site_;
   double start_julian_day_ = 0.0;  // UT, of t = 0
   double start_of_year_s_ = 0.0;   // t = 0 in seconds after Jan 1 00:00 local standard time

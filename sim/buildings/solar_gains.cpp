@@ -1,5 +1,7 @@
 #include "sim/buildings/solar_gains.h"
 
+#include <algorithm>
+
 #include "sim/energy/pv.h"
 
 namespace parktwin::buildings {
@@ -22,15 +24,20 @@ SiteIrradiance site_irradiance(const energy::WeatherNow& weather, const energy::
   const double air_mass = sun.zenith_deg < 90.0 ? energy::relative_air_mass(sun.zenith_deg) : 0.0;
   for (std::size_t bin = 0; bin < kFacadeBins; ++bin) {
     const energy::SurfaceOrientation facade{90.0, 45.0 * static_cast<double>(bin)};
-    out.facade_w_m2[bin] =
-        energy::plane_irradiance_perez(facade, sun, h, dni_extra_w_m2, air_mass, weather.albedo)
-            .total_w_m2();
+    const energy::PlaneIrradiance p =
+        energy::plane_irradiance_perez(facade, sun, h, dni_extra_w_m2, air_mass, weather.albedo);
+    out.facade_w_m2[bin] = p.total_w_m2();
+    out.facade_direct_w_m2[bin] = p.beam_w_m2 + p.sky_circumsolar_w_m2;
   }
   out.roof_w_m2 = weather.ghi_wm2;  // a flat roof sees the global horizontal irradiance
-  out.pv_plane_w_m2 =
+  const energy::PlaneIrradiance roof = energy::plane_irradiance_perez(
+      {0.0, 180.0}, sun, h, dni_extra_w_m2, air_mass, weather.albedo);
+  out.roof_direct_w_m2 = std::min(roof.beam_w_m2 + roof.sky_circumsolar_w_m2, out.roof_w_m2);
+  const energy::PlaneIrradiance pv =
       energy::plane_irradiance_perez({energy::kPvTiltDeg, energy::kPvAzimuthDeg}, sun, h,
-                                     dni_extra_w_m2, air_mass, weather.albedo)
-          .total_w_m2();
+                                     dni_extra_w_m2, air_mass, weather.albedo);
+  out.pv_plane_w_m2 = pv.total_w_m2();
+  out.pv_plane_direct_w_m2 = pv.beam_w_m2 + pv.sky_circumsolar_w_m2;
   return out;
 }
 

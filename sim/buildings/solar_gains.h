@@ -12,10 +12,14 @@
 namespace parktwin::buildings {
 
 // Total irradiance (W/m2) on vertical planes facing each facade bin, and on the roof.
+// Of each, the direct part (beam and Perez's circumsolar sky, which come from the sun's
+// direction): what other buildings can shade (sim/buildings/shading.h).
 struct SiteIrradiance {
   std::array<double, kFacadeBins> facade_w_m2{};
   double roof_w_m2 = 0.0;
   double pv_plane_w_m2 = 0.0;  // on roof PV arrays (energy::kPvTiltDeg, kPvAzimuthDeg)
+  std::array<double, kFacadeBins> facade_direct_w_m2{};
+  double roof_direct_w_m2 = 0.0, pv_plane_direct_w_m2 = 0.0;
 };
 
 // From this step's weather and sun (zenith >= 90: night, all zero but the ground-reflected and
@@ -39,6 +43,18 @@ struct SolarWeights {
   double gain_w(const SiteIrradiance& irr) const {
     double g = roof_m2 * irr.roof_w_m2 - sky_loss_w;
     for (std::size_t bin = 0; bin < kFacadeBins; ++bin) g += facade_m2[bin] * irr.facade_w_m2[bin];
+    return g;
+  }
+  // With only `lit` shares of the direct parts reaching the facades and the roof.
+  template <class Lit>
+  double gain_w(const SiteIrradiance& irr, const Lit& lit) const {
+    double g =
+        roof_m2 * (irr.roof_w_m2 - (1.0 - static_cast<double>(lit.roof)) * irr.roof_direct_w_m2) -
+        sky_loss_w;
+    for (std::size_t bin = 0; bin < kFacadeBins; ++bin) {
+      g += facade_m2[bin] * (irr.facade_w_m2[bin] - (1.0 - static_cast<double>(lit.facade[bin])) *
+                                                        irr.facade_direct_w_m2[bin]);
+    }
     return g;
   }
 };
