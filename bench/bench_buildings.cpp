@@ -6,6 +6,10 @@
 // year_wall_s extrapolates the day to 525,600 steps; electric_mwh must be equal across thread
 // counts (the results are bit-identical).
 //
+// Then the cost of shading (sim/buildings/shading.h): the sun bins a year of hourly sun
+// positions visits, each cast once for the whole stock:
+//   shading,buildings,samples,bins_per_year,rays,wall_s
+//
 // usage: bench_buildings [--days N] [--sizes 1000,10000] [--threads-max N]
 
 #include <fmt/format.h>
@@ -19,6 +23,8 @@
 
 #include "engine/parallel.h"
 #include "sim/buildings/buildings_sim.h"
+#include "sim/buildings/shading.h"
+#include "sim/energy/solar_position.h"
 #include "sim/energy/weather.h"
 #include "tests/sim/buildings/synthetic_stock.h"
 
@@ -67,6 +73,24 @@ int main(int argc, char** argv) {
                   wall * 525600.0 / steps, sim.kpis().electric_kwh / 1000.0);
       std::fflush(stdout);
     }
+  }
+  std::puts("shading,buildings,samples,bins_per_year,rays,wall_s");
+  const energy::SolarSite site{weather.site.latitude_deg, weather.site.longitude_deg,
+                               weather.site.elevation_m, 0.5667};
+  for (const std::size_t n : sizes) {
+    const buildings::BuildingStock stock = buildings::build_stock(test::synthetic_buildings(n));
+    buildings::SunShading shading(stock);
+    for (int h = 0; h < 8760; ++h) {
+      const double jd = energy::julian_day(2026, 1, 1, 0, 0, 0.0, 0.0, weather.site.timezone_h) +
+                        (h + 0.5) / 24.0;
+      const energy::SunAngles sun = energy::sun_angles(site, jd, 69.0, 1013.0, 15.0);
+      (void)shading.at(sun.azimuth_deg, sun.elevation_deg);
+    }
+    const buildings::ShadingStats& st = shading.stats();
+    std::printf("shading,%zu,%zu,%llu,%llu,%.3f\n", n, shading.samples(),
+                static_cast<unsigned long long>(st.bins_cast),
+                static_cast<unsigned long long>(st.rays), st.seconds);
+    std::fflush(stdout);
   }
   return 0;
 }

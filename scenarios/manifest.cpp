@@ -191,7 +191,11 @@ Manifest load_manifest(const std::string& path) {
   if (const toml::node* buildings = root.get("buildings")) {
     if (!buildings->is_table()) fail_at(path, *buildings, "buildings", "wrong type", "a table");
     const toml::table& b = *buildings->as_table();
-    reject_unknown(path, b, "buildings.", {"file", "weather", "step"});
+    reject_unknown(path, b, "buildings.", {"file", "weather", "step", "shading"});
+    if (const toml::node* sh = b.get("shading")) {
+      if (!sh->is_boolean()) fail_at(path, *sh, "buildings.shading", "wrong type", "true or false");
+      m.buildings_shading = sh->value<bool>().value();
+    }
     m.buildings_path = input_file(path, b, "file", "buildings");
     m.weather_path = input_file(path, b, "weather", "buildings");
     m.buildings_step_s = positive_number(path, b, "step", m.buildings_step_s);

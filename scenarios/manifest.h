@@ -18,6 +18,7 @@
 //   file = "buildings.geojson" # footprints, heights, uses (scenarios/buildings_geojson.h)
 //   weather = "weather.epw"    # EnergyPlus weather file
 //   step = 60                  # s, a whole number of traffic steps
+//   shading = true             # buildings shade one another (sim/buildings/shading.h)
 //   [energy]                   # needs [buildings]
 //   grid = "grid.toml"         # feeders and substations (scenarios/grid_toml.h); default none
 //   tariff = "tariff.toml"     # time-of-use tariff (scenarios/tariff_toml.h); default none
@@ -58,6 +59,7 @@ struct Manifest {
   // [buildings]: none when buildings_path is ""
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;
+  bool buildings_shading = true;
   // [energy]: "" for none
   std::string grid_path, tariff_path;
   double carbon_kg_per_kwh = -1.0;  // < 0: the default factor

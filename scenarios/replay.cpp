@@ -23,15 +23,19 @@ ReplayReader::ReplayReader(const std::string& path) : path_(path) {
     offset_.assign(count_.size() + 1, 0);
     for (std::size_t i = 0; i < count_.size(); ++i) offset_[i + 1] = offset_[i] + count_[i];
   }
+  building_series_ = h5::exists(file.get(), "series/buildings");
 }
 
 ReplayReader::~ReplayReader() = default;
 
-Snapshot ReplayReader::at(double time_s) {
+std::size_t ReplayReader::sample_at(double time_s) const {
   // Last sample at or before time_s; rows past the time axis (a crash) are not used.
   const auto it = std::upper_bound(time_s_.begin(), time_s_.end(), time_s);
-  const std::size_t sample =
-      it == time_s_.begin() ? 0 : static_cast<std::size_t>(it - time_s_.begin()) - 1;
+  return it == time_s_.begin() ? 0 : static_cast<std::size_t>(it - time_s_.begin()) - 1;
+}
+
+Snapshot ReplayReader::at(double time_s) {
+  const std::size_t sample = sample_at(time_s);
   Snapshot s = sample < count_.size() ? from_trajectories(sample) : by_simulation(sample);
   const std::size_t G = net_.signal_count();
   if (G > 0 && (sample + 1) * G <= phases_.size()) {
@@ -61,13 +65,17 @@ Snapshot ReplayReader::from_trajectories(std::size_t sample) const {
   return s;
 }
 
-Snapshot ReplayReader::by_simulation(std::size_t sample) {
+void ReplayReader::simulate_to(std::size_t sample) {
   const std::int64_t step = std::llround(time_s_[sample] / meta_.step_s);
   if (!world_ || world_->traffic().state().step > step) {
     if (!demand_) demand_ = std::make_unique<traffic::Demand>(load_run_demand(meta_, net_));
     world_ = make_world(meta_, net_, *demand_);
   }
   while (world_->traffic().state().step < step) world_->step();
+}
+
+Snapshot ReplayReader::by_simulation(std::size_t sample) {
+  simulate_to(sample);
   TrafficSample taken(net_, demand_->trip_count());
   taken.take(world_->traffic());
   Snapshot s;
@@ -97,6 +105,55 @@ void ReplayReader::place(Snapshot& s) const {
     v.position = shape.point_at(s_along);
     v.heading = shape.heading_at(s_along);
   }
+}
+
+bool ReplayReader::has_buildings() const {
+  return building_series_ || (!has_trajectories() && !meta_.buildings_path.empty());
+}
+
+BuildingsSnapshot ReplayReader::buildings_at(double time_s) {
+  if (!has_buildings()) {
+    throw Error("run file has no building series")
+        .in_file(path_)
+        .field("/series/buildings")
+        .expected("a run with buildings, recorded by this version");
+  }
+  const std::size_t sample = sample_at(time_s);
+  BuildingsSnapshot b;
+  b.time_s = time_s_[sample];
+  if (!building_series_) {  // files from before building series, simulated again
+    simulate_to(sample);
+    const buildings::BuildingsState& s = world_->buildings()->state();
+    b.air_c = s.air_c;
+    b.operative_c = s.operative_c;
+    b.electric_w = s.electric_w;
+    b.pv_w = s.pv_w;
+    b.hvac_heat_w = s.hvac_heat_w;
+    b.site_electric_w = s.site_electric_w;
+    b.site_pv_w = s.site_pv_w;
+    b.outdoor_c = s.outdoor_c;
+    b.sun_elevation_deg = s.sun_elevation_deg;
+    return b;
+  }
+  // Reads only this sample's row: a long run's series need not fit in memory.
+  const h5::Handle file = h5::open_file(path_);
+  const h5::Handle g = h5::open_group(file.get(), "/series/buildings", path_);
+  const hid_t id = g.get();
+  if (h5::exists(id, "air_c")) {  // absent for a stock of no buildings
+    b.air_c = h5::read_row<float>(id, "air_c", sample, path_);
+    b.operative_c = h5::read_row<float>(id, "operative_c", sample, path_);
+    b.electric_w = h5::read_row<float>(id, "electric_w", sample, path_);
+    b.pv_w = h5::read_row<float>(id, "pv_w", sample, path_);
+    b.hvac_heat_w = h5::read_row<float>(id, "hvac_heat_w", sample, path_);
+  }
+  const auto one = [&](const char* name) {
+    return h5::read_rows<double>(id, name, sample, 1, path_).front();
+  };
+  b.site_electric_w = one("site_electric_w");
+  b.site_pv_w = one("site_pv_w");
+  b.outdoor_c = one("outdoor_c");
+  b.sun_elevation_deg = one("sun_elevation_deg");
+  return b;
 }
 
 }  // namespace parktwin::scenarios

@@ -1,7 +1,8 @@
 #pragma once
 // Replay of a recorded run (the viewer's second source, beside a live World): the state of
 // vehicles and signals at a time, from the run file's trajectories when it has them, else
-// by simulating again from the start (runs are deterministic, so both give the same).
+// by simulating again from the start (runs are deterministic, so both give the same); and
+// the buildings' state at a time, from the run file's building series.
 
 #include <cstdint>
 #include <memory>
@@ -32,6 +33,14 @@ struct Snapshot {
   std::vector<std::uint32_t> signal_phase;
 };
 
+// The buildings at one sample: what the viewer colours and shows of each (B entries each) and
+// of the site.
+struct BuildingsSnapshot {
+  double time_s = 0.0;
+  std::vector<float> air_c, operative_c, electric_w, pv_w, hvac_heat_w;
+  double site_electric_w = 0.0, site_pv_w = 0.0, outdoor_c = 0.0, sun_elevation_deg = 0.0;
+};
+
 class ReplayReader {
  public:
   // Reads the run file's metadata and time axis and loads the network it names.
@@ -46,9 +55,19 @@ class ReplayReader {
   // The recorded sample at or before `time_s` (the first sample before the start).
   Snapshot at(double time_s);
 
+  // Whether buildings_at() can say: the run had buildings and the file has their series
+  // (/series/buildings), or no trajectories (the buildings are then simulated again too).
+  bool has_buildings() const;
+  // The buildings at the recorded sample at or before `time_s` (as at()). Error naming the
+  // file when !has_buildings().
+  BuildingsSnapshot buildings_at(double time_s);
+
  private:
+  std::size_t sample_at(double time_s) const;
   Snapshot from_trajectories(std::size_t sample) const;
   Snapshot by_simulation(std::size_t sample);
+  // Steps the re-simulated World to the sample (from the start when it is past it).
+  void simulate_to(std::size_t sample);
   void place(Snapshot& s) const;
 
   std::string path_;
@@ -58,6 +77,7 @@ class ReplayReader {
   std::vector<std::uint32_t> count_;   // vehicles per sample (trajectories)
   std::vector<std::uint64_t> offset_;  // first trajectory row of each sample
   std::vector<std::uint32_t> phases_;  // [sample, signal]
+  bool building_series_ = false;       // the file has /series/buildings
   // Re-simulation: kept between calls, so that scrubbing forward continues it.
   std::unique_ptr<traffic::Demand> demand_;
   std::unique_ptr<World> world_;

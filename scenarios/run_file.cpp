@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <type_traits>
 
+#include "engine/assert.h"
 #include "engine/error.h"
 #include "engine/raw_bytes.h"
 #include "engine/version.h"
@@ -268,8 +269,32 @@ void TrafficSample::take(const traffic::TrafficSim& sim) {
   }
 }
 
+RunSample::RunSample(const traffic::Network& net, std::size_t trajectory_capacity,
+                     const World* world)
+    : traffic(net, trajectory_capacity) {
+  if (world == nullptr) return;
+  if (const buildings::BuildingsSim* b = world->buildings()) buildings.emplace(b->stock().size());
+  if (const energy::EnergySim* e = world->energy()) {
+    energy.emplace(e->assets().buildings(), e->assets().feeders());
+  }
+}
+
+void RunSample::take(const traffic::TrafficSim& sim) { traffic.take(sim); }
+
+void RunSample::take(const World& world) {
+  traffic.take(world.traffic());
+  if (buildings) {
+    PT_ASSERT(world.buildings() != nullptr, "a sample with buildings of a World without them");
+    buildings->take(*world.buildings());
+  }
+  if (energy) {
+    PT_ASSERT(world.energy() != nullptr, "a sample with energy of a World without it");
+    energy->take(*world.energy());
+  }
+}
+
 RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
-                             const traffic::Network& net)
+                             const traffic::Network& net, const World* world)
     : path_(path), file_(h5::create_file(partial_name_of_new(path))) {
   {
     const h5::Handle g = h5::create_group(file_.get(), "meta", path);
@@ -283,6 +308,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "buildings_path", meta.buildings_path);
     h5::write_attr(g.get(), "weather_path", meta.weather_path);
     h5::write_attr(g.get(), "buildings_step_s", meta.buildings_step_s);
+    h5::write_attr(g.get(), "buildings_shading", std::int64_t{meta.buildings_shading ? 1 : 0});
     h5::write_attr(g.get(), "ev_share", meta.ev_share);
     h5::write_attr(g.get(), "grid_path", meta.grid_path);
     h5::write_attr(g.get(), "tariff_path", meta.tariff_path);
@@ -308,7 +334,8 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
   series_group_ = h5::create_group(file_.get(), "series", path);
   h5::create_group(series_group_.get(), "traffic", path);
   if (meta.trajectories) h5::create_group(file_.get(), "trajectories", path);
-  open_series(net, std::nullopt);
+  if (world != nullptr) create_district_groups(file_.get(), series_group_.get(), *world, path);
+  open_series(net, world, std::nullopt);
   flush();
   // Only now, complete and on disk, does the file take its name: a run killed while creating
   // it leaves no run file, only `<name>.partial`. A link, not a rename: it never replaces a
@@ -326,16 +353,18 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
   std::filesystem::remove(partial_name(path), failed);
 }
 
-RunFileWriter::RunFileWriter(const std::string& path, const traffic::Network& net, Continue from)
+RunFileWriter::RunFileWriter(const std::string& path, const traffic::Network& net, Continue from,
+                             const World* world)
     : path_(path), file_(h5::open_file(path, /*writable=*/true)) {
   series_group_ = h5::open_group(file_.get(), "series", path);
   const h5::Handle checkpoint = h5::open_group(file_.get(), "checkpoint", path);
   latest_slot_ = std::stoll(h5::read_attr_text(checkpoint.get(), "latest_slot", path));
-  open_series(net, from);
+  open_series(net, world, from);
   flush();
 }
 
-void RunFileWriter::open_series(const traffic::Network& net, std::optional<Continue> from) {
+void RunFileWriter::open_series(const traffic::Network& net, const World* world,
+                                std::optional<Continue> from) {
   const h5::Handle traffic = h5::open_group(series_group_.get(), "traffic", path_);
   const hid_t s = series_group_.get(), t = traffic.get();
   const std::string& path = path_;
@@ -370,9 +399,12 @@ void RunFileWriter::open_series(const traffic::Network& net, std::optional<Conti
   }
   has_signals_ = G > 0;
   if (has_signals_) signal_phase_ = series(t, "signal_phase", H5T_NATIVE_UINT32, G);
+  district_.open(s, world, kChunkRows,
+                 from ? std::optional<std::uint64_t>(from->keep_rows) : std::nullopt, path);
 }
 
-void RunFileWriter::append(const TrafficSample& x) {
+void RunFileWriter::append(const RunSample& sample) {
+  const TrafficSample& x = sample.traffic;
   // The per-entity series first and the time axis last: a reader that trusts time_s's length
   // never reads a row that is not there.
   running_.append(&x.running);
@@ -392,6 +424,8 @@ void RunFileWriter::append(const TrafficSample& x) {
     traj_speed_.append_rows(x.speed_mps.data(), x.vehicles_in_network);
     traj_count_.append(&x.vehicles_in_network);
   }
+  district_.append(sample.buildings ? &*sample.buildings : nullptr,
+                   sample.energy ? &*sample.energy : nullptr);
   time_s_.append(&x.time_s);
 }
 
@@ -418,9 +452,11 @@ void RunFileWriter::flush() {
   // Rows kept in memory go out first, the time axis last (see append).
   for (h5::Series* series : {&running_, &waiting_, &finished_, &created_, &lane_vehicles_,
                              &lane_halting_, &lane_mean_speed_, &signal_phase_, &traj_vehicle_,
-                             &traj_segment_, &traj_pos_, &traj_speed_, &traj_count_, &time_s_}) {
+                             &traj_segment_, &traj_pos_, &traj_speed_, &traj_count_}) {
     series->write();
   }
+  district_.write();
+  time_s_.write();
   h5::flush(file_.get(), path_);
 }
 
@@ -567,6 +603,9 @@ RunMeta read_run_meta(const std::string& path) {
     m.weather_path = text("weather_path");
     m.buildings_step_s = h5::read_double_attr(meta.get(), "buildings_step_s", path);
   }
+  // Files from before shading had none.
+  m.buildings_shading =
+      h5::attr_exists(meta.get(), "buildings_shading") && text("buildings_shading") == "1";
   if (h5::attr_exists(meta.get(), "ev_share")) {  // files from before energy: none
     m.ev_share = h5::read_double_attr(meta.get(), "ev_share", path);
     m.grid_path = text("grid_path");

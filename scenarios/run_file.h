@@ -4,6 +4,8 @@
 //
 //   /meta          attributes: format, scenario, scenario_text, seed, threads, ...
 //   /network/...   static tables of the road network
+//   /buildings     static table of the buildings (with buildings)
+//   /energy/...    static table of the feeders (with energy)
 //   /series/...    [time] and [time, entity] datasets, one row per sample
 //   /events        the scenario's events, a row each
 //   /controllers   the policy of every signal
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/district_series.h"
 #include "scenarios/hdf5/h5.h"
 #include "scenarios/scenario_controls.h"
 #include "sim/traffic/network.h"
@@ -47,6 +50,7 @@ struct RunMeta {
   // [buildings] of the scenario ("" for none)
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;
+  bool buildings_shading = false;
   double ev_share = 0.0;  // [traffic] ev_share
   // [energy] ("" for none; the carbon factor < 0: the default)
   std::string grid_path, tariff_path;
@@ -71,6 +75,22 @@ struct TrafficSample {
   std::uint32_t vehicles_in_network = 0;
   std::vector<std::uint32_t> vehicle, segment;
   std::vector<float> pos_m, speed_mps;
+};
+
+// One sample of a run: traffic's, and the buildings' and the district electricity's when the
+// World has them, in buffers sized once (the recorder recycles them).
+struct RunSample {
+  // `world`: the World whose buildings and energy the sample has room for (nullptr: none).
+  RunSample(const traffic::Network& net, std::size_t trajectory_capacity = 0,
+            const World* world = nullptr);
+  // Traffic only (a sample without buildings or energy parts).
+  void take(const traffic::TrafficSim& sim);
+  // Every part the sample has room for, from the World's state now.
+  void take(const World& world);
+
+  TrafficSample traffic;
+  std::optional<BuildingsSample> buildings;
+  std::optional<EnergySample> energy;
 };
 
 // The whole simulation state at one step (TrafficSim::save_state), with the number of
@@ -105,16 +125,24 @@ ResumePoint read_resume_point(const std::string& path);
 // Writes a run file. Not thread-safe: one thread (the recorder's writer) uses it.
 class RunFileWriter {
  public:
-  // Creates `path` (which must not exist) and writes /meta and /network.
-  RunFileWriter(const std::string& path, const RunMeta& meta, const traffic::Network& net);
+  // Creates `path` (which must not exist) and writes /meta and /network; with a World that has
+  // buildings (energy), also /buildings (/energy/feeders) and their series.
+  RunFileWriter(const std::string& path, const RunMeta& meta, const traffic::Network& net,
+                const World* world = nullptr);
   // Opens the run file at `path` to continue it: its series are cut back to `keep_rows`.
+  // `world`: the resumed World (its buildings and energy size their series).
   struct Continue {
     std::uint64_t keep_rows;
     std::uint64_t keep_trajectory_rows;
   };
-  RunFileWriter(const std::string& path, const traffic::Network& net, Continue from);
+  RunFileWriter(const std::string& path, const traffic::Network& net, Continue from,
+                const World* world = nullptr);
 
-  void append(const TrafficSample& sample);
+  // Appends a row to every series. A file with building or energy series needs a sample
+  // with those parts (RunSample::take(const World&)).
+  void append(const RunSample& sample);
+  // Whether the file records the buildings' or the energy's series.
+  bool has_district_series() const { return district_.has_buildings() || district_.has_energy(); }
   // Writes the state into the older of two slots, then marks it the latest: a crash while
   // writing leaves the previous checkpoint intact.
   void write_checkpoint(const Checkpoint& checkpoint);
@@ -136,9 +164,10 @@ class RunFileWriter {
   bool has_signals_ = false;
   bool has_trajectories_ = false;
   h5::Series traj_count_, traj_vehicle_, traj_segment_, traj_pos_, traj_speed_;
+  DistrictSeries district_;        // /series/buildings, /series/energy
   std::int64_t latest_slot_ = -1;  // checkpoint slot written last, -1: none yet
 
-  void open_series(const traffic::Network& net, std::optional<Continue> from);
+  void open_series(const traffic::Network& net, const World* world, std::optional<Continue> from);
 };
 
 // What `parktwin inspect` shows.

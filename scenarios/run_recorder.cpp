@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine/error.h"
+
 namespace parktwin::scenarios {
 
 namespace {
@@ -12,28 +14,48 @@ constexpr auto kMaxFlushAge = std::chrono::seconds(2);
 
 RunRecorder::RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
                          std::size_t vehicles, std::size_t buffers, std::size_t flush_every)
-    : file_(path, meta, net), flush_every_(std::max<std::size_t>(flush_every, 1)) {
-  start(net, buffers, meta.trajectories ? vehicles : 0);
+    : RunRecorder(path, meta, net, nullptr, vehicles, buffers, flush_every) {}
+
+RunRecorder::RunRecorder(const std::string& path, const RunMeta& meta, const World& world,
+                         std::size_t vehicles, std::size_t buffers, std::size_t flush_every)
+    : RunRecorder(path, meta, world.traffic().network(), &world, vehicles, buffers, flush_every) {}
+
+RunRecorder::RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
+                         const World* world, std::size_t vehicles, std::size_t buffers,
+                         std::size_t flush_every)
+    : file_(path, meta, net, world), flush_every_(std::max<std::size_t>(flush_every, 1)) {
+  start(net, world, buffers, meta.trajectories ? vehicles : 0);
 }
 
 RunRecorder::RunRecorder(const std::string& path, const traffic::Network& net,
                          const Checkpoint& from, bool trajectories, std::size_t vehicles,
                          std::size_t buffers, std::size_t flush_every)
-    : file_(path, net, RunFileWriter::Continue{from.series_rows, from.trajectory_rows}),
+    : RunRecorder(path, net, from, nullptr, trajectories, vehicles, buffers, flush_every) {}
+
+RunRecorder::RunRecorder(const std::string& path, const World& world, const Checkpoint& from,
+                         bool trajectories, std::size_t vehicles, std::size_t buffers,
+                         std::size_t flush_every)
+    : RunRecorder(path, world.traffic().network(), from, &world, trajectories, vehicles, buffers,
+                  flush_every) {}
+
+RunRecorder::RunRecorder(const std::string& path, const traffic::Network& net,
+                         const Checkpoint& from, const World* world, bool trajectories,
+                         std::size_t vehicles, std::size_t buffers, std::size_t flush_every)
+    : file_(path, net, RunFileWriter::Continue{from.series_rows, from.trajectory_rows}, world),
       rows_recorded_(from.series_rows),
       trajectory_rows_(from.trajectory_rows),
       flush_every_(std::max<std::size_t>(flush_every, 1)) {
-  start(net, buffers, trajectories ? vehicles : 0);
+  start(net, world, buffers, trajectories ? vehicles : 0);
 }
 
-void RunRecorder::start(const traffic::Network& net, std::size_t buffers,
+void RunRecorder::start(const traffic::Network& net, const World* world, std::size_t buffers,
                         std::size_t trajectory_capacity) {
   buffers = std::max<std::size_t>(buffers, 1);
   samples_.reserve(buffers);
   free_.slots.resize(buffers);
   queued_.slots.resize(buffers + 1);  // every sample buffer and the checkpoint
   for (std::size_t i = 0; i < buffers; ++i) {
-    samples_.emplace_back(net, trajectory_capacity);
+    samples_.emplace_back(net, trajectory_capacity, world);
     free_.push(i);
   }
   writer_ = std::thread([this] { writer_loop(); });
@@ -55,6 +77,18 @@ void RunRecorder::rethrow_writer_error() {
 }
 
 void RunRecorder::record(const traffic::TrafficSim& sim) {
+  if (file_.has_district_series()) {
+    // A bug of the caller, but one that would leave the file's series of unequal lengths.
+    throw Error("this run file records buildings and energy: record the World, not its traffic")
+        .in_file(file_.path());
+  }
+  queue_sample(sim);
+}
+
+void RunRecorder::record(const World& world) { queue_sample(world); }
+
+template <class State>
+void RunRecorder::queue_sample(const State& state) {
   std::size_t slot = 0;
   {
     std::unique_lock lock(mutex_);
@@ -67,12 +101,12 @@ void RunRecorder::record(const traffic::TrafficSim& sim) {
     }
     slot = free_.pop();
   }
-  samples_[slot].take(sim);  // outside the lock: the writer works on other buffers meanwhile
+  samples_[slot].take(state);  // outside the lock: the writer works on other buffers meanwhile
   {
     const std::lock_guard lock(mutex_);
     queued_.push(slot);
     ++rows_recorded_;
-    trajectory_rows_ += samples_[slot].vehicles_in_network;
+    trajectory_rows_ += samples_[slot].traffic.vehicles_in_network;
   }
   changed_.notify_all();
 }

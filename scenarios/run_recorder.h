@@ -22,9 +22,18 @@ class RunRecorder {
   // With meta.trajectories, `vehicles` is the trip count (room in each sample buffer).
   RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
               std::size_t vehicles = 0, std::size_t buffers = 8, std::size_t flush_every = 16);
+  // The same for a World: the file also has its buildings' and energy's tables and series
+  // when it has them (record(const World&) fills them).
+  RunRecorder(const std::string& path, const RunMeta& meta, const World& world,
+              std::size_t vehicles = 0, std::size_t buffers = 8, std::size_t flush_every = 16);
   // Continues the run file of a killed run from its checkpoint (read_resume_point): the
   // series are cut back to the checkpoint's rows and recording goes on from there.
   RunRecorder(const std::string& path, const traffic::Network& net, const Checkpoint& from,
+              bool trajectories, std::size_t vehicles, std::size_t buffers = 8,
+              std::size_t flush_every = 16);
+  // The same for a World restored from the checkpoint (its buildings' and energy's series
+  // too).
+  RunRecorder(const std::string& path, const World& world, const Checkpoint& from,
               bool trajectories, std::size_t vehicles, std::size_t buffers = 8,
               std::size_t flush_every = 16);
   RunRecorder(const RunRecorder&) = delete;
@@ -33,7 +42,10 @@ class RunRecorder {
   ~RunRecorder();
 
   // Takes a sample of `sim` now and queues it. Rethrows a writer failure (disk full, ...).
+  // Error when the file records buildings or energy: those need record(const World&).
   void record(const traffic::TrafficSim& sim);
+  // Takes a sample of the World now (traffic, and its buildings and energy) and queues it.
+  void record(const World& world);
   // Takes a checkpoint of `sim` now (after its sample, if one is due) and queues it; waits
   // while the previous checkpoint is still being written.
   void checkpoint(const traffic::TrafficSim& sim);
@@ -47,6 +59,14 @@ class RunRecorder {
   double wait_s() const { return wait_s_; }
 
  private:
+  RunRecorder(const std::string& path, const RunMeta& meta, const traffic::Network& net,
+              const World* world, std::size_t vehicles, std::size_t buffers,
+              std::size_t flush_every);
+  RunRecorder(const std::string& path, const traffic::Network& net, const Checkpoint& from,
+              const World* world, bool trajectories, std::size_t vehicles, std::size_t buffers,
+              std::size_t flush_every);
+  template <class State>
+  void queue_sample(const State& state);
   template <class State>
   void queue_checkpoint(const State& state);
   // A FIFO of buffer indices with room for all of them: pushing never allocates.
@@ -63,7 +83,8 @@ class RunRecorder {
     }
   };
 
-  void start(const traffic::Network& net, std::size_t buffers, std::size_t trajectory_capacity);
+  void start(const traffic::Network& net, const World* world, std::size_t buffers,
+             std::size_t trajectory_capacity);
   void writer_loop();
   void stop_writer();
   void rethrow_writer_error();
@@ -71,7 +92,7 @@ class RunRecorder {
   void fail_writer(std::exception_ptr error);
 
   RunFileWriter file_;
-  std::vector<TrafficSample> samples_;
+  std::vector<RunSample> samples_;
   Checkpoint checkpoint_;              // queued as slot index samples_.size()
   bool checkpoint_queued_ = false;     // the writer has not finished with checkpoint_ yet
   std::uint64_t rows_recorded_ = 0;    // samples handed to the writer, in all

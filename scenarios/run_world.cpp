@@ -36,6 +36,7 @@ RunMeta run_meta_of(const Manifest& m) {
   meta.buildings_path = m.buildings_path;
   meta.weather_path = m.weather_path;
   meta.buildings_step_s = m.buildings_step_s;
+  meta.buildings_shading = m.buildings_shading;
   meta.ev_share = m.ev_share;
   meta.grid_path = m.grid_path;
   meta.tariff_path = m.tariff_path;
@@ -65,6 +66,7 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
   if (!meta.buildings_path.empty()) {
     buildings::BuildingsConfig b;
     b.step_s = meta.buildings_step_s;
+    b.shading = meta.buildings_shading;
     if (std::sscanf(meta.start.c_str(), "%d-%d-%dT%d:%d", &b.start_year, &b.start_month,
                     &b.start_day, &b.start_hour, &b.start_minute) != 5) {
       throw Error("bad start time")

@@ -68,9 +68,10 @@ int render_frame(const RenderOptions& o, const CommandContext& ctx) {
   render::update_scene(
       source.network(), &source.demand(), source.frame(),
       o.colour == "density" ? render::LaneColouring::density : render::LaneColouring::speed, scene);
-  if (const buildings::BuildingsSim* b = source.buildings()) {
-    render::add_buildings(b->stock(), scene);
-    render::update_buildings(b->stock(), b->state(), b->state().sun_elevation_deg,
+  if (const buildings::BuildingStock* stock = source.building_stock()) {
+    const buildings::BuildingsState& state = *source.buildings_state();
+    render::add_buildings(*stock, scene);
+    render::update_buildings(*stock, state, state.sun_elevation_deg,
                              o.buildings == "load" ? render::BuildingColouring::load
                              : o.buildings == "pv" ? render::BuildingColouring::pv
                                                    : render::BuildingColouring::temperature,

@@ -262,6 +262,12 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
       fmt::format("kW at t = {:.0f} s", e.peak_time_s).c_str());
   row("discomfort (occupied, outside band)", fmt::format("{:.1f}", e.discomfort_kh), "Kh");
   row("heat beyond HVAC capacity", fmt::format("{:.1f}", e.unmet_heat_kwh), "kWh");
+  if (const buildings::SunShading* sh = b->shading()) {
+    row("shading: sun bins cast, rays",
+        fmt::format("{} / {}", sh->stats().bins_cast, sh->stats().rays),
+        fmt::format("({:.2f} s wall, {} sample points)", sh->stats().seconds, sh->samples())
+            .c_str());
+  }
   const energy::EnergySim* es = world.energy();
   if (es == nullptr) return;
   const energy::EnergyKpis g = es->kpis();
@@ -340,11 +346,11 @@ int run(const RunOptions& o, const CommandContext& ctx) {
       every_steps(plan.meta.checkpoint_interval_s, plan.meta.step_s);
   if (resume) {
     recorder = std::make_unique<scenarios::RunRecorder>(
-        plan.out, net, resume->checkpoint, plan.meta.trajectories, demand.trip_count());
+        plan.out, *world, resume->checkpoint, plan.meta.trajectories, demand.trip_count());
   } else if (!plan.out.empty()) {
-    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, run_meta(plan), net,
+    recorder = std::make_unique<scenarios::RunRecorder>(plan.out, run_meta(plan), *world,
                                                         demand.trip_count());
-    recorder->record(sim);  // the state at t = 0
+    recorder->record(*world);  // the state at t = 0
   }
 
   const bool tty = isatty(fileno(stderr)) != 0;
@@ -359,7 +365,7 @@ int run(const RunOptions& o, const CommandContext& ctx) {
     const auto t1 = SteadyClock::now();
     step_wall_s += std::chrono::duration<double>(t1 - t0).count();
     const std::int64_t done = i + 1;
-    if (recorder && done % sample_every == 0) recorder->record(sim);
+    if (recorder && done % sample_every == 0) recorder->record(*world);
     if (recorder && checkpoint_every > 0 && done % checkpoint_every == 0 && done < steps) {
       recorder->checkpoint(*world);
     }

@@ -71,7 +71,7 @@ struct Layout {
 
 // "road 'road_1_4_0'", "vehicle 'flow_12_3'", "junction 'intersection_2_2'".
 std::string pick_text(const traffic::Network& net, const traffic::Demand& demand,
-                      const buildings::BuildingsSim* buildings, const render::Pick& p) {
+                      const buildings::BuildingStock* buildings, const render::Pick& p) {
   switch (p.kind) {
     case render::PickKind::vehicle:
       return fmt::format("vehicle '{}'", demand.trip_id[p.index]);
@@ -81,7 +81,7 @@ std::string pick_text(const traffic::Network& net, const traffic::Demand& demand
     case render::PickKind::junction:
       return fmt::format("junction '{}'", net.junction_id[p.index]);
     case render::PickKind::building:
-      return buildings != nullptr ? fmt::format("building '{}'", buildings->stock().id[p.index])
+      return buildings != nullptr ? fmt::format("building '{}'", buildings->id[p.index])
                                   : fmt::format("building {}", p.index);
   }
   return {};
@@ -127,8 +127,8 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
   const DemoTour tour(net, scene, window.width(), window.height());
   CameraFlight flight;
   render::Picker picker(net, scene.origin);
-  if (const buildings::BuildingsSim* b = source.buildings()) {
-    picker.add_buildings(b->stock(), scene.origin);
+  if (const buildings::BuildingStock* stock = source.building_stock()) {
+    picker.add_buildings(*stock, scene.origin);
   }
   std::optional<render::Pick> selected;
   std::size_t selected_pane = 0;
@@ -226,18 +226,20 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
     }
 
     render::update_scene(net, &source.demand(), source.frame(), state.colouring, scene);
-    if (const buildings::BuildingsSim* b = source.buildings()) {
-      if (scene.building_begin.empty()) render::add_buildings(b->stock(), scene);
-      render::update_buildings(b->stock(), b->state(), b->state().sun_elevation_deg,
-                               state.building_colouring, scene);
+    if (const buildings::BuildingStock* stock = source.building_stock()) {
+      const buildings::BuildingsState& shown = *source.buildings_state();
+      if (scene.building_begin.empty()) render::add_buildings(*stock, scene);
+      render::update_buildings(*stock, shown, shown.sun_elevation_deg, state.building_colouring,
+                               scene);
     }
     if (const TrafficSource* v = what_if.variant()) {
       if (variant_scene.lane_begin.empty()) variant_scene = render::scene_of(net);
       render::update_scene(net, &v->demand(), v->frame(), state.colouring, variant_scene);
-      if (const buildings::BuildingsSim* b = v->buildings()) {
-        if (variant_scene.building_begin.empty()) render::add_buildings(b->stock(), variant_scene);
-        render::update_buildings(b->stock(), b->state(), b->state().sun_elevation_deg,
-                                 state.building_colouring, variant_scene);
+      if (const buildings::BuildingStock* stock = v->building_stock()) {
+        const buildings::BuildingsState& shown = *v->buildings_state();
+        if (variant_scene.building_begin.empty()) render::add_buildings(*stock, variant_scene);
+        render::update_buildings(*stock, shown, shown.sun_elevation_deg, state.building_colouring,
+                                 variant_scene);
       }
     }
     const TrafficSource* pane_source[2] = {&source, what_if.variant()};
@@ -259,7 +261,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       selected_pane = p;
       if (selected) {
         ctx.err << fmt::format("view: t = {:.0f} s: inspecting {}\n", source.time_s(),
-                               pick_text(net, source.demand(), source.buildings(), *selected));
+                               pick_text(net, source.demand(), source.building_stock(), *selected));
       }
     }
     if (selected_pane >= layout.count) selected_pane = 0;
@@ -279,11 +281,11 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       state.co2_kg = k.co2_kg;
       state.events_applied = wd->events_applied();
     }
-    if (const buildings::BuildingsSim* b = source.buildings()) {
+    if (const buildings::BuildingsState* b = source.buildings_state()) {
       state.has_buildings = true;
-      state.outdoor_c = b->state().outdoor_c;
-      state.site_electric_kw = b->state().site_electric_w / 1000.0;
-      state.site_pv_kw = b->state().site_pv_w / 1000.0;
+      state.outdoor_c = b->outdoor_c;
+      state.site_electric_kw = b->site_electric_w / 1000.0;
+      state.site_pv_kw = b->site_pv_w / 1000.0;
     }
     if (state.time_s >= next_history_s) {
       if (history.size() >= 4000) history.erase(history.begin(), history.begin() + 2000);

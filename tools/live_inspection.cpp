@@ -5,9 +5,11 @@ namespace parktwin::cli {
 render::Inspection inspect_now(const TrafficSource& source, const render::Pick& pick,
                                std::vector<std::uint8_t>& lane_closed) {
   if (pick.kind == render::PickKind::building) {
-    const buildings::BuildingsSim* b = source.buildings();
-    if (b == nullptr) return std::monostate{};
-    return render::building_info(b->stock(), &b->state(), pick.index);
+    const buildings::BuildingStock* stock = source.building_stock();
+    if (stock == nullptr) return std::monostate{};
+    // A replay's state lacks the sums since the start: shown as not known.
+    return render::building_info(*stock, source.world() ? source.buildings_state() : nullptr,
+                                 pick.index);
   }
   const traffic::Network& net = source.network();
   const World* world = source.world();

@@ -1,9 +1,13 @@
 #include "tools/traffic_source.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 
+#include "engine/error.h"
+#include "scenarios/buildings_geojson.h"
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
 #include "scenarios/scenario_controls.h"
@@ -27,6 +31,10 @@ TrafficSource::TrafficSource(const std::string& path) {
     replay_events_ = scenarios::runtime_events(meta_.events, *net_, meta_.step_s);
     std::stable_sort(replay_events_.begin(), replay_events_.end(),
                      [](const auto& a, const auto& b) { return a.step < b.step; });
+    if (replay_->has_buildings()) {
+      replay_stock_ = std::make_unique<const buildings::BuildingStock>(
+          buildings::build_stock(scenarios::load_buildings(meta_.buildings_path)));
+    }
   } else {
     meta_ = scenarios::run_meta_of(scenarios::load_manifest(path));
     own_net_ = std::make_unique<traffic::Network>(scenarios::load_network(meta_.network_path));
@@ -91,6 +99,44 @@ void TrafficSource::take() {
   if (!snap.signal_phase.empty()) sample_.signal_phase = snap.signal_phase;
   sample_.time_s = snap.time_s;
   replay_closures(snap.time_s);
+  // A new sample only: the viewer seeks every frame, samples come every minute or so.
+  if (replay_stock_ && snap.time_s != replay_buildings_time_s_) take_replay_buildings();
+}
+
+void TrafficSource::take_replay_buildings() {
+  scenarios::BuildingsSnapshot b = replay_->buildings_at(time_s_);
+  replay_buildings_time_s_ = b.time_s;
+  if (b.air_c.size() != replay_stock_->size()) {
+    throw Error("the run's building series do not fit its buildings file")
+        .in_file(meta_.buildings_path)
+        .expected(fmt::format("{} buildings, as the run file's series", b.air_c.size()))
+        .found(fmt::format("{} buildings", replay_stock_->size()));
+  }
+  buildings::BuildingsState& s = replay_buildings_;
+  s.air_c = std::move(b.air_c);
+  s.operative_c = std::move(b.operative_c);
+  s.electric_w = std::move(b.electric_w);
+  s.pv_w = std::move(b.pv_w);
+  s.hvac_heat_w = std::move(b.hvac_heat_w);
+  s.site_electric_w = b.site_electric_w;
+  s.site_pv_w = b.site_pv_w;
+  s.outdoor_c = b.outdoor_c;
+  s.sun_elevation_deg = b.sun_elevation_deg;
+  // Not in the series: sums since the start read as 0.
+  for (auto* v : {&s.heating_kwh, &s.cooling_kwh, &s.hvac_electric_kwh, &s.lighting_kwh,
+                  &s.equipment_kwh, &s.discomfort_kh, &s.unmet_heat_kwh, &s.pv_kwh}) {
+    v->assign(replay_stock_->size(), 0.0);
+  }
+}
+
+const buildings::BuildingStock* TrafficSource::building_stock() const {
+  if (world_) return world_->buildings() ? &world_->buildings()->stock() : nullptr;
+  return replay_stock_.get();
+}
+
+const buildings::BuildingsState* TrafficSource::buildings_state() const {
+  if (world_) return world_->buildings() ? &world_->buildings()->state() : nullptr;
+  return replay_stock_ ? &replay_buildings_ : nullptr;
 }
 
 // A run file records the events that acted on it (/events), not the lanes closed at each

@@ -3,6 +3,7 @@
 // live (a World, stepped forward) or a recorded run file replayed (any time, back and forth).
 // Either way the caller sees one moment at a time as a render::TrafficFrame.
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,10 +39,11 @@ class TrafficSource {
   double time_s() const { return time_s_; }
   // Live: the World itself (nullptr for a replay).
   const World* world() const { return world_.get(); }
-  // Live: the World's buildings, when the scenario has them (nullptr otherwise).
-  const buildings::BuildingsSim* buildings() const {
-    return world_ ? world_->buildings() : nullptr;
-  }
+  // The buildings, when the scenario has them (nullptr otherwise): a live World's, or a
+  // replay's (the stock rebuilt from the run's buildings file, the state now from its building
+  // series: temperatures, power and PV, the site's sun and totals; kWh since the start are 0).
+  const buildings::BuildingStock* building_stock() const;
+  const buildings::BuildingsState* buildings_state() const;
 
   // Moves to `time_s` (clamped to the run): a live World steps forward to the last step at
   // or before it (never back); a replay goes to the sample at or before it.
@@ -54,6 +56,7 @@ class TrafficSource {
   TrafficSource() = default;
   void take();
   void replay_closures(double time_s);
+  void take_replay_buildings();
 
   scenarios::RunMeta meta_;
   std::unique_ptr<scenarios::ReplayReader> replay_;
@@ -64,6 +67,9 @@ class TrafficSource {
   scenarios::TrafficSample sample_{traffic::Network{}};
   std::vector<std::uint8_t> lane_closed_;             // per lane, now
   std::vector<traffic::TrafficEvent> replay_events_;  // a replay's, in the order applied
+  std::unique_ptr<const buildings::BuildingStock> replay_stock_;  // a replay's with buildings
+  buildings::BuildingsState replay_buildings_;                    // ... at the sample now
+  double replay_buildings_time_s_ = std::numeric_limits<double>::quiet_NaN();  // its time
   double time_s_ = 0.0;
 };
 

@@ -383,6 +383,37 @@ std::vector<T> read_rows(hid_t group, const std::string& name, std::uint64_t fir
   return values;
 }
 
+template <class T>
+std::vector<T> read_row(hid_t group, const std::string& name, std::uint64_t row,
+                        const std::string& path) {
+  quiet();
+  Handle dataset(
+      check(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "missing dataset '" + name + "'", path));
+  Handle file_space(H5Dget_space(dataset.get()));
+  hsize_t dims[2] = {0, 0};
+  if (H5Sget_simple_extent_ndims(file_space.get()) != 2) {
+    throw Error("dataset is not a [time, entity] series").in_file(path).field(name);
+  }
+  H5Sget_simple_extent_dims(file_space.get(), dims, nullptr);
+  if (row >= dims[0]) {
+    throw Error("dataset is shorter than its index says")
+        .in_file(path)
+        .field(name)
+        .expected(fmt::format("{} rows or more", row + 1))
+        .found(fmt::format("{} rows", dims[0]));
+  }
+  std::vector<T> values(dims[1]);
+  if (values.empty()) return values;
+  const hsize_t start[2] = {row, 0}, count[2] = {1, dims[1]};
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+        "cannot select a row of '" + name + "'", path);
+  Handle mem_space(H5Screate_simple(1, &count[1], nullptr));
+  check(H5Dread(dataset.get(), native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                values.data()),
+        "cannot read a row of '" + name + "'", path);
+  return values;
+}
+
 std::vector<std::string> read_strings(hid_t group, const std::string& name,
                                       const std::string& path) {
   quiet();
@@ -407,7 +438,8 @@ std::vector<std::string> read_strings(hid_t group, const std::string& name,
   template void write_column<T>(hid_t, const std::string&, std::span<const T>);                 \
   template std::vector<T> read_column<T>(hid_t, const std::string&, const std::string&);        \
   template std::vector<T> read_rows<T>(hid_t, const std::string&, std::uint64_t, std::uint64_t, \
-                                       const std::string&);
+                                       const std::string&);                                     \
+  template std::vector<T> read_row<T>(hid_t, const std::string&, std::uint64_t, const std::string&);
 PARKTWIN_H5_COLUMN(std::uint8_t)
 PARKTWIN_H5_COLUMN(std::uint16_t)
 PARKTWIN_H5_COLUMN(std::uint32_t)

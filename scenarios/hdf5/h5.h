@@ -73,6 +73,10 @@ std::vector<T> read_column(hid_t group, const std::string& name, const std::stri
 template <class T>
 std::vector<T> read_rows(hid_t group, const std::string& name, std::uint64_t first, std::uint64_t n,
                          const std::string& path);
+// Row `row` of a 2-D dataset [rows, columns] (one sample of a [time, entity] series).
+template <class T>
+std::vector<T> read_row(hid_t group, const std::string& name, std::uint64_t row,
+                        const std::string& path);
 std::vector<std::string> read_strings(hid_t group, const std::string& name,
                                       const std::string& path);
 

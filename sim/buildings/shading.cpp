@@ -45,6 +45,7 @@ SunShading::SunShading(const BuildingStock& stock) {
   }
   origin_ = n > 0 ? geo::Vec2{0.5 * (lo_x + hi_x), 0.5 * (lo_y + hi_y)} : geo::Vec2{0.0, 0.0};
   ray_length_m_ = n > 0 ? static_cast<float>(std::hypot(hi_x - lo_x, hi_y - lo_y, top)) : 0.0f;
+  top_m_ = static_cast<float>(top);
   total_weight_.assign(n, {});
   for (std::size_t b = 0; b < n; ++b) {
     const auto ring = stock.footprint[b].points();
@@ -128,8 +129,10 @@ void SunShading::cast(std::size_t bin) {
         nrm.x * to_sun.x + nrm.y * to_sun.y + nrm.z * to_sun.z > 0.0f || slot_[i] == kRoofSlot;
     bool shaded = false;
     if (faces) {
-      shaded =
-          world_.occluded_by_other(point_[i], point_[i] + to_sun * ray_length_m_, building_[i]);
+      // Past the tallest roof nothing can stand in the way: the ray ends there.
+      const float rise = std::max(top_m_ - point_[i].z, 0.0f) / to_sun.z + 1.0f;
+      shaded = world_.occluded_by_other(
+          point_[i], point_[i] + to_sun * std::min(rise, ray_length_m_), building_[i]);
       ++stats_.rays;
     }
     if (!shaded) lit[building_[i]][slot_[i]] += weight_[i];

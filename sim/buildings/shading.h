@@ -64,7 +64,7 @@ class SunShading {
   std::vector<std::uint8_t> slot_;
   std::vector<float> weight_;
   std::vector<std::array<float, kFacadeBins + 1>> total_weight_;  // per building and slot
-  float ray_length_m_ = 0.0f;
+  float ray_length_m_ = 0.0f, top_m_ = 0.0f;
   std::vector<std::vector<LitShares>> bins_;  // empty until cast
   std::vector<LitShares> all_lit_;
   ShadingStats stats_;

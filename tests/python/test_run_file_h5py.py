@@ -13,7 +13,7 @@ import sys
 import h5py
 import numpy as np
 
-TYPES = {"u16": np.uint16, "u32": np.uint32, "u64": np.uint64, "i64": np.int64,
+TYPES = {"u8": np.uint8, "u16": np.uint16, "u32": np.uint32, "u64": np.uint64, "i64": np.int64,
          "f32": np.float32, "f64": np.float64}
 
 
@@ -63,7 +63,8 @@ def main():
                  "K": len(f["/network/links/from_lane"]),
                  "G": int(np.max(f["/network/junctions/signal"][:])) + 1,
                  "V": int(np.sum(f["/trajectories/vehicles_in_network"][:])),
-                 "E": len(f["/events/time_s"]), "C": len(f["/controllers/junction"])}
+                 "E": len(f["/events/time_s"]), "C": len(f["/controllers/junction"]),
+                 "B": len(f["/buildings/id"]), "F": len(f["/energy/feeders/name"])}
         for name, kind, shape in datasets:
             assert name in f, f"{name}: missing"
             data = f[name][...]  # reads the whole dataset
@@ -100,6 +101,15 @@ def main():
         assert policies.count("fixed_time") == 1 and policies.count("max_pressure") == 15
         assert kpi["closure_reroutes"] > 0
         assert "[controllers]" in f["/meta"].attrs["scenario_text"]
+        # The buildings' and energy's series: sums over buildings close, one row per sample.
+        assert sizes["B"] == 56 and sizes["F"] == 2, sizes
+        pv = f["/series/buildings/pv_w"][:].astype(np.float64).sum(axis=1)
+        assert np.allclose(pv, f["/series/buildings/site_pv_w"][:], rtol=1e-4, atol=1.0)
+        demand = f["/series/buildings/electric_w"][:].astype(np.float64).sum(axis=1)
+        assert np.allclose(demand, f["/series/buildings/site_electric_w"][:], rtol=1e-4, atol=1.0)
+        feeders = f["/series/energy/feeder_w"][:].sum(axis=1)
+        assert np.allclose(feeders, f["/series/energy/site_import_w"][:], rtol=1e-6, atol=1.0)
+        assert set(np.unique(f["/series/energy/period"][:])) <= {0, 1, 2}
         # Each sample's trajectory rows are the vehicles on lanes and links then.
         n = f["/trajectories/vehicles_in_network"][:]
         assert np.all(n.astype(np.int64) == running.astype(np.int64)), "trajectories != running"

@@ -200,3 +200,27 @@ TEST_CASE("a building's unknown feeder or car park road names the table, line an
     CHECK(roads_with_building_3 == 1);
   }
 }
+
+TEST_CASE("a feeder outage of an unknown feeder, or without buildings, names its event",
+          "[coupling][errors]") {
+  scenarios::RunMeta meta = default_meta();
+  scenarios::EventSpec out;
+  out.type = "feeder_outage";
+  out.feeder = "feeder_west";
+  out.at_s = 60.0;
+  out.file = "whatif.toml";
+  out.line = 12;
+  meta.events.push_back(out);
+  const traffic::Network net = scenarios::load_network(meta.network_path);
+  const traffic::Demand demand = scenarios::load_run_demand(meta, net);
+  Error e = test::error_of([&] { (void)scenarios::make_world(meta, net, demand); });
+  CHECK(e.context().file == "whatif.toml");
+  CHECK(e.context().line == 12);
+  CHECK(e.context().field == "events.feeder");
+  CHECK_THAT(std::string(e.what()),
+             Catch::Contains("unknown feeder") && Catch::Contains("feeder_south, feeder_north"));
+  meta.buildings_path.clear();
+  e = test::error_of([&] { (void)scenarios::make_world(meta, net, demand); });
+  CHECK(e.context().line == 12);
+  CHECK_THAT(std::string(e.what()), Catch::Contains("feeder outage needs buildings"));
+}

@@ -1,5 +1,6 @@
 // Replay (scenarios/replay.h): the state at a time read back from a run file, from its
-// trajectories or by simulating again, equals what the live simulation had then.
+// trajectories or by simulating again, equals what the live simulation had then; so do the
+// buildings, from the file's building series.
 
 #include <catch2/catch.hpp>
 
@@ -118,4 +119,45 @@ TEST_CASE("replay of a run with events and max-pressure signals simulates them a
   const std::string plain = (other.path() / "run.h5").string();
   const scenarios::TrafficSample base = record(plain, false);
   CHECK(base.lane_vehicles != live.lane_vehicles);
+}
+
+TEST_CASE("replay from trajectories gives the live buildings at that time",
+          "[scenarios][replay][buildings]") {
+  test::TempDir dir;
+  const std::string path = (dir.path() / "run.h5").string();
+  scenarios::RunMeta meta = scenarios::run_meta_of(scenarios::load_manifest(hangzhou()));
+  meta.duration_s = 600;
+  meta.sample_interval_s = 60;
+  meta.trajectories = true;
+  const traffic::Network net = scenarios::load_network(meta.network_path);
+  const traffic::Demand demand = scenarios::load_run_demand(meta, net);
+  const auto world = scenarios::make_world(meta, net, demand);
+  REQUIRE(world->buildings() != nullptr);
+  buildings::BuildingsState at_300;
+  {
+    scenarios::RunRecorder recorder(path, meta, *world, demand.trip_count());
+    recorder.record(*world);
+    for (int i = 1; i <= 600; ++i) {
+      world->step();
+      if (i % 60 == 0) recorder.record(*world);
+      if (i == 300) at_300 = world->buildings()->state();
+    }
+    recorder.finish(world->traffic().kpis(), world->traffic().state_hash(), 0.0);
+  }
+  scenarios::ReplayReader replay(path);
+  REQUIRE(replay.has_trajectories());  // no World simulated again: the series say it
+  REQUIRE(replay.has_buildings());
+  const scenarios::BuildingsSnapshot b = replay.buildings_at(359.0);  // the sample at 300 s
+  CHECK(b.time_s == 300.0);
+  REQUIRE(b.air_c.size() == world->buildings()->stock().size());
+  CHECK(b.air_c == at_300.air_c);
+  CHECK(b.operative_c == at_300.operative_c);
+  CHECK(b.electric_w == at_300.electric_w);
+  CHECK(b.pv_w == at_300.pv_w);
+  CHECK(b.hvac_heat_w == at_300.hvac_heat_w);
+  CHECK(b.sun_elevation_deg == at_300.sun_elevation_deg);
+  CHECK(b.outdoor_c == at_300.outdoor_c);
+  CHECK(b.site_electric_w == at_300.site_electric_w);
+  // Another time, another state: the sun has moved.
+  CHECK(replay.buildings_at(0.0).sun_elevation_deg < b.sun_elevation_deg);
 }

@@ -16,6 +16,7 @@
 #include "scenarios/manifest.h"
 #include "scenarios/run_file.h"
 #include "scenarios/run_recorder.h"
+#include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
 #include "tests/support/error_of.h"
 #include "tests/support/temp_dir.h"
@@ -114,6 +115,72 @@ TEST_CASE("the run file holds what the simulation had at each sample", "[scenari
   CHECK(kpi("state_hash") == fmt::format("{:016x}", again.state_hash()));
   // Series and network, /events (11 columns), /controllers.
   CHECK(summary.datasets.size() == 27 + 11 + 3);
+}
+
+TEST_CASE("a World's run file holds its buildings' and energy's series", "[scenarios][hdf5]") {
+  const scenarios::Manifest m = scenarios::load_manifest(
+      std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/scenario.toml");
+  scenarios::RunMeta run = scenarios::run_meta_of(m);
+  run.duration_s = 600.0;
+  run.sample_interval_s = 60.0;
+  const traffic::Network net = scenarios::load_network(run.network_path);
+  const traffic::Demand demand = scenarios::load_run_demand(run, net);
+  const auto world = scenarios::make_world(run, net, demand);
+  REQUIRE(world->buildings() != nullptr);
+  REQUIRE(world->energy() != nullptr);
+  TempDir dir;
+  const std::string path = (dir.path() / "world.h5").string();
+  std::vector<scenarios::RunSample> seen;
+  {
+    scenarios::RunRecorder recorder(path, run, *world);
+    // Its buildings' series would fall behind: the World is what such a file records.
+    CHECK_THROWS_WITH(recorder.record(world->traffic()),
+                      Catch::Contains("record the World, not its traffic"));
+    for (int i = 0; i <= 600; ++i) {
+      if (i % 60 == 0) {
+        recorder.record(*world);
+        seen.emplace_back(net, 0, world.get()).take(*world);
+      }
+      if (i < 600) world->step();
+    }
+    recorder.finish(world->traffic().kpis(), world->traffic().state_hash(), 0.0);
+  }
+  const buildings::BuildingStock& stock = world->buildings()->stock();
+  const energy::DistrictAssets& assets = world->energy()->assets();
+  const std::size_t B = stock.size(), F = assets.feeders();
+  const h5::Handle file = h5::open_file(path);
+  CHECK(h5::read_strings(file.get(), "/buildings/id", path) == stock.id);
+  CHECK(read<std::uint16_t>(path, "/buildings/chargers") == stock.chargers);
+  CHECK(h5::read_strings(file.get(), "/energy/feeders/name", path) == assets.feeder_name);
+  const auto air = read<float>(path, "/series/buildings/air_c");
+  const auto pv = read<float>(path, "/series/buildings/pv_w");
+  const auto sun = read<double>(path, "/series/buildings/sun_elevation_deg");
+  const auto stored = read<float>(path, "/series/energy/stored_kwh");
+  const auto feeder = read<double>(path, "/series/energy/feeder_w");
+  const auto import_w = read<double>(path, "/series/energy/site_import_w");
+  const auto period = read<std::uint8_t>(path, "/series/energy/period");
+  REQUIRE(seen.size() == 11);
+  REQUIRE(air.size() == 11 * B);
+  REQUIRE(feeder.size() == 11 * F);
+  REQUIRE(period.size() == 11);
+  for (std::size_t t = 0; t < seen.size(); ++t) {
+    const scenarios::BuildingsSample& b = *seen[t].buildings;
+    const scenarios::EnergySample& e = *seen[t].energy;
+    for (std::size_t i = 0; i < B; ++i) {
+      REQUIRE(air[t * B + i] == b.air_c[i]);
+      REQUIRE(pv[t * B + i] == b.pv_w[i]);
+      REQUIRE(stored[t * B + i] == e.stored_kwh[i]);
+    }
+    for (std::size_t f = 0; f < F; ++f) REQUIRE(feeder[t * F + f] == e.feeder_w[f]);
+    CHECK(sun[t] == b.sun_elevation_deg);
+    CHECK(import_w[t] == e.site_import_w);
+    CHECK(period[t] == e.period);
+  }
+  // A July morning: the sun climbs over the ten minutes.
+  CHECK(sun.back() > sun.front());
+  // Traffic's 41, /buildings (7 columns), /energy/feeders (2), the buildings' series (9) and
+  // the energy's (8).
+  CHECK(scenarios::summarize_run_file(path).datasets.size() == 41 + 7 + 2 + 9 + 8);
 }
 
 TEST_CASE("run files of 1 and 2 threads hold the same series", "[scenarios][hdf5][determinism]") {

@@ -1,6 +1,7 @@
 // The viewer's what-if (tools/what_if_session.h, TrafficSource::variant_of): a variant re-runs
 // the scenario with the edits; until the first edit acts it is the baseline bit for bit, after
-// it the edit shows; a replayed run file shows the closures of its recorded events.
+// it the edit shows; a replayed run file shows the closures of its recorded events and its
+// buildings.
 
 #include <catch2/catch.hpp>
 
@@ -128,4 +129,26 @@ TEST_CASE("a replayed run shows the lanes its recorded events closed", "[what_if
   CHECK(what_if.variant()->frame().lane_closed[lane] == 1);  // the run's own closure
   CHECK(what_if.compare().front().known);                    // vehicles in the network
   CHECK_FALSE(what_if.compare()[2].known);                   // a replay has no travel time
+}
+
+TEST_CASE("a replayed run shows its buildings as the live run had them", "[replay][buildings]") {
+  test::TempDir dir;
+  const std::string run = (dir.path() / "buildings.h5").string();
+  REQUIRE(test::run_cli({"run", shipped("scenario.toml"), "--duration", "600", "--trajectories",
+                         "--out", run, "--quiet"})
+              .code == 0);
+  cli::TrafficSource replay(run);
+  cli::TrafficSource live(shipped("scenario.toml"));
+  REQUIRE(replay.is_replay());
+  REQUIRE(replay.building_stock() != nullptr);
+  CHECK(replay.building_stock()->id == live.building_stock()->id);
+  replay.seek(420.0);
+  live.seek(420.0);
+  const buildings::BuildingsState& shown = *replay.buildings_state();
+  const buildings::BuildingsState& had = *live.buildings_state();
+  CHECK(shown.air_c == had.air_c);
+  CHECK(shown.electric_w == had.electric_w);
+  CHECK(shown.pv_w == had.pv_w);
+  CHECK(shown.sun_elevation_deg == had.sun_elevation_deg);
+  CHECK(shown.site_pv_w == had.site_pv_w);
 }
