@@ -1,8 +1,13 @@
 // parktwin export: a run file as CSV files for spreadsheet users, one per table:
 //   meta.csv, kpi.csv                      name,value
 //   network_<table>.csv                    one row per junction / road / lane / link
+//   buildings.csv, feeders.csv             one row per building / feeder (with buildings)
 //   series_totals.csv                      time_s and the network totals, one row per sample
 //   series_<quantity>.csv                  time_s and one column per lane or signal
+//   series_buildings_totals.csv            time_s and the site's building quantities
+//   series_buildings_<quantity>.csv        time_s and one column per building
+//   series_energy_totals.csv, series_energy_<quantity>.csv: the same for the electricity,
+//                                          one column per building or per feeder
 // Existing files are never overwritten without --force; each file is written beside its
 // target and renamed, so a failed export leaves no half file.
 
@@ -90,6 +95,8 @@ std::vector<std::string> values_as_text(hid_t group, const std::string& name,
     put(h5::read_column<std::uint32_t>(group, name, path));
   else if (type == "u16")
     put(h5::read_column<std::uint16_t>(group, name, path));
+  else if (type == "u8")
+    put(h5::read_column<std::uint8_t>(group, name, path));
   else
     throw Error("dataset of an unexpected type").in_file(path).field(name).found(type);
   return out;
@@ -112,11 +119,17 @@ int export_csv(const ExportOptions& o, const CommandContext& ctx) {
   if (!summary.kpis.empty()) files.write("kpi.csv", name_value_csv(summary.kpis));
 
   const h5::Handle file = h5::open_file(o.file);
-  // Static tables: /network/<table>/<column>, all columns of one length.
+  // Static tables: /network/<table>/<column>, /buildings/<column> and
+  // /energy/feeders/<column>, all columns of one table of one length.
   std::map<std::string, std::vector<const h5::DatasetInfo*>> tables;
   for (const h5::DatasetInfo& d : summary.datasets) {
+    const std::string folder = d.path.substr(0, d.path.rfind('/'));
     if (d.path.rfind("/network/", 0) == 0) {
-      tables[d.path.substr(9, d.path.rfind('/') - 9)].push_back(&d);
+      tables["network_" + folder.substr(9)].push_back(&d);
+    } else if (folder == "/buildings") {
+      tables["buildings"].push_back(&d);
+    } else if (folder == "/energy/feeders") {
+      tables["feeders"].push_back(&d);
     }
   }
   std::map<std::string, std::vector<std::string>> ids;  // lanes and signals, for headers
@@ -136,7 +149,7 @@ int export_csv(const ExportOptions& o, const CommandContext& ctx) {
       }
       text += "\n";
     }
-    files.write("network_" + table + ".csv", text);
+    files.write(table + ".csv", text);
   }
   {
     // Lane names "<road id>_<index>", signal names by junction id.
@@ -160,42 +173,57 @@ int export_csv(const ExportOptions& o, const CommandContext& ctx) {
       signal_name[static_cast<std::size_t>(signal[j])] = junction_id[j];
     }
     ids["signal"] = signal_name;
+    if (h5::exists(file.get(), "/buildings/id")) {
+      ids["building"] = h5::read_strings(file.get(), "/buildings/id", o.file);
+    }
+    if (h5::exists(file.get(), "/energy/feeders/name")) {
+      ids["feeder"] = h5::read_strings(file.get(), "/energy/feeders/name", o.file);
+    }
   }
 
   // Series: the time axis decides the rows (a series may hold a row more after a crash).
   const auto time_s = h5::read_column<double>(file.get(), "/series/time_s", o.file);
-  std::vector<std::pair<std::string, std::vector<std::string>>> totals;
-  for (const h5::DatasetInfo& d : summary.datasets) {
-    if (d.path.rfind("/series/traffic/", 0) != 0) continue;
-    const std::string quantity = d.path.substr(16);
-    const auto values = values_as_text(file.get(), d.path, d.type, o.file);
-    if (d.shape.size() == 1) {
-      totals.emplace_back(quantity, values);
-      continue;
+  for (const std::string subsystem : {"traffic", "buildings", "energy"}) {
+    const std::string prefix = "/series/" + subsystem + "/";
+    // Traffic's files keep their names of before buildings joined.
+    const std::string file_prefix =
+        subsystem == "traffic" ? "series_" : "series_" + subsystem + "_";
+    std::vector<std::pair<std::string, std::vector<std::string>>> totals;
+    for (const h5::DatasetInfo& d : summary.datasets) {
+      if (d.path.rfind(prefix, 0) != 0) continue;
+      const std::string quantity = d.path.substr(prefix.size());
+      const auto values = values_as_text(file.get(), d.path, d.type, o.file);
+      if (d.shape.size() == 1) {
+        totals.emplace_back(quantity, values);
+        continue;
+      }
+      const std::size_t columns = d.shape[1];
+      const auto& names =
+          ids[subsystem == "traffic" ? (quantity.rfind("lane_", 0) == 0 ? "lane" : "signal")
+                                     : (quantity == "feeder_w" ? "feeder" : "building")];
+      std::string text = "time_s";
+      for (std::size_t c = 0; c < columns; ++c) {
+        text += "," + field(c < names.size() ? names[c] : std::to_string(c));
+      }
+      text += "\n";
+      for (std::size_t r = 0; r < time_s.size(); ++r) {
+        text += fmt::format("{}", time_s[r]);
+        for (std::size_t c = 0; c < columns; ++c) text += "," + values[r * columns + c];
+        text += "\n";
+      }
+      files.write(file_prefix + quantity + ".csv", text);
     }
-    const std::size_t columns = d.shape[1];
-    const auto& names = ids[quantity.rfind("lane_", 0) == 0 ? "lane" : "signal"];
+    if (totals.empty()) continue;
     std::string text = "time_s";
-    for (std::size_t c = 0; c < columns; ++c) {
-      text += "," + field(c < names.size() ? names[c] : std::to_string(c));
-    }
+    for (const auto& [name, values] : totals) text += "," + field(name);
     text += "\n";
     for (std::size_t r = 0; r < time_s.size(); ++r) {
       text += fmt::format("{}", time_s[r]);
-      for (std::size_t c = 0; c < columns; ++c) text += "," + values[r * columns + c];
+      for (const auto& [name, values] : totals) text += "," + values[r];
       text += "\n";
     }
-    files.write("series_" + quantity + ".csv", text);
+    files.write(file_prefix + "totals.csv", text);
   }
-  std::string text = "time_s";
-  for (const auto& [name, values] : totals) text += "," + field(name);
-  text += "\n";
-  for (std::size_t r = 0; r < time_s.size(); ++r) {
-    text += fmt::format("{}", time_s[r]);
-    for (const auto& [name, values] : totals) text += "," + values[r];
-    text += "\n";
-  }
-  files.write("series_totals.csv", text);
 
   ctx.out << fmt::format("{} files written to {}:\n", files.written().size(), o.csv_dir);
   for (const std::string& name : files.written()) ctx.out << "  " << name << "\n";
