@@ -224,3 +224,20 @@ TEST_CASE("a feeder outage of an unknown feeder, or without buildings, names its
   CHECK(e.context().line == 12);
   CHECK_THAT(std::string(e.what()), Catch::Contains("feeder outage needs buildings"));
 }
+
+TEST_CASE("the shipped delayed-charging what-if takes the EVs off the morning feeders",
+          "[coupling]") {
+  const Outcome now = run(default_meta());
+  const Outcome later = run(scenarios::run_meta_of(scenarios::load_manifest(
+      std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/delayed_charging.toml")));
+  INFO("charging " << now.energy.charging_kwh << " -> " << later.energy.charging_kwh
+                   << " kWh, cost " << now.energy.cost << " -> " << later.energy.cost);
+  // The same cars plug in; 08:00-09:00 is a flat hour, so only those that must charge do.
+  CHECK(later.energy.ev_sessions == now.energy.ev_sessions);
+  CHECK(later.energy.charging_kwh < 0.05 * now.energy.charging_kwh);
+  CHECK(later.energy.ev_unserved_kwh == 0.0);
+  CHECK(later.energy.cost < now.energy.cost);
+  for (std::size_t f = 0; f < 2; ++f) CHECK(later.feeder_import_kwh[f] < now.feeder_import_kwh[f]);
+  CHECK(later.energy.feeder_overload_h == 0.0);
+  CHECK(now.energy.feeder_overload_h > 0.0);
+}
