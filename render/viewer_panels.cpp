@@ -83,6 +83,32 @@ void kpi_panel(const ViewState& s) {
     ImGui::Text("buildings' demand        %.0f kW", s.site_electric_kw);
     ImGui::Text("rooftop PV               %.0f kW", s.site_pv_kw);
   }
+  if (s.has_energy) {
+    ImGui::Separator();
+    ImGui::Text("electricity bought       %.0f kW", s.import_kw);
+    ImGui::Text("EV charging (%llu cars)   %.0f kW", static_cast<unsigned long long>(s.ev_sessions),
+                s.charging_kw);
+    ImGui::Text("cost so far              %.0f %s", s.cost, s.currency.c_str());
+    ImGui::Text("CO2, electricity         %.1f kg", s.grid_co2_kg);
+    ImGui::Text("feeder overload          %.2f h", s.overload_h);
+    // Each feeder's flow as a share of its capacity; red beyond it.
+    for (const FeederLoad& f : s.feeders) {
+      const bool limited = std::isfinite(f.capacity_kw) && f.capacity_kw > 0.0;
+      const double share = limited ? std::abs(f.load_kw) / f.capacity_kw : 0.0;
+      const std::string label =
+          limited ? fmt::format("{}  {:.0f} / {:.0f} kW", f.name, f.load_kw, f.capacity_kw)
+                  : fmt::format("{}  {:.0f} kW", f.name, f.load_kw);
+      const bool over = share > 1.0;
+      if (over) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.85f, 0.15f, 0.1f, 1.0f));
+      ImGui::ProgressBar(static_cast<float>(std::min(share, 1.0)), {340, 0}, label.c_str());
+      if (over) ImGui::PopStyleColor();
+    }
+    if (!s.history_import_kw.empty()) {
+      ImGui::PlotLines("##import", s.history_import_kw.data(),
+                       static_cast<int>(s.history_import_kw.size()), 0, "electricity bought (kW)",
+                       0.0f, FLT_MAX, {340, 60});
+    }
+  }
   if (!s.history_vehicles.empty()) {
     ImGui::PlotLines("##vehicles", s.history_vehicles.data(),
                      static_cast<int>(s.history_vehicles.size()), 0, "vehicles over time", 0.0f,

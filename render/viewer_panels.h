@@ -14,6 +14,12 @@
 
 namespace parktwin::render {
 
+// A feeder's flow now against its capacity (+inf: unlimited).
+struct FeederLoad {
+  std::string name;
+  double load_kw = 0.0, capacity_kw = 0.0;
+};
+
 // What the panels show.
 struct ViewState {
   std::string scenario;
@@ -28,6 +34,14 @@ struct ViewState {
   bool has_buildings = false;
   BuildingColouring building_colouring = BuildingColouring::temperature;
   double outdoor_c = 0.0, site_electric_kw = 0.0, site_pv_kw = 0.0;  // with buildings
+  // The district's electricity (live runs with energy): bought now, EV charging now, and
+  // since the start the cost, the grid's CO2 and the feeders' overload hours.
+  bool has_energy = false;
+  double import_kw = 0.0, charging_kw = 0.0, cost = 0.0, grid_co2_kg = 0.0, overload_h = 0.0;
+  std::string currency;
+  std::uint64_t ev_sessions = 0;
+  std::span<const FeederLoad> feeders;
+  std::span<const float> history_import_kw;  // one value per history sample
   // KPIs (live runs; a replay shows the vehicles in the network)
   std::uint64_t vehicles = 0, finished = 0, created = 0;
   double average_travel_time_s = 0.0, co2_kg = 0.0;

@@ -165,7 +165,8 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
     }
   }
   state.events = events;
-  std::vector<float> history;
+  std::vector<float> history, history_import_kw;
+  std::vector<render::FeederLoad> feeders;
   double next_history_s = 0.0;
   double target_s = source.time_s();
   const auto start = Clock::now();
@@ -280,6 +281,30 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       state.average_travel_time_s = k.average_travel_time_s;
       state.co2_kg = k.co2_kg;
       state.events_applied = wd->events_applied();
+      if (const energy::EnergySim* e = wd->energy()) {
+        const energy::EnergyState& es = e->state();
+        const energy::DistrictAssets& a = e->assets();
+        state.has_energy = true;
+        state.import_kw = es.site_import_w / 1000.0;
+        double charging_w = 0.0, cost = 0.0, co2 = 0.0;
+        for (std::size_t b = 0; b < a.buildings(); ++b) {
+          charging_w += static_cast<double>(es.charger_w[b]);
+          cost += es.cost[b];
+          co2 += es.co2_kg[b];
+        }
+        state.charging_kw = charging_w / 1000.0;
+        state.cost = cost;
+        state.grid_co2_kg = co2;
+        state.currency = e->tariff().currency;
+        state.ev_sessions = es.sessions.active_count;
+        state.overload_h = 0.0;
+        feeders.resize(a.feeders());
+        for (std::size_t f = 0; f < a.feeders(); ++f) {
+          feeders[f] = {a.feeder_name[f], es.feeder_w[f] / 1000.0, a.feeder_capacity_w[f] / 1000.0};
+          state.overload_h += es.feeder_overload_s[f] / 3600.0;
+        }
+        state.feeders = feeders;
+      }
     }
     if (const buildings::BuildingsState* b = source.buildings_state()) {
       state.has_buildings = true;
@@ -290,6 +315,13 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
     if (state.time_s >= next_history_s) {
       if (history.size() >= 4000) history.erase(history.begin(), history.begin() + 2000);
       history.push_back(static_cast<float>(state.vehicles));
+      if (state.has_energy) {
+        if (history_import_kw.size() >= 4000) {
+          history_import_kw.erase(history_import_kw.begin(), history_import_kw.begin() + 2000);
+        }
+        history_import_kw.push_back(static_cast<float>(state.import_kw));
+        state.history_import_kw = history_import_kw;
+      }
       next_history_s = state.time_s + 10.0;
       state.history_vehicles = history;
     }

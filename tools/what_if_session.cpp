@@ -113,6 +113,18 @@ std::vector<render::KpiComparison> WhatIfSession::compare() const {
       static_cast<double>(v.closure_reroutes), true, 0, live);
   row("stuck without a detour", "", static_cast<double>(k.closure_no_detour),
       static_cast<double>(v.closure_no_detour), true, 0, live);
+  // The district's electricity: what a traffic change does to the grid and its carbon.
+  const energy::EnergySim* be = b != nullptr ? b->energy() : nullptr;
+  const energy::EnergySim* ve = w != nullptr ? w->energy() : nullptr;
+  if (be != nullptr && ve != nullptr) {
+    const energy::EnergyKpis ek = be->kpis(), vk = ve->kpis();
+    row("EV charging", "kWh", ek.charging_kwh, vk.charging_kwh, true, 0, true);
+    row("electricity bought", "kWh", ek.import_kwh, vk.import_kwh, true, 0, true);
+    row("electricity cost", be->tariff().currency.c_str(), ek.cost, vk.cost, true, 0, true);
+    row("CO2, electricity + tailpipe", "kg", ek.co2_kg + k.co2_kg, vk.co2_kg + v.co2_kg, true, 1,
+        true);
+    row("feeder overload", "h", ek.feeder_overload_h, vk.feeder_overload_h, true, 2, true);
+  }
   return rows;
 }
 
