@@ -98,11 +98,12 @@ def main():
 
         w, h, rows = xwd_image.read_xwd(shot)
         xwd_image.write_png(os.path.join(work_dir, "viewer_what_if.png"), w, h, rows)
-        # The divider: a light column at the middle of the window, top to bottom.
+        # The divider: a light column at the middle of the window, from the top down to the
+        # KPI table at the bottom (some 300 px with the energy rows).
         mid = W // 2
-        light = sum(1 for row in rows[40:H - 200] if any(min(row[3 * x:3 * x + 3]) > 200
+        light = sum(1 for row in rows[40:H - 320] if any(min(row[3 * x:3 * x + 3]) > 200
                                                           for x in range(mid - 2, mid + 2)))
-        assert light > (H - 240) * 0.9, f"no divider at x = {mid}: {light} light rows"
+        assert light > (H - 360) * 0.9, f"no divider at x = {mid}: {light} light rows"
         # The road across both panes, between the panels: open on the baseline's side, in the
         # closed-lane colour on the variant's (its three lanes, some 40 px wide each).
         base = closed_lane_pixels(rows, 440, 590, 180, 440)
