@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine/error.h"
+#include "engine/parallel.h"
 #include "scenarios/buildings_geojson.h"
 #include "scenarios/grid_toml.h"
 #include "scenarios/manifest.h"
@@ -240,4 +241,23 @@ TEST_CASE("the shipped delayed-charging what-if takes the EVs off the morning fe
   for (std::size_t f = 0; f < 2; ++f) CHECK(later.feeder_import_kwh[f] < now.feeder_import_kwh[f]);
   CHECK(later.energy.feeder_overload_h == 0.0);
   CHECK(now.energy.feeder_overload_h > 0.0);
+}
+
+TEST_CASE("the coupled World gives the same bits for 1 and 2 threads", "[coupling][determinism]") {
+  scenarios::RunMeta meta = default_meta();
+  meta.duration_s = 1200.0;
+  const auto with = [&](int threads) {
+    const par::ThreadLimit limit(threads);
+    return run(meta);
+  };
+  const Outcome one = with(1), two = with(2);
+  CHECK(one.traffic.average_travel_time_s == two.traffic.average_travel_time_s);
+  CHECK(one.energy.import_kwh == two.energy.import_kwh);
+  CHECK(one.energy.cost == two.energy.cost);
+  CHECK(one.energy.co2_kg == two.energy.co2_kg);
+  CHECK(one.energy.ev_delivered_kwh == two.energy.ev_delivered_kwh);
+  CHECK(one.energy.battery_stored_kwh == two.energy.battery_stored_kwh);
+  CHECK(one.feeder_import_kwh == two.feeder_import_kwh);
+  CHECK(one.discomfort_kh == two.discomfort_kh);
+  CHECK(one.energy.ev_sessions > 0.0);
 }
