@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "scenarios/run_file.h"
 #include "tests/support/cli_run.h"
 #include "tests/support/temp_dir.h"
 
@@ -93,4 +94,37 @@ TEST_CASE("run: a heat wave is refused when it is malformed or there are no buil
   r = parktwin::test::run_cli({"run", bare});
   CHECK(r.code == 1);
   CHECK_THAT(r.err, Catch::Contains(bare + ":4: type: a heat wave needs buildings"));
+}
+
+TEST_CASE("run: a feeder outage leaves load unserved; the energy KPIs reach --kpi-json and /kpi",
+          "[cli][events][energy]") {
+  parktwin::test::TempDir dir;
+  const std::string scenario =
+      dir.write("outage.toml", "extends = \"" + shipped("scenario.toml") +
+                                   "\"\n[[events]]\nat = 600\nuntil = 1200\n"
+                                   "type = \"feeder_outage\"\nfeeder = \"feeder_north\"\n");
+  const std::string json = (dir.path() / "k.json").string();
+  const std::string out = (dir.path() / "run.h5").string();
+  const auto r = parktwin::test::run_cli(
+      {"run", scenario, "--duration", "1800", "--kpi-json", json, "--out", out, "--quiet"});
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("unserved (feeder outages)") &&
+                        Catch::Contains("feeder feeder_north: peak"));
+  std::ifstream in(json);
+  const auto energy = nlohmann::json::parse(in)["energy"];
+  CHECK(energy["unserved_kwh"].get<double>() > 0.0);
+  CHECK(energy["tariff"] == "Jiangsu C&I time-of-use, Su Fa Gai Jia Ge [2025] 426");
+  REQUIRE(energy["feeders"].size() == 2);
+  CHECK(energy["feeders"][1]["name"] == "feeder_north");
+  CHECK(energy["co2_total_kg"].get<double>() > energy["co2_kg"].get<double>());
+  // The same numbers in the run file's /kpi.
+  const parktwin::scenarios::RunFileSummary summary = parktwin::scenarios::summarize_run_file(out);
+  const auto kpi = [&](const std::string& name) {
+    for (const auto& [n, v] : summary.kpis)
+      if (n == name) return std::stod(v);
+    return -1.0;
+  };
+  CHECK(kpi("energy.unserved_kwh") == Approx(energy["unserved_kwh"].get<double>()));
+  CHECK(kpi("energy.feeder.feeder_north.peak_kw") ==
+        Approx(energy["feeders"][1]["peak_kw"].get<double>()));
 }
