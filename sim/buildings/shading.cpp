@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "engine/parallel.h"
+
 namespace parktwin::buildings {
 
 namespace {
@@ -51,12 +53,12 @@ SunShading::SunShading(const BuildingStock& stock) {
     const auto ring = stock.footprint[b].points();
     const double h = stock.height_m[b];
     const geo::OrientedRect r = geo::oriented_bounds(ring);
-    world_.add_box(b,
-                   {static_cast<float>(r.centre.x - origin_.x),
-                    static_cast<float>(r.centre.y - origin_.y), static_cast<float>(0.5 * h)},
-                   {static_cast<float>(std::max(r.half_along, 0.01)),
-                    static_cast<float>(std::max(r.half_across, 0.01)), static_cast<float>(0.5 * h)},
-                   static_cast<float>(r.yaw_rad));
+    boxes_.push_back(
+        {{static_cast<float>(r.centre.x - origin_.x), static_cast<float>(r.centre.y - origin_.y),
+          static_cast<float>(0.5 * h)},
+         {static_cast<float>(std::max(r.half_along, 0.01)),
+          static_cast<float>(std::max(r.half_across, 0.01)), static_cast<float>(0.5 * h)},
+         static_cast<float>(r.yaw_rad)});
     const auto add = [&](geo::Vec3 p, geo::Vec3 normal, std::size_t slot, float w) {
       point_.push_back(p);
       normal_.push_back(normal);
@@ -121,21 +123,44 @@ void SunShading::cast(std::size_t bin) {
   const geo::Vec3 to_sun{static_cast<float>(std::cos(el) * std::sin(az)),
                          static_cast<float>(std::cos(el) * std::cos(az)),
                          static_cast<float>(std::sin(el))};
-  std::vector<std::array<float, kFacadeBins + 1>> lit(total_weight_.size());
-  for (std::size_t i = 0; i < point_.size(); ++i) {
-    const geo::Vec3 nrm = normal_[i];
-    // A wall turned away from the sun gets no beam at all: nothing to shade.
-    const bool faces =
-        nrm.x * to_sun.x + nrm.y * to_sun.y + nrm.z * to_sun.z > 0.0f || slot_[i] == kRoofSlot;
-    bool shaded = false;
-    if (faces) {
-      // Past the tallest roof nothing can stand in the way: the ray ends there.
-      const float rise = std::max(top_m_ - point_[i].z, 0.0f) / to_sun.z + 1.0f;
-      shaded = world_.occluded_by_other(
-          point_[i], point_[i] + to_sun * std::min(rise, ray_length_m_), building_[i]);
-      ++stats_.rays;
+  // One collision world per thread (Bullet's ray queries are not thread-safe on one world),
+  // built the first time that many threads cast; each world takes one chunk of the samples,
+  // and each sample's answer goes to its own slot: the same for any thread count.
+  const auto threads = static_cast<std::size_t>(std::max(1, par::max_threads()));
+  while (worlds_.size() < threads) {
+    geo::CollisionWorld& w = worlds_.emplace_back();
+    for (std::size_t b = 0; b < boxes_.size(); ++b) {
+      w.add_box(b, boxes_[b].centre, boxes_[b].half, boxes_[b].yaw);
     }
-    if (!shaded) lit[building_[i]][slot_[i]] += weight_[i];
+  }
+  const std::size_t n = point_.size();
+  shaded_.assign(n, 0);
+  std::vector<std::uint64_t> rays(threads, 0);
+  par::parallel_for(n, std::max<std::size_t>(1, (n + threads - 1) / threads),
+                    [&](std::size_t i0, std::size_t i1, std::size_t chunk) {
+                      const geo::CollisionWorld& world = worlds_[chunk];
+                      for (std::size_t i = i0; i < i1; ++i) {
+                        const geo::Vec3 nrm = normal_[i];
+                        // A wall turned away from the sun gets no beam: nothing to shade.
+                        if (slot_[i] != kRoofSlot &&
+                            !(nrm.x * to_sun.x + nrm.y * to_sun.y + nrm.z * to_sun.z > 0.0f)) {
+                          continue;
+                        }
+                        // Past the tallest roof nothing can stand in the way: the ray ends.
+                        const float rise = std::max(top_m_ - point_[i].z, 0.0f) / to_sun.z + 1.0f;
+                        shaded_[i] =
+                            world.occluded_by_other(
+                                point_[i], point_[i] + to_sun * std::min(rise, ray_length_m_),
+                                building_[i])
+                                ? 1
+                                : 0;
+                        ++rays[chunk];
+                      }
+                    });
+  for (const std::uint64_t r : rays) stats_.rays += r;
+  std::vector<std::array<float, kFacadeBins + 1>> lit(total_weight_.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (shaded_[i] == 0) lit[building_[i]][slot_[i]] += weight_[i];
   }
   std::vector<LitShares>& out = bins_[bin];
   out.resize(total_weight_.size());

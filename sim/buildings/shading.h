@@ -6,7 +6,7 @@
 // The sun's sky is cut into bins of 5 x 5 degrees (azimuth x elevation); a bin's shares are
 // cast for the direction of its centre the first time the sun is in it, then reused: over a
 // year the sun visits a few hundred bins, so a year costs a few hundred casts of the stock,
-// not one per step (the "shading mask" of CitySim and of EnergyPlus's pre-computed shading
+// each in parallel over the samples, not one per step (the "shading mask" of CitySim and of EnergyPlus's pre-computed shading
 // per sun position, with the sun positions binned). Being a function of the bin alone, the
 // shares do not depend on when they were cast: a resumed run and any thread count see the
 // same ones.
@@ -45,7 +45,7 @@ class SunShading {
 
   // The shares of every building (stock order) for the sun at azimuth (from north, eastward)
   // and elevation (degrees). Below the horizon: all lit (there is no beam to shade). Casts the
-  // bin on first use: call from one thread.
+  // bin on first use, in parallel: call from one thread, outside other parallel loops.
   std::span<const LitShares> at(double azimuth_deg, double elevation_deg);
   const ShadingStats& stats() const { return stats_; }
   std::size_t samples() const { return point_.size(); }
@@ -55,8 +55,14 @@ class SunShading {
  private:
   void cast(std::size_t bin);
 
-  geo::CollisionWorld world_;
-  geo::Vec2 origin_;  // the stock's centre: float coordinates near 0
+  struct Box {
+    geo::Vec3 centre, half;
+    float yaw = 0.0f;
+  };
+  std::vector<Box> boxes_;                   // per building, around its footprint
+  std::vector<geo::CollisionWorld> worlds_;  // of boxes_, one per thread that casts
+  std::vector<std::uint8_t> shaded_;         // per sample, scratch of a cast
+  geo::Vec2 origin_;                         // the stock's centre: float coordinates near 0
   // Samples: position (relative to origin_), outward normal (zero on roofs), building and
   // slot (facade bin 0-7, or 8 for the roof), and its weight (area share).
   std::vector<geo::Vec3> point_, normal_;

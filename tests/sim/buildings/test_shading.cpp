@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/parallel.h"
 #include "sim/buildings/buildings_sim.h"
 #include "sim/buildings/shading.h"
+#include "tests/sim/buildings/synthetic_stock.h"
 
 using namespace parktwin;
 using namespace parktwin::buildings;
@@ -101,4 +103,29 @@ TEST_CASE("shade takes solar gains and PV from the building it falls on", "[buil
   CHECK(shaded.pv_kwh[0] < 0.9 * open.pv_kwh[0]);
   CHECK(shaded.heating_kwh[1] == open.heating_kwh[1]);
   CHECK(shaded.mass_c[1] == open.mass_c[1]);
+}
+
+TEST_CASE("shading shares are the same for 1 and 2 threads", "[buildings][shading][determinism]") {
+  const BuildingStock stock = build_stock(test::synthetic_buildings(400));
+  const auto cast = [&](int threads) {
+    const par::ThreadLimit limit(threads);
+    SunShading shading(stock);
+    std::vector<LitShares> all;
+    for (const auto& [az, el] : {std::pair{100.0, 8.0}, {180.0, 30.0}, {250.0, 15.0}}) {
+      const auto shares = shading.at(az, el);
+      all.insert(all.end(), shares.begin(), shares.end());
+    }
+    return std::pair{all, shading.stats().rays};
+  };
+  const auto [one, one_rays] = cast(1);
+  const auto [two, two_rays] = cast(2);
+  REQUIRE(one.size() == two.size());
+  CHECK(one_rays == two_rays);
+  std::size_t differ = 0, in_shade = 0;
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    differ += one[i].roof != two[i].roof || one[i].facade != two[i].facade ? 1 : 0;
+    in_shade += one[i].roof < 1.0f ? 1 : 0;
+  }
+  CHECK(differ == 0);
+  CHECK(in_shade > 0);  // the low suns do shade some roofs of the grid
 }
