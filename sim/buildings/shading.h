@@ -6,10 +6,10 @@
 // The sun's sky is cut into bins of 5 x 5 degrees (azimuth x elevation); a bin's shares are
 // cast for the direction of its centre the first time the sun is in it, then reused: over a
 // year the sun visits a few hundred bins, so a year costs a few hundred casts of the stock,
-// each in parallel over the samples, not one per step (the "shading mask" of CitySim and of EnergyPlus's pre-computed shading
-// per sun position, with the sun positions binned). Being a function of the bin alone, the
-// shares do not depend on when they were cast: a resumed run and any thread count see the
-// same ones.
+// each in parallel over the samples, not one per step (the "shading mask" of CitySim and of
+// EnergyPlus's pre-computed shading per sun position, with the sun positions binned). Being a
+// function of the bin alone, the shares do not depend on when they were cast: a resumed run and any
+// thread count see the same ones.
 //
 // Each building is one box around its footprint (engine/geometry.h, oriented_bounds: exact
 // for rectangles, a bound for an L or a courtyard) up to its height; a building never shades
