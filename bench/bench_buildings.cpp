@@ -10,7 +10,7 @@
 // positions visits, each cast once for the whole stock:
 //   shading,buildings,samples,bins_per_year,rays,wall_s
 //
-// usage: bench_buildings [--days N] [--sizes 1000,10000] [--threads-max N]
+// usage: bench_buildings [--days N] [--sizes 1000,10000] [--threads-max N] [--no-shading]
 
 #include <fmt/format.h>
 
@@ -32,6 +32,7 @@ using namespace parktwin;
 
 int main(int argc, char** argv) {
   int days = 1, threads_max = 2;
+  bool shading_part = true;
   std::vector<std::size_t> sizes{1000, 10000};
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
       days = std::atoi(argv[++i]);
     } else if (a == "--threads-max" && i + 1 < argc) {
       threads_max = std::atoi(argv[++i]);
+    } else if (a == "--no-shading") {
+      shading_part = false;
     } else if (a == "--sizes" && i + 1 < argc) {
       sizes.clear();
       for (char* t = std::strtok(argv[++i], ","); t != nullptr; t = std::strtok(nullptr, ",")) {
@@ -47,7 +50,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: bench_buildings [--days N] [--sizes 1000,10000] "
-                   "[--threads-max N]\n");
+                   "[--threads-max N] [--no-shading]\n");
       return a == "--help" || a == "-h" ? 0 : 2;
     }
   }
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
   }
+  if (!shading_part) return 0;
   std::puts("shading,buildings,samples,bins_per_year,rays,wall_s");
   const energy::SolarSite site{weather.site.latitude_deg, weather.site.longitude_deg,
                                weather.site.elevation_m, 0.5667};

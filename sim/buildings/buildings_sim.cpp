@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "engine/calendar.h"
 #include "engine/error.h"
@@ -141,72 +142,86 @@ void BuildingsSim::step() {
   s.sun_elevation_deg = sun.elevation_deg;
   s.outdoor_c = outdoor;
   const BuildingStock& k = stock_;
-  par::parallel_for(
-      k.size(), kBuildingsPerChunk, [&](std::size_t b0, std::size_t b1, std::size_t chunk) {
-        double chunk_w = 0.0, chunk_pv_w = 0.0;
-        for (std::size_t b = b0; b < b1; ++b) {
-          const auto u = static_cast<std::size_t>(k.use[b]);
-          const float occupancy = f.occupancy[u];
-          const bool occupied = occupancy >= kOccupiedShare;
-          const double lighting_w = static_cast<double>(k.lighting_w[b] * f.lighting[u]);
-          const double equipment_w = static_cast<double>(k.equipment_w[b] * f.equipment[u]);
-          const double internal_w =
-              static_cast<double>(k.people_w[b] * occupancy) + lighting_w + equipment_w;
-          const double solar_w =
-              lit.empty() ? solar_[b].gain_w(irr) : solar_[b].gain_w(irr, lit[b]);
-          const double heat_sp = occupied ? k.heating_setpoint_c[b] : k.heating_setback_c[b];
-          const double cool_sp = occupied ? k.cooling_setpoint_c[b] : k.cooling_setback_c[b];
-          // The ideal HVAC of ISO 13790 C.4.2 on the step's linear map: the free-floating air,
-          // then the power that brings it to the set-point it crossed, within capacity.
-          const ZoneStepMap& map = occupied ? occupied_map_[b] : unoccupied_map_[b];
-          const double mass0 = s.mass_c[b];
-          const double air_free = map.air.at(mass0, outdoor, internal_w, solar_w, 0.0);
-          double needed_w = 0.0;
-          if (air_free < heat_sp) needed_w = (heat_sp - air_free) / map.air.hvac;
-          if (air_free > cool_sp) needed_w = (cool_sp - air_free) / map.air.hvac;
-          const double power_w =
-              s.hvac_off[b] != 0
-                  ? 0.0
-                  : std::clamp(needed_w, -static_cast<double>(k.cooling_capacity_w[b]),
-                               static_cast<double>(k.heating_capacity_w[b]));
-          const double operative = map.operative.at(mass0, outdoor, internal_w, solar_w, power_w);
-          s.mass_c[b] = map.mass_end.at(mass0, outdoor, internal_w, solar_w, power_w);
-          s.air_c[b] = static_cast<float>(air_free + map.air.hvac * power_w);
-          s.operative_c[b] = static_cast<float>(operative);
-          s.hvac_heat_w[b] = static_cast<float>(power_w);
-          const double hvac_electric_w =
-              power_w > 0.0 ? power_w * per_cop_heat : -power_w * per_cop_cool;
-          const double electric_w = hvac_electric_w + lighting_w + equipment_w;
-          s.electric_w[b] = static_cast<float>(electric_w);
-          chunk_w += electric_w;
-          double pv_w = static_cast<double>(k.pv_kwp[b]) * pv_per_kwp;
-          if (!lit.empty() && lit[b].roof < 1.0f && k.pv_kwp[b] > 0.0f) {
-            // Part of the roof in another building's shadow: the array's share of direct sun.
-            const double plane = irr.pv_plane_w_m2 - (1.0 - static_cast<double>(lit[b].roof)) *
-                                                         irr.pv_plane_direct_w_m2;
-            pv_w = static_cast<double>(k.pv_kwp[b]) *
-                   energy::pv_output_w_per_kwp(plane, outdoor, w.wind_speed_mps);
+  // Two instances of the loop, with and without shading, so that the common unshaded one
+  // carries none of its code (it measured 8 % slower with the checks inline).
+  const auto step_all = [&](auto shaded) {
+    par::parallel_for(
+        k.size(), kBuildingsPerChunk, [&](std::size_t b0, std::size_t b1, std::size_t chunk) {
+          double chunk_w = 0.0, chunk_pv_w = 0.0;
+          for (std::size_t b = b0; b < b1; ++b) {
+            const auto u = static_cast<std::size_t>(k.use[b]);
+            const float occupancy = f.occupancy[u];
+            const bool occupied = occupancy >= kOccupiedShare;
+            const double lighting_w = static_cast<double>(k.lighting_w[b] * f.lighting[u]);
+            const double equipment_w = static_cast<double>(k.equipment_w[b] * f.equipment[u]);
+            const double internal_w =
+                static_cast<double>(k.people_w[b] * occupancy) + lighting_w + equipment_w;
+            double solar_w = 0.0;
+            if constexpr (decltype(shaded)::value) {
+              solar_w = solar_[b].gain_w(irr, lit[b]);
+            } else {
+              solar_w = solar_[b].gain_w(irr);
+            }
+            const double heat_sp = occupied ? k.heating_setpoint_c[b] : k.heating_setback_c[b];
+            const double cool_sp = occupied ? k.cooling_setpoint_c[b] : k.cooling_setback_c[b];
+            // The ideal HVAC of ISO 13790 C.4.2 on the step's linear map: the free-floating air,
+            // then the power that brings it to the set-point it crossed, within capacity.
+            const ZoneStepMap& map = occupied ? occupied_map_[b] : unoccupied_map_[b];
+            const double mass0 = s.mass_c[b];
+            const double air_free = map.air.at(mass0, outdoor, internal_w, solar_w, 0.0);
+            double needed_w = 0.0;
+            if (air_free < heat_sp) needed_w = (heat_sp - air_free) / map.air.hvac;
+            if (air_free > cool_sp) needed_w = (cool_sp - air_free) / map.air.hvac;
+            const double power_w =
+                s.hvac_off[b] != 0
+                    ? 0.0
+                    : std::clamp(needed_w, -static_cast<double>(k.cooling_capacity_w[b]),
+                                 static_cast<double>(k.heating_capacity_w[b]));
+            const double operative = map.operative.at(mass0, outdoor, internal_w, solar_w, power_w);
+            s.mass_c[b] = map.mass_end.at(mass0, outdoor, internal_w, solar_w, power_w);
+            s.air_c[b] = static_cast<float>(air_free + map.air.hvac * power_w);
+            s.operative_c[b] = static_cast<float>(operative);
+            s.hvac_heat_w[b] = static_cast<float>(power_w);
+            const double hvac_electric_w =
+                power_w > 0.0 ? power_w * per_cop_heat : -power_w * per_cop_cool;
+            const double electric_w = hvac_electric_w + lighting_w + equipment_w;
+            s.electric_w[b] = static_cast<float>(electric_w);
+            chunk_w += electric_w;
+            double pv_w = static_cast<double>(k.pv_kwp[b]) * pv_per_kwp;
+            if (decltype(shaded)::value && lit[b].roof < 1.0f && k.pv_kwp[b] > 0.0f) {
+              // Part of the roof in another building's shadow: the array's share of direct sun.
+              const double plane = irr.pv_plane_w_m2 - (1.0 - static_cast<double>(lit[b].roof)) *
+                                                           irr.pv_plane_direct_w_m2;
+              pv_w = static_cast<double>(k.pv_kwp[b]) *
+                     energy::pv_output_w_per_kwp(plane, outdoor, w.wind_speed_mps);
+            }
+            s.pv_w[b] = static_cast<float>(pv_w);
+            chunk_pv_w += pv_w;
+            const double to_kwh = dt / kJoulesPerKwh;
+            s.pv_kwh[b] += pv_w * to_kwh;
+            s.heating_kwh[b] += std::max(power_w, 0.0) * to_kwh;
+            s.cooling_kwh[b] += std::max(-power_w, 0.0) * to_kwh;
+            s.hvac_electric_kwh[b] += hvac_electric_w * to_kwh;
+            s.lighting_kwh[b] += lighting_w * to_kwh;
+            s.equipment_kwh[b] += equipment_w * to_kwh;
+            s.unmet_heat_kwh[b] += std::abs(needed_w - power_w) * to_kwh;
+            if (occupied) {
+              const double op = operative;
+              const double out_of_band =
+                  std::max(0.0, static_cast<double>(k.comfort_low_c[b]) - op) +
+                  std::max(0.0, op - static_cast<double>(k.comfort_high_c[b]));
+              s.discomfort_kh[b] += out_of_band * dt / 3600.0;
+            }
           }
-          s.pv_w[b] = static_cast<float>(pv_w);
-          chunk_pv_w += pv_w;
-          const double to_kwh = dt / kJoulesPerKwh;
-          s.pv_kwh[b] += pv_w * to_kwh;
-          s.heating_kwh[b] += std::max(power_w, 0.0) * to_kwh;
-          s.cooling_kwh[b] += std::max(-power_w, 0.0) * to_kwh;
-          s.hvac_electric_kwh[b] += hvac_electric_w * to_kwh;
-          s.lighting_kwh[b] += lighting_w * to_kwh;
-          s.equipment_kwh[b] += equipment_w * to_kwh;
-          s.unmet_heat_kwh[b] += std::abs(needed_w - power_w) * to_kwh;
-          if (occupied) {
-            const double op = operative;
-            const double out_of_band = std::max(0.0, static_cast<double>(k.comfort_low_c[b]) - op) +
-                                       std::max(0.0, op - static_cast<double>(k.comfort_high_c[b]));
-            s.discomfort_kh[b] += out_of_band * dt / 3600.0;
-          }
-        }
-        chunk_electric_w_[chunk] = chunk_w;
-        chunk_pv_w_[chunk] = chunk_pv_w;
-      });
+          chunk_electric_w_[chunk] = chunk_w;
+          chunk_pv_w_[chunk] = chunk_pv_w;
+        });
+  };
+  if (lit.empty()) {
+    step_all(std::false_type{});
+  } else {
+    step_all(std::true_type{});
+  }
   double site_w = 0.0, site_pv_w = 0.0;
   for (std::size_t c = 0; c < chunk_electric_w_.size(); ++c) {  // in chunk order: deterministic
     site_w += chunk_electric_w_[c];
