@@ -41,4 +41,16 @@ bool assign_raw(std::vector<T>& values, std::span<const unsigned char> bytes) {
   return true;
 }
 
+// Whether bytes of that size fit what the state holds now: a scalar's size, or a vector of
+// the length it was sized to at init (an empty vector takes any length).
+template <class T>
+bool fits_current(const T&, std::size_t bytes) {
+  return bytes == sizeof(T);
+}
+
+template <class T>
+bool fits_current(const std::vector<T>& values, std::size_t bytes) {
+  return values.empty() || bytes == values.size() * sizeof(T);
+}
+
 }  // namespace parktwin

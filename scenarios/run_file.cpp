@@ -525,6 +525,16 @@ void restore_parts(Sim& sim, const std::string& prefix,
           .in_file(path)
           .field("/checkpoint/" + full);
     }
+    // State sized from the inputs (buildings, feeders, trips) must keep its size: a
+    // checkpoint of other inputs would leave the simulation writing past its arrays.
+    if (!fits_current(value, it->second.size())) {
+      throw Error(
+          "checkpoint does not fit this run's inputs (an input file changed since the "
+          "run started?)")
+          .in_file(path)
+          .field("/checkpoint/" + full)
+          .found(fmt::format("{} bytes", it->second.size()));
+    }
     if (!assign_raw(value, it->second)) {
       throw Error("checkpoint part has the wrong size for this build")
           .in_file(path)

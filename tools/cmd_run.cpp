@@ -279,14 +279,14 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
       "kWh");
   row("batteries: in / out", fmt::format("{:.0f} / {:.0f}", g.battery_in_kwh, g.battery_out_kwh),
       "kWh");
-  row("EV sessions (full / left short)",
-      fmt::format("{:.0f} ({:.0f} / {:.0f})", g.ev_sessions, g.ev_sessions_full,
-                  g.ev_sessions_short),
+  row("EV sessions (full / short / plugged)",
+      fmt::format("{:.0f} ({:.0f} / {:.0f} / {:.0f})", g.ev_sessions, g.ev_sessions_full,
+                  g.ev_sessions_short, g.ev_sessions_plugged),
       "");
   row("EV charging", fmt::format("{:.0f}", g.charging_kwh), "kWh");
   row("EV charging unserved", fmt::format("{:.1f}", g.ev_unserved_kwh), "kWh");
   row("bought / sold", fmt::format("{:.0f} / {:.0f}", g.import_kwh, g.export_kwh), "kWh");
-  row("peak bought", fmt::format("{:.0f}", g.peak_import_kw),
+  row("peak net draw from the grid", fmt::format("{:.0f}", g.peak_import_kw),
       fmt::format("kW at t = {:.0f} s", g.peak_time_s).c_str());
   row("cost", fmt::format("{:.0f}", g.cost), es->tariff().currency.c_str());
   row("CO2 of electricity bought", fmt::format("{:.0f}", g.co2_kg),

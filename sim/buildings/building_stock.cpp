@@ -144,12 +144,15 @@ double setpoint(const BuildingSpec& s, std::string_view field, std::optional<dou
                  fmt::format("a temperature in [{:g}, {:g}] C", kMinSetpointC, kMaxSetpointC));
 }
 
-// Facade bin of an outward normal: its azimuth from north, eastward, to the nearest 45 degrees.
-std::size_t facade_bin(Vec2 outward) {
+}  // namespace
+
+std::size_t facade_bin(geo::Vec2 outward) {
   const double azimuth_deg = std::atan2(outward.x, outward.y) * (180.0 / std::numbers::pi);
   const long k = std::lround(azimuth_deg / 45.0);  // -4..4
   return static_cast<std::size_t>(((k % 8) + 8) % 8);
 }
+
+namespace {
 
 ZoneCoefficients checked_zone(const BuildingSpec& s, const ZoneParams& p, const char* which) {
   ZoneCoefficients c;

@@ -87,6 +87,9 @@ struct BuildingSpec {
 };
 
 inline constexpr std::size_t kFacadeBins = 8;
+// Facade bin of an outward normal: its azimuth from north, eastward, to the nearest 45 degrees
+// (one rule for the stock's areas and the shading's samples).
+std::size_t facade_bin(geo::Vec2 outward);
 
 // Volumetric heat capacity of air, rho_a c_a (ISO 13790:2008 9.3.1: 1200 J/(m3 K)).
 inline constexpr double kAirHeatCapacityJM3K = 1200.0;

@@ -15,7 +15,6 @@ constexpr float kOffsetM = 0.3f;  // samples stand off the surface, outside its 
 constexpr std::size_t kRoofSlot = kFacadeBins;
 constexpr std::size_t kAzimuthBins = 72, kElevationBins = 18;  // of SunShading::kBinDeg
 
-double deg(double rad) { return rad * 180.0 / std::numbers::pi; }
 double rad(double deg) { return deg * std::numbers::pi / 180.0; }
 
 // Even-odd rule: is p inside the closed ring?
@@ -73,8 +72,7 @@ SunShading::SunShading(const BuildingStock& stock) {
       const double len = geo::length(e);
       if (len <= 0.0) continue;
       const geo::Vec2 out{e.y / len, -e.x / len};
-      const double azimuth = std::fmod(deg(std::atan2(out.x, out.y)) + 360.0, 360.0);
-      const auto bin = static_cast<std::size_t>(std::lround(azimuth / 45.0)) % kFacadeBins;
+      const std::size_t bin = facade_bin(out);
       const int along = std::clamp(static_cast<int>(len / 10.0), 1, 4);
       const int up = std::clamp(static_cast<int>(h / 10.0), 1, 4);
       const auto w = static_cast<float>(len * h / (along * up));

@@ -77,6 +77,13 @@ energy::DistrictAssets district_assets(const buildings::BuildingStock& stock,
   a.charger_w.resize(n);
   for (std::size_t b = 0; b < n; ++b) {
     const std::string& name = stock.feeder[b];
+    if (grid != nullptr && name.empty()) {
+      std::string known;
+      for (const std::string& f : a.feeder_name) known += (known.empty() ? "" : ", ") + f;
+      throw building_error(stock, b, "feeder", "building without a feeder")
+          .expected(fmt::format("a feeder of {}: {}", grid->file, known))
+          .found("none");
+    }
     auto it = std::find(a.feeder_name.begin(), a.feeder_name.end(), name.empty() ? "site" : name);
     if (it == a.feeder_name.end()) {
       if (grid != nullptr) {
@@ -115,7 +122,10 @@ CarParks car_parks(const buildings::BuildingStock& stock, const traffic::Network
               .expected("a road id of the network")
               .found("'" + id + "'");
         }
-        per_road[r].push_back(static_cast<std::uint32_t>(b));
+        // A road named twice does not weigh the car park twice.
+        if (per_road[r].empty() || per_road[r].back() != b) {
+          per_road[r].push_back(static_cast<std::uint32_t>(b));
+        }
       }
       continue;
     }

@@ -114,9 +114,14 @@ const char* charging_policy_name(ChargingPolicy p) {
 
 void EnergySim::plug_in(std::uint32_t building, double now_s, double depart_s, double need_kwh) {
   ChargingSessions& c = state_.sessions;
-  if (c.count >= c.capacity() || building >= assets_.buildings()) {
+  if (building >= assets_.buildings()) {
+    throw Error("EV session at no such building")
+        .expected(fmt::format("a building index < {}", assets_.buildings()))
+        .found(std::to_string(building));
+  }
+  if (c.count >= c.capacity()) {
     throw Error("EV session beyond the district's capacity")
-        .found(fmt::format("session {} of {} at building {}", c.count, c.capacity(), building));
+        .found(fmt::format("session {} of {}", c.count, c.capacity()));
   }
   const auto i = static_cast<std::size_t>(c.count++);
   c.building[i] = building;
@@ -144,7 +149,7 @@ void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period) {
   for (std::uint64_t k = 0; k < c.active_count; ++k) {
     const std::uint32_t i = c.active[k];
     const double remaining_kwh = c.need_kwh[i] - c.delivered_kwh[i];
-    if (remaining_kwh <= 1e-9) {  // full: it leaves its charger to the next in line
+    if (remaining_kwh <= 1e-9) {  // arrived full: it takes no charger
       ++s.sessions_full;
       continue;
     }
@@ -158,18 +163,25 @@ void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period) {
     if (chargers_busy_[b] >= assets_.chargers[b] || s.feeder_out[assets_.feeder[b]] != 0) continue;
     ++chargers_busy_[b];
     const double full_w = assets_.charger_w[b];
-    const double full_kwh = full_w * dt_s / kJoulesPerKwh * kChargingEfficiency;
+    // Into the battery per second at full power; a car leaving within the step charges only
+    // until it leaves.
+    const double kwh_per_s = full_w / kJoulesPerKwh * kChargingEfficiency;
+    const double here_s = std::min(dt_s, c.depart_s[i] - now_s);
     bool charge = true;
     if (config_.charging == ChargingPolicy::delayed && period != TouPeriod::valley) {
       // Least laxity: wait only while the rest of the stay at full power still reaches the target.
       const double left_after_s = c.depart_s[i] - (now_s + dt_s);
-      charge = remaining_kwh > full_kwh * left_after_s / dt_s;
+      charge = remaining_kwh > kwh_per_s * left_after_s;
     }
     if (!charge) continue;
-    const double kwh = std::min(full_kwh, remaining_kwh);
+    const double kwh = std::min(kwh_per_s * here_s, remaining_kwh);
     c.delivered_kwh[i] += kwh;
     s.ev_delivered_kwh += kwh;
     s.charger_w[b] += static_cast<float>(kwh / kChargingEfficiency * kJoulesPerKwh / dt_s);
+    if (remaining_kwh - kwh <= 1e-9) {  // full: it leaves its charger to the next in line
+      ++s.sessions_full;
+      --kept;
+    }
   }
   c.active_count = kept;
 }
@@ -295,6 +307,7 @@ EnergyKpis EnergySim::kpis() const {
   k.ev_sessions = static_cast<double>(s.sessions.count);
   k.ev_sessions_full = static_cast<double>(s.sessions_full);
   k.ev_sessions_short = static_cast<double>(s.sessions_short);
+  k.ev_sessions_plugged = static_cast<double>(s.sessions.active_count);
   k.ev_delivered_kwh = s.ev_delivered_kwh;
   k.ev_unserved_kwh = s.ev_unserved_kwh;
   for (std::size_t f = 0; f < assets_.feeders(); ++f) {

@@ -107,11 +107,16 @@ struct EnergyKpis {
   double charging_kwh = 0.0;  // at the chargers
   double pv_kwh = 0.0, pv_used_kwh = 0.0, pv_self_consumption = 0.0;
   double battery_in_kwh = 0.0, battery_out_kwh = 0.0, battery_stored_kwh = 0.0;
+  // peak_import_kw: the site's peak net draw from the grid (its buildings' imports less their
+  // exports, as the substations see it).
   double import_kwh = 0.0, export_kwh = 0.0, peak_import_kw = 0.0, peak_time_s = 0.0;
   double cost = 0.0;  // bought at the tariff minus sold at its export price
   double co2_kg = 0.0;
   double unserved_kwh = 0.0, curtailed_kwh = 0.0;  // feeder outages
+  // Sessions: all, those that reached their target, those whose car left short of it, and
+  // those still charging or waiting at the end (the three add up to all).
   double ev_sessions = 0.0, ev_sessions_full = 0.0, ev_sessions_short = 0.0;
+  double ev_sessions_plugged = 0.0;
   double ev_delivered_kwh = 0.0, ev_unserved_kwh = 0.0;
   double feeder_overload_h = 0.0;  // summed over feeders
   double substation_overload_h = 0.0;
@@ -140,6 +145,7 @@ void for_each_kpi(const EnergyKpis& k, F&& f) {
   f("ev_sessions", k.ev_sessions);
   f("ev_sessions_full", k.ev_sessions_full);
   f("ev_sessions_short", k.ev_sessions_short);
+  f("ev_sessions_plugged", k.ev_sessions_plugged);
   f("ev_delivered_kwh", k.ev_delivered_kwh);
   f("ev_unserved_kwh", k.ev_unserved_kwh);
   f("feeder_overload_h", k.feeder_overload_h);

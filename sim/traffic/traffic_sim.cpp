@@ -556,7 +556,7 @@ void TrafficSim::transfer() {
         double d = s.next_pos_m[v];
         Index cur = seg, rp = s.route_pos[v];
         Index planned = s.planned_link[v];
-        bool finished = false;
+        bool finished = false, arrived = false;
         while (d > net_.seg_length_m[cur]) {
           d -= net_.seg_length_m[cur];
           free_time_s_[v] += net_.seg_length_m[cur] / free_speed(v, cur);
@@ -565,6 +565,7 @@ void TrafficSim::transfer() {
                                  : (planned == kNone ? kNone : net_.link_segment(planned));
           if (next == kNone) {
             if (rp + 1 < route_length(v)) ++s.counters.dead_ends;
+            arrived = rp + 1 >= route_length(v);
             finished = true;
             break;
           }
@@ -584,7 +585,7 @@ void TrafficSim::transfer() {
         if (finished) {
           s.status[v] = VehicleStatus::finished;
           s.finish_time_s[v] = now;
-          s.finished_last_step.push_back(v);
+          if (arrived) s.finished_last_step.push_back(v);
           s.segment[v] = kNone;
           ++s.counters.finished;
           s.counters.finished_travel_s += now - s.create_time_s[v];

@@ -139,8 +139,9 @@ struct TrafficState {
     double pos_m;
   };
   std::vector<Move> moves;
-  // Vehicles that finished their trip in the last step, in the order they did (the coupling
-  // reads it: EVs that park at a building). Derived, not checkpointed: it is read right
+  // Vehicles that reached the end of their route in the last step, in the order they did (the
+  // coupling reads it: EVs that park at a building; one stopped early at a dead end is not
+  // among them). Derived, not checkpointed: it is read right
   // after the step that fills it.
   std::vector<Index> finished_last_step;
 };

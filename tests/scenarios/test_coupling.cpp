@@ -4,8 +4,10 @@
 // outage leaves its buildings without HVAC and load unserved.
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <string>
 
 #include "engine/error.h"
@@ -13,11 +15,13 @@
 #include "scenarios/buildings_geojson.h"
 #include "scenarios/grid_toml.h"
 #include "scenarios/manifest.h"
+#include "scenarios/run_file.h"
 #include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/coupling/district.h"
 #include "sim/world.h"
 #include "tests/support/error_of.h"
+#include "tests/support/temp_dir.h"
 
 using namespace parktwin;
 
@@ -260,4 +264,26 @@ TEST_CASE("the coupled World gives the same bits for 1 and 2 threads", "[couplin
   CHECK(one.feeder_import_kwh == two.feeder_import_kwh);
   CHECK(one.discomfort_kh == two.discomfort_kh);
   CHECK(one.energy.ev_sessions > 0.0);
+}
+
+TEST_CASE("a checkpoint of other buildings is refused, not restored past the arrays",
+          "[coupling][errors]") {
+  const scenarios::RunMeta meta = default_meta();
+  const traffic::Network net = scenarios::load_network(meta.network_path);
+  const traffic::Demand demand = scenarios::load_run_demand(meta, net);
+  const std::unique_ptr<World> world = scenarios::make_world(meta, net, demand);
+  for (int i = 0; i < 120; ++i) world->step();
+  scenarios::Checkpoint checkpoint;
+  checkpoint.take(*world, 0, 0);
+  // The same scenario with one building fewer in its table.
+  test::TempDir dir;
+  nlohmann::json table = nlohmann::json::parse(std::ifstream(meta.buildings_path));
+  table["features"].erase(table["features"].size() - 1);
+  scenarios::RunMeta fewer = meta;
+  fewer.buildings_path = dir.write("buildings.geojson", table.dump());
+  const std::unique_ptr<World> other = scenarios::make_world(fewer, net, demand);
+  const Error e = test::error_of([&] { checkpoint.restore(*other, "run.h5"); });
+  CHECK(e.context().file == "run.h5");
+  CHECK_THAT(std::string(e.what()), Catch::Contains("does not fit this run's inputs"));
+  CHECK_THAT(e.context().field, Catch::StartsWith("/checkpoint/buildings."));
 }

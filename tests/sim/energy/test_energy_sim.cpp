@@ -337,3 +337,25 @@ TEST_CASE("bad energy settings are errors", "[energy]") {
   CHECK_THROWS_WITH(sim.plug_in(2, 0.0, 10.0, 1.0), Catch::Contains("capacity"));
   CHECK_THROWS_WITH(sim.set_feeder_out(7, true), Catch::Contains("feeder"));
 }
+
+TEST_CASE("a car leaving within a step charges until it leaves; session counts add up",
+          "[energy]") {
+  const DistrictAssets a = four_buildings();  // building 2: two 7 kW chargers
+  const Tariff t = flat_tariff(0.5);
+  EnergySim sim(a, t, config_at(9), 4);
+  std::vector<float> demand(4, 0.0f), pv(4, 0.0f);
+  sim.plug_in(2, 0.0, 90.0, 20.0);     // leaves 30 s into the second step
+  sim.plug_in(2, 0.0, 36000.0, 0.05);  // full within the first step
+  sim.plug_in(2, 0.0, 36000.0, 20.0);  // waits for a charger, then charges on
+  for (int step = 0; step < 3; ++step) sim.step(demand, pv);
+  const EnergyKpis k = sim.kpis();
+  const double per_s = 7.0 * kChargingEfficiency / 3600.0;  // kWh into a battery per second
+  CHECK(sim.state().sessions.delivered_kwh[0] == Approx(per_s * 90.0));
+  CHECK(k.ev_sessions_short == 1.0);
+  CHECK(k.ev_unserved_kwh == Approx(20.0 - per_s * 90.0));
+  CHECK(k.ev_sessions_full == 1.0);
+  CHECK(k.ev_sessions_plugged == 1.0);
+  CHECK(k.ev_sessions_full + k.ev_sessions_short + k.ev_sessions_plugged == k.ev_sessions);
+  // The third took the charger the second left after the first step.
+  CHECK(sim.state().sessions.delivered_kwh[2] == Approx(per_s * 120.0));
+}
