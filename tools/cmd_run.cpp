@@ -279,7 +279,7 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
       "kWh");
   row("batteries: in / out", fmt::format("{:.0f} / {:.0f}", g.battery_in_kwh, g.battery_out_kwh),
       "kWh");
-  row("EV sessions (full / short / plugged)",
+  row("EV sessions (full/short/plugged)",
       fmt::format("{:.0f} ({:.0f} / {:.0f} / {:.0f})", g.ev_sessions, g.ev_sessions_full,
                   g.ev_sessions_short, g.ev_sessions_plugged),
       "");
