@@ -6,6 +6,7 @@
 
 #include <exception>
 #include <string>
+#include <vector>
 
 namespace parktwin {
 
@@ -28,6 +29,13 @@ struct ErrorContext {
 
 // Formats "file:line:column: field: message (expected X, found Y)", leaving out unknown parts.
 std::string format_error(const std::string& message, const ErrorContext& context);
+
+// "a, b, c": the names an error's "expected" lists.
+inline std::string comma_list(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
 
 class Error : public std::exception {
  public:

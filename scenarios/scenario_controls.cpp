@@ -17,6 +17,12 @@ Error event_error(const EventSpec& e, const std::string& message, const std::str
   return err;
 }
 
+// The first step that starts at or after t (a hair of tolerance, so that t = 0.3 with a step of
+// 0.1 s is step 3, not 4).
+std::int64_t first_step_at(double t_s, double step_s) {
+  return static_cast<std::int64_t>(std::ceil(t_s / step_s - 1e-9));
+}
+
 traffic::Index find_junction(const traffic::Network& net, const std::string& id) {
   for (std::size_t j = 0; j < net.junction_count(); ++j) {
     if (net.junction_id[j] == id) return static_cast<traffic::Index>(j);
@@ -35,9 +41,7 @@ std::vector<traffic::TrafficEvent> runtime_events(const std::vector<EventSpec>& 
       continue;
     }
     traffic::TrafficEvent t;
-    // The first step that starts at or after the event's time (a hair of tolerance, so that
-    // at = 0.3 with step = 0.1 is step 3, not 4).
-    t.step = static_cast<std::int64_t>(std::ceil(e.at_s / step_s - 1e-9));
+    t.step = first_step_at(e.at_s, step_s);
     if (e.type == "signal_plan") {
       const traffic::Index j = find_junction(net, e.junction);
       if (j == traffic::kNone) {
@@ -89,13 +93,10 @@ std::vector<traffic::TrafficEvent> runtime_events(const std::vector<EventSpec>& 
 std::vector<buildings::OutdoorOffset> weather_offsets(const std::vector<EventSpec>& events,
                                                       double step_s) {
   std::vector<buildings::OutdoorOffset> out;
-  const auto step_of = [&](double t) {
-    return static_cast<std::int64_t>(std::ceil(t / step_s - 1e-9));
-  };
   for (const EventSpec& e : events) {
     if (e.type != "heat_wave") continue;
-    out.push_back({step_of(e.at_s), e.delta_c});
-    if (std::isfinite(e.until_s)) out.push_back({step_of(e.until_s), 0.0});
+    out.push_back({first_step_at(e.at_s, step_s), e.delta_c});
+    if (std::isfinite(e.until_s)) out.push_back({first_step_at(e.until_s, step_s), 0.0});
   }
   return out;
 }
@@ -104,22 +105,17 @@ std::vector<energy::FeederOutage> feeder_outages(const std::vector<EventSpec>& e
                                                  const energy::DistrictAssets& assets,
                                                  double step_s) {
   std::vector<energy::FeederOutage> out;
-  const auto step_of = [&](double t) {
-    return static_cast<std::int64_t>(std::ceil(t / step_s - 1e-9));
-  };
   for (const EventSpec& e : events) {
     if (e.type != "feeder_outage") continue;
     const auto it = std::find(assets.feeder_name.begin(), assets.feeder_name.end(), e.feeder);
     if (it == assets.feeder_name.end()) {
-      std::string known;
-      for (const std::string& f : assets.feeder_name) known += (known.empty() ? "" : ", ") + f;
       throw event_error(e, "unknown feeder", "feeder")
-          .expected("a feeder of the district: " + known)
+          .expected("a feeder of the district: " + comma_list(assets.feeder_name))
           .found(e.feeder);
     }
     const auto f = static_cast<std::uint32_t>(it - assets.feeder_name.begin());
-    out.push_back({step_of(e.at_s), f, true});
-    if (std::isfinite(e.until_s)) out.push_back({step_of(e.until_s), f, false});
+    out.push_back({first_step_at(e.at_s, step_s), f, true});
+    if (std::isfinite(e.until_s)) out.push_back({first_step_at(e.until_s, step_s), f, false});
   }
   return out;
 }

@@ -286,22 +286,18 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
         const energy::DistrictAssets& a = e->assets();
         state.has_energy = true;
         state.import_kw = es.site_import_w / 1000.0;
-        double charging_w = 0.0, cost = 0.0, co2 = 0.0;
-        for (std::size_t b = 0; b < a.buildings(); ++b) {
-          charging_w += static_cast<double>(es.charger_w[b]);
-          cost += es.cost[b];
-          co2 += es.co2_kg[b];
-        }
+        const energy::EnergyKpis ek = e->kpis();
+        double charging_w = 0.0;  // now (the KPIs hold energy since the start)
+        for (const float cw : es.charger_w) charging_w += static_cast<double>(cw);
         state.charging_kw = charging_w / 1000.0;
-        state.cost = cost;
-        state.grid_co2_kg = co2;
+        state.cost = ek.cost;
+        state.grid_co2_kg = ek.co2_kg;
         state.currency = e->tariff().currency;
         state.ev_sessions = es.sessions.active_count;
-        state.overload_h = 0.0;
+        state.overload_h = ek.feeder_overload_h;
         feeders.resize(a.feeders());
         for (std::size_t f = 0; f < a.feeders(); ++f) {
           feeders[f] = {a.feeder_name[f], es.feeder_w[f] / 1000.0, a.feeder_capacity_w[f] / 1000.0};
-          state.overload_h += es.feeder_overload_s[f] / 3600.0;
         }
         state.feeders = feeders;
       }

@@ -77,21 +77,16 @@ energy::DistrictAssets district_assets(const buildings::BuildingStock& stock,
   a.charger_w.resize(n);
   for (std::size_t b = 0; b < n; ++b) {
     const std::string& name = stock.feeder[b];
-    if (grid != nullptr && name.empty()) {
-      std::string known;
-      for (const std::string& f : a.feeder_name) known += (known.empty() ? "" : ", ") + f;
-      throw building_error(stock, b, "feeder", "building without a feeder")
-          .expected(fmt::format("a feeder of {}: {}", grid->file, known))
-          .found("none");
-    }
-    auto it = std::find(a.feeder_name.begin(), a.feeder_name.end(), name.empty() ? "site" : name);
+    // With a grid, every building names one of its feeders ("site" is no default there).
+    auto it =
+        grid != nullptr && name.empty()
+            ? a.feeder_name.end()
+            : std::find(a.feeder_name.begin(), a.feeder_name.end(), name.empty() ? "site" : name);
     if (it == a.feeder_name.end()) {
       if (grid != nullptr) {
-        std::string known;
-        for (const std::string& f : a.feeder_name) known += (known.empty() ? "" : ", ") + f;
         throw building_error(stock, b, "feeder",
                              name.empty() ? "building without a feeder" : "unknown feeder")
-            .expected(fmt::format("a feeder of {}: {}", grid->file, known))
+            .expected(fmt::format("a feeder of {}: {}", grid->file, comma_list(a.feeder_name)))
             .found(name.empty() ? "none" : "'" + name + "'");
       }
       a.feeder_name.push_back(name.empty() ? "site" : name);
