@@ -2,33 +2,36 @@
 
 import contextlib
 import os
+import select
 import subprocess
-import time
-
-
-def free_display():
-    for n in range(90, 140):
-        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-            return n
-    raise RuntimeError("no free X display number in :90..:139")
 
 
 @contextlib.contextmanager
 def virtual_display(size="1280x800x24"):
     """Starts Xvfb on a free display; yields an environment for programs to draw on it, with
-    the Vulkan validation layer on (the viewer exits 1 on any message)."""
-    display = free_display()
-    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", size, "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    the Vulkan validation layer on (the viewer exits 1 on any message).
+
+    Xvfb picks the display number itself (-displayfd) and writes it once it accepts
+    connections: two tests started at once can't both pick the same free-looking number,
+    which made one of them draw on the other's server and lose it when that test ended."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", size,
+                             "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            pass_fds=(write_end,))
+    os.close(write_end)
     try:
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{display}"):
-                break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("Xvfb did not start")
+        number = b""
+        while not number.endswith(b"\n"):
+            ready, _, _ = select.select([read_end], [], [], 20)
+            chunk = os.read(read_end, 16) if ready else b""
+            if not chunk:
+                raise RuntimeError(f"Xvfb did not start (exit status {xvfb.poll()})")
+            number += chunk
+        display = int(number)
         yield dict(os.environ, DISPLAY=f":{display}", PARKTWIN_VULKAN_VALIDATION="1",
                    XDG_RUNTIME_DIR=os.environ.get("XDG_RUNTIME_DIR", "/tmp"))
     finally:
+        os.close(read_end)
         xvfb.terminate()
         xvfb.wait(timeout=10)
