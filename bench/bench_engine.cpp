@@ -12,10 +12,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <vector>
 
+#include "bench_cli.h"
 #include "engine/hash.h"
 #include "engine/parallel.h"
 #include "engine/rng.h"
@@ -114,27 +114,14 @@ void bench_reduce(int repeat) {
 
 int main(int argc, char** argv) {
   int repeat = 3;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--help" || a == "-h") {
-      fmt::print(
-          "usage: bench_engine [--repeat N]\nPrints case,threads,items,seconds,items_per_s,hash\n");
-      return 0;
-    }
-    if (a == "--repeat" && i + 1 < argc) {
-      repeat = std::stoi(argv[++i]);
-      if (repeat < 1) {
-        fmt::print(stderr, "bench_engine: --repeat: expected an integer >= 1, found {}\n", repeat);
-        return 2;
-      }
-      continue;
-    }
-    fmt::print(stderr, "bench_engine: unknown argument '{}' (try --help)\n", a);
-    return 2;
-  }
-  fmt::print("case,threads,items,seconds,items_per_s,hash\n");
-  bench_rng(repeat);
-  bench_parallel(repeat);
-  bench_reduce(repeat);
-  return 0;
+  CLI::App app{"Prints case,threads,items,seconds,items_per_s,hash", "bench_engine"};
+  app.add_option("--repeat", repeat, "runs per case (the best counts)")->check(CLI::Range(1, 1000));
+  if (const int status = bench::parse_command_line(app, argc, argv); status >= 0) return status;
+  return bench::run_reporting_errors("bench_engine", [&]() -> int {
+    fmt::print("case,threads,items,seconds,items_per_s,hash\n");
+    bench_rng(repeat);
+    bench_parallel(repeat);
+    bench_reduce(repeat);
+    return 0;
+  });
 }

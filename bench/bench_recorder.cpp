@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_cli.h"
 #include "engine/parallel.h"
 #include "scenarios/run_recorder.h"
 #include "scenarios/traffic_inputs.h"
@@ -57,44 +58,35 @@ double run(const traffic::Network& net, const traffic::Demand& demand, const std
 int main(int argc, char** argv) {
   std::string data = std::string(PARKTWIN_SOURCE_DIR) + "/../shared/data/cityflow";
   int repeat = 3, threads = 1;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--help" || a == "-h") {
-      fmt::print("usage: bench_recorder [--data DIR] [--repeat N] [--threads N]\n");
-      return 0;
-    } else if (a == "--data" && i + 1 < argc) {
-      data = argv[++i];
-    } else if (a == "--repeat" && i + 1 < argc) {
-      repeat = std::stoi(argv[++i]);
-    } else if (a == "--threads" && i + 1 < argc) {
-      threads = std::stoi(argv[++i]);
-    } else {
-      fmt::print(stderr, "bench_recorder: unknown argument '{}' (try --help)\n", a);
-      return 2;
+  CLI::App app{"grid_10x10 without and with recording into an HDF5 run file.", "bench_recorder"};
+  app.add_option("--data", data, "folder of the CityFlow networks")->check(CLI::ExistingDirectory);
+  app.add_option("--repeat", repeat, "runs taking turns")->check(CLI::Range(1, 1000));
+  app.add_option("--threads", threads, "simulation threads")->check(CLI::Range(1, 256));
+  if (const int status = bench::parse_command_line(app, argc, argv); status >= 0) return status;
+  return bench::run_reporting_errors("bench_recorder", [&]() -> int {
+    const std::string dir = data + "/grid_10x10";
+    const traffic::Network net = scenarios::load_network(dir + "/roadnet.json");
+    const traffic::Demand demand = scenarios::load_demand(dir + "/flow.json", net, 3600);
+    par::ThreadLimit limit(threads);
+    const std::filesystem::path tmp =
+        std::filesystem::temp_directory_path() / fmt::format("parktwin_bench_rec_{}", getpid());
+    std::filesystem::create_directories(tmp);
+    fmt::print("case,threads,sample_interval_s,wall_s,ratio_to_unrecorded,file_mib,wait_s\n");
+    for (int r = 0; r < repeat; ++r) {
+      double wait = 0.0;
+      const double plain = run(net, demand, "", 0.0, wait);
+      fmt::print("unrecorded,{},-,{:.3f},1.000,0,0\n", threads, plain);
+      for (const double interval : {60.0, 1.0}) {
+        const std::string out = (tmp / fmt::format("run_{}_{}.h5", r, interval)).string();
+        wait = 0.0;
+        const double wall = run(net, demand, out, interval, wait);
+        fmt::print("recorded,{},{:.0f},{:.3f},{:.3f},{:.2f},{:.3f}\n", threads, interval, wall,
+                   wall / plain, static_cast<double>(std::filesystem::file_size(out)) / 1048576.0,
+                   wait);
+        std::fflush(stdout);
+      }
     }
-  }
-  const std::string dir = data + "/grid_10x10";
-  const traffic::Network net = scenarios::load_network(dir + "/roadnet.json");
-  const traffic::Demand demand = scenarios::load_demand(dir + "/flow.json", net, 3600);
-  par::ThreadLimit limit(threads);
-  const std::filesystem::path tmp =
-      std::filesystem::temp_directory_path() / fmt::format("parktwin_bench_rec_{}", getpid());
-  std::filesystem::create_directories(tmp);
-  fmt::print("case,threads,sample_interval_s,wall_s,ratio_to_unrecorded,file_mib,wait_s\n");
-  for (int r = 0; r < repeat; ++r) {
-    double wait = 0.0;
-    const double plain = run(net, demand, "", 0.0, wait);
-    fmt::print("unrecorded,{},-,{:.3f},1.000,0,0\n", threads, plain);
-    for (const double interval : {60.0, 1.0}) {
-      const std::string out = (tmp / fmt::format("run_{}_{}.h5", r, interval)).string();
-      wait = 0.0;
-      const double wall = run(net, demand, out, interval, wait);
-      fmt::print("recorded,{},{:.0f},{:.3f},{:.3f},{:.2f},{:.3f}\n", threads, interval, wall,
-                 wall / plain, static_cast<double>(std::filesystem::file_size(out)) / 1048576.0,
-                 wait);
-      std::fflush(stdout);
-    }
-  }
-  std::filesystem::remove_all(tmp);
-  return 0;
+    std::filesystem::remove_all(tmp);
+    return 0;
+  });
 }

@@ -16,12 +16,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "bench_cli.h"
 #include "engine/rng.h"
 #include "render/camera.h"
 #include "render/offscreen_renderer.h"
@@ -49,89 +49,90 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string device = "auto";
-  int width = 1920, height = 1080, frames = 20, msaa = 4;
+  std::string device = "auto", size = "1920x1080";
+  int frames = 20, msaa = 4;
   std::vector<std::size_t> counts{1000, 10000, 100000};
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--device") {
-      device = v;
-    } else if (a == "--size") {
-      std::sscanf(v.c_str(), "%dx%d", &width, &height);
-    } else if (a == "--msaa") {
-      msaa = std::stoi(v);
-    } else if (a == "--frames") {
-      frames = std::max(3, std::stoi(v));
-    } else if (a == "--vehicles") {
-      counts.clear();
-      for (std::size_t at = 0; at < v.size();) {
-        const std::size_t end = std::min(v.find(',', at), v.size());
-        counts.push_back(std::stoul(v.substr(at, end - at)));
-        at = end + 1;
-      }
-    } else {
-      std::fprintf(stderr,
-                   "usage: bench_render [--device auto|cpu|gpu] [--size WxH] "
-                   "[--frames N] [--vehicles N,...]\n");
-      return 2;
-    }
-  }
-  // The network: 30x30 signalised grid, written to a temp folder and loaded as a user's would be.
-  scenarios::GridSpec spec;
-  spec.rows = 30;
-  spec.cols = 30;
-  const std::string dir = "/tmp/parktwin_bench_render";
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/roadnet.json") << scenarios::grid_roadnet(spec).dump();
-  const traffic::Network net = scenarios::load_network(dir + "/roadnet.json");
+  CLI::App app{"Frame time of the offscreen renderer with 1k, 10k and 100k vehicles.",
+               "bench_render"};
+  app.add_option("--device", device, "Vulkan device")->check(CLI::IsMember({"auto", "cpu", "gpu"}));
+  app.add_option("--size", size, "image WIDTHxHEIGHT")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            int w = 0, h = 0;
+            char x = 0, rest = 0;
+            const bool ok = std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &rest) == 3 &&
+                            x == 'x' && w >= 16 && h >= 16 && w <= 8192 && h <= 8192;
+            return ok ? "" : "expected WIDTHxHEIGHT, 16..8192 pixels a side, found " + text;
+          },
+          "WxH"));
+  app.add_option("--msaa", msaa, "samples per pixel")->check(CLI::IsMember({1, 4}));
+  app.add_option("--frames", frames, "frames per case (the median counts)")
+      ->check(CLI::Range(3, 100000));
+  app.add_option("--vehicles", counts, "vehicle counts, comma-separated")
+      ->delimiter(',')
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  if (const int status = bench::parse_command_line(app, argc, argv); status >= 0) return status;
+  return bench::run_reporting_errors("bench_render", [&]() -> int {
+    int width = 0, height = 0;
+    std::sscanf(size.c_str(), "%dx%d", &width, &height);
+    // The network: 30x30 signalised grid, written to a temp folder and loaded as a user's would be.
+    scenarios::GridSpec spec;
+    spec.rows = 30;
+    spec.cols = 30;
+    const std::string dir = "/tmp/parktwin_bench_render";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/roadnet.json") << scenarios::grid_roadnet(spec).dump();
+    const traffic::Network net = scenarios::load_network(dir + "/roadnet.json");
 
-  render::ContextOptions options;
-  options.prefer_cpu = device == "cpu";
-  const render::VulkanContext vk(options);
-  if (device == "gpu" && vk.is_cpu_device()) {
-    std::fprintf(stderr, "bench_render: no GPU found (%s)\n", vk.device_name().c_str());
-    return 1;
-  }
-  render::OffscreenRenderer renderer(vk, width, height, msaa);
-  std::printf(
-      "device,cpu_device,vehicles,width,height,msaa,frames,scene_ms,draw_ms,fps,readback_ms\n");
-  for (const std::size_t n : counts) {
-    // Vehicles spread over the lanes at random, moving between frames.
-    std::vector<std::uint32_t> vehicle(n), segment(n);
-    std::vector<float> pos(n), speed(n);
-    std::vector<std::uint32_t> phases(net.signal_count(), 0);
-    render::SceneView scene = render::scene_of(net);
-    const render::Camera camera = render::fit_camera(scene, width, height);
-    std::vector<double> scene_ms, draw_ms;
-    for (int f = 0; f < frames; ++f) {
-      for (std::uint32_t i = 0; i < n; ++i) {
-        const auto lane =
-            static_cast<std::uint32_t>(rng::uniform_int(1, 1u, i, 0, net.lane_count()));
-        vehicle[i] = i;
-        segment[i] = lane;
-        pos[i] = static_cast<float>(std::fmod(
-            rng::uniform(1, 2u, i, 0) * net.seg_length_m[lane] + 10.0 * f, net.seg_length_m[lane]));
-        speed[i] = static_cast<float>(rng::uniform(1, 3u, i, 0) * 15.0);
-      }
-      for (std::size_t g = 0; g < phases.size(); ++g)
-        phases[g] = static_cast<std::uint32_t>(f / 5 % 8);
-      const auto t0 = Clock::now();
-      render::TrafficFrame tf{static_cast<double>(f), vehicle, segment, pos, speed, phases};
-      render::update_scene(net, nullptr, tf, render::LaneColouring::speed, scene);
-      const double s = ms_since(t0);
-      const auto t1 = Clock::now();
-      renderer.draw(scene, camera);
-      const double d = ms_since(t1);
-      if (f > 0) scene_ms.push_back(s), draw_ms.push_back(d);  // the first frame warms up
+    render::ContextOptions options;
+    options.prefer_cpu = device == "cpu";
+    const render::VulkanContext vk(options);
+    if (device == "gpu" && vk.is_cpu_device()) {
+      std::fprintf(stderr, "bench_render: no GPU found (%s)\n", vk.device_name().c_str());
+      return 1;
     }
-    const auto t2 = Clock::now();
-    (void)renderer.render(scene, camera);
-    const double readback = ms_since(t2);
-    const double s = median(scene_ms), d = median(draw_ms);
-    std::printf("\"%s\",%d,%zu,%d,%d,%d,%zu,%.2f,%.2f,%.1f,%.2f\n", vk.device_name().c_str(),
-                vk.is_cpu_device() ? 1 : 0, n, width, height, renderer.samples(), draw_ms.size(), s,
-                d, 1000.0 / (s + d), readback);
-    std::fflush(stdout);
-  }
-  return 0;
+    render::OffscreenRenderer renderer(vk, width, height, msaa);
+    std::printf(
+        "device,cpu_device,vehicles,width,height,msaa,frames,scene_ms,draw_ms,fps,readback_ms\n");
+    for (const std::size_t n : counts) {
+      // Vehicles spread over the lanes at random, moving between frames.
+      std::vector<std::uint32_t> vehicle(n), segment(n);
+      std::vector<float> pos(n), speed(n);
+      std::vector<std::uint32_t> phases(net.signal_count(), 0);
+      render::SceneView scene = render::scene_of(net);
+      const render::Camera camera = render::fit_camera(scene, width, height);
+      std::vector<double> scene_ms, draw_ms;
+      for (int f = 0; f < frames; ++f) {
+        for (std::uint32_t i = 0; i < n; ++i) {
+          const auto lane =
+              static_cast<std::uint32_t>(rng::uniform_int(1, 1u, i, 0, net.lane_count()));
+          vehicle[i] = i;
+          segment[i] = lane;
+          pos[i] = static_cast<float>(
+              std::fmod(rng::uniform(1, 2u, i, 0) * net.seg_length_m[lane] + 10.0 * f,
+                        net.seg_length_m[lane]));
+          speed[i] = static_cast<float>(rng::uniform(1, 3u, i, 0) * 15.0);
+        }
+        for (std::size_t g = 0; g < phases.size(); ++g)
+          phases[g] = static_cast<std::uint32_t>(f / 5 % 8);
+        const auto t0 = Clock::now();
+        render::TrafficFrame tf{static_cast<double>(f), vehicle, segment, pos, speed, phases};
+        render::update_scene(net, nullptr, tf, render::LaneColouring::speed, scene);
+        const double s = ms_since(t0);
+        const auto t1 = Clock::now();
+        renderer.draw(scene, camera);
+        const double d = ms_since(t1);
+        if (f > 0) scene_ms.push_back(s), draw_ms.push_back(d);  // the first frame warms up
+      }
+      const auto t2 = Clock::now();
+      (void)renderer.render(scene, camera);
+      const double readback = ms_since(t2);
+      const double s = median(scene_ms), d = median(draw_ms);
+      std::printf("\"%s\",%d,%zu,%d,%d,%d,%zu,%.2f,%.2f,%.1f,%.2f\n", vk.device_name().c_str(),
+                  vk.is_cpu_device() ? 1 : 0, n, width, height, renderer.samples(), draw_ms.size(),
+                  s, d, 1000.0 / (s + d), readback);
+      std::fflush(stdout);
+    }
+    return 0;
+  });
 }

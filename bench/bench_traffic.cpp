@@ -29,6 +29,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bench_cli.h"
 #include "engine/parallel.h"
 #include "scenarios/cityflow/cityflow.h"
 #include "scenarios/cityflow/grid_generator.h"
@@ -139,76 +140,65 @@ bool run_child(const char* self, const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   std::string data = std::string(PARKTWIN_SOURCE_DIR) + "/../shared/data/cityflow";
   int threads_max = 2, repeat = 3;
-  bool with_30x30 = true;
-  std::string case_name, case_roadnet, case_flow;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--help" || a == "-h") {
-      fmt::print(
-          "usage: bench_traffic [--data DIR] [--threads-max N] [--repeat N] [--no-30x30]\n"
-          "       bench_traffic --case NAME ROADNET FLOW [--threads-max N] [--repeat N]\n"
-          "The first form runs every network, each in its own process (the second form).\n");
+  bool no_30x30 = false;
+  std::vector<std::string> one_case;  // NAME ROADNET FLOW
+  CLI::App app{"Runs every network, each in its own process (the --case form).", "bench_traffic"};
+  app.add_option("--data", data, "folder of the CityFlow networks")->check(CLI::ExistingDirectory);
+  app.add_option("--threads-max", threads_max, "runs with 1..N threads")->check(CLI::Range(1, 256));
+  app.add_option("--repeat", repeat, "runs per thread count, taking turns")
+      ->check(CLI::Range(1, 1000));
+  app.add_flag("--no-30x30", no_30x30, "skip the generated 30x30 grid");
+  app.add_option("--case", one_case, "one network: NAME ROADNET FLOW")->expected(3);
+  if (const int status = bench::parse_command_line(app, argc, argv); status >= 0) return status;
+  return bench::run_reporting_errors("bench_traffic", [&]() -> int {
+    const bool with_30x30 = !no_30x30;
+    const std::string case_name = one_case.empty() ? "" : one_case[0];
+    const std::string case_roadnet = one_case.empty() ? "" : one_case[1];
+    const std::string case_flow = one_case.empty() ? "" : one_case[2];
+    if (!case_name.empty()) {
+      run_case(case_name, case_roadnet, case_flow, threads_max, repeat);
       return 0;
-    } else if (a == "--data" && i + 1 < argc) {
-      data = argv[++i];
-    } else if (a == "--threads-max" && i + 1 < argc) {
-      threads_max = std::stoi(argv[++i]);
-    } else if (a == "--no-30x30") {
-      with_30x30 = false;
-    } else if (a == "--repeat" && i + 1 < argc) {
-      repeat = std::stoi(argv[++i]);
-    } else if (a == "--case" && i + 3 < argc) {
-      case_name = argv[++i];
-      case_roadnet = argv[++i];
-      case_flow = argv[++i];
-    } else {
-      fmt::print(stderr, "bench_traffic: unknown argument '{}' (try --help)\n", a);
-      return 2;
     }
-  }
-  if (!case_name.empty()) {
-    run_case(case_name, case_roadnet, case_flow, threads_max, repeat);
-    return 0;
-  }
 
-  struct Case {
-    std::string name, roadnet, flow;
-  };
-  std::vector<Case> cases;
-  for (const auto& [name, roadnet, flow] :
-       {std::tuple{"hangzhou_4x4", "roadnet_4_4.json", "anon_4_4_hangzhou_real.json"},
-        std::tuple{"grid_4x4", "roadnet.json", "flow.json"},
-        std::tuple{"grid_10x10", "roadnet.json", "flow.json"}}) {
-    const std::string dir = data + "/" + name;
-    if (!std::filesystem::exists(dir)) {
-      fmt::print(stderr, "bench_traffic: {} not found, skipped\n", dir);
-      continue;
+    struct Case {
+      std::string name, roadnet, flow;
+    };
+    std::vector<Case> cases;
+    for (const auto& [name, roadnet, flow] :
+         {std::tuple{"hangzhou_4x4", "roadnet_4_4.json", "anon_4_4_hangzhou_real.json"},
+          std::tuple{"grid_4x4", "roadnet.json", "flow.json"},
+          std::tuple{"grid_10x10", "roadnet.json", "flow.json"}}) {
+      const std::string dir = data + "/" + name;
+      if (!std::filesystem::exists(dir)) {
+        fmt::print(stderr, "bench_traffic: {} not found, skipped\n", dir);
+        continue;
+      }
+      cases.push_back({name, dir + "/" + roadnet, dir + "/" + flow});
     }
-    cases.push_back({name, dir + "/" + roadnet, dir + "/" + flow});
-  }
-  std::filesystem::path grid_dir;
-  if (with_30x30) {
-    // Written to files and read back as a user's run would read them.
-    grid_dir = std::filesystem::temp_directory_path() /
-               fmt::format("parktwin_bench_grid30_{}", static_cast<long>(getpid()));
-    std::filesystem::create_directories(grid_dir);
-    scenarios::GridSpec spec;
-    spec.rows = spec.cols = 30;
-    std::ofstream(grid_dir / "roadnet.json") << scenarios::grid_roadnet(spec).dump();
-    std::ofstream(grid_dir / "flow.json") << scenarios::grid_flow(spec).dump();
-    cases.push_back(
-        {"grid_30x30", (grid_dir / "roadnet.json").string(), (grid_dir / "flow.json").string()});
-  }
-  fmt::print(
-      "network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,"
-      "state_bytes_per_vehicle,base_rss_mib,peak_rss_mib,peak_bytes_per_vehicle,att_s,finished,"
-      "state_hash\n");
-  bool ok = true;
-  for (const Case& c : cases) {
-    ok = run_child(argv[0], {"--case", c.name, c.roadnet, c.flow, "--threads-max",
-                             std::to_string(threads_max), "--repeat", std::to_string(repeat)}) &&
-         ok;
-  }
-  if (!grid_dir.empty()) std::filesystem::remove_all(grid_dir);
-  return ok ? 0 : 1;
+    std::filesystem::path grid_dir;
+    if (with_30x30) {
+      // Written to files and read back as a user's run would read them.
+      grid_dir = std::filesystem::temp_directory_path() /
+                 fmt::format("parktwin_bench_grid30_{}", static_cast<long>(getpid()));
+      std::filesystem::create_directories(grid_dir);
+      scenarios::GridSpec spec;
+      spec.rows = spec.cols = 30;
+      std::ofstream(grid_dir / "roadnet.json") << scenarios::grid_roadnet(spec).dump();
+      std::ofstream(grid_dir / "flow.json") << scenarios::grid_flow(spec).dump();
+      cases.push_back(
+          {"grid_30x30", (grid_dir / "roadnet.json").string(), (grid_dir / "flow.json").string()});
+    }
+    fmt::print(
+        "network,threads,steps,steps_per_s,vehicle_updates,vehicle_updates_per_s,"
+        "state_bytes_per_vehicle,base_rss_mib,peak_rss_mib,peak_bytes_per_vehicle,att_s,finished,"
+        "state_hash\n");
+    bool ok = true;
+    for (const Case& c : cases) {
+      ok = run_child(argv[0], {"--case", c.name, c.roadnet, c.flow, "--threads-max",
+                               std::to_string(threads_max), "--repeat", std::to_string(repeat)}) &&
+           ok;
+    }
+    if (!grid_dir.empty()) std::filesystem::remove_all(grid_dir);
+    return ok ? 0 : 1;
+  });
 }
