@@ -134,10 +134,10 @@ struct OffscreenRenderer::Impl {
 
 OffscreenRenderer::OffscreenRenderer(const VulkanContext& ctx, int width, int height,
                                      int max_samples) {
-  if (width < 16 || height < 16 || width > 8192 || height > 8192) {
+  if (width < kMinSide || height < kMinSide || width > kMaxSide || height > kMaxSide) {
     throw Error("image size out of range")
         .field("--size")
-        .expected("16..8192 pixels a side")
+        .expected(fmt::format("{}..{} pixels a side", kMinSide, kMaxSide))
         .found(fmt::format("{}x{}", width, height));
   }
   impl_ = std::make_unique<Impl>(ctx, width, height, max_samples);

@@ -21,9 +21,11 @@ struct RgbaImage {
 
 class OffscreenRenderer {
  public:
+  static constexpr int kMinSide = 16, kMaxSide = 8192;  // pixels
+
   // The context must outlive the renderer. `max_samples`: 4 for 4x multisampling where the
-  // device has it, 1 for none. Throws parktwin::Error for a size outside 16..8192 pixels a
-  // side.
+  // device has it, 1 for none. Throws parktwin::Error for a size outside kMinSide..kMaxSide
+  // pixels a side.
   OffscreenRenderer(const VulkanContext& ctx, int width, int height, int max_samples = 4);
   ~OffscreenRenderer();
   OffscreenRenderer(const OffscreenRenderer&) = delete;

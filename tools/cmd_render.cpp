@@ -20,6 +20,7 @@
 #include "render/vulkan/context.h"
 #include "tools/camera_control.h"
 #include "tools/command.h"
+#include "tools/image_size.h"
 #include "tools/traffic_source.h"
 
 namespace parktwin::cli {
@@ -38,20 +39,11 @@ struct RenderOptions {
   bool force = false;
 };
 
-std::pair<int, int> parse_size(const std::string& text) {
-  int w = 0, h = 0;
-  char x = 0, rest = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &rest) != 3 || x != 'x') {
-    throw Error("bad image size")
-        .field("--size")
-        .expected("WIDTHxHEIGHT, e.g. 1280x720")
-        .found(text);
-  }
-  return {w, h};
-}
-
 int render_frame(const RenderOptions& o, const CommandContext& ctx) {
-  const auto [width, height] = parse_size(o.size);
+  // Checked before the simulation runs up to --time, not after.
+  const auto [width, height] =
+      parse_image_size(o.size, render::OffscreenRenderer::kMinSide,
+                       render::OffscreenRenderer::kMinSide, render::OffscreenRenderer::kMaxSide);
   if (std::filesystem::exists(o.out) && !o.force) {
     throw Error("output file exists").in_file(o.out).expected("another --out, or --force");
   }

@@ -21,6 +21,7 @@
 #include "render/building_scene.h"
 #include "render/camera.h"
 #include "render/inspector.h"
+#include "render/offscreen_renderer.h"
 #include "render/picking.h"
 #include "render/scene_builder.h"
 #include "render/viewer_panels.h"
@@ -29,6 +30,7 @@
 #include "sim/traffic/events.h"
 #include "tools/camera_control.h"
 #include "tools/command.h"
+#include "tools/image_size.h"
 #include "tools/live_inspection.h"
 #include "tools/traffic_source.h"
 #include "tools/what_if_session.h"
@@ -98,15 +100,9 @@ render::Camera close_up(const render::Camera& now, geo::Vec3 p) {
 }
 
 int view(const ViewOptions& o, const CommandContext& ctx) {
-  int width = 0, height = 0;
-  char x = 0;
-  if (std::sscanf(o.size.c_str(), "%d%c%d", &width, &x, &height) != 3 || x != 'x' || width < 320 ||
-      height < 240) {
-    throw Error("bad window size")
-        .field("--size")
-        .expected("WIDTHxHEIGHT, at least 320x240")
-        .found(o.size);
-  }
+  // The panels need 320x240; the offscreen renderer's limit bounds a window as well.
+  const auto [width, height] =
+      parse_image_size(o.size, 320, 240, render::OffscreenRenderer::kMaxSide);
   TrafficSource source(o.source);
   const traffic::Network& net = source.network();
   render::SceneView scene = render::scene_of(net);
