@@ -20,14 +20,14 @@ std::string error_of(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("--size reads WIDTHxHEIGHT within the bounds, the bounds included", "[cli]") {
+TEST_CASE("The --size option reads WIDTHxHEIGHT within the bounds, the bounds included", "[cli]") {
   CHECK(parse_image_size("1280x720", 320, 240, 8192).width == 1280);
   CHECK(parse_image_size("1280x720", 320, 240, 8192).height == 720);
   CHECK(parse_image_size("320x240", 320, 240, 8192).width == 320);
   CHECK(parse_image_size("8192x8192", 320, 240, 8192).height == 8192);
 }
 
-TEST_CASE("--size out of range or malformed names the flag, the range and the text", "[cli]") {
+TEST_CASE("A --size out of range or malformed names the flag, the range and the text", "[cli]") {
   for (const std::string bad : {"319x240", "320x239", "8193x600", "-5x400", "0x0"}) {
     const std::string e = error_of(bad);
     CHECK_THAT(e, Catch::Contains("--size") && Catch::Contains("out of range") &&
