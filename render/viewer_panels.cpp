@@ -67,9 +67,10 @@ ViewCommands time_panel(const ViewState& s) {
   return c;
 }
 
-void kpi_panel(const ViewState& s) {
+void kpi_panel(const ViewState& s, float max_height) {
   ImGui::SetNextWindowPos({10, 230}, ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize({360, 0}, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSizeConstraints({200, 60}, {FLT_MAX, std::max(60.0f, max_height)});
   ImGui::Begin("KPIs");
   ImGui::Text("vehicles in the network  %llu", static_cast<unsigned long long>(s.vehicles));
   if (!s.replay) {
@@ -100,19 +101,19 @@ void kpi_panel(const ViewState& s) {
                   : fmt::format("{}  {:.0f} kW", f.name, f.load_kw);
       const bool over = share > 1.0;
       if (over) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.85f, 0.15f, 0.1f, 1.0f));
-      ImGui::ProgressBar(static_cast<float>(std::min(share, 1.0)), {340, 0}, label.c_str());
+      ImGui::ProgressBar(static_cast<float>(std::min(share, 1.0)), {-FLT_MIN, 0}, label.c_str());
       if (over) ImGui::PopStyleColor();
     }
     if (!s.history_import_kw.empty()) {
       ImGui::PlotLines("##import", s.history_import_kw.data(),
                        static_cast<int>(s.history_import_kw.size()), 0, "electricity bought (kW)",
-                       0.0f, FLT_MAX, {340, 60});
+                       0.0f, FLT_MAX, {ImGui::GetContentRegionAvail().x, 60});
     }
   }
   if (!s.history_vehicles.empty()) {
     ImGui::PlotLines("##vehicles", s.history_vehicles.data(),
                      static_cast<int>(s.history_vehicles.size()), 0, "vehicles over time", 0.0f,
-                     FLT_MAX, {340, 80});
+                     FLT_MAX, {ImGui::GetContentRegionAvail().x, 80});
   }
   if (!s.events.empty() && ImGui::CollapsingHeader("Events", ImGuiTreeNodeFlags_DefaultOpen)) {
     for (std::size_t i = 0; i < s.events.size(); ++i) {
@@ -126,7 +127,7 @@ void kpi_panel(const ViewState& s) {
   ImGui::End();
 }
 
-void legend_panel(const ViewState& s, int window_height) {
+float legend_panel(const ViewState& s, int window_height) {
   ImGui::SetNextWindowPos({10, static_cast<float>(window_height) - 10}, ImGuiCond_Always, {0, 1});
   ImGui::SetNextWindowBgAlpha(0.6f);
   ImGui::Begin("Legend", nullptr,
@@ -166,7 +167,9 @@ void legend_panel(const ViewState& s, int window_height) {
     ImGui::Dummy({kSteps * 6.0f, 14.0f});
     ImGui::Text("%-27.0f%.0f", ends.low, ends.high);
   }
+  const float height = ImGui::GetWindowHeight();
   ImGui::End();
+  return height;
 }
 
 void demo_captions(const ViewState& s, int window_width) {

@@ -64,9 +64,12 @@ struct ViewCommands {
 // Play, pause, step, speed x1..x1000, time and (replay) a scrubber; lane colouring.
 ViewCommands time_panel(const ViewState& s);
 // KPIs with a plot of the vehicles in the network over time, and the scenario's events.
-void kpi_panel(const ViewState& s);
+// `max_height`: what is left between its top and the legend; beyond it the panel scrolls
+// instead of running under the legend.
+void kpi_panel(const ViewState& s, float max_height);
 // The colour ramp of the lanes and the signal colours.
-void legend_panel(const ViewState& s, int window_height);
+// Returns its height in pixels (for the KPI panel above it in the next frame).
+float legend_panel(const ViewState& s, int window_height);
 // --demo: large captions (scenario, clock, vehicles, travel time, CO2) for a room to read.
 void demo_captions(const ViewState& s, int window_width);
 

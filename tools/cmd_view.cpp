@@ -128,6 +128,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
   }
   std::optional<render::Pick> selected;
   std::size_t selected_pane = 0;
+  float legend_height = 0.0f;  // the legend's height in the last frame
   std::vector<std::uint8_t> lane_closed;
   std::vector<std::uint32_t> marked_roads;  // of the selection, on the map
   render::TimingEdit timing_edit;
@@ -319,8 +320,9 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
     }
 
     const render::ViewCommands c = render::time_panel(state);
-    render::kpi_panel(state);
-    render::legend_panel(state, window.height());
+    // The KPI panel starts at y = 230 and stops 10 px above last frame's legend.
+    render::kpi_panel(state, static_cast<float>(window.height()) - 230.0f - 20.0f - legend_height);
+    legend_height = render::legend_panel(state, window.height());
     if (o.demo) render::demo_captions(state, window.width());
     if (c.toggle_play) state.playing = !state.playing;
     if (c.speed) state.speed = *c.speed;
