@@ -31,9 +31,10 @@ struct ErrorContext {
 std::string format_error(const std::string& message, const ErrorContext& context);
 
 // "a, b, c": the names an error's "expected" lists.
-inline std::string comma_list(const std::vector<std::string>& names) {
+template <class Names>  // a range of std::string or std::string_view
+std::string comma_list(const Names& names) {
   std::string text;
-  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
+  for (const auto& n : names) text += (text.empty() ? "" : ", ") + std::string(n);
   return text;
 }
 
