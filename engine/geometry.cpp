@@ -59,6 +59,43 @@ double signed_area(std::span<const Vec2> ring) {
   return 0.5 * twice;
 }
 
+namespace {
+
+bool inside_triangle(Vec2 p, Vec2 a, Vec2 b, Vec2 c) {
+  return cross(b - a, p - a) >= 0.0 && cross(c - b, p - b) >= 0.0 && cross(a - c, p - c) >= 0.0;
+}
+
+}  // namespace
+
+void triangulate(std::span<const Vec2> poly, std::vector<std::array<std::size_t, 3>>& out) {
+  std::vector<std::size_t> left(poly.size());
+  for (std::size_t i = 0; i < poly.size(); ++i) left[i] = i;
+  std::size_t guard = 0;
+  while (left.size() > 3 && guard++ < 4 * poly.size() * poly.size()) {
+    bool clipped = false;
+    for (std::size_t i = 0; i < left.size(); ++i) {
+      const std::size_t ia = left[(i + left.size() - 1) % left.size()], ib = left[i],
+                        ic = left[(i + 1) % left.size()];
+      const Vec2 a = poly[ia], b = poly[ib], c = poly[ic];
+      if (cross(b - a, c - a) <= 0.0) continue;  // reflex: not an ear
+      bool empty = true;
+      for (const std::size_t j : left) {
+        if (j != ia && j != ib && j != ic && inside_triangle(poly[j], a, b, c)) {
+          empty = false;
+          break;
+        }
+      }
+      if (!empty) continue;
+      out.push_back({ia, ib, ic});
+      left.erase(left.begin() + static_cast<std::ptrdiff_t>(i));
+      clipped = true;
+      break;
+    }
+    if (!clipped) break;  // degenerate rest (collinear points): nothing left worth a triangle
+  }
+  if (left.size() == 3) out.push_back({left[0], left[1], left[2]});
+}
+
 void check_polyline(std::span<const Vec2> points) {
   if (points.size() < 2) {
     throw Error("a polyline needs at least two points")

@@ -2,6 +2,7 @@
 // Small geometry helpers in a local planar frame (metres, x east, y north), enough for lane
 // centre lines, junction shapes and building footprints.
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -67,6 +68,12 @@ double distance_to_segment(Vec2 p, Vec2 a, Vec2 b);
 
 // Signed area by the shoelace formula: > 0 for counter-clockwise rings.
 double signed_area(std::span<const Vec2> ring);
+
+// Appends the triangles of a simple counter-clockwise polygon (no closing point) to `out` as
+// index triples, each counter-clockwise: ear clipping (Eberly, "Triangulation by Ear
+// Clipping", Geometric Tools 2002), O(n^2), for footprints and land-cover outlines. A
+// degenerate rest (collinear points) gives no triangle.
+void triangulate(std::span<const Vec2> polygon, std::vector<std::array<std::size_t, 3>>& out);
 
 // Throws parktwin::Error unless `points` has at least two points, all finite (the message names
 // the offending "points[i]").

@@ -12,45 +12,6 @@ namespace {
 
 constexpr Rgba8 kUnknownBuilding{150, 152, 158, 255};
 
-double cross(geo::Vec2 o, geo::Vec2 a, geo::Vec2 b) {
-  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-}
-
-bool inside_triangle(geo::Vec2 p, geo::Vec2 a, geo::Vec2 b, geo::Vec2 c) {
-  return cross(a, b, p) >= 0.0 && cross(b, c, p) >= 0.0 && cross(c, a, p) >= 0.0;
-}
-
-// Triangles of a simple counter-clockwise polygon by ear clipping (Eberly, "Triangulation by
-// Ear Clipping", Geometric Tools 2002): O(n^2), fine for building footprints.
-void triangulate(const std::vector<geo::Vec2>& poly, std::vector<std::array<std::size_t, 3>>& out) {
-  std::vector<std::size_t> left(poly.size());
-  for (std::size_t i = 0; i < poly.size(); ++i) left[i] = i;
-  std::size_t guard = 0;
-  while (left.size() > 3 && guard++ < 4 * poly.size() * poly.size()) {
-    bool clipped = false;
-    for (std::size_t i = 0; i < left.size(); ++i) {
-      const std::size_t ia = left[(i + left.size() - 1) % left.size()], ib = left[i],
-                        ic = left[(i + 1) % left.size()];
-      const geo::Vec2 a = poly[ia], b = poly[ib], c = poly[ic];
-      if (cross(a, b, c) <= 0.0) continue;  // reflex: not an ear
-      bool empty = true;
-      for (const std::size_t j : left) {
-        if (j != ia && j != ib && j != ic && inside_triangle(poly[j], a, b, c)) {
-          empty = false;
-          break;
-        }
-      }
-      if (!empty) continue;
-      out.push_back({ia, ib, ic});
-      left.erase(left.begin() + static_cast<std::ptrdiff_t>(i));
-      clipped = true;
-      break;
-    }
-    if (!clipped) break;  // degenerate rest (collinear points): nothing left worth a triangle
-  }
-  if (left.size() == 3) out.push_back({left[0], left[1], left[2]});
-}
-
 // The shade of a wall facing `normal` (unit, horizontal) under the vehicles' fixed light:
 // from the north-west and 48 degrees up (vehicle.vert), as in map hill shading.
 float wall_shade(double nx, double ny) {
@@ -112,7 +73,7 @@ void add_buildings(const buildings::BuildingStock& stock, SceneView& scene) {
           {static_cast<float>(p.x), static_cast<float>(p.y), height, shade, kUnknownBuilding});
     };
     triangles.clear();
-    triangulate(poly, triangles);
+    geo::triangulate(poly, triangles);
     for (const auto& t : triangles) {  // the roof, counter-clockwise seen from above
       for (const std::size_t i : t) v(poly[i], z, 1.0f);
     }

@@ -13,6 +13,9 @@ namespace parktwin::render::palette {
 
 inline constexpr Rgba8 kBackground{30, 34, 40, 255};
 inline constexpr Rgba8 kJunction{62, 66, 74, 255};
+// Land cover under the roads: muted, darker than the lanes, so traffic stays in front.
+inline constexpr Rgba8 kWater{26, 62, 96, 255};
+inline constexpr Rgba8 kPark{36, 66, 42, 255};
 inline constexpr Rgba8 kLink{70, 75, 84, 255};
 inline constexpr Rgba8 kEmptyLane{88, 94, 104, 255};
 // A closed lane: blue, a hue neither the ramp, the signals nor the vehicles use.

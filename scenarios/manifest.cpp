@@ -110,7 +110,7 @@ Manifest load_manifest(const std::string& path) {
   const toml::table root = load_merged(path, chain, bases);
   reject_unknown(path, root, "",
                  {"extends", "name", "description", "start", "duration", "step", "seed", "threads",
-                  "traffic", "buildings", "energy", "outputs", "events", "controllers"});
+                  "traffic", "buildings", "energy", "scene", "outputs", "events", "controllers"});
   Manifest m;
   m.path = path;
   auto text = [&](const char* key, std::string fallback) {
@@ -199,6 +199,12 @@ Manifest load_manifest(const std::string& path) {
     m.buildings_path = input_file(path, b, "file", "buildings");
     m.weather_path = input_file(path, b, "weather", "buildings");
     m.buildings_step_s = positive_number(path, b, "step", m.buildings_step_s);
+  }
+  if (const toml::node* scene = root.get("scene")) {
+    if (!scene->is_table()) fail_at(path, *scene, "scene", "wrong type", "a table");
+    const toml::table& sc = *scene->as_table();
+    reject_unknown(path, sc, "scene.", {"land_cover"});
+    if (sc.get("land_cover")) m.land_cover_path = input_file(path, sc, "land_cover", "scene");
   }
   if (const toml::node* energy = root.get("energy")) {
     if (!energy->is_table()) fail_at(path, *energy, "energy", "wrong type", "a table");

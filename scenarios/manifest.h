@@ -60,6 +60,8 @@ struct Manifest {
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;
   bool buildings_shading = true;
+  // [scene]: what is only drawn; "" for none
+  std::string land_cover_path;
   // [energy]: "" for none
   std::string grid_path, tariff_path;
   double carbon_kg_per_kwh = -1.0;  // < 0: the default factor

@@ -313,6 +313,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "grid_path", meta.grid_path);
     h5::write_attr(g.get(), "tariff_path", meta.tariff_path);
     h5::write_attr(g.get(), "carbon_kg_per_kwh", meta.carbon_kg_per_kwh);
+    h5::write_attr(g.get(), "land_cover_path", meta.land_cover_path);
     h5::write_attr(g.get(), "start", meta.start);
     h5::write_attr(g.get(), "seed", meta.seed);
     h5::write_attr(g.get(), "threads", meta.threads);
@@ -621,6 +622,9 @@ RunMeta read_run_meta(const std::string& path) {
     m.grid_path = text("grid_path");
     m.tariff_path = text("tariff_path");
     m.carbon_kg_per_kwh = h5::read_double_attr(meta.get(), "carbon_kg_per_kwh", path);
+  }
+  if (h5::attr_exists(meta.get(), "land_cover_path")) {  // files from before: none
+    m.land_cover_path = text("land_cover_path");
   }
   m.start = text("start");
   m.seed = std::stoull(text("seed"));

@@ -55,6 +55,7 @@ struct RunMeta {
   // [energy] ("" for none; the carbon factor < 0: the default)
   std::string grid_path, tariff_path;
   double carbon_kg_per_kwh = -1.0;
+  std::string land_cover_path;  // [scene] land_cover ("" for none)
 };
 
 // One sample of the traffic series, in buffers sized once for the network (the recorder

@@ -34,6 +34,7 @@ RunMeta run_meta_of(const Manifest& m) {
   meta.controllers = m.controllers;
   meta.lane_changing = detect_format(m.network_path) == InputFormat::sumo_xml;
   meta.buildings_path = m.buildings_path;
+  meta.land_cover_path = m.land_cover_path;
   meta.weather_path = m.weather_path;
   meta.buildings_step_s = m.buildings_step_s;
   meta.buildings_shading = m.buildings_shading;

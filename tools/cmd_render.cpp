@@ -14,6 +14,7 @@
 #include "engine/error.h"
 #include "render/building_scene.h"
 #include "render/camera.h"
+#include "render/ground_cover.h"
 #include "render/offscreen_renderer.h"
 #include "render/png_io.h"
 #include "render/scene_builder.h"
@@ -57,6 +58,7 @@ int render_frame(const RenderOptions& o, const CommandContext& ctx) {
   }
   source.seek(o.time_s);
   render::SceneView scene = render::scene_of(source.network());
+  render::add_ground_cover(source.ground_cover(), scene);
   render::update_scene(
       source.network(), &source.demand(), source.frame(),
       o.colour == "density" ? render::LaneColouring::density : render::LaneColouring::speed, scene);

@@ -20,6 +20,7 @@
 #include "engine/error.h"
 #include "render/building_scene.h"
 #include "render/camera.h"
+#include "render/ground_cover.h"
 #include "render/inspector.h"
 #include "render/offscreen_renderer.h"
 #include "render/picking.h"
@@ -106,6 +107,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
   TrafficSource source(o.source);
   const traffic::Network& net = source.network();
   render::SceneView scene = render::scene_of(net);
+  render::add_ground_cover(source.ground_cover(), scene);
   render::SceneView variant_scene;  // built when a variant first runs
   render::WindowOptions wo;
   wo.width = width;
@@ -231,7 +233,10 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
                                scene);
     }
     if (const TrafficSource* v = what_if.variant()) {
-      if (variant_scene.lane_begin.empty()) variant_scene = render::scene_of(net);
+      if (variant_scene.lane_begin.empty()) {
+        variant_scene = render::scene_of(net);
+        render::add_ground_cover(source.ground_cover(), variant_scene);
+      }
       render::update_scene(net, &v->demand(), v->frame(), state.colouring, variant_scene);
       if (const buildings::BuildingStock* stock = v->building_stock()) {
         const buildings::BuildingsState& shown = *v->buildings_state();

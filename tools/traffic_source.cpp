@@ -8,6 +8,7 @@
 
 #include "engine/error.h"
 #include "scenarios/buildings_geojson.h"
+#include "scenarios/land_cover_geojson.h"
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
 #include "scenarios/scenario_controls.h"
@@ -42,6 +43,13 @@ TrafficSource::TrafficSource(const std::string& path) {
     demand_ = scenarios::load_run_demand(meta_, *net_);
     world_ = scenarios::make_world(meta_, *net_, demand_);
   }
+  if (!meta_.land_cover_path.empty()) {
+    for (scenarios::LandPolygon& p : scenarios::load_land_cover(meta_.land_cover_path)) {
+      ground_cover_.push_back({p.cover == scenarios::Cover::water ? render::GroundCover::water
+                                                                  : render::GroundCover::park,
+                               std::move(p.outline)});
+    }
+  }
   take();
 }
 
@@ -52,6 +60,7 @@ std::unique_ptr<TrafficSource> TrafficSource::variant_of(const TrafficSource& ba
   // After the base's own events: at one step, events apply in the order given (World).
   for (scenarios::EventSpec& e : edits) v->meta_.events.push_back(std::move(e));
   v->net_ = base.net_;
+  v->ground_cover_ = base.ground_cover_;
   v->demand_ = scenarios::load_run_demand(v->meta_, *v->net_);
   v->world_ = scenarios::make_world(v->meta_, *v->net_, v->demand_);
   v->take();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "render/ground_cover.h"
 #include "render/scene_builder.h"
 #include "scenarios/replay.h"
 #include "scenarios/run_file.h"
@@ -44,6 +45,8 @@ class TrafficSource {
   // series: temperatures, power and PV, the site's sun and totals; kWh since the start are 0).
   const buildings::BuildingStock* building_stock() const;
   const buildings::BuildingsState* buildings_state() const;
+  // The land cover drawn under the roads ([scene] land_cover; empty without one).
+  const std::vector<render::GroundPatch>& ground_cover() const { return ground_cover_; }
 
   // Moves to `time_s` (clamped to the run): a live World steps forward to the last step at
   // or before it (never back); a replay goes to the sample at or before it.
@@ -70,6 +73,7 @@ class TrafficSource {
   std::unique_ptr<const buildings::BuildingStock> replay_stock_;  // a replay's with buildings
   buildings::BuildingsState replay_buildings_;                    // ... at the sample now
   double replay_buildings_time_s_ = std::numeric_limits<double>::quiet_NaN();  // its time
+  std::vector<render::GroundPatch> ground_cover_;
   double time_s_ = 0.0;
 };
 

@@ -79,3 +79,38 @@ TEST_CASE("vector helpers", "[geometry]") {
   CHECK(box.contains({1, 1}));
   CHECK_FALSE(box.contains({3, 1}));
 }
+
+TEST_CASE("triangulate: a concave polygon's triangles cover exactly its area", "[geometry]") {
+  using parktwin::geo::Vec2;
+  // An L (area 60 x 20 + 20 x 40 = 2000 m2) and a comb with two notches, counter-clockwise.
+  const std::vector<std::vector<Vec2>> polygons = {
+      {{0, 0}, {60, 0}, {60, 20}, {20, 20}, {20, 60}, {0, 60}},
+      {{0, 0},
+       {50, 0},
+       {50, 30},
+       {40, 30},
+       {40, 10},
+       {30, 10},
+       {30, 30},
+       {20, 30},
+       {20, 10},
+       {10, 10},
+       {10, 30},
+       {0, 30}}};
+  for (const auto& poly : polygons) {
+    std::vector<std::array<std::size_t, 3>> triangles;
+    parktwin::geo::triangulate(poly, triangles);
+    CHECK(triangles.size() == poly.size() - 2);
+    double area = 0.0;
+    for (const auto& t : triangles) {
+      const double a =
+          parktwin::geo::signed_area(std::vector<Vec2>{poly[t[0]], poly[t[1]], poly[t[2]]});
+      CHECK(a > 0.0);  // each counter-clockwise, none folded over
+      area += a;
+    }
+    CHECK(area == Approx(parktwin::geo::signed_area(poly)));
+  }
+  std::vector<std::array<std::size_t, 3>> none;
+  parktwin::geo::triangulate(std::vector<Vec2>{{0, 0}, {1, 0}, {2, 0}, {3, 0}}, none);
+  CHECK(none.empty());  // collinear: no triangle of any area
+}

@@ -184,7 +184,7 @@ TEST_CASE("manifest: an unknown key names its line and key", "[scenarios][manife
         std::string(e.what()),
         StartsWith(path + ":3: durration: unknown key") &&
             Contains("expected one of: extends, name, description, start, duration, step, seed, "
-                     "threads, traffic, buildings, energy, outputs, events, controllers"));
+                     "threads, traffic, buildings, energy, scene, outputs, events, controllers"));
   }
   SECTION("in [traffic]") {
     const Error e = manifest_error(dir, kTraffic + "netwrok = \"data/roadnet.json\"\n", path);
