@@ -146,6 +146,10 @@ traffic::Demand import_od_matrix(const std::string& path, const traffic::Network
         fail(line_no, static_cast<int>(w + 3), "vehicles", "bad vehicle count",
              "a whole number >= 0", "'" + cell + "'");
       }
+      if (static_cast<double>(pending.size()) + count > static_cast<double>(traffic::kMaxTrips)) {
+        fail(line_no, static_cast<int>(w + 3), "vehicles", "too many trips",
+             fmt::format("at most {} trips in all", traffic::kMaxTrips), "'" + cell + "'");
+      }
       const auto n = static_cast<std::size_t>(count);
       const double width = windows[w].end_s - windows[w].start_s;
       for (std::size_t k = 0; k < n; ++k) {

@@ -48,7 +48,21 @@ RunMeta run_meta_of(const Manifest& m) {
 traffic::Demand load_run_demand(const RunMeta& meta, const traffic::Network& net) {
   traffic::Demand demand = load_demand(meta.demand_path, net, meta.duration_s);
   const std::vector<traffic::DemandScaling> scalings = demand_scalings(meta.events);
-  if (!scalings.empty()) demand = traffic::scale_demand(demand, scalings, meta.seed);
+  if (!scalings.empty()) {
+    try {
+      demand = traffic::scale_demand(demand, scalings, meta.seed);
+    } catch (Error& e) {
+      // Named at the largest multiplier, the likeliest culprit.
+      const EventSpec* worst = nullptr;
+      for (const EventSpec& ev : meta.events) {
+        if (ev.type == "demand_multiplier" && (!worst || ev.factor > worst->factor)) worst = &ev;
+      }
+      if (worst != nullptr && e.context().file.empty()) {
+        e.in_file(worst->file).at_line(worst->line).field("factor");
+      }
+      throw;
+    }
+  }
   traffic::electrify(demand, meta.ev_share, meta.seed);
   return demand;
 }

@@ -122,6 +122,11 @@ class FlowReader {
     for (std::size_t k = 0;; ++k) {
       const double t = start + static_cast<double>(k) * interval;
       if (t > last + 1e-9 || t >= horizon_s_) break;
+      if (pending_.size() >= traffic::kMaxTrips) {
+        r_.fail(element(where, "interval"), "too many trips",
+                fmt::format("at most {} trips in all", traffic::kMaxTrips),
+                fmt::format("{} s between departures from {} to {} s", interval, start, last));
+      }
       pending_.push_back({t, f, k, {t, type, route_begin, static_cast<Index>(route.size())}});
     }
   }

@@ -453,7 +453,13 @@ class RoutesReader {
         if (!std::isfinite(last)) {
           f_.fail(n, what, "flow without end needs a finite horizon", "'end' or 'number'");
         }
-        count = static_cast<long long>(std::ceil((last - begin) / period - 1e-9));
+        const double n_vehicles = std::ceil((last - begin) / period - 1e-9);
+        if (!(n_vehicles <= static_cast<double>(traffic::kMaxTrips))) {
+          f_.fail(n, what, "too many trips",
+                  fmt::format("at most {} trips in all", traffic::kMaxTrips),
+                  fmt::format("{} from this flow", n_vehicles));
+        }
+        count = static_cast<long long>(n_vehicles);
       }
     } else if (number) {
       const double until = has_end ? end : horizon_s_;
@@ -464,6 +470,11 @@ class RoutesReader {
       period = *number > 0 ? (until - begin) / static_cast<double>(*number) : 0.0;
     } else {
       f_.fail(n, what, "flow has no rate", "vehsPerHour, period or number");
+    }
+    if (static_cast<double>(pending_.size()) + static_cast<double>(count) >
+        static_cast<double>(traffic::kMaxTrips)) {
+      f_.fail(n, what, "too many trips", fmt::format("at most {} trips in all", traffic::kMaxTrips),
+              fmt::format("{} more from this flow after {}", count, pending_.size()));
     }
     const Index ty = type(n, what);
     const Route route = route_of(n, what, true);

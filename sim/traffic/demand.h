@@ -51,6 +51,11 @@ struct Trip {
   Index route_length = 0;
 };
 
+// The most trips a demand may hold: ten million, several times a large city's hour (about
+// 5 GB of vehicle state and routes). More is a mistake in an input (a flow interval of 1e-9 s,
+// an OD cell of 1e15, a multiplier of 1e12), and the readers say so before allocating.
+inline constexpr std::size_t kMaxTrips = 10'000'000;
+
 struct Demand {
   std::vector<VehicleType> types;
   std::vector<Index> route_roads;  // all routes, back to back

@@ -57,6 +57,12 @@ Demand scale_demand(const Demand& base, std::span<const DemandScaling> windows,
     for (const DemandScaling& w : windows) {
       if (t >= w.from_s && t < w.until_s) f *= w.factor;
     }
+    if (!(static_cast<double>(entries.size()) + f <= static_cast<double>(kMaxTrips))) {
+      throw Error("demand multiplier makes too many trips")
+          .expected(fmt::format("at most {} trips in all", kMaxTrips))
+          .found(fmt::format("{} copies of trip '{}' at {} s after {} trips", f, base.trip_id[i], t,
+                             entries.size()));
+    }
     auto copies = static_cast<Index>(std::floor(f));
     if (rng::uniform(seed, DemandStream::scaling, static_cast<std::uint32_t>(i), 0) <
         f - std::floor(f)) {

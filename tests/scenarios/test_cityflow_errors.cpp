@@ -363,6 +363,20 @@ TEST_CASE("flow: a non-positive interval is rejected", "[scenarios][cityflow][er
       StartsWith(path + ": [1].interval: interval must be positive") && Contains("expected > 0 s"));
 }
 
+TEST_CASE("flow: an interval that would make more than kMaxTrips trips is rejected",
+          "[scenarios][cityflow][errors]") {
+  TempDir dir;
+  Json flow = tiny_flow();
+  flow[1]["interval"] = 1e-9;  // 1e10 departures in ten seconds
+  flow[1]["endTime"] = 10;
+  std::string path;
+  const Error e = flow_error(dir, flow, path);
+  CHECK(e.context().field == "[1].interval");
+  CHECK_THAT(std::string(e.what()), Contains("too many trips") &&
+                                        Contains("at most 10000000 trips in all") &&
+                                        Contains("1e-09 s between departures"));
+}
+
 TEST_CASE("flow: a negative startTime is rejected", "[scenarios][cityflow][errors]") {
   TempDir dir;
   Json flow = tiny_flow();

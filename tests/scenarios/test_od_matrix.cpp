@@ -75,6 +75,8 @@ TEST_CASE("OD matrix: malformed files are rejected with line, column and expecta
              Contains(":2:1: row: wrong number of cells") && Contains("found 2"));
   CHECK_THAT(error_of("origin,destination,0-600\nA0bottom0,A0A1,4\n"),
              Contains(":2:2: destination: destination cannot be reached from the origin"));
+  CHECK_THAT(error_of("origin,destination,0-600\ntop0A3,A0bottom0,1e15\n"),
+             Contains(":2:3: vehicles: too many trips") && Contains("at most 10000000"));
   // An OD matrix is not a network.
   CHECK_THROWS_WITH(scenarios::load_network(kOd),
                     Contains("an OD matrix is demand, not a road network"));

@@ -225,6 +225,10 @@ TEST_CASE("demand multipliers thin or repeat the trips of their window", "[traff
   const std::vector<DemandScaling> bad{{0.0, 1e9, -1.0}}, empty{{100.0, 100.0, 2.0}};
   CHECK_THROWS_WITH(scale_demand(base, bad, 7), Catch::Contains("factor"));
   CHECK_THROWS_WITH(scale_demand(base, empty, 7), Catch::Contains("window is empty"));
+  // A factor that would make more than kMaxTrips trips is refused before it allocates them.
+  const std::vector<DemandScaling> huge{{0.0, 1e9, 1e12}};
+  CHECK_THROWS_WITH(scale_demand(base, huge, 7),
+                    Catch::Contains("too many trips") && Catch::Contains("at most 10000000"));
 }
 
 TEST_CASE("a World with events and controllers resumes bit for bit, for any thread count",
