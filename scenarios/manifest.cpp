@@ -199,6 +199,18 @@ Manifest load_manifest(const std::string& path) {
     m.buildings_path = input_file(path, b, "file", "buildings");
     m.weather_path = input_file(path, b, "weather", "buildings");
     m.buildings_step_s = positive_number(path, b, "step", m.buildings_step_s);
+    // The buildings step a whole number of traffic steps, an hour a whole number of theirs
+    // (weather is hourly): said here with the line, not later by the simulation.
+    if (std::fmod(3600.0, m.buildings_step_s) != 0.0 ||
+        std::fmod(m.buildings_step_s, m.step_s) != 0.0) {
+      const toml::node* st = b.get("step");
+      fail_at(path, st != nullptr ? *st : *buildings, "buildings.step",
+              "buildings step out of range",
+              fmt::format("a divisor of an hour (60, 300, 900, 3600 ...) and a multiple of the "
+                          "traffic step {} s",
+                          m.step_s),
+              fmt::format("{} s", m.buildings_step_s));
+    }
   }
   if (const toml::node* scene = root.get("scene")) {
     if (!scene->is_table()) fail_at(path, *scene, "scene", "wrong type", "a table");

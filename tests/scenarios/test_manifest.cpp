@@ -586,6 +586,14 @@ TEST_CASE("manifest: bad EV, energy and controller settings name their file, lin
     CHECK(e.context().field == "traffic.ev_share");
     CHECK_THAT(std::string(e.what()), Contains("[0, 1]") && Contains("found 1.5"));
   }
+  SECTION("a buildings step that does not divide an hour") {
+    const Error e = manifest_error(dir, kTraffic + buildings + "step = 7\n", path);
+    CHECK(e.context().line == 7);
+    CHECK(e.context().field == "buildings.step");
+    CHECK_THAT(std::string(e.what()), Contains("buildings step out of range") &&
+                                          Contains("a divisor of an hour") &&
+                                          Contains("found 7 s"));
+  }
   SECTION("[energy] without buildings") {
     const Error e = manifest_error(dir, kTraffic + "[energy]\ncarbon = 0.5\n", path);
     CHECK(e.context().line == 4);
