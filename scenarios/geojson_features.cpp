@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <unordered_map>
 
@@ -184,7 +185,14 @@ std::vector<geo::Vec2> read_outer_ring(const JsonReader& r, const Json& geometry
     if (!ok) {
       r.fail(element(ring_where, i), "bad position", "[x, y] in metres (or [x, y, z])", brief(p));
     }
-    points.push_back({p[0].get<double>(), p[1].get<double>()});
+    const geo::Vec2 xy{p[0].get<double>(), p[1].get<double>()};
+    // Metres from the network's origin: a district, not the distance to the Moon.
+    constexpr double kFarthest_m = 1e7;
+    if (!(std::abs(xy.x) <= kFarthest_m && std::abs(xy.y) <= kFarthest_m)) {
+      r.fail(element(ring_where, i), "position out of range",
+             "finite metres within 10,000 km of the network's origin", brief(p));
+    }
+    points.push_back(xy);
   }
   // RFC 7946 3.1.6: >= 4 positions, the first and last equal.
   if (points.size() < 4 || points.front() != points.back()) {

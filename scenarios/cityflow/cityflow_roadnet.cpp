@@ -219,6 +219,14 @@ class RoadnetBuilder {
         }
         x.phases.push_back(std::move(phase));
       }
+      // A plan whose phases all last 0 s would never turn any light green.
+      double cycle_s = 0.0;
+      for (const RawPhase& p : x.phases) cycle_s += p.time_s;
+      if (!x.phases.empty() && !(cycle_s > 0.0 && std::isfinite(cycle_s))) {
+        r_.fail(element(tw, "lightphases"), "signal plan without a positive cycle",
+                "at least one phase with a time > 0 s, all finite",
+                fmt::format("a cycle of {} s", cycle_s));
+      }
     }
     intersections_.push_back(std::move(x));
   }

@@ -598,6 +598,18 @@ TEST_CASE("roadnet: lightphases availableRoadLinks index out of range",
           Contains("expected an integer in 0..0") && Contains(found));
 }
 
+TEST_CASE("roadnet: a signal plan whose phases all last 0 s", "[scenarios][cityflow][errors]") {
+  TempDir dir;
+  Json net = tiny_roadnet();
+  for (Json& phase : net["intersections"][1]["trafficLight"]["lightphases"]) phase["time"] = 0;
+  std::string path;
+  const Error e = roadnet_error(dir, net, path);
+  CHECK(e.context().file == path);
+  CHECK(e.context().field == "intersections[1].trafficLight.lightphases");
+  CHECK_THAT(std::string(e.what()),
+             Contains("signal plan without a positive cycle") && Contains("found a cycle of 0 s"));
+}
+
 TEST_CASE("roadnet: negative phase duration", "[scenarios][cityflow][errors]") {
   TempDir dir;
   Json net = tiny_roadnet();

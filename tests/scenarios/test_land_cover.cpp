@@ -99,6 +99,8 @@ TEST_CASE("land cover: errors name the file, the feature's line and what was exp
              Contains("outline without area"));
   CHECK_THAT(load_error(two_with("[80, 0], [0, 0]]", "[80, 0]]"), 5).what(),
              Contains("ring not closed"));
+  CHECK_THAT(load_error(two_with("[140, 30], [100, 30]", "[1e300, 30], [100, 30]"), 8).what(),
+             Contains("coordinates[0][2]: position out of range") && Contains("10,000 km"));
   CHECK_THAT(load_error("[1, 2]", 1).what(), Contains("not a GeoJSON FeatureCollection"));
 }
 
