@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <string_view>
 
 #include "engine/error.h"
 #include "scenarios/cityflow/cityflow.h"
@@ -13,6 +14,14 @@ namespace parktwin::scenarios {
 InputFormat detect_format(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open file").in_file(path).expected("a readable file");
+  // A UTF-8 byte order mark (as Windows editors write) is not content: nlohmann and pugixml
+  // skip it too.
+  char bom[3] = {};
+  in.read(bom, 3);
+  if (!(in.gcount() == 3 && std::string_view(bom, 3) == "\xEF\xBB\xBF")) {
+    in.clear();
+    in.seekg(0);
+  }
   char c = 0;
   while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
   }

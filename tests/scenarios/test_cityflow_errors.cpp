@@ -210,6 +210,15 @@ TEST_CASE("a file that is neither JSON nor XML is an unknown format",
   }
 }
 
+TEST_CASE("a UTF-8 byte order mark before the JSON is not content", "[scenarios][cityflow]") {
+  TempDir dir;
+  const std::string plain = tiny_roadnet().dump();
+  const parktwin::traffic::Network a = load_network(dir.write("plain.json", plain));
+  const parktwin::traffic::Network b = load_network(dir.write("bom.json", "\xEF\xBB\xBF" + plain));
+  CHECK(a.road_count() == b.road_count());
+  CHECK(a.lane_count() == b.lane_count());
+}
+
 TEST_CASE("a missing input file is reported by name", "[scenarios][cityflow][errors]") {
   TempDir dir;
   const std::string path = dir.write("placeholder", "") + "_missing.json";
