@@ -9,6 +9,10 @@
 namespace parktwin {
 
 namespace {
+// The most steps a span may hold: 2^53, beyond which a double no longer counts every step
+// (and far below where the int64 step counter would overflow).
+constexpr double kMaxSteps = 9007199254740992.0;
+
 // How many whole steps make `seconds`; throws if it is not a whole number of them.
 std::int64_t whole_steps(double seconds, double step_s, const char* what) {
   if (!std::isfinite(seconds) || seconds < 0.0) {
@@ -18,6 +22,12 @@ std::int64_t whole_steps(double seconds, double step_s, const char* what) {
         .found(fmt::format("{}", seconds));
   }
   const double ratio = seconds / step_s;
+  if (!(ratio <= kMaxSteps)) {
+    throw Error("is more time steps than the clock can count")
+        .field(what)
+        .expected(fmt::format("at most {} s, 2^53 steps of {} s", kMaxSteps * step_s, step_s))
+        .found(fmt::format("{} s", seconds));
+  }
   const double rounded = std::round(ratio);
   if (std::abs(ratio - rounded) > 1e-9 * std::max(1.0, ratio)) {
     throw Error("is not a whole number of time steps")
@@ -59,7 +69,14 @@ Schedule SimClock::every(double period_s, double offset_s) const {
 }
 
 std::int64_t SimClock::steps_for(double duration_s) const {
-  return whole_steps(duration_s, step_s_, "duration");
+  const std::int64_t steps = whole_steps(duration_s, step_s_, "duration");
+  if (steps == 0 && duration_s > 0.0) {
+    throw Error("is shorter than one time step")
+        .field("duration")
+        .expected(fmt::format("0 or >= {} s", step_s_))
+        .found(fmt::format("{} s", duration_s));
+  }
+  return steps;
 }
 
 }  // namespace parktwin

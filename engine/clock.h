@@ -35,10 +35,13 @@ class SimClock {
 
   // A subsystem that runs every period_s (first at offset_s). Throws parktwin::Error unless
   // both are non-negative whole multiples of the step (within 1e-9 relative) and period_s > 0:
-  // a subsystem that silently ran at another rate than asked would be a wrong model.
+  // a subsystem that silently ran at another rate than asked would be a wrong model. The
+  // error's field is "period" or "offset"; callers rename it to their key or option.
   Schedule every(double period_s, double offset_s = 0.0) const;
 
   // Number of steps covering duration_s exactly; throws unless it is a whole multiple of dt.
+  // Every span here may hold at most 2^53 steps (a double counts each of them exactly); a
+  // longer one throws parktwin::Error naming the longest allowed.
   std::int64_t steps_for(double duration_s) const;
 
  private:

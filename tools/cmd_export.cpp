@@ -24,6 +24,7 @@
 #include "engine/error.h"
 #include "scenarios/hdf5/h5.h"
 #include "scenarios/run_file.h"
+#include "tools/cli_checks.h"
 #include "tools/command.h"
 
 namespace parktwin::cli {
@@ -52,18 +53,15 @@ class CsvFiles {
 
   void write(const std::string& name, const std::string& text) {
     const fs::path target = dir_ / name;
+    if (fs::is_directory(target)) {
+      throw Error("is a folder").in_file(target.string()).expected("a CSV file name");
+    }
     if (fs::exists(target) && !force_) {
       throw Error("output file exists")
           .in_file(target.string())
           .expected("another --csv folder, or --force to overwrite");
     }
-    const fs::path tmp = target.string() + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      out << text;
-      if (!out) throw Error("cannot write file").in_file(tmp.string());
-    }
-    fs::rename(tmp, target);
+    write_file_atomically(target, text);
     written_.push_back(name);
   }
   const std::vector<std::string>& written() const { return written_; }
@@ -113,7 +111,15 @@ int export_csv(const ExportOptions& o, const CommandContext& ctx) {
   if (fs::exists(o.csv_dir) && !fs::is_directory(o.csv_dir)) {
     throw Error("not a folder").in_file(o.csv_dir).expected("a folder for the CSV files");
   }
-  fs::create_directories(o.csv_dir);
+  std::error_code ec;
+  fs::create_directories(o.csv_dir, ec);
+  if (ec) {
+    throw Error("cannot create folder")
+        .in_file(o.csv_dir)
+        .field("--csv")
+        .expected("a folder for the CSV files")
+        .found(ec.message());
+  }
   CsvFiles files(o.csv_dir, o.force);
   files.write("meta.csv", name_value_csv(summary.meta));
   if (!summary.kpis.empty()) files.write("kpi.csv", name_value_csv(summary.kpis));
@@ -237,7 +243,9 @@ CommandRun configure_export(CLI::App& sub) {
   sub.add_option("file", o->file, "Run file written by parktwin run --out")
       ->required()
       ->check(CLI::ExistingFile);
-  sub.add_option("--csv", o->csv_dir, "Folder for the CSV files (created if missing)")->required();
+  sub.add_option("--csv", o->csv_dir, "Folder for the CSV files (created if missing)")
+      ->required()
+      ->check(non_empty_path());
   sub.add_flag("--force", o->force, "Overwrite CSV files of an earlier export");
   sub.footer("Example: parktwin export run.h5 --csv run_csv/\n");
   return [o](const CommandContext& ctx) { return export_csv(*o, ctx); };

@@ -18,6 +18,7 @@
 #include "engine/error.h"
 #include "engine/version.h"
 #include "scenarios/cityflow/grid_generator.h"
+#include "tools/cli_checks.h"
 #include "tools/command.h"
 
 namespace parktwin::cli {
@@ -44,18 +45,6 @@ std::string_view option_of(std::string_view field) {
   if (field == "horizon_s") return "--duration";
   if (field == "turn_probability") return "--turn-probability";
   return field;
-}
-
-// Writes beside the target and renames, so a failed write never leaves half a file behind.
-void write_file(const fs::path& path, const std::string& text) {
-  const fs::path tmp = fs::path(path.string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw Error("cannot write file").in_file(tmp.string()).expected("a writable folder");
-    out << text;
-    if (!out) throw Error("write failed").in_file(tmp.string());
-  }
-  fs::rename(tmp, path);
 }
 
 std::string megabytes(const fs::path& path) {
@@ -87,13 +76,6 @@ std::string manifest_text(const GridOptions& o, const scenarios::GridCounts& n) 
 
 int generate_grid(GridOptions o, const CommandContext& ctx) {
   o.spec.horizon_s = o.duration_s;
-  if (o.spec.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    // The manifest stores the seed as a TOML integer (signed 64-bit).
-    throw Error("seed too large")
-        .field("--seed")
-        .expected("an integer in 0 .. 2^63 - 1")
-        .found(std::to_string(o.spec.seed));
-  }
   scenarios::GridCounts n;
   try {
     n = scenarios::grid_counts(o.spec);
@@ -108,13 +90,24 @@ int generate_grid(GridOptions o, const CommandContext& ctx) {
   }
   for (const char* name : kGridFiles) {
     const fs::path file = dir / name;
+    if (fs::is_directory(file)) {
+      throw Error("is a folder").in_file(file.string()).expected("a file, or another --out folder");
+    }
     if (!o.force && fs::exists(file)) {
       throw Error("output file exists")
           .in_file(file.string())
           .expected("another --out folder, or --force to overwrite");
     }
   }
-  fs::create_directories(dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw Error("cannot create folder")
+        .in_file(o.out)
+        .field("--out")
+        .expected("a folder to write into")
+        .found(ec.message());
+  }
 
   ctx.out << fmt::format(
       "grid {}x{}: {} signalised intersections, {} virtual boundary nodes, {} roads, {} lanes, "
@@ -122,14 +115,14 @@ int generate_grid(GridOptions o, const CommandContext& ctx) {
       o.spec.rows, o.spec.cols, n.intersections, n.virtual_intersections, n.roads, n.lanes,
       n.entry_roads);
   const fs::path roadnet = dir / kGridFiles[0];
-  write_file(roadnet, scenarios::grid_roadnet(o.spec).dump(2) + "\n");
+  write_file_atomically(roadnet, scenarios::grid_roadnet(o.spec).dump(2) + "\n");
   ctx.out << fmt::format("wrote {} ({})\n", roadnet.string(), megabytes(roadnet));
   const fs::path flow = dir / kGridFiles[1];
-  write_file(flow, scenarios::grid_flow(o.spec).dump(2) + "\n");
+  write_file_atomically(flow, scenarios::grid_flow(o.spec).dump(2) + "\n");
   ctx.out << fmt::format("wrote {} ({} vehicles departing in 0..{} s, seed {}; {})\n",
                          flow.string(), n.vehicles, o.duration_s, o.spec.seed, megabytes(flow));
   const fs::path manifest = dir / kGridFiles[2];
-  write_file(manifest, manifest_text(o, n));
+  write_file_atomically(manifest, manifest_text(o, n));
   ctx.out << fmt::format("wrote {}\nrun it with: parktwin run {}\n", manifest.string(),
                          manifest.string());
   return exit_code::ok;
@@ -152,22 +145,25 @@ CommandRun configure_generate(CLI::App& sub) {
   grid->add_option("--link-length", s.link_m,
                    "Metres between neighbouring intersections (> 2 x the 30 m intersection width)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(finite_positive());
   grid->add_option("--rate", s.rate_veh_per_h, "Vehicles per hour entering each boundary road")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(finite_non_negative());
   grid->add_option("--duration", o->duration_s,
                    "Seconds of demand (departures at whole seconds inside it) and of the scenario")
       ->capture_default_str()
       ->check(CLI::Range(2, 100'000'000));
+  // The manifest stores the seed as a TOML integer (signed 64-bit).
   grid->add_option("--seed", s.seed, "Seed of the demand (also the scenario's seed)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(std::numeric_limits<std::int64_t>::max()));
   grid->add_option("--turn-probability", s.turn_probability,
                    "Probability of one left turn, and of one right turn (straight: 1 - 2p)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 0.5));
+      ->check(finite_range(0.0, 0.5));
   grid->add_option("--out", o->out, "Folder to write into (created if missing)")
       ->required()
+      ->check(non_empty_path())
       ->type_name("DIR");
   grid->add_flag("--force", o->force, "Overwrite roadnet.json, flow.json, scenario.toml in --out");
   grid->footer(

@@ -20,6 +20,7 @@
 #include "render/scene_builder.h"
 #include "render/vulkan/context.h"
 #include "tools/camera_control.h"
+#include "tools/cli_checks.h"
 #include "tools/command.h"
 #include "tools/image_size.h"
 #include "tools/traffic_source.h"
@@ -45,9 +46,7 @@ int render_frame(const RenderOptions& o, const CommandContext& ctx) {
   const auto [width, height] =
       parse_image_size(o.size, render::OffscreenRenderer::kMinSide,
                        render::OffscreenRenderer::kMinSide, render::OffscreenRenderer::kMaxSide);
-  if (std::filesystem::exists(o.out) && !o.force) {
-    throw Error("output file exists").in_file(o.out).expected("another --out, or --force");
-  }
+  check_output_file(o.out, "--out", o.force);
   const auto t0 = std::chrono::steady_clock::now();
   TrafficSource source(o.source);
   if (o.time_s > source.meta().duration_s) {
@@ -88,8 +87,19 @@ int render_frame(const RenderOptions& o, const CommandContext& ctx) {
   const auto t3 = std::chrono::steady_clock::now();
   // Beside the target, then renamed: a failed write never leaves half a picture.
   const std::string tmp = o.out + ".tmp.png";
-  render::write_png(tmp, image);
-  std::filesystem::rename(tmp, o.out);
+  std::error_code ec;
+  try {
+    render::write_png(tmp, image);
+  } catch (...) {
+    std::filesystem::remove(tmp, ec);
+    throw;
+  }
+  std::filesystem::rename(tmp, o.out, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    std::filesystem::remove(tmp, ec);
+    throw Error("cannot write PNG").in_file(o.out).field("--out").found(why);
+  }
   const auto ms = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count() * 1e3; };
   ctx.err << fmt::format(
       "{}: {}x{} at t = {:.0f} s, {} vehicles; {} ({}x MSAA); state {:.0f} ms, Vulkan set-up "
@@ -113,8 +123,8 @@ CommandRun configure_render(CLI::App& sub) {
       ->required()
       ->check(CLI::ExistingFile);
   sub.add_option("--time", o->time_s, "Simulated time of the frame, s (default 0)")
-      ->check(CLI::NonNegativeNumber);
-  sub.add_option("--out", o->out, "PNG file to write")->required();
+      ->check(finite_non_negative());
+  sub.add_option("--out", o->out, "PNG file to write")->required()->check(non_empty_path());
   sub.add_option("--size", o->size, "Image size WIDTHxHEIGHT")->default_str("1280x720");
   sub.add_option("--camera", o->camera,
                  "X,Y,METRES_PER_PIXEL[,PITCH[,HEADING]]: the point at the image centre in "

@@ -13,6 +13,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -29,6 +30,7 @@
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/traffic_sim.h"
 #include "sim/world.h"
+#include "tools/cli_checks.h"
 #include "tools/command.h"
 
 namespace parktwin::cli {
@@ -45,7 +47,8 @@ struct RunOptions {
   std::optional<double> step_s;
   std::optional<std::uint64_t> seed;
   std::string kpi_json;
-  std::string out;  // HDF5 run file
+  bool force = false;  // overwrite kpi_json (never the run file)
+  std::string out;     // HDF5 run file
   std::optional<double> sample_interval_s;
   std::optional<double> checkpoint_interval_s;
   bool trajectories = false;
@@ -207,15 +210,7 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
     j["energy"] = je;
   }
   j["state_hash"] = fmt::format("{:016x}", hash);
-  // Write beside the target and rename, so a failed write never leaves half a file behind.
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw Error("cannot write KPI file").in_file(path).expected("a writable path");
-    out << j.dump(2) << '\n';
-    if (!out) throw Error("write failed").in_file(path);
-  }
-  std::filesystem::rename(tmp, path);
+  write_file_atomically(path, j.dump(2) + "\n");
 }
 
 void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKpis& k,
@@ -304,17 +299,74 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   }
 }
 
-// Every `interval` simulated seconds as a number of steps (at least one), or 0 for never.
-std::int64_t every_steps(double interval_s, double step_s) {
-  return interval_s > 0.0 ? std::max<std::int64_t>(1, std::llround(interval_s / step_s)) : 0;
+// A setting of the run by its three names: the option, the scenario's key and the attribute
+// of a run file's /meta that --resume reads it from.
+struct Setting {
+  const char* option;
+  const char* key;
+  const char* meta;
+};
+constexpr Setting kDuration{"--duration", "duration", "/meta/duration_s"};
+constexpr Setting kStep{"--step", "step", "/meta/step_s"};
+constexpr Setting kSampleInterval{"--sample-interval", "outputs.series_interval",
+                                  "/meta/sample_interval_s"};
+constexpr Setting kCheckpointInterval{"--checkpoint-interval", "outputs.checkpoint_interval",
+                                      "/meta/checkpoint_interval_s"};
+
+// `check()`, with its parktwin::Error pointed at where the value came from: the option when
+// given (or when there is no scenario), else the scenario's key, or /meta of a resumed run.
+template <class Check>
+auto checked(const RunOptions& o, bool option_given, const Setting& s, Check check) {
+  try {
+    return check();
+  } catch (Error& e) {
+    if (!o.resume.empty()) {
+      e.in_file(o.resume).field(s.meta);
+    } else if (option_given || o.scenario.empty()) {
+      e.field(s.option);
+    } else {
+      e.in_file(o.scenario).field(s.key);
+    }
+    throw;
+  }
 }
+
+// Every `interval_s` simulated seconds as a whole number of steps, or 0 for never (only
+// where `zero_is_never`). Never rounded: recording every 1 s when 0.5 s was asked would
+// make the file lie about its own sampling.
+std::int64_t every_steps(const SimClock& clock, double interval_s, bool zero_is_never) {
+  if (zero_is_never && interval_s == 0.0) return 0;
+  return clock.every(interval_s).period_steps;
+}
+
+// The longest a paced run may take on the wall clock: ~31.7 years, far inside what
+// std::chrono::steady_clock can add to now without overflowing.
+constexpr double kMaxPacedWallS = 1e9;
 
 int run(const RunOptions& o, const CommandContext& ctx) {
   std::optional<scenarios::ResumePoint> resume;
   if (!o.resume.empty()) resume = scenarios::read_resume_point(o.resume);
   const RunPlan plan = resume ? resume_plan(o, *resume) : make_plan(o);
-  const SimClock clock(plan.meta.step_s);
-  const std::int64_t steps = clock.steps_for(plan.meta.duration_s);
+  // Every setting is checked before anything loads or runs.
+  const SimClock clock =
+      checked(o, o.step_s.has_value(), kStep, [&] { return SimClock(plan.meta.step_s); });
+  const std::int64_t steps = checked(o, o.duration_s.has_value(), kDuration,
+                                     [&] { return clock.steps_for(plan.meta.duration_s); });
+  const std::int64_t sample_every =
+      checked(o, o.sample_interval_s.has_value(), kSampleInterval,
+              [&] { return every_steps(clock, plan.meta.sample_interval_s, false); });
+  const std::int64_t checkpoint_every =
+      checked(o, o.checkpoint_interval_s.has_value(), kCheckpointInterval,
+              [&] { return every_steps(clock, plan.meta.checkpoint_interval_s, true); });
+  if (o.pace > 0.0 && !(plan.meta.duration_s / o.pace <= kMaxPacedWallS)) {
+    throw Error("too slow: the run would never end")
+        .field("--pace")
+        .expected(fmt::format(">= {} for {} simulated s in at most {} wall-clock s",
+                              plan.meta.duration_s / kMaxPacedWallS, plan.meta.duration_s,
+                              kMaxPacedWallS))
+        .found(fmt::format("{}", o.pace));
+  }
+  if (!o.kpi_json.empty()) check_output_file(o.kpi_json, "--kpi-json", o.force);
   std::optional<par::ThreadLimit> scenario_threads;  // --threads, when given, came first
   if (ctx.global.threads == 0 && plan.threads > 0) scenario_threads.emplace(plan.threads);
 
@@ -341,9 +393,6 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   }
 
   std::unique_ptr<scenarios::RunRecorder> recorder;
-  const std::int64_t sample_every = every_steps(plan.meta.sample_interval_s, plan.meta.step_s);
-  const std::int64_t checkpoint_every =
-      every_steps(plan.meta.checkpoint_interval_s, plan.meta.step_s);
   if (resume) {
     recorder = std::make_unique<scenarios::RunRecorder>(
         plan.out, *world, resume->checkpoint, plan.meta.trajectories, demand.trip_count());
@@ -434,12 +483,16 @@ CommandRun configure_run(CLI::App& sub) {
          "Demand: CityFlow flow JSON or SUMO routes/trips/flows XML (detected from content)")
       ->check(CLI::ExistingFile);
   sub.add_option("--duration", o->duration_s, "Simulated seconds (default: scenario's, else 3600)")
-      ->check(CLI::PositiveNumber);
+      ->check(finite_positive());
   sub.add_option("--step", o->step_s, "Time step in seconds (default: scenario's, else 1)")
-      ->check(CLI::PositiveNumber);
-  sub.add_option("--seed", o->seed, "Random seed (default: scenario's, else 0)");
+      ->check(finite_positive());
+  sub.add_option("--seed", o->seed, "Random seed (default: scenario's, else 0)")
+      ->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   sub.add_option("--kpi-json", o->kpi_json,
-                 "Write the KPIs, steps, vehicle_updates and step_wall_s as JSON");
+                 "Write the KPIs, steps, vehicle_updates and step_wall_s as JSON (must not "
+                 "exist, unless --force)")
+      ->check(non_empty_path());
+  sub.add_flag("--force", o->force, "Overwrite --kpi-json if it exists (--out never overwrites)");
   sub.add_option("--lane-changing", o->lane_changing,
                  "MOBIL lane changes: on, off, or auto (on for SUMO input, off for CityFlow "
                  "input, as each simulator's default)")
@@ -447,15 +500,17 @@ CommandRun configure_run(CLI::App& sub) {
       ->default_str("auto");
   sub.add_option("--out", o->out,
                  "Record the run into this HDF5 file (must not exist; layout in "
-                 "docs/hdf5-layout.md; default: scenario's [outputs] file, else none)");
+                 "docs/hdf5-layout.md; default: scenario's [outputs] file, else none)")
+      ->check(non_empty_path());
   sub.add_option("--sample-interval", o->sample_interval_s,
                  "Simulated seconds between samples of the series in --out (default: "
-                 "scenario's [outputs] series_interval, else 60)")
-      ->check(CLI::PositiveNumber);
+                 "scenario's [outputs] series_interval, else 60; a whole number of steps)")
+      ->check(finite_positive());
   sub.add_option("--checkpoint-interval", o->checkpoint_interval_s,
                  "Simulated seconds between checkpoints in --out, for --resume (default: "
-                 "scenario's [outputs] checkpoint_interval, else 600; 0: none)")
-      ->check(CLI::NonNegativeNumber);
+                 "scenario's [outputs] checkpoint_interval, else 600; a whole number of steps; 0: "
+                 "none)")
+      ->check(finite_non_negative());
   sub.add_flag("--trajectories", o->trajectories,
                "Also record every vehicle's segment, position and speed at each sample (for "
                "replay; default: scenario's [outputs] trajectories, else off)");
@@ -466,7 +521,7 @@ CommandRun configure_run(CLI::App& sub) {
   sub.add_option("--pace", o->pace,
                  "Simulate at most this many seconds per wall-clock second (default: as fast as "
                  "possible)")
-      ->check(CLI::PositiveNumber);
+      ->check(finite_positive());
   sub.add_flag("--quiet", o->quiet, "No progress line");
   sub.footer(
       "Example: parktwin run assets/scenarios/hangzhou_4x4/scenario.toml --kpi-json kpi.json\n");

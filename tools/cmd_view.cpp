@@ -30,6 +30,7 @@
 #include "render/what_if_panel.h"
 #include "sim/traffic/events.h"
 #include "tools/camera_control.h"
+#include "tools/cli_checks.h"
 #include "tools/command.h"
 #include "tools/image_size.h"
 #include "tools/live_inspection.h"
@@ -451,7 +452,7 @@ CommandRun configure_view(CLI::App& sub) {
                "Forum mode: the camera tours the network and large captions show the KPIs");
   sub.add_option("--speed", o->speed,
                  "Simulated seconds per wall second at the start (default 1; 20 with --demo)")
-      ->check(CLI::Range(0.1, 1000.0));
+      ->check(finite_range(0.1, 1000.0));
   sub.add_option("--size", o->size, "Window size WIDTHxHEIGHT")->default_str("1280x720");
   sub.add_option("--device", o->device,
                  "auto (a GPU if there is one, else lavapipe), cpu (lavapipe) or gpu")
@@ -466,7 +467,7 @@ CommandRun configure_view(CLI::App& sub) {
       ->check(CLI::ExistingFile);
   sub.add_option("--exit-after", o->exit_after_s,
                  "Close the window after this many wall-clock seconds (kiosks, tests)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(finite_non_negative());
   sub.footer(
       "Mouse: left drag pans, right drag (or shift + left) turns the view, the wheel zooms\n"
       "about the cursor, a click inspects a vehicle, road or junction; keys: F fit (from\n"

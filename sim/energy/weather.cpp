@@ -37,6 +37,10 @@ constexpr FieldRule kWindSpeed{21, "wind speed", 999.0, 0.0, 40.0};
 constexpr FieldRule kTotalSkyCover{22, "total sky cover", 99.0, 0.0, 10.0};
 constexpr FieldRule kAlbedo{32, "albedo", 999.0, 0.0, 1.0};
 constexpr int kRecordFields = 35;
+// A year of hourly records, 1 January hour 1 to 31 December hour 24. weather_at reads record k
+// as hour k of the year and wraps at the end, so a shorter file would give one season's
+// weather for another (January's in July); 29 February is not supported (TMY files have none).
+constexpr std::size_t kYearRecords = 8760;
 constexpr double kDefaultAlbedo = 0.2;  // grass and bare ground; the usual design value
 
 class Reader {
@@ -140,6 +144,7 @@ WeatherSeries read_epw(const std::string& path) {
   std::string line;
   std::vector<std::string_view> f;
   int line_no = 0;
+  int last_record_line = 0;
   int prev_hour = 0, prev_month = 0, prev_day = 0;
   while (std::getline(in, line)) {
     ++line_no;
@@ -174,6 +179,21 @@ WeatherSeries read_epw(const std::string& path) {
           .expected("month 1-12, day 1-31, hour 1-24")
           .found(fmt::format("{}/{} hour {}", month, day, hour));
     }
+    if (w.hours() == kYearRecords) {
+      throw r.error(line_no, "more records than a year")
+          .expected(fmt::format("{} hourly records, 1/1 hour 1 to 12/31 hour 24", kYearRecords))
+          .found(fmt::format("{}/{} hour {}", month, day, hour));
+    }
+    if (prev_hour == 0 && (month != 1 || day != 1 || hour != 1)) {
+      throw r.error(line_no, "weather file does not start on 1 January")
+          .expected(fmt::format("{} hourly records from 1/1 hour 1", kYearRecords))
+          .found(fmt::format("{}/{} hour {}", month, day, hour));
+    }
+    if (month == 2 && day == 29) {
+      throw r.error(line_no, "29 February is not supported")
+          .expected(fmt::format("{} hourly records of a 365-day year", kYearRecords))
+          .found("2/29");
+    }
     // Hour after hour: the hour goes up by one, and the date changes exactly when it wraps.
     if (prev_hour != 0) {
       const bool new_day = hour == 1;
@@ -186,6 +206,7 @@ WeatherSeries read_epw(const std::string& path) {
             .found(fmt::format("{}/{} hour {}", month, day, hour));
       }
     }
+    last_record_line = line_no;
     prev_hour = hour;
     prev_month = month;
     prev_day = day;
@@ -211,6 +232,12 @@ WeatherSeries read_epw(const std::string& path) {
   if (line_no == 0) throw Error("empty weather file").in_file(path);
   if (w.hours() == 0) {
     throw Error("no hourly records").in_file(path).expected("records after the 8 header lines");
+  }
+  if (w.hours() != kYearRecords) {
+    throw r.error(last_record_line, "weather file ends before the year does")
+        .expected(fmt::format("{} hourly records, 1/1 hour 1 to 12/31 hour 24", kYearRecords))
+        .found(fmt::format("{} records, the last {}/{} hour {}", w.hours(), prev_month, prev_day,
+                           prev_hour));
   }
   return w;
 }

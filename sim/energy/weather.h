@@ -44,8 +44,9 @@ struct WeatherSeries {
 // the file, the line and the field (by its EPW name) with what was expected: a missing or
 // malformed LOCATION, a record with fewer than 35 fields, a field that is not a number, a
 // missing-value code (EPW's 99.9, 999, 9999, ...) in a field the models need (never filled in
-// silently), a value outside its physical range, records out of hourly order, or a file with
-// no records.
+// silently), a value outside its physical range, records out of hourly order, a file with no
+// records, or one that is not a whole year: exactly 8760 records from 1/1 hour 1 to 12/31
+// hour 24, no 29 February (weather_at reads record k as hour k of the year).
 WeatherSeries read_epw(const std::string& path);
 
 // The weather at one moment.

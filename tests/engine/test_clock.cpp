@@ -48,6 +48,25 @@ TEST_CASE("clock rejects steps and periods it cannot honour", "[clock]") {
   CHECK(SimClock(0.1).every(60.0).period_steps == 600);
 }
 
+TEST_CASE("clock refuses spans of more steps than it counts, naming the longest", "[clock]") {
+  const SimClock clock(1.0);
+  // 1e19 steps would overflow the int64 step counter; it must not wrap to 0 steps.
+  CHECK_THROWS_WITH(clock.steps_for(1e19),
+                    Catch::Contains("duration: is more time steps than the clock can count") &&
+                        Catch::Contains("at most 9007199254740992 s") &&
+                        Catch::Contains("found 1e+19 s"));
+  CHECK_THROWS_WITH(
+      SimClock(1e-300).steps_for(3600.0),
+      Catch::Contains("duration: is more time steps") && Catch::Contains("2^53 steps of 1e-300 s"));
+  CHECK_THROWS_WITH(clock.every(1e300), Catch::Contains("period: is more time steps"));
+  CHECK(clock.steps_for(9007199254740992.0) == 9007199254740992);
+  // A duration shorter than one step is not rounded down to none.
+  CHECK_THROWS_WITH(clock.steps_for(1e-12), Catch::Contains("duration: is shorter than one time "
+                                                            "step") &&
+                                                Catch::Contains("expected 0 or >= 1 s"));
+  CHECK(clock.steps_for(0.0) == 0);
+}
+
 TEST_CASE("resume jumps the clock to a step", "[clock]") {
   SimClock clock(2.0);
   clock.set_step(1800);

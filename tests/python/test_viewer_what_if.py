@@ -121,8 +121,10 @@ def main():
         assert f"at = {edit.group(1)}\n" in text and "road = 'road_1_4_0'" in text, text
         for manifest, column, name in ((scenario, 0, "base.json"), (saved, 1, "variant.json")):
             out = os.path.join(work_dir, name)
+            # --force: the work folder keeps the last run's files.
             subprocess.run([parktwin, "run", manifest, "--duration", str(t), "--kpi-json", out,
-                            "--quiet"], check=True, cwd=work_dir, stdout=subprocess.DEVNULL)
+                            "--force", "--quiet"], check=True, cwd=work_dir,
+                           stdout=subprocess.DEVNULL)
             k = kpis(out)
             for key, label in (("average_travel_time_s", "average travel time"),
                                ("finished", "trips finished"), ("co2_kg", "CO2"),

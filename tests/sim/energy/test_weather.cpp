@@ -160,6 +160,38 @@ TEST_CASE("bad weather files are refused naming the file, line and field", "[wea
     for (int n = 1; n <= 8 && std::getline(in, l); ++n) header_only += l + "\n";
   }
   CHECK_THAT(refused(header_only), Catch::Contains("no hourly records"));
+  // Not a whole year: a short file would give January's weather to a July run.
+  std::string first_days;
+  {
+    std::istringstream in(text_of(kEpw));
+    std::string l;
+    for (int n = 1; n <= 107 && std::getline(in, l); ++n) first_days += l + "\n";
+  }
+  CHECK_THAT(refused(first_days), Catch::Contains("bad.epw:107") &&
+                                      Catch::Contains("weather file ends before the year does") &&
+                                      Catch::Contains("8760 hourly records") &&
+                                      Catch::Contains("found 99 records, the last 1/5 hour 3"));
+  std::string from_day_two = header_only;
+  {
+    std::istringstream in(text_of(kEpw));
+    std::string l;
+    for (int n = 1; std::getline(in, l); ++n) {
+      if (n > 8 + 24) from_day_two += l + "\n";
+    }
+  }
+  CHECK_THAT(refused(from_day_two), Catch::Contains("bad.epw:9") &&
+                                        Catch::Contains("does not start on 1 January") &&
+                                        Catch::Contains("found 1/2 hour 1"));
+  const std::string year = text_of(kEpw);
+  const std::size_t first_record = [&] {
+    std::size_t at = 0;
+    for (int n = 0; n < 8; ++n) at = year.find('\n', at) + 1;
+    return at;
+  }();
+  const std::string two_years = year + year.substr(first_record);
+  CHECK_THAT(refused(two_years), Catch::Contains("bad.epw:8769") &&
+                                     Catch::Contains("more records than a year") &&
+                                     Catch::Contains("found 1/1 hour 1"));
   CHECK_THROWS_WITH(energy::read_epw((dir.path() / "none.epw").string()),
                     Catch::Contains("none.epw") && Catch::Contains("cannot open"));
 }
