@@ -113,6 +113,21 @@ inline void check_output_file(const std::string& path, const char* option, bool 
   }
 }
 
+// Creates the output folder `dir` (and its parents) unless it exists. Throws parktwin::Error
+// naming `option` and what it is for.
+inline void create_output_folder(const std::filesystem::path& dir, const char* option,
+                                 const char* purpose) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    throw Error("cannot create folder")
+        .in_file(dir.string())
+        .field(option)
+        .expected(purpose)
+        .found(ec.message());
+  }
+}
+
 // Writes `text` beside `path` and renames it into place, so a failed write never leaves half
 // a file behind (nor the temporary one). Throws parktwin::Error naming the file.
 inline void write_file_atomically(const std::filesystem::path& path, const std::string& text) {

@@ -111,15 +111,7 @@ int export_csv(const ExportOptions& o, const CommandContext& ctx) {
   if (fs::exists(o.csv_dir) && !fs::is_directory(o.csv_dir)) {
     throw Error("not a folder").in_file(o.csv_dir).expected("a folder for the CSV files");
   }
-  std::error_code ec;
-  fs::create_directories(o.csv_dir, ec);
-  if (ec) {
-    throw Error("cannot create folder")
-        .in_file(o.csv_dir)
-        .field("--csv")
-        .expected("a folder for the CSV files")
-        .found(ec.message());
-  }
+  create_output_folder(o.csv_dir, "--csv", "a folder for the CSV files");
   CsvFiles files(o.csv_dir, o.force);
   files.write("meta.csv", name_value_csv(summary.meta));
   if (!summary.kpis.empty()) files.write("kpi.csv", name_value_csv(summary.kpis));

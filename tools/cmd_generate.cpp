@@ -99,15 +99,7 @@ int generate_grid(GridOptions o, const CommandContext& ctx) {
           .expected("another --out folder, or --force to overwrite");
     }
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    throw Error("cannot create folder")
-        .in_file(o.out)
-        .field("--out")
-        .expected("a folder to write into")
-        .found(ec.message());
-  }
+  create_output_folder(dir, "--out", "a folder to write into");
 
   ctx.out << fmt::format(
       "grid {}x{}: {} signalised intersections, {} virtual boundary nodes, {} roads, {} lanes, "
