@@ -1,6 +1,9 @@
 #include "engine/parallel.h"
 
 #include <tbb/info.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
 
 #include "engine/error.h"
 
@@ -23,8 +26,10 @@ ThreadLimit::ThreadLimit(int threads)
       control_(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads)) {}
 
 int max_threads() {
-  return static_cast<int>(
+  // Inside a task arena (a World stepped with its own thread limit) the arena's cap counts.
+  const auto global = static_cast<int>(
       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  return std::min(global, tbb::this_task_arena::max_concurrency());
 }
 
 int hardware_threads() { return tbb::info::default_concurrency(); }

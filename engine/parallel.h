@@ -91,7 +91,8 @@ class ThreadLimit {
   tbb::global_control control_;
 };
 
-// Threads the parallel loops may use now (honours any live ThreadLimit).
+// Threads the parallel loops may use now (honours any live ThreadLimit and the task arena
+// the caller runs in).
 int max_threads();
 // Hardware threads of this machine.
 int hardware_threads();

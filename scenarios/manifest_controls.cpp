@@ -216,7 +216,7 @@ SignalControlSpec read_controllers(const std::string& path, const toml::table& r
   spec.file = file_of(*node, path);
   spec.line = line_of(*node);
   reject_unknown(path, c, "controllers.",
-                 {"signals", "min_green", "junctions", "batteries", "charging"});
+                 {"signals", "min_green", "max_green", "junctions", "batteries", "charging"});
   const auto one_of = [&](const char* key, std::initializer_list<std::string_view> names,
                           std::string& out) {
     const toml::node* n = c.get(key);
@@ -239,13 +239,20 @@ SignalControlSpec read_controllers(const std::string& path, const toml::table& r
   const auto policy = [&](const toml::node& n, const std::string& key) {
     const std::optional<std::string> v = n.value<std::string>();
     if (!n.is_string() || !v || !traffic::parse_signal_policy(*v)) {
-      fail_at(path, n, key, "unknown signal policy", "\"fixed_time\" or \"max_pressure\"",
+      fail_at(path, n, key, "unknown signal policy", "one of " + traffic::signal_policy_names(),
               v.value_or(""));
     }
     return *v;
   };
   if (const toml::node* s = c.get("signals")) spec.signals = policy(*s, "controllers.signals");
   spec.min_green_s = positive_number(path, c, "min_green", spec.min_green_s);
+  spec.max_green_s = positive_number(path, c, "max_green", spec.max_green_s);
+  if (spec.max_green_s < spec.min_green_s) {
+    fail_at(path, *c.get(c.contains("max_green") ? "max_green" : "min_green"),
+            "controllers.max_green", "max_green below min_green",
+            fmt::format("a number of seconds >= min_green ({})", spec.min_green_s),
+            fmt::format("{}", spec.max_green_s));
+  }
   if (const toml::node* j = c.get("junctions")) {
     if (!j->is_table()) fail_at(path, *j, "controllers.junctions", "wrong type", "a table");
     for (const auto& [id, value] : *j->as_table()) {

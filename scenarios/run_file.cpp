@@ -198,6 +198,7 @@ void write_controllers(hid_t file, const SignalControlSpec& spec, const traffic:
   const h5::Handle g = h5::create_group(file, "controllers", path);
   h5::write_attr(g.get(), "signals", spec.signals);
   h5::write_attr(g.get(), "min_green_s", spec.min_green_s);
+  h5::write_attr(g.get(), "max_green_s", spec.max_green_s);
   h5::write_attr(g.get(), "batteries", spec.batteries);
   h5::write_attr(g.get(), "charging", spec.charging);
   std::vector<std::string> junction, policy;
@@ -218,6 +219,9 @@ SignalControlSpec read_controllers(hid_t file, const std::string& path) {
   const h5::Handle g = h5::open_group(file, "controllers", path);
   spec.signals = h5::read_string_attr(g.get(), "signals", path);
   spec.min_green_s = h5::read_double_attr(g.get(), "min_green_s", path);
+  if (h5::attr_exists(g.get(), "max_green_s")) {  // files from before the control surface
+    spec.max_green_s = h5::read_double_attr(g.get(), "max_green_s", path);
+  }
   if (h5::attr_exists(g.get(), "batteries")) {  // files from before batteries: the defaults
     spec.batteries = h5::read_string_attr(g.get(), "batteries", path);
     spec.charging = h5::read_string_attr(g.get(), "charging", path);
@@ -562,11 +566,8 @@ void Checkpoint::take(const World& world, std::uint64_t rows_so_far,
   time_s = world.traffic().time_s();
   series_rows = rows_so_far;
   trajectory_rows = trajectory_rows_so_far;
-  const std::size_t next = save_parts(world.traffic(), "", 0, parts);
-  const std::size_t after_buildings =
-      world.buildings() ? save_parts(*world.buildings(), "buildings.", next, parts) : next;
-  if (const energy::EnergySim* e = world.energy())
-    save_parts(*e, "energy.", after_buildings, parts);
+  // Traffic's parts unprefixed, then "signals.", "buildings.", "energy." (World::save_state).
+  save_parts(world, "", 0, parts);
 }
 
 void Checkpoint::restore(traffic::TrafficSim& sim, const std::string& path) const {
@@ -574,9 +575,7 @@ void Checkpoint::restore(traffic::TrafficSim& sim, const std::string& path) cons
 }
 
 void Checkpoint::restore(World& world, const std::string& path) const {
-  restore_parts(world.traffic(), "", parts, path);
-  if (buildings::BuildingsSim* b = world.buildings()) restore_parts(*b, "buildings.", parts, path);
-  if (energy::EnergySim* e = world.energy()) restore_parts(*e, "energy.", parts, path);
+  restore_parts(world, "", parts, path);
 }
 
 namespace {

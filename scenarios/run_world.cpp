@@ -73,11 +73,12 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
   config.step_s = meta.step_s;
   config.seed = meta.seed;
   config.lane_changing = meta.lane_changing;
-  traffic::MaxPressureParams max_pressure;
-  max_pressure.min_green_s = meta.controllers.min_green_s;
+  traffic::SignalControlParams control;
+  control.min_green_s = meta.controllers.min_green_s;
+  control.max_green_s = meta.controllers.max_green_s;
   auto world = std::make_unique<World>(
       net, demand, config, runtime_events(meta.events, net, meta.step_s),
-      traffic::SignalController(net, signal_policies(meta.controllers, net), max_pressure));
+      traffic::SignalController(net, signal_policies(meta.controllers, net), control));
   if (!meta.buildings_path.empty()) {
     buildings::BuildingsConfig b;
     b.step_s = meta.buildings_step_s;

@@ -137,7 +137,7 @@ std::vector<traffic::SignalPolicy> signal_policies(const SignalControlSpec& spec
           .in_file(spec.file)
           .at_line(spec.line)
           .field(key)
-          .expected("fixed_time or max_pressure")
+          .expected("one of " + traffic::signal_policy_names())
           .found(name);
     }
     return *p;

@@ -46,7 +46,9 @@ struct EventSpec {
 struct SignalControlSpec {
   std::string signals = "fixed_time";  // every signal's policy unless a junction says otherwise
   std::vector<std::pair<std::string, std::string>> junctions;  // junction id -> policy
-  double min_green_s = traffic::MaxPressureParams{}.min_green_s;
+  double min_green_s = traffic::SignalControlParams{}.min_green_s;
+  // sotl, actuated and agent signals: a green is ended after this long
+  double max_green_s = traffic::SignalControlParams{}.max_green_s;
   // The district's batteries and EV chargers (sim/energy/energy_sim.h, ev_charging.h).
   std::string batteries = "time_of_use";
   std::string charging = "immediate";

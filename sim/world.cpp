@@ -5,21 +5,26 @@
 #include <algorithm>
 #include <utility>
 
+#include "engine/assert.h"
 #include "engine/error.h"
+#include "engine/raw_bytes.h"
 
 namespace parktwin {
 
 World::World(const traffic::Network& net, const traffic::Demand& demand,
              const traffic::TrafficConfig& config, std::vector<traffic::TrafficEvent> events,
              traffic::SignalController signals)
-    : traffic_(net, demand, config), events_(std::move(events)), signals_(std::move(signals)) {
+    : traffic_(net, demand, config),
+      events_(std::move(events)),
+      signals_(signals),
+      signals_at_start_(std::move(signals)) {
   std::stable_sort(events_.begin(), events_.end(),
                    [](const auto& a, const auto& b) { return a.step < b.step; });
   signals_.attach(traffic_);
 }
 
-void World::attach_buildings(std::unique_ptr<const buildings::BuildingStock> stock,
-                             std::unique_ptr<const energy::WeatherSeries> weather,
+void World::attach_buildings(std::shared_ptr<const buildings::BuildingStock> stock,
+                             std::shared_ptr<const energy::WeatherSeries> weather,
                              const buildings::BuildingsConfig& config,
                              std::vector<buildings::OutdoorOffset> offsets) {
   if (traffic_.state().step != 0) {
@@ -30,6 +35,7 @@ void World::attach_buildings(std::unique_ptr<const buildings::BuildingStock> sto
   const Schedule every = SimClock(traffic_.config().step_s).every(config.step_s);
   stock_ = std::move(stock);
   weather_ = std::move(weather);
+  buildings_config_ = config;
   buildings_ = std::make_unique<buildings::BuildingsSim>(*stock_, *weather_, config);
   building_period_steps_ = every.period_steps;
   offsets_ = std::move(offsets);
@@ -38,9 +44,9 @@ void World::attach_buildings(std::unique_ptr<const buildings::BuildingStock> sto
   next_offset_ = 0;
 }
 
-void World::attach_energy(std::unique_ptr<const energy::DistrictAssets> assets,
-                          std::unique_ptr<const energy::Tariff> tariff,
-                          std::unique_ptr<const coupling::CarParks> car_parks,
+void World::attach_energy(std::shared_ptr<const energy::DistrictAssets> assets,
+                          std::shared_ptr<const energy::Tariff> tariff,
+                          std::shared_ptr<const coupling::CarParks> car_parks,
                           const energy::EnergyConfig& config, std::uint64_t seed,
                           std::vector<energy::FeederOutage> outages) {
   if (!buildings_) throw Error("energy needs buildings").expected("attach_buildings first");
@@ -51,6 +57,7 @@ void World::attach_energy(std::unique_ptr<const energy::DistrictAssets> assets,
   assets_ = std::move(assets);
   tariff_ = std::move(tariff);
   car_parks_ = std::move(car_parks);
+  energy_config_ = config;
   energy::EnergyConfig c = config;
   c.step_s = buildings_->time_step_s();
   energy_ = std::make_unique<energy::EnergySim>(*assets_, *tariff_, c,
@@ -63,6 +70,14 @@ void World::attach_energy(std::unique_ptr<const energy::DistrictAssets> assets,
 }
 
 void World::step() {
+  if (arena_) {
+    arena_->execute([this] { step_here(); });
+  } else {
+    step_here();
+  }
+}
+
+void World::step_here() {
   const std::int64_t now = traffic_.state().step;
   while (next_event_ < events_.size() && events_[next_event_].step <= now) {
     traffic::apply_event(events_[next_event_++], traffic_);
@@ -103,6 +118,70 @@ void World::restored() {
       std::find_if(events_.begin(), events_.end(), [&](const auto& e) { return e.step >= now; }) -
       events_.begin());
   signals_.attach(traffic_);
+}
+
+void World::set_threads(int threads) {
+  if (threads < 0) {
+    throw Error("invalid thread count for a World")
+        .expected("0 (the process's limit) or more")
+        .found(std::to_string(threads));
+  }
+  threads_ = threads;
+  arena_ = threads > 0 ? std::make_unique<tbb::task_arena>(threads) : nullptr;
+}
+
+std::unique_ptr<World> World::copy_at_start(std::uint64_t seed) const {
+  traffic::TrafficConfig config = traffic_.config();
+  config.seed = seed;
+  auto copy = std::make_unique<World>(traffic_.network(), traffic_.demand(), config, events_,
+                                      signals_at_start_);
+  if (buildings_) {
+    copy->attach_buildings(stock_, weather_, buildings_config_, offsets_);
+    if (energy_) copy->attach_energy(assets_, tariff_, car_parks_, energy_config_, seed, outages_);
+  }
+  copy->set_threads(threads_);
+  return copy;
+}
+
+void World::snapshot(WorldSnapshot& out) const {
+  out.step = traffic_.state().step;
+  out.network = &traffic_.network();
+  out.demand = &traffic_.demand();
+  std::size_t i = 0;
+  save_state([&](const char*, const auto& value) {
+    if (i == out.parts.size()) out.parts.emplace_back();
+    const auto bytes = raw_bytes(value);
+    out.parts[i].assign(bytes.begin(), bytes.end());
+    ++i;
+  });
+  out.parts.resize(i);
+}
+
+WorldSnapshot World::snapshot() const {
+  WorldSnapshot out;
+  snapshot(out);
+  return out;
+}
+
+void World::restore(const WorldSnapshot& snap) {
+  // Checked before anything is assigned, so a mismatch changes nothing. The same model and
+  // subsystems give the same parts with the same element types.
+  std::size_t parts = 0;
+  save_state([&](const char*, const auto&) { ++parts; });
+  if (snap.step < 0) throw Error("empty World snapshot").expected("one taken by snapshot()");
+  if (snap.network != &traffic_.network() || snap.demand != &traffic_.demand() ||
+      parts != snap.parts.size()) {
+    throw Error("snapshot of another World")
+        .expected(fmt::format("one of a World with this network and demand and {} parts", parts))
+        .found(fmt::format("{} parts{}", snap.parts.size(),
+                           snap.network != &traffic_.network() ? ", another network" : ""));
+  }
+  std::size_t i = 0;
+  restore_state([&](const char*, auto& value) {
+    const bool ok = assign_raw(value, snap.parts[i++]);
+    PT_ASSERT(ok, "a snapshot part that fits assigns");
+    (void)ok;
+  });
 }
 
 }  // namespace parktwin

@@ -504,6 +504,8 @@ class RoadnetBuilder {
       x = {};  // used in full: keeps the peak low on large networks
     }
     net_.signal_phase_begin.push_back(static_cast<Index>(net_.phases.size()));
+    // CityFlow's phases that let only always-green turns go are its yellow (clearance).
+    traffic::mark_clearance_phases(net_, traffic::PhaseKind::amber);
   }
 
   // Lane links -> link segments, grouped by start lane (stable: input order within a lane

@@ -83,6 +83,15 @@ struct Program {
   std::vector<std::string> states;
 };
 
+// SUMO's signal states (sumo.dlr.de "Traffic Lights", signal state definitions): a phase with
+// any 'y'/'Y' is amber; one with no 'G'/'g' is all-red; the rest are green (refined by
+// mark_clearance_phases once the movements are known).
+traffic::PhaseKind phase_kind_of(std::string_view state) {
+  if (state.find_first_of("yY") != std::string_view::npos) return traffic::PhaseKind::amber;
+  if (state.find_first_of("Gg") == std::string_view::npos) return traffic::PhaseKind::all_red;
+  return traffic::PhaseKind::green;
+}
+
 Program read_program(const XmlFile& f, pugi::xml_node tl) {
   const std::string id = tl.attribute("id").value();
   const std::string what = "tlLogic " + quoted(id);
@@ -390,7 +399,10 @@ traffic::Network import_sumo_net(const std::string& path) {
     net.junction_signal[j] = static_cast<Index>(net.signal_count());
     net.signal_junction.push_back(static_cast<Index>(j));
     net.signal_phase_begin.push_back(static_cast<Index>(net.phases.size()));
-    for (const double d : program->second.durations) net.phases.push_back({d});
+    const Program& plan = program->second;
+    for (std::size_t p = 0; p < plan.durations.size(); ++p) {
+      net.phases.push_back({plan.durations[p], phase_kind_of(plan.states[p])});
+    }
   }
   net.signal_phase_begin.push_back(static_cast<Index>(net.phases.size()));
 
@@ -424,6 +436,8 @@ traffic::Network import_sumo_net(const std::string& path) {
     }
     net.movement_green_phases.push_back(green);
   }
+  // A phase whose greens are all always-green links clears the junction like an all-red.
+  traffic::mark_clearance_phases(net, traffic::PhaseKind::all_red);
 
   // --- links grouped by start lane (stable: file order among a lane's links)
   std::vector<std::size_t> order(conns.size());

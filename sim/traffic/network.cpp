@@ -22,6 +22,38 @@ const char* turn_name(Turn t) {
   return "?";
 }
 
+const char* phase_kind_name(PhaseKind k) {
+  switch (k) {
+    case PhaseKind::green:
+      return "green";
+    case PhaseKind::amber:
+      return "amber";
+    case PhaseKind::all_red:
+      return "all_red";
+  }
+  return "?";
+}
+
+void mark_clearance_phases(Network& net, PhaseKind clearance) {
+  std::vector<std::uint64_t> competing(net.signal_count(), 0);  // phases with a competing green
+  for (Index m = 0; m < net.movement_count(); ++m) {
+    const Index g = net.junction_signal[net.movement_junction[m]];
+    if (g == kNone) continue;
+    const std::size_t n = net.signal_phases(g).size();
+    const std::uint64_t all = n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+    const std::uint64_t mask = net.movement_green_phases[m] & all;
+    if (mask != all) competing[g] |= mask;
+  }
+  for (Index g = 0; g < net.signal_count(); ++g) {
+    for (Index p = net.signal_phase_begin[g]; p < net.signal_phase_begin[g + 1]; ++p) {
+      const Index local = p - net.signal_phase_begin[g];
+      if (net.phases[p].kind == PhaseKind::green && ((competing[g] >> local) & 1u) == 0) {
+        net.phases[p].kind = clearance;
+      }
+    }
+  }
+}
+
 bool Network::lane_reaches_road(Index lane, Index road) const {
   for (Index k = lane_links_begin[lane]; k < lane_links_begin[lane + 1]; ++k) {
     if (lane_road[link_to_lane[k]] == road) return true;

@@ -22,10 +22,19 @@ inline constexpr Index kNone = ~Index{0};
 enum class Turn : std::uint8_t { straight, left, right, uturn };
 const char* turn_name(Turn t);
 
-// A fixed-time signal plan: phases in order, each with a duration and the movements it
-// lets go. Phase p of signal s is phases[phase_begin[s] + p].
+// What a phase is for. A *green* phase lets go at least one movement that is not green in
+// every phase of its signal; the others clear the junction between greens: *amber* (SUMO's
+// 'y'/'Y', CityFlow's yellow phase, which may still let right turns go) or *all-red* (SUMO's
+// phases with nothing but 'r', 's', 'o'/'O' and always-green links). Agents choose among the
+// green phases only; the control surface (sim/control) runs the clearance phases between.
+enum class PhaseKind : std::uint8_t { green, amber, all_red };
+const char* phase_kind_name(PhaseKind k);  // "green", "amber", "all_red"
+
+// A fixed-time signal plan: phases in order, each with a duration, a kind and the movements
+// it lets go. Phase p of signal s is phases[phase_begin[s] + p].
 struct SignalPhase {
   double duration_s = 0.0;
+  PhaseKind kind = PhaseKind::green;
 };
 
 struct Network {
@@ -114,5 +123,11 @@ struct Network {
 // monotone, every link between consecutive roads of its movement) and throws parktwin::Error
 // naming the offending element. Importers call it last; `source` names the input file.
 void validate(const Network& net, const std::string& source);
+
+// Marks as `clearance` (amber or all-red) every phase still marked green that lets no
+// competing movement go (none green in it but not in every phase of its signal). Importers
+// call it once the movements' green phases are known, after setting the kinds their input
+// states outright (SUMO's 'y').
+void mark_clearance_phases(Network& net, PhaseKind clearance);
 
 }  // namespace parktwin::traffic

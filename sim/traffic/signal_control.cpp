@@ -31,6 +31,14 @@ std::uint64_t all_phases(std::size_t n) {
 
 bool has_phase(std::uint64_t mask, std::uint32_t p) { return ((mask >> p) & 1u) != 0; }
 
+constexpr SignalPolicy kPolicies[] = {SignalPolicy::fixed_time, SignalPolicy::max_pressure,
+                                      SignalPolicy::sotl, SignalPolicy::actuated,
+                                      SignalPolicy::agent};
+
+bool on_surface(SignalPolicy p) {
+  return p == SignalPolicy::sotl || p == SignalPolicy::actuated || p == SignalPolicy::agent;
+}
+
 }  // namespace
 
 const char* signal_policy_name(SignalPolicy p) {
@@ -39,19 +47,34 @@ const char* signal_policy_name(SignalPolicy p) {
       return "fixed_time";
     case SignalPolicy::max_pressure:
       return "max_pressure";
+    case SignalPolicy::sotl:
+      return "sotl";
+    case SignalPolicy::actuated:
+      return "actuated";
+    case SignalPolicy::agent:
+      return "agent";
   }
   return "unknown";
 }
 
 std::optional<SignalPolicy> parse_signal_policy(std::string_view name) {
-  for (const SignalPolicy p : {SignalPolicy::fixed_time, SignalPolicy::max_pressure}) {
+  for (const SignalPolicy p : kPolicies) {
     if (name == signal_policy_name(p)) return p;
   }
   return std::nullopt;
 }
 
+std::string signal_policy_names() {
+  std::string out;
+  for (const SignalPolicy p : kPolicies) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("\"{}\"", signal_policy_name(p));
+  }
+  return out;
+}
+
 SignalController::SignalController(const Network& net, std::vector<SignalPolicy> per_signal,
-                                   MaxPressureParams params)
+                                   SignalControlParams params)
     : net_(net), policy_(std::move(per_signal)), params_(params) {
   const std::size_t G = net.signal_count();
   if (policy_.size() != G) {
@@ -85,7 +108,15 @@ SignalController::SignalController(const Network& net, std::vector<SignalPolicy>
 
   std::size_t max_phases = 0;
   movements_begin_.push_back(0);
+  std::vector<Index> surface_signals, sotl_agents, actuated_agents;
   for (Index g = 0; g < G; ++g) {
+    if (on_surface(policy_[g])) {
+      const auto a = static_cast<Index>(surface_signals.size());
+      surface_signals.push_back(g);
+      if (policy_[g] == SignalPolicy::sotl) sotl_agents.push_back(a);
+      if (policy_[g] == SignalPolicy::actuated) actuated_agents.push_back(a);
+      continue;
+    }
     if (policy_[g] == SignalPolicy::fixed_time) continue;
     const std::size_t n = net.signal_phases(g).size();
     const std::string where =
@@ -128,6 +159,15 @@ SignalController::SignalController(const Network& net, std::vector<SignalPolicy>
     lane_speed_mps_.assign(net.lane_count(), 0.0f);
   }
   phase_pressure_.assign(max_phases, 0.0);
+
+  if (!surface_signals.empty()) {
+    surface_.emplace(net, std::move(surface_signals),
+                     SurfaceParams{params_.min_green_s, params_.max_green_s});
+    sotl_.emplace(*surface_, std::move(sotl_agents), params_.sotl);
+    actuated_.emplace(*surface_, std::move(actuated_agents), params_.actuated);
+    movement_scratch_.assign(net.movement_count(), 0);
+    movement_scratch2_.assign(net.movement_count(), 0);
+  }
 }
 
 SignalPolicy SignalController::policy(Index signal) const {
@@ -138,6 +178,7 @@ SignalPolicy SignalController::policy(Index signal) const {
 void SignalController::attach(TrafficSim& sim) const {
   PT_ASSERT(&sim.network() == &net_, "the controller was built for this simulation's network");
   for (const Index g : controlled_) sim.hold_signal(g, true);
+  if (surface_) surface_->attach(sim);
 }
 
 void SignalController::phase_pressures(const TrafficSim& sim, Index c) {
@@ -196,6 +237,11 @@ void SignalController::act(TrafficSim& sim) {
     } else {
       sim.set_signal_phase(g, best_phase(c, kNone));
     }
+  }
+  if (surface_) {
+    sotl_->decide(sim, *surface_, movement_scratch_, movement_scratch2_);
+    actuated_->decide(sim, *surface_, movement_scratch_, movement_scratch2_);
+    surface_->apply(sim);
   }
 }
 

@@ -16,22 +16,35 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "sim/traffic/network.h"
+#include "sim/traffic/signal_baselines.h"
+#include "sim/traffic/signal_surface.h"
 
 namespace parktwin::traffic {
 
 class TrafficSim;
 
-enum class SignalPolicy : std::uint8_t { fixed_time, max_pressure };
+// fixed_time: the plan; max_pressure: Varaiya's controller above; sotl, actuated: classic
+// controllers on the control surface (signal_baselines.h); agent: the control surface with
+// its control buffer left to an outside agent (a learned policy, a Python script).
+enum class SignalPolicy : std::uint8_t { fixed_time, max_pressure, sotl, actuated, agent };
 
-const char* signal_policy_name(SignalPolicy p);  // "fixed_time", "max_pressure"
+const char* signal_policy_name(SignalPolicy p);  // "fixed_time", "max_pressure", ...
 std::optional<SignalPolicy> parse_signal_policy(std::string_view name);
+// The names parse_signal_policy accepts, for error messages: "fixed_time", "max_pressure", ...
+std::string signal_policy_names();
 
-struct MaxPressureParams {
+struct SignalControlParams {
   double min_green_s = 10.0;  // a green phase is kept at least this long before a new decision
+  // Surface-run signals (sotl, actuated, agent) only: a green is ended after this long. The
+  // max-pressure controller keeps its form of PressLight's baseline, without one.
+  double max_green_s = 120.0;
+  SotlParams sotl{};
+  ActuatedParams actuated{};
 };
 
 // Baseline signal controllers acting through TrafficSim's control interface, between steps.
@@ -49,7 +62,7 @@ class SignalController {
   // parktwin::Error otherwise, for a negative min_green_s, and for a max-pressure signal
   // without a green phase. `net` must outlive the controller.
   SignalController(const Network& net, std::vector<SignalPolicy> per_signal,
-                   MaxPressureParams params = {});
+                   SignalControlParams params = {});
 
   // Holds the signals it controls (call once on a new or restored simulation, before
   // stepping).
@@ -58,8 +71,30 @@ class SignalController {
   // Allocates nothing; the result does not depend on the thread count.
   void act(TrafficSim& sim);
 
-  bool controls_any() const { return !controlled_.empty(); }
+  bool controls_any() const { return !controlled_.empty() || surface_.has_value(); }
   SignalPolicy policy(Index signal) const;
+  const SignalControlParams& params() const { return params_; }
+  // The control surface of the sotl, actuated and agent signals; nullptr when there are none.
+  // An outside agent writes the control buffer of its agents between steps.
+  SignalSurface* surface() { return surface_ ? &*surface_ : nullptr; }
+  const SignalSurface* surface() const { return surface_ ? &*surface_ : nullptr; }
+
+  // Checkpoints, as TrafficSim::save_state: the surface's buffers and the classic
+  // controllers' memory (nothing without a surface; max pressure keeps none).
+  template <class F>
+  void save_state(F&& f) const {
+    if (!surface_) return;
+    surface_->save_state(f);
+    f("sotl_counters", sotl_->counters());
+    f("actuated_gaps", actuated_->gaps());
+  }
+  template <class F>
+  void restore_state(F&& f) {
+    if (!surface_) return;
+    surface_->restore_state(f);
+    f("sotl_counters", sotl_->counters());
+    f("actuated_gaps", actuated_->gaps());
+  }
 
  private:
   // Pressure of every green phase of controlled signal c (index into controlled_) into
@@ -71,7 +106,13 @@ class SignalController {
 
   const Network& net_;
   std::vector<SignalPolicy> policy_;  // per signal (G)
-  MaxPressureParams params_;
+  SignalControlParams params_;
+
+  // --- signals on the control surface, and the classic controllers that drive some of them
+  std::optional<SignalSurface> surface_;
+  std::optional<Sotl> sotl_;
+  std::optional<Actuated> actuated_;
+  std::vector<std::uint32_t> movement_scratch_, movement_scratch2_;  // per movement (M)
 
   // --- controlled signals (C entries, ascending signal index)
   std::vector<Index> controlled_;              // signal index

@@ -518,8 +518,34 @@ TEST_CASE("manifest: a bad event names its file, line and key", "[scenarios][man
     const Error e = manifest_error(dir, kTraffic + "[controllers]\nsignals = \"smart\"\n", path);
     CHECK(e.context().line == 5);
     CHECK(e.context().field == "controllers.signals");
-    CHECK_THAT(std::string(e.what()), Contains("fixed_time") && Contains("max_pressure"));
+    CHECK_THAT(std::string(e.what()), Contains("fixed_time") && Contains("max_pressure") &&
+                                          Contains("sotl") && Contains("actuated") &&
+                                          Contains("agent"));
   }
+  SECTION("a maximum green below the minimum") {
+    const Error e = manifest_error(
+        dir, kTraffic + "[controllers]\nsignals = \"sotl\"\nmin_green = 20\nmax_green = 15\n",
+        path);
+    CHECK(e.context().line == 7);
+    CHECK(e.context().field == "controllers.max_green");
+    CHECK_THAT(std::string(e.what()), Contains(">= min_green (20)"));
+  }
+}
+
+TEST_CASE("the classic adaptive controllers and the agent surface are named in a manifest",
+          "[scenarios][manifest]") {
+  TempDir dir;
+  write_inputs(dir);
+  const std::string path =
+      dir.write("s.toml", kTraffic +
+                              "[controllers]\nsignals = \"actuated\"\nmax_green = 90\n"
+                              "[controllers.junctions]\nc = \"sotl\"\n");
+  const Manifest m = load_manifest(path);
+  CHECK(m.controllers.signals == "actuated");
+  CHECK(m.controllers.max_green_s == 90.0);
+  CHECK(m.controllers.min_green_s == 10.0);
+  REQUIRE(m.controllers.junctions.size() == 1);
+  CHECK(m.controllers.junctions[0].second == "sotl");
 }
 
 TEST_CASE("events and controllers that do not fit the network name their file and line",
