@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <span>
 #include <string_view>
 
@@ -11,6 +12,8 @@
 #include "scenarios/toml_fields.h"
 
 namespace parktwin::scenarios {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -239,12 +242,34 @@ SignalControlSpec read_controllers(const std::string& path, const toml::table& r
   const auto policy = [&](const toml::node& n, const std::string& key) {
     const std::optional<std::string> v = n.value<std::string>();
     if (!n.is_string() || !v || !traffic::parse_signal_policy(*v)) {
-      fail_at(path, n, key, "unknown signal policy", "one of " + traffic::signal_policy_names(),
-              v.value_or(""));
+      fail_at(path, n, key, "unknown signal policy",
+              "one of " + traffic::signal_policy_names() + " or \"policy:DIR\"", v.value_or(""));
     }
     return *v;
   };
-  if (const toml::node* s = c.get("signals")) spec.signals = policy(*s, "controllers.signals");
+  if (const toml::node* s = c.get("signals")) {
+    const std::optional<std::string> v = s->value<std::string>();
+    constexpr std::string_view kPolicyPrefix = "policy:";
+    if (v && v->starts_with(kPolicyPrefix)) {
+      // A trained policy runs every signal as an agent of the control surface.
+      const fs::path rel(v->substr(kPolicyPrefix.size()));
+      if (rel.empty()) {
+        fail_at(path, *s, "controllers.signals", "policy without a folder",
+                "\"policy:DIR\" with the folder parktwin train wrote", *v);
+      }
+      const fs::path dir =
+          rel.is_absolute() ? rel : fs::path(file_of(*s, path)).parent_path() / rel;
+      std::error_code ec;
+      if (!fs::is_directory(dir, ec)) {
+        fail_at(path, *s, "controllers.signals", "policy folder not found",
+                "a folder written by parktwin train", dir.lexically_normal().string());
+      }
+      spec.signals = traffic::signal_policy_name(traffic::SignalPolicy::agent);
+      spec.policy_path = dir.lexically_normal().string();
+    } else {
+      spec.signals = policy(*s, "controllers.signals");
+    }
+  }
   spec.min_green_s = positive_number(path, c, "min_green", spec.min_green_s);
   spec.max_green_s = positive_number(path, c, "max_green", spec.max_green_s);
   if (spec.max_green_s < spec.min_green_s) {

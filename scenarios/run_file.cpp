@@ -199,6 +199,7 @@ void write_controllers(hid_t file, const SignalControlSpec& spec, const traffic:
   h5::write_attr(g.get(), "signals", spec.signals);
   h5::write_attr(g.get(), "min_green_s", spec.min_green_s);
   h5::write_attr(g.get(), "max_green_s", spec.max_green_s);
+  h5::write_attr(g.get(), "policy_path", spec.policy_path);
   h5::write_attr(g.get(), "batteries", spec.batteries);
   h5::write_attr(g.get(), "charging", spec.charging);
   std::vector<std::string> junction, policy;
@@ -221,6 +222,9 @@ SignalControlSpec read_controllers(hid_t file, const std::string& path) {
   spec.min_green_s = h5::read_double_attr(g.get(), "min_green_s", path);
   if (h5::attr_exists(g.get(), "max_green_s")) {  // files from before the control surface
     spec.max_green_s = h5::read_double_attr(g.get(), "max_green_s", path);
+  }
+  if (h5::attr_exists(g.get(), "policy_path")) {
+    spec.policy_path = h5::read_string_attr(g.get(), "policy_path", path);
   }
   if (h5::attr_exists(g.get(), "batteries")) {  // files from before batteries: the defaults
     spec.batteries = h5::read_string_attr(g.get(), "batteries", path);

@@ -45,6 +45,9 @@ struct EventSpec {
 
 struct SignalControlSpec {
   std::string signals = "fixed_time";  // every signal's policy unless a junction says otherwise
+  // A trained policy's folder (`signals = "policy:DIR"`, resolved against the manifest's
+  // folder): its signals are `agent`s that the tools hand to the policy. Empty: none.
+  std::string policy_path;
   std::vector<std::pair<std::string, std::string>> junctions;  // junction id -> policy
   double min_green_s = traffic::SignalControlParams{}.min_green_s;
   // sotl, actuated and agent signals: a green is ended after this long

@@ -82,6 +82,7 @@ void World::step_here() {
   while (next_event_ < events_.size() && events_[next_event_].step <= now) {
     traffic::apply_event(events_[next_event_++], traffic_);
   }
+  if (agent_) agent_->act(*this);
   signals_.act(traffic_);
   traffic_.step();
   while (buildings_ && next_offset_ < offsets_.size() && offsets_[next_offset_].step <= now) {

@@ -37,6 +37,18 @@
 
 namespace parktwin {
 
+class World;
+
+// An agent from outside sim/ (a learned policy in ai/) that acts on a World before each of
+// its steps, through the control surfaces only: it reads observations and writes control
+// buffers. It must keep no state the next steps depend on (decide from the World's state and
+// step number), so checkpoints and snapshots stay complete.
+class WorldAgent {
+ public:
+  virtual ~WorldAgent() = default;
+  virtual void act(World& world) = 0;
+};
+
 // A World's state at one step, in memory: the bytes of every part its save_state visits.
 // Taken again into the same object, it reuses its buffers (no allocation once sized).
 // It restores into the World it was taken from or any World sharing its network and demand
@@ -111,6 +123,10 @@ class World {
     restored();
   }
 
+  // The outside agent acting before each step (nullptr: none). Not copied by copy_at_start.
+  void set_agent(std::shared_ptr<WorldAgent> agent) { agent_ = std::move(agent); }
+  WorldAgent* agent() const { return agent_.get(); }
+
   traffic::SignalController& signals() { return signals_; }
   const traffic::SignalController& signals() const { return signals_; }
 
@@ -175,6 +191,7 @@ class World {
   std::size_t next_outage_ = 0;
   int threads_ = 0;
   std::unique_ptr<tbb::task_arena> arena_;  // with threads_ > 0
+  std::shared_ptr<WorldAgent> agent_;
 };
 
 }  // namespace parktwin

@@ -32,6 +32,7 @@
 #include "sim/world.h"
 #include "tools/cli_checks.h"
 #include "tools/command.h"
+#include "tools/policy_agents.h"
 
 namespace parktwin::cli {
 
@@ -379,6 +380,7 @@ int run(const RunOptions& o, const CommandContext& ctx) {
   const traffic::Network net = scenarios::load_network(plan.meta.network_path);
   const traffic::Demand demand = scenarios::load_run_demand(plan.meta, net);
   const std::unique_ptr<World> world = scenarios::make_world(plan.meta, net, demand);
+  attach_policy_agent(plan.meta, *world);
   traffic::TrafficSim& sim = world->traffic();
   if (resume) {
     resume->checkpoint.restore(*world, o.resume);

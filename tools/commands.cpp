@@ -1,3 +1,7 @@
+// The subcommand table. Built twice: for the parktwin binary with the learners (libtorch,
+// PARKTWIN_WITH_LEARNING) and, without them, for the test binaries that run the CLI
+// in-process (which would otherwise load libtorch's ~300 libraries in every test).
+
 #include <array>
 
 #include "tools/command.h"
@@ -12,9 +16,22 @@ CommandRun configure_render(CLI::App& sub);
 CommandRun configure_run(CLI::App& sub);
 CommandRun configure_selftest(CLI::App& sub);
 CommandRun configure_view(CLI::App& sub);
+#ifdef PARKTWIN_WITH_LEARNING
+CommandRun configure_eval(CLI::App& sub);
+CommandRun configure_train(CLI::App& sub);
+#endif
 
 std::span<const CommandSpec> command_table() {
-  static constexpr std::array<CommandSpec, 7> kCommands{{
+#ifdef PARKTWIN_WITH_LEARNING
+  constexpr std::size_t kCount = 9;
+#else
+  constexpr std::size_t kCount = 7;
+#endif
+  static constexpr std::array<CommandSpec, kCount> kCommands{{
+#ifdef PARKTWIN_WITH_LEARNING
+      {"eval", "Compare signal policies (classic and trained) on the same seeds and demands",
+       &configure_eval},
+#endif
       {"export", "Write a run file's tables and series as CSV files", &configure_export},
       {"generate", "Write a synthetic scenario (grid) to a folder", &configure_generate},
       {"inspect", "Show a run file's metadata, KPIs and series", &configure_inspect},
@@ -23,6 +40,10 @@ std::span<const CommandSpec> command_table() {
       {"run", "Simulate a scenario headless and print its KPIs", &configure_run},
       {"selftest", "Check that this build and machine give correct, reproducible results",
        &configure_selftest},
+#ifdef PARKTWIN_WITH_LEARNING
+      {"train", "Learn a signal policy for a scenario (DQN on libtorch); write it to a folder",
+       &configure_train},
+#endif
       {"view", "Show a scenario live, or a run file replayed, in a window (--demo for forums)",
        &configure_view},
   }};

@@ -13,6 +13,7 @@
 #include "scenarios/run_world.h"
 #include "scenarios/scenario_controls.h"
 #include "scenarios/traffic_inputs.h"
+#include "tools/policy_agents.h"
 
 namespace parktwin::cli {
 
@@ -42,6 +43,7 @@ TrafficSource::TrafficSource(const std::string& path) {
     net_ = own_net_.get();
     demand_ = scenarios::load_run_demand(meta_, *net_);
     world_ = scenarios::make_world(meta_, *net_, demand_);
+    attach_policy_agent(meta_, *world_);
   }
   if (!meta_.land_cover_path.empty()) {
     for (scenarios::LandPolygon& p : scenarios::load_land_cover(meta_.land_cover_path)) {
@@ -63,6 +65,7 @@ std::unique_ptr<TrafficSource> TrafficSource::variant_of(const TrafficSource& ba
   v->ground_cover_ = base.ground_cover_;
   v->demand_ = scenarios::load_run_demand(v->meta_, *v->net_);
   v->world_ = scenarios::make_world(v->meta_, *v->net_, v->demand_);
+  attach_policy_agent(v->meta_, *v->world_);
   v->take();
   return v;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <unordered_map>
 #include <vector>
 
@@ -86,6 +87,37 @@ Demand scale_demand(const Demand& base, std::span<const DemandScaling> windows,
     out.trips.push_back(trip);
     out.trip_id.push_back(e.copy == 0 ? base.trip_id[e.source]
                                       : fmt::format("{}#{}", base.trip_id[e.source], e.copy));
+  }
+  return out;
+}
+
+Demand jitter_departures(const Demand& base, double jitter_s, std::uint64_t seed) {
+  if (!(jitter_s >= 0.0) || !std::isfinite(jitter_s)) {
+    throw Error("departure jitter must be finite and >= 0")
+        .field("jitter")
+        .found(fmt::format("{}", jitter_s));
+  }
+  if (jitter_s == 0.0) return base;
+  const std::size_t n = base.trip_count();
+  std::vector<double> depart(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = rng::uniform(seed, DemandStream::jitter, static_cast<std::uint32_t>(i), 0);
+    depart[i] = std::max(0.0, base.trips[i].depart_s + (2.0 * u - 1.0) * jitter_s);
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return depart[a] < depart[b]; });
+  Demand out;
+  out.types = base.types;
+  out.route_roads = base.route_roads;
+  out.trips.reserve(n);
+  out.trip_id.reserve(n);
+  for (const std::size_t i : order) {
+    Trip t = base.trips[i];
+    t.depart_s = depart[i];
+    out.trips.push_back(t);
+    out.trip_id.push_back(base.trip_id[i]);
   }
   return out;
 }

@@ -19,7 +19,7 @@ struct DemandScaling {
 };
 
 // Random stream of the scaling draws (engine/rng.h); apart from TrafficStream's.
-enum class DemandStream : std::uint32_t { scaling = 101 };
+enum class DemandStream : std::uint32_t { scaling = 101, jitter = 102 };
 
 // The demand with each trip kept floor(f) times and once more with probability f - floor(f),
 // where f is the product of the factors of the windows its departure falls in (1 outside
@@ -31,5 +31,12 @@ enum class DemandStream : std::uint32_t { scaling = 101 };
 // on (seed, trip index), so the same scenario always gives the same demand. Throws
 // parktwin::Error for a negative or non-finite factor or an empty window.
 Demand scale_demand(const Demand& base, std::span<const DemandScaling> windows, std::uint64_t seed);
+
+// The demand with every departure moved by a draw uniform in [-jitter_s, +jitter_s), a
+// function of (seed, trip index) alone, and no earlier than 0 s; trips re-sorted by departure
+// (ties in input order). For episodes and evaluations that need another day of the same
+// demand where the input itself draws nothing (CityFlow's flows). jitter_s = 0 returns the
+// demand unchanged. Throws parktwin::Error for a negative or non-finite jitter_s.
+Demand jitter_departures(const Demand& base, double jitter_s, std::uint64_t seed);
 
 }  // namespace parktwin::traffic

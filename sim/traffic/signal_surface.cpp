@@ -305,18 +305,20 @@ void SignalSurface::read_lanes(const TrafficSim& sim) {
   }
 }
 
+double SignalSurface::downstream_per_lane(const TrafficSim& sim, Index movement) const {
+  const Index to = net_.movement_to_road[movement];
+  std::uint32_t out = 0;
+  for (Index l = 0; l < net_.road_lane_count[to]; ++l) {
+    out += sim.state().queues.size(net_.road_first_lane[to] + l);
+  }
+  return static_cast<double>(out) / static_cast<double>(net_.road_lane_count[to]);
+}
+
 void SignalSurface::pressures(const TrafficSim& sim) {
-  const TrafficState& s = sim.state();
   for (std::size_t a = 0; a < signal_.size(); ++a) {
     double sum = 0.0;
     for (const Index m : movements(a)) {
-      const Index to = net_.movement_to_road[m];
-      std::uint32_t out = 0;
-      for (Index l = 0; l < net_.road_lane_count[to]; ++l) {
-        out += s.queues.size(net_.road_first_lane[to] + l);
-      }
-      sum += static_cast<double>(sim.movement_demand(m, false)) -
-             static_cast<double>(out) / static_cast<double>(net_.road_lane_count[to]);
+      sum += static_cast<double>(sim.movement_demand(m, false)) - downstream_per_lane(sim, m);
     }
     pressure_[a] = std::abs(sum);
   }
@@ -338,6 +340,7 @@ void SignalSurface::observe(const TrafficSim& sim, std::span<float> out) {
     for (std::size_t i = 0; i < ms.size(); ++i) {
       mov[i * kMovementFeatures] = static_cast<float>(sim.movement_demand(ms[i], false));
       mov[i * kMovementFeatures + 1] = static_cast<float>(sim.movement_demand(ms[i], true));
+      mov[i * kMovementFeatures + 2] = static_cast<float>(downstream_per_lane(sim, ms[i]));
     }
     float* phase = mov + movement_slots_ * kMovementFeatures;
     const Index g = signal_[a];

@@ -35,7 +35,7 @@ struct SurfaceParams {
 
 // Features per lane and per movement slot of an observation (docs/ai.md).
 inline constexpr std::size_t kLaneFeatures = 5;      // vehicles, halting, near, speed, waiting
-inline constexpr std::size_t kMovementFeatures = 2;  // vehicles planning it, those halting
+inline constexpr std::size_t kMovementFeatures = 3;  // planning it, halting, out per lane
 
 // What the rewards are made of, per agent, at one instant (docs/ai.md).
 struct AgentMeasures {
@@ -61,6 +61,7 @@ class SignalSurface {
   // --- layout (fixed at construction)
   std::size_t agents() const { return signal_.size(); }
   Index signal(std::size_t a) const { return signal_[a]; }
+  const Network& network() const { return net_; }
   const SurfaceParams& params() const { return params_; }
   // Green phases of agent a (plan indices, in plan order): action i asks for greens(a)[i].
   std::span<const std::uint32_t> greens(std::size_t a) const {
@@ -138,6 +139,8 @@ class SignalSurface {
   // Per incoming lane of every agent (lane_stats_): vehicles, halting, near, speed, waiting.
   void read_lanes(const TrafficSim& sim);
   void pressures(const TrafficSim& sim);  // per agent into pressure_
+  // Vehicles on the road `movement` leads to, per lane of it.
+  double downstream_per_lane(const TrafficSim& sim, Index movement) const;
 
   const Network& net_;
   SurfaceParams params_;

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -243,10 +244,15 @@ TEST_CASE("observations and measures add up with the lanes", "[traffic][control]
       on_lanes += double{f[0]};
     }
     const float* mov = row + 12 * kLaneFeatures;
+    double pressure = 0.0;
     for (std::size_t i = 0; i < 12; ++i) {
-      CHECK(mov[i * 2 + 1] <= mov[i * 2]);
-      demand += double{mov[i * 2]};
+      const float* f = mov + i * kMovementFeatures;
+      CHECK(f[1] <= f[0]);
+      CHECK(f[2] >= 0.0f);
+      demand += double{f[0]};
+      pressure += double{f[0]} - double{f[2]};
     }
+    CHECK(std::abs(pressure) == Approx(m[a].pressure).margin(1e-4));
     // Every vehicle on an incoming lane plans one movement of the junction, or none at
     // the end of its route (not here: every route goes on through these junctions).
     CHECK(demand <= on_lanes);

@@ -1,0 +1,89 @@
+#pragma once
+// Deep Q-learning for signal control, every junction an agent sharing one phase-scoring
+// network (ai/learn/phase_q_net.h). The pieces, each from its paper:
+//   - DQN with experience replay and a target network: Mnih et al., Nature 518 (2015) 529;
+//   - double DQN targets: van Hasselt, Guez & Silver, AAAI 2016;
+//   - n-step returns: Sutton & Barto, Reinforcement Learning (2nd ed.), ch. 7; as in Rainbow
+//     (Hessel et al., AAAI 2018);
+//   - parameters shared across junctions, the phase as the unit of choice: MPLight (Chen et
+//     al., AAAI 2020), FRAP (Zheng et al., CIKM 2019).
+// Many environment copies step in parallel (ai/signal_env.h). Bit-reproducible for a seed:
+// the copies are deterministic for any thread count, every random draw (exploration, replay
+// sampling) is counter-based from the seed, and torch runs on one thread (small networks gain
+// nothing from more), so two trainings with the same seed give identical weights.
+
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ai/signal_env.h"
+#include "sim/traffic/demand.h"
+#include "sim/traffic/network.h"
+#include "sim/traffic/traffic_sim.h"
+
+namespace parktwin::ai {
+
+struct DqnConfig {
+  int episodes = 64;  // training episodes in all (over every copy)
+  int envs = 8;       // environment copies stepped together
+  int threads = 1;    // for the copies
+  std::uint64_t seed = 0;
+  std::vector<int> hidden{64, 64};
+  double gamma = 0.9;  // per decision
+  int n_step = 3;
+  double learning_rate = 1e-3;
+  int batch = 256;
+  int replay = 200'000;          // transitions kept (one per agent and decision)
+  int learning_starts = 5'000;   // transitions before the first update
+  int updates_per_decision = 1;  // gradient steps per vectorised decision
+  int target_every = 250;        // updates between target network copies
+  double epsilon_start = 1.0, epsilon_end = 0.02;
+  double epsilon_fraction = 0.3;  // of all decisions, to decay epsilon over
+  double grad_clip = 10.0;
+  int validate_every = 8;  // episodes between validations (greedy, on validation seeds)
+  int validation_runs = 2;
+  EnvOptions env;
+};
+
+// Validation seeds: apart from evaluation seeds (1, 2, ...) and training seeds (kTrainingSeeds on).
+inline constexpr std::uint64_t kValidationSeeds = 500'000;
+
+struct TrainPoint {
+  int episode = 0;              // episodes finished so far
+  double mean_reward = 0.0;     // of the episodes finished since the last point, per agent
+  double train_att_s = 0.0;     // their mean average travel time
+  double validation_att_s = 0.0;  // greedy policy on the validation seeds (0: not validated)
+  double epsilon = 0.0;
+  double loss = 0.0;  // mean TD loss since the last point
+  double wall_s = 0.0;
+};
+
+struct TrainProgress {
+  TrainPoint point;
+  int episodes_total = 0;
+  double decisions_per_s = 0.0;  // vectorised decisions x copies per wall second
+  double best_validation_att_s = 0.0;
+  double eta_s = 0.0;
+};
+
+struct TrainResult {
+  std::vector<TrainPoint> curve;
+  double best_validation_att_s = 0.0;
+  int best_episode = 0;
+  double wall_s = 0.0;
+  std::uint64_t decisions = 0;    // environment steps (decisions x copies)
+  std::uint64_t transitions = 0;  // stored in replay (one per agent and decision)
+  std::uint64_t updates = 0;
+};
+
+// Trains from scratch and writes the best policy by validation ATT to out_dir (policy.pt and
+// policy.json, ai/policy_card.h); `progress` is called after each validation and at the end.
+// Throws parktwin::Error for a bad configuration, naming the setting.
+TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand,
+                      const traffic::TrafficConfig& traffic, const DqnConfig& config,
+                      const std::string& out_dir, const nlohmann::json& card_training,
+                      const std::function<void(const TrainProgress&)>& progress);
+
+}  // namespace parktwin::ai

@@ -1,0 +1,128 @@
+// The DQN learner (ai/learn/dqn.h) and trained policies (ai/learn/learned_policy.h), on a tiny
+// budget: two trainings with one seed give identical weights (another seed, others); the
+// policy written loads and runs a World's signals within the engine's rules; corrupt or
+// foreign weights are errors naming the file. Whether training learns is checked by the
+// benchmark-size run in the README and the closing notes (an hour of CPU), not here.
+
+#include <torch/script.h>  // before Catch: glog's CHECK must not replace Catch's
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "ai/learn/dqn.h"
+#include "ai/learn/learned_policy.h"
+#include "ai/policy_card.h"
+#include "engine/error.h"
+#include "scenarios/manifest.h"
+#include "scenarios/run_world.h"
+#include "scenarios/traffic_inputs.h"
+#include "tests/support/temp_dir.h"
+
+using namespace parktwin;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Hangzhou {
+  scenarios::RunMeta meta = scenarios::run_meta_of(scenarios::load_manifest(
+      std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/scenario.toml"));
+  traffic::Network net = scenarios::load_network(meta.network_path);
+  traffic::Demand demand = scenarios::load_run_demand(meta, net);
+};
+
+ai::DqnConfig tiny(std::uint64_t seed) {
+  ai::DqnConfig c;
+  c.seed = seed;
+  c.episodes = 4;
+  c.envs = 2;
+  c.threads = 2;
+  c.hidden = {16};
+  c.batch = 32;
+  c.replay = 4000;
+  c.learning_starts = 200;
+  c.target_every = 20;
+  c.validate_every = 2;
+  c.validation_runs = 1;
+  c.env.episode_s = 300.0;
+  return c;
+}
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The trained weights as one flat tensor.
+torch::Tensor weights_of(const std::string& dir) {
+  torch::jit::Module m = torch::jit::load((fs::path(dir) / ai::kWeightsFile).string());
+  std::vector<torch::Tensor> all;
+  for (const auto& p : m.parameters()) all.push_back(p.flatten());
+  return torch::cat(all);
+}
+
+}  // namespace
+
+TEST_CASE("training twice with one seed gives identical weights; the policy runs a World",
+          "[ai][learn]") {
+  const Hangzhou h;
+  test::TempDir a, b, c;
+  const auto train = [&](const test::TempDir& dir, std::uint64_t seed) {
+    return ai::train_dqn(h.net, h.demand, {}, tiny(seed), dir.path().string(), {}, {});
+  };
+  const ai::TrainResult ra = train(a, 7);
+  const ai::TrainResult rb = train(b, 7);
+  train(c, 8);
+  REQUIRE(ra.updates > 100);  // it did learn something: gradient steps were taken
+  CHECK(ra.updates == rb.updates);
+  CHECK(ra.best_validation_att_s == rb.best_validation_att_s);
+  CHECK(torch::equal(weights_of(a.path().string()), weights_of(b.path().string())));
+  CHECK_FALSE(torch::equal(weights_of(a.path().string()), weights_of(c.path().string())));
+  REQUIRE(ra.curve.size() == 2);
+  CHECK(ra.curve.back().episode == 4);
+
+  // The policy written loads and runs the signals of a World of the scenario.
+  const auto policy = ai::LearnedSignalPolicy::load(a.path().string());
+  CHECK(policy->card().agent == "dqn");
+  CHECK(policy->card().training["best_validation_att_s"].get<double>() == ra.best_validation_att_s);
+  ai::Episode e = ai::make_episode(h.net, h.demand, {}, ai::EnvOptions{}, 3, 1.0);
+  e.world->set_agent(std::make_shared<ai::LearnedSignalAgent>(policy, *e.world));
+  for (int i = 0; i < 900; ++i) e.world->step();
+  const traffic::TrafficKpis k = e.world->traffic().kpis();
+  CHECK(k.created == k.waiting + k.running + k.finished);
+  CHECK(k.finished > 300);
+
+}
+
+TEST_CASE("a policy with corrupt or foreign weights, or run under other timing, is refused",
+          "[ai][learn]") {
+  const Hangzhou h;
+  test::TempDir a;
+  ai::train_dqn(h.net, h.demand, {}, tiny(1), a.path().string(), {}, {});
+  const auto policy = ai::LearnedSignalPolicy::load(a.path().string());
+  {  // another timing than trained
+    ai::EnvOptions other;
+    other.min_green_s = 5.0;
+    ai::Episode f = ai::make_episode(h.net, h.demand, {}, other, 3, 1.0);
+    CHECK_THROWS_WITH(ai::LearnedSignalAgent(policy, *f.world),
+                      Catch::Contains("timing differs") && Catch::Contains("min_green = 10"));
+  }
+  {  // weights that do not score phases
+    torch::jit::Module m(c10::QualifiedName("__torch__.Other"));
+    m.define("def forward(self, x):\n    return x.sum()\n");
+    m.save((a.path() / ai::kWeightsFile).string());
+    CHECK_THROWS_WITH(ai::LearnedSignalPolicy::load(a.path().string()),
+                      Catch::Contains("do not match their card"));
+  }
+  {  // corrupt weights name the file
+    const std::string w = (a.path() / ai::kWeightsFile).string();
+    std::string bytes = bytes_of(w);
+    bytes.resize(bytes.size() / 2);
+    std::ofstream(w, std::ios::binary) << bytes;
+    CHECK_THROWS_WITH(ai::LearnedSignalPolicy::load(a.path().string()),
+                      Catch::Contains("cannot read the policy's weights") &&
+                          Catch::Contains("policy.pt"));
+  }
+}

@@ -1,0 +1,189 @@
+// parktwin train: learns a signal policy for a scenario's junctions from scratch and writes it
+// (TorchScript weights and a JSON card) with its learning curve (train.csv, train.h5) to a
+// folder. The learner is the DQN of ai/learn/dqn.h; training is bit-reproducible for a seed.
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "ai/learn/dqn.h"
+#include "ai/policy_card.h"
+#include "engine/error.h"
+#include "engine/parallel.h"
+#include "engine/version.h"
+#include "scenarios/hdf5/h5.h"
+#include "scenarios/manifest.h"
+#include "scenarios/run_world.h"
+#include "scenarios/traffic_inputs.h"
+#include "tools/cli_checks.h"
+#include "tools/command.h"
+#include "tools/learning_options.h"
+
+namespace parktwin::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TrainOptions {
+  std::string scenario;
+  std::string agent = "dqn";
+  int episodes = ai::DqnConfig{}.episodes;
+  int envs = ai::DqnConfig{}.envs;
+  std::uint64_t seed = 0;
+  std::string out;
+  bool force = false;
+  bool quiet = false;
+  double gamma = ai::DqnConfig{}.gamma;
+  int n_step = ai::DqnConfig{}.n_step;
+  double learning_rate = ai::DqnConfig{}.learning_rate;
+  std::vector<int> hidden = ai::DqnConfig{}.hidden;
+  LearningEnvOptions env;
+};
+
+std::string duration_text(double s) {
+  if (!(s >= 0.0) || !std::isfinite(s)) return "?";
+  const auto t = static_cast<long>(std::lround(s));
+  return t >= 3600 ? fmt::format("{}h{:02}m", t / 3600, t / 60 % 60)
+                   : fmt::format("{}m{:02}s", t / 60, t % 60);
+}
+
+void write_curve(const ai::TrainResult& r, const std::string& dir) {
+  {
+    std::ofstream csv(fs::path(dir) / "train.csv");
+    csv << "episode,mean_reward,train_att_s,validation_att_s,epsilon,loss,wall_s\n";
+    for (const ai::TrainPoint& p : r.curve) {
+      csv << fmt::format("{},{:.6g},{:.6g},{:.6g},{:.4g},{:.6g},{:.3f}\n", p.episode, p.mean_reward,
+                         p.train_att_s, p.validation_att_s, p.epsilon, p.loss, p.wall_s);
+    }
+  }
+  const std::string path = (fs::path(dir) / "train.h5").string();
+  const h5::Handle file = h5::create_file(path);
+  const h5::Handle g = h5::create_group(file.get(), "curve", path);
+  const auto column = [&](const char* name, auto get) {
+    std::vector<double> v;
+    for (const ai::TrainPoint& p : r.curve) v.push_back(get(p));
+    h5::write_column(g.get(), name, std::span<const double>(v));
+  };
+  column("episode", [](const ai::TrainPoint& p) { return static_cast<double>(p.episode); });
+  column("mean_reward", [](const ai::TrainPoint& p) { return p.mean_reward; });
+  column("train_att_s", [](const ai::TrainPoint& p) { return p.train_att_s; });
+  column("validation_att_s", [](const ai::TrainPoint& p) { return p.validation_att_s; });
+  column("epsilon", [](const ai::TrainPoint& p) { return p.epsilon; });
+  column("loss", [](const ai::TrainPoint& p) { return p.loss; });
+  column("wall_s", [](const ai::TrainPoint& p) { return p.wall_s; });
+  h5::write_attr(file.get(), "best_validation_att_s", r.best_validation_att_s);
+  h5::write_attr(file.get(), "decisions", r.decisions);
+  h5::write_attr(file.get(), "updates", r.updates);
+  h5::write_attr(file.get(), "parktwin_version", std::string(version()));
+}
+
+int run_train(const TrainOptions& o, const CommandContext& ctx) {
+  const scenarios::Manifest manifest = scenarios::load_manifest(o.scenario);
+  const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
+  std::error_code ec;
+  if (fs::exists(fs::path(o.out) / ai::kCardFile, ec) && !o.force) {
+    throw Error("the output folder holds a policy already")
+        .in_file(o.out)
+        .expected("another folder, or --force to replace it");
+  }
+  fs::create_directories(o.out, ec);
+  if (ec || !fs::is_directory(o.out)) {
+    throw Error("cannot create the output folder").in_file(o.out).found(ec.message());
+  }
+  const traffic::Network net = scenarios::load_network(meta.network_path);
+  const traffic::Demand demand = scenarios::load_run_demand(meta, net);
+  traffic::TrafficConfig traffic;
+  traffic.step_s = meta.step_s;
+  traffic.lane_changing = meta.lane_changing;
+
+  ai::DqnConfig c;
+  c.episodes = o.episodes;
+  c.envs = o.envs;
+  c.seed = o.seed;
+  c.gamma = o.gamma;
+  c.n_step = o.n_step;
+  c.learning_rate = o.learning_rate;
+  c.hidden = o.hidden;
+  c.threads = ctx.global.threads > 0 ? ctx.global.threads : par::hardware_threads();
+  c.env = o.env.to_env_options(meta);
+
+  nlohmann::json record = {{"scenario", fs::absolute(o.scenario).lexically_normal().string()},
+                           {"agent", o.agent},
+                           {"episodes", c.episodes},
+                           {"envs", c.envs},
+                           {"seed", c.seed},
+                           {"threads", c.threads},
+                           {"gamma", c.gamma},
+                           {"hidden", c.hidden},
+                           {"reward", traffic::reward_kind_name(c.env.reward)},
+                           {"decision_s", c.env.decision_s},
+                           {"n_step", c.n_step},
+                           {"learning_rate", c.learning_rate},
+                           {"batch", c.batch},
+                           {"replay", c.replay},
+                           {"target_every", c.target_every},
+                           {"demand_scales", c.env.demand_scales},
+                           {"jitter_s", c.env.jitter_s},
+                           {"episode_s", c.env.episode_s}};
+  if (!o.quiet) {
+    ctx.err << fmt::format(
+        "training {} on {} ({} junctions): {} episodes of {} s, {} copies, "
+        "{} threads, seed {}\n",
+        o.agent, o.scenario, net.signal_count(), c.episodes, c.env.episode_s, c.envs, c.threads,
+        c.seed);
+  }
+  const ai::TrainResult r =
+      ai::train_dqn(net, demand, traffic, c, o.out, record, [&](const ai::TrainProgress& p) {
+        if (o.quiet) return;
+        ctx.err << fmt::format(
+            "episode {:>4}/{}  {:>6.0f} decisions/s  reward {:>8.3f}  train ATT {:>6.1f} s  "
+            "validation ATT {:>6.1f} s (best {:.1f})  eps {:.2f}  ETA {}\n",
+            p.point.episode, p.episodes_total, p.decisions_per_s, p.point.mean_reward,
+            p.point.train_att_s, p.point.validation_att_s, p.best_validation_att_s, p.point.epsilon,
+            duration_text(p.eta_s));
+        ctx.err.flush();
+      });
+  write_curve(r, o.out);
+  ctx.out << fmt::format(
+      "trained {} in {}: best validation ATT {:.1f} s at episode {}; {} decisions, {} updates\n"
+      "policy: {}/{} and {}; learning curve: train.csv, train.h5\n",
+      o.agent, duration_text(r.wall_s), r.best_validation_att_s, r.best_episode, r.decisions,
+      r.updates, o.out, ai::kWeightsFile, ai::kCardFile);
+  return exit_code::ok;
+}
+
+}  // namespace
+
+CommandRun configure_train(CLI::App& sub) {
+  auto o = std::make_shared<TrainOptions>();
+  sub.add_option("SCENARIO", o->scenario, "scenario manifest (its traffic: network and demand)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub.add_option("--agent", o->agent, "learner: dqn (shared phase-scoring DQN)")
+      ->check(CLI::IsMember({"dqn"}));
+  sub.add_option("--episodes", o->episodes, "training episodes in all")
+      ->check(CLI::Range(1, 1'000'000));
+  sub.add_option("--envs", o->envs, "environment copies stepped together")
+      ->check(CLI::Range(1, 1024));
+  sub.add_option("--seed", o->seed, "seed of the weights, exploration and episodes");
+  sub.add_option("--out", o->out, "folder for the policy (policy.pt, policy.json) and its curve")
+      ->required();
+  sub.add_option("--gamma", o->gamma, "discount per decision")->check(CLI::Range(0.01, 0.9999));
+  sub.add_option("--n-step", o->n_step, "steps of the returns")->check(CLI::Range(1, 100));
+  sub.add_option("--lr", o->learning_rate, "Adam's learning rate")->check(CLI::Range(1e-7, 1.0));
+  sub.add_option("--hidden", o->hidden, "hidden layer widths, comma-separated")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 4096));
+  sub.add_flag("--force", o->force, "replace a policy already in --out");
+  sub.add_flag("--quiet", o->quiet, "no progress lines");
+  add_learning_env_options(sub, o->env);
+  return [o](const CommandContext& ctx) { return run_train(*o, ctx); };
+}
+
+}  // namespace parktwin::cli
