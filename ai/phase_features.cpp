@@ -12,6 +12,7 @@ namespace parktwin::ai {
 namespace {
 constexpr float kPerVehicles = 0.1f;  // counts in tens
 constexpr float kPerSecond = 1.0f / 60.0f;
+constexpr float kPerWaiting = 1.0f / 600.0f;  // tens of vehicle-minutes
 }  // namespace
 
 PhaseFeatures::PhaseFeatures(const traffic::SignalSurface& surface)
@@ -19,7 +20,8 @@ PhaseFeatures::PhaseFeatures(const traffic::SignalSurface& surface)
       slots_(surface.action_slots()),
       obs_(surface.agents() * surface.observation_size(), 0.0f),
       near_(surface.network().movement_count(), 0),
-      crossing_(surface.network().movement_count(), 0) {
+      crossing_(surface.network().movement_count(), 0),
+      waiting_(surface.network().movement_count(), 0.0f) {
   // The network through the surface's layout: which movement slots each green serves.
   served_begin_.push_back(0);
   competing_begin_.push_back(0);
@@ -59,6 +61,7 @@ void PhaseFeatures::compute(const traffic::TrafficSim& sim, traffic::SignalSurfa
   surface.action_masks(sim, masks);
   surface.approaching(sim, surface.params().near_m, false, near_);
   surface.approaching(sim, kCrossingM, true, crossing_);
+  surface.waiting(sim, waiting_);
   std::fill(features.begin(), features.end(), 0.0f);
   const std::size_t width = surface.observation_size();
   const std::size_t mov_at = surface.lane_slots() * traffic::kLaneFeatures;
@@ -89,7 +92,9 @@ void PhaseFeatures::compute(const traffic::TrafficSim& sim, traffic::SignalSurfa
         const traffic::Index movement = surface.movements(a)[served_[k]];
         f[8] += static_cast<float>(near_[movement]);
         f[9] += static_cast<float>(crossing_[movement]);
+        f[10] += waiting_[movement];
       }
+      f[10] *= kPerWaiting;
       f[8] *= kPerVehicles;
       f[9] *= kPerVehicles;
       f[0] *= kPerVehicles;

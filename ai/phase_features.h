@@ -26,7 +26,9 @@ namespace parktwin::ai {
 //   7 mean pressure of the neighbouring agents (context)
 //   8 vehicles planning the served movements within the surface's near_m (100 m) of the line
 //   9 of them, those moving within 25 m of the line (a platoon about to cross: SOTL's rule 3)
-inline constexpr std::size_t kPhaseFeatures = 10;
+//  10 the summed waiting time of the vehicles planning the served movements (in units of
+//     10 vehicle-minutes: SOTL's counter of vehicle-seconds at red)
+inline constexpr std::size_t kPhaseFeatures = 11;
 inline constexpr double kCrossingM = 25.0;
 inline constexpr const char* kPhaseFeatureLayout = "phase_features_v1";
 
@@ -50,6 +52,7 @@ class PhaseFeatures {
   std::vector<std::uint32_t> competing_begin_, competing_;  // per agent
   std::vector<float> obs_;                                  // the surface's observation
   std::vector<std::uint32_t> near_, crossing_;              // per movement of the network
+  std::vector<float> waiting_;                              // per movement of the network
 };
 
 }  // namespace parktwin::ai

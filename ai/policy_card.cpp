@@ -129,12 +129,12 @@ PolicyCard read_card(const std::string& dir) {
   PolicyCard c;
   c.parktwin_version = field<std::string>(j, "parktwin_version", p, "a string");
   c.agent = field<std::string>(j, "agent", p, "a string");
-  c.model = field<std::string>(j, "model.kind", p, "\"phase_q_mlp\"");
-  if (c.model != "phase_q_mlp") {
+  c.model = field<std::string>(j, "model.kind", p, "\"phase_q_mlp\" or \"colight\"");
+  if (c.model != "phase_q_mlp" && c.model != "colight") {
     throw Error("unknown policy model")
         .in_file(p)
         .field("model.kind")
-        .expected("\"phase_q_mlp\"")
+        .expected("\"phase_q_mlp\" or \"colight\"")
         .found(c.model);
   }
   c.features = field<std::string>(j, "model.features", p, "a string");

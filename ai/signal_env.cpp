@@ -103,6 +103,7 @@ void SignalVecEnv::start(std::size_t c) {
   s.reward_sum = 0.0;
   s.before.resize(s.surface->agents());
   s.after.resize(s.surface->agents());
+  s.own.resize(s.surface->agents());
   s.surface->measure(s.episode.world->traffic(), s.before);
 }
 
@@ -130,8 +131,17 @@ void SignalVecEnv::step(std::span<const std::int32_t> actions) {
       for (int i = 0; i < interval_steps_; ++i) w.step();
       s.surface->measure(w.traffic(), s.after);
       for (std::size_t a = 0; a < A; ++a) {
-        const double r =
+        s.own[a] =
             traffic::reward(options_.reward, s.before[a], s.after[a]) * options_.reward_scale;
+      }
+      for (std::size_t a = 0; a < A; ++a) {
+        double r = s.own[a];
+        const auto ns = s.surface->neighbours(a);
+        if (options_.neighbour_reward != 0.0 && !ns.empty()) {
+          double sum = 0.0;
+          for (const traffic::Index n : ns) sum += s.own[n];
+          r += options_.neighbour_reward * sum / static_cast<double>(ns.size());
+        }
         rewards_[c * A + a] = static_cast<float>(r);
         s.reward_sum += r;
       }

@@ -38,6 +38,9 @@ struct EnvOptions {
   double episode_s = 3600.0;  // simulated seconds per episode
   traffic::RewardKind reward = traffic::RewardKind::queue;
   double reward_scale = 0.1;  // rewards are multiplied by this (queues in tens of vehicles)
+  // Each agent's reward plus this weight times the mean reward of its neighbours (the agents
+  // upstream of its incoming roads): a junction is credited for what it sends on.
+  double neighbour_reward = 0.5;
   std::vector<double> demand_scales{1.0};  // episode e uses demand_scales[e % size]
   double jitter_s = 30.0;                  // departure jitter of an episode's demand
   double min_green_s = 10.0;
@@ -104,6 +107,7 @@ class SignalVecEnv {
     std::uint64_t episode_index = 0;  // of this copy
     double reward_sum = 0.0;
     std::vector<traffic::AgentMeasures> before, after;
+    std::vector<double> own;  // each agent's own reward this step
   };
   void start(std::size_t c);
   void observe(std::size_t c);

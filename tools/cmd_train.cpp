@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <vector>
 
 #include "ai/learn/dqn.h"
 #include "ai/policy_card.h"
@@ -42,6 +43,7 @@ struct TrainOptions {
   double gamma = ai::DqnConfig{}.gamma;
   int n_step = ai::DqnConfig{}.n_step;
   double learning_rate = ai::DqnConfig{}.learning_rate;
+  int updates = ai::DqnConfig{}.updates_per_decision;
   std::vector<int> hidden = ai::DqnConfig{}.hidden;
   LearningEnvOptions env;
 };
@@ -53,15 +55,18 @@ std::string duration_text(double s) {
                    : fmt::format("{}m{:02}s", t / 60, t % 60);
 }
 
-void write_curve(const ai::TrainResult& r, const std::string& dir) {
-  {
-    std::ofstream csv(fs::path(dir) / "train.csv");
-    csv << "episode,mean_reward,train_att_s,validation_att_s,epsilon,loss,wall_s\n";
-    for (const ai::TrainPoint& p : r.curve) {
-      csv << fmt::format("{},{:.6g},{:.6g},{:.6g},{:.4g},{:.6g},{:.3f}\n", p.episode, p.mean_reward,
-                         p.train_att_s, p.validation_att_s, p.epsilon, p.loss, p.wall_s);
-    }
+// The learning curve so far as CSV, rewritten at every point: a training stopped early keeps it.
+void write_curve_csv(const std::vector<ai::TrainPoint>& curve, const std::string& dir) {
+  std::ofstream csv(fs::path(dir) / "train.csv");
+  csv << "episode,mean_reward,train_att_s,validation_att_s,epsilon,loss,wall_s\n";
+  for (const ai::TrainPoint& p : curve) {
+    csv << fmt::format("{},{:.6g},{:.6g},{:.6g},{:.4g},{:.6g},{:.3f}\n", p.episode, p.mean_reward,
+                       p.train_att_s, p.validation_att_s, p.epsilon, p.loss, p.wall_s);
   }
+}
+
+void write_curve(const ai::TrainResult& r, const std::string& dir) {
+  write_curve_csv(r.curve, dir);
   const std::string path = (fs::path(dir) / "train.h5").string();
   const h5::Handle file = h5::create_file(path);
   const h5::Handle g = h5::create_group(file.get(), "curve", path);
@@ -92,6 +97,11 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
         .in_file(o.out)
         .expected("another folder, or --force to replace it");
   }
+  if (o.force) {  // the old policy's files go; a failed training leaves none of them behind
+    for (const char* f : {ai::kCardFile, ai::kWeightsFile, "train.csv", "train.h5"}) {
+      fs::remove(fs::path(o.out) / f, ec);
+    }
+  }
   fs::create_directories(o.out, ec);
   if (ec || !fs::is_directory(o.out)) {
     throw Error("cannot create the output folder").in_file(o.out).found(ec.message());
@@ -103,12 +113,14 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
   traffic.lane_changing = meta.lane_changing;
 
   ai::DqnConfig c;
+  c.model = o.agent == "colight" ? "colight" : "phase_q_mlp";
   c.episodes = o.episodes;
   c.envs = o.envs;
   c.seed = o.seed;
   c.gamma = o.gamma;
   c.n_step = o.n_step;
   c.learning_rate = o.learning_rate;
+  c.updates_per_decision = o.updates;
   c.hidden = o.hidden;
   c.threads = ctx.global.threads > 0 ? ctx.global.threads : par::hardware_threads();
   c.env = o.env.to_env_options(meta);
@@ -126,10 +138,14 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
                            {"n_step", c.n_step},
                            {"learning_rate", c.learning_rate},
                            {"batch", c.batch},
+                           {"updates_per_decision", c.updates_per_decision},
                            {"replay", c.replay},
                            {"target_every", c.target_every},
                            {"demand_scales", c.env.demand_scales},
                            {"jitter_s", c.env.jitter_s},
+                           {"neighbour_reward", c.env.neighbour_reward},
+                           {"min_green_s", c.env.min_green_s},
+                           {"max_green_s", c.env.max_green_s},
                            {"episode_s", c.env.episode_s}};
   if (!o.quiet) {
     ctx.err << fmt::format(
@@ -152,9 +168,11 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
   write_curve(r, o.out);
   ctx.out << fmt::format(
       "trained {} in {}: best validation ATT {:.1f} s at episode {}; {} decisions, {} updates\n"
+      "time: {:.0f} s stepping the copies, {:.0f} s choosing actions, {:.0f} s learning, {:.0f} s "
+      "validating\n"
       "policy: {}/{} and {}; learning curve: train.csv, train.h5\n",
       o.agent, duration_text(r.wall_s), r.best_validation_att_s, r.best_episode, r.decisions,
-      r.updates, o.out, ai::kWeightsFile, ai::kCardFile);
+      r.updates, r.env_s, r.act_s, r.learn_s, r.validate_s, o.out, ai::kWeightsFile, ai::kCardFile);
   return exit_code::ok;
 }
 
@@ -165,8 +183,10 @@ CommandRun configure_train(CLI::App& sub) {
   sub.add_option("SCENARIO", o->scenario, "scenario manifest (its traffic: network and demand)")
       ->required()
       ->check(CLI::ExistingFile);
-  sub.add_option("--agent", o->agent, "learner: dqn (shared phase-scoring DQN)")
-      ->check(CLI::IsMember({"dqn"}));
+  sub.add_option("--agent", o->agent,
+                 "learner: dqn (a shared phase-scoring DQN) or colight (the same with graph "
+                 "attention over the neighbouring junctions)")
+      ->check(CLI::IsMember({"dqn", "colight"}));
   sub.add_option("--episodes", o->episodes, "training episodes in all")
       ->check(CLI::Range(1, 1'000'000));
   sub.add_option("--envs", o->envs, "environment copies stepped together")
@@ -176,6 +196,8 @@ CommandRun configure_train(CLI::App& sub) {
       ->required();
   sub.add_option("--gamma", o->gamma, "discount per decision")->check(CLI::Range(0.01, 0.9999));
   sub.add_option("--n-step", o->n_step, "steps of the returns")->check(CLI::Range(1, 100));
+  sub.add_option("--updates", o->updates, "gradient steps per vectorised decision")
+      ->check(CLI::Range(0, 64));
   sub.add_option("--lr", o->learning_rate, "Adam's learning rate")->check(CLI::Range(1e-7, 1.0));
   sub.add_option("--hidden", o->hidden, "hidden layer widths, comma-separated")
       ->delimiter(',')

@@ -17,8 +17,10 @@ build_packages=(
   libeigen3-dev libbullet-dev
   # render
   libvulkan-dev glslc mesa-vulkan-drivers libglfw3-dev libimgui-dev libstb-dev
-  # ai and cluster
-  libtorch-dev libopenmpi-dev openmpi-bin pybind11-dev python3-dev
+  # ai and cluster; OpenBLAS (single-threaded: deterministic, no threads of its own beside
+  # TBB's) replaces the reference BLAS that libtorch links by default, 9x slower on the
+  # learners' small matrices
+  libtorch-dev libopenblas0-serial libopenmpi-dev openmpi-bin pybind11-dev python3-dev
   # the test binaries are configured in every build
   catch2
 )

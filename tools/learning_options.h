@@ -22,6 +22,7 @@ struct LearningEnvOptions {
   std::vector<double> demand_scales{1.0};
   double jitter_s = ai::EnvOptions{}.jitter_s;
   std::optional<double> episode_s;  // the scenario's duration otherwise
+  double neighbour_reward = ai::EnvOptions{}.neighbour_reward;
 
   ai::EnvOptions to_env_options(const scenarios::RunMeta& meta) const {
     ai::EnvOptions e;
@@ -32,6 +33,7 @@ struct LearningEnvOptions {
     e.demand_scales = demand_scales;
     e.jitter_s = jitter_s;
     e.episode_s = episode_s.value_or(meta.duration_s);
+    e.neighbour_reward = neighbour_reward;
     return e;
   }
 };
@@ -52,6 +54,9 @@ inline void add_learning_env_options(CLI::App& sub, LearningEnvOptions& o) {
       ->check(CLI::Range(0.0, 100.0));
   sub.add_option("--jitter", o.jitter_s, "s each departure moves at most, per seed (another day)")
       ->check(CLI::Range(0.0, 86400.0));
+  sub.add_option("--neighbour-reward", o.neighbour_reward,
+                 "weight of the neighbours' mean reward added to an agent's own")
+      ->check(CLI::Range(0.0, 10.0));
   sub.add_option("--episode-length", o.episode_s,
                  "simulated s per episode (default: the scenario's duration)")
       ->check(CLI::Range(1.0, 86400.0 * 366));

@@ -13,7 +13,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "ai/learn/phase_q_net.h"
+#include "ai/learn/q_nets.h"
 #include "ai/phase_features.h"
 #include "ai/policy_card.h"
 #include "engine/error.h"
@@ -34,15 +34,16 @@ void check(bool ok, const char* setting, const std::string& expected, double val
   }
 }
 
-// Greedy actions of `net` for rows of phase features: the best allowed slot, -1 if none.
-void greedy(PhaseQNet& net, const float* features, const std::uint8_t* masks, long rows,
-            long slots, std::int32_t* actions) {
+// Greedy actions of `net` for rows of phase features of one or more whole networks
+// (`states` x agents rows): the best allowed slot, -1 if none.
+void greedy(SignalQNet& net, const float* features, const std::uint8_t* masks, long states,
+            long agents, long slots, std::int32_t* actions) {
   torch::NoGradGuard no_grad;
-  const torch::Tensor x = torch::from_blob(const_cast<float*>(features),
-                                           {rows, slots, static_cast<long>(kPhaseFeatures)});
-  const torch::Tensor q = net->forward(x).contiguous();
+  const torch::Tensor x = torch::from_blob(
+      const_cast<float*>(features), {states, agents, slots, static_cast<long>(kPhaseFeatures)});
+  const torch::Tensor q = net.forward(x).contiguous();
   const float* qs = q.data_ptr<float>();
-  for (long r = 0; r < rows; ++r) {
+  for (long r = 0; r < states * agents; ++r) {
     std::int32_t best = -1;
     for (long s = 0; s < slots; ++s) {
       if (masks[r * slots + s] == 0) continue;
@@ -52,60 +53,61 @@ void greedy(PhaseQNet& net, const float* features, const std::uint8_t* masks, lo
   }
 }
 
-// Experience replay: one transition per (agent, decision), n-step, in flat arrays.
+// Experience replay: one entry per (copy, decision) holding every agent's transition, n-step,
+// in flat arrays: states and next states of the whole network (so that a model that looks at
+// the neighbours sees them), each agent's action and return, one discount for all.
 struct Replay {
-  long slots = 0;
+  std::size_t agents = 0, slots = 0, state_floats = 0;
   std::size_t capacity = 0, size = 0, next = 0;
   std::vector<float> s, s2, ret, discount;
   std::vector<std::uint8_t> mask2;
   std::vector<std::int64_t> action;
 
-  Replay(std::size_t cap, long p) : slots(p), capacity(cap) {
-    const std::size_t row = static_cast<std::size_t>(p) * kPhaseFeatures;
-    s.resize(cap * row);
-    s2.resize(cap * row);
-    mask2.resize(cap * static_cast<std::size_t>(p));
-    ret.resize(cap);
+  Replay(std::size_t cap, std::size_t a, std::size_t p)
+      : agents(a), slots(p), state_floats(a * p * kPhaseFeatures), capacity(cap) {
+    s.resize(cap * state_floats);
+    s2.resize(cap * state_floats);
+    mask2.resize(cap * a * p);
+    ret.resize(cap * a);
     discount.resize(cap);
-    action.resize(cap);
+    action.resize(cap * a);
   }
-  void add(const float* state, std::int64_t a, float r, float disc, const float* state2,
-           const std::uint8_t* mask_of_state2) {
-    const std::size_t row = static_cast<std::size_t>(slots) * kPhaseFeatures;
-    std::copy_n(state, row, s.data() + next * row);
+  // returns: one per agent; state2 and its masks ignored when disc == 0 (terminal).
+  void add(const float* state, const std::int64_t* actions, const float* returns, float disc,
+           const float* state2, const std::uint8_t* masks2) {
+    std::copy_n(state, state_floats, s.data() + next * state_floats);
     if (disc > 0.0f) {
-      std::copy_n(state2, row, s2.data() + next * row);
-      std::copy_n(mask_of_state2, slots, mask2.data() + next * static_cast<std::size_t>(slots));
-    } else {  // terminal: the next state is never read; any allowed slot keeps argmax finite
-      std::fill_n(s2.data() + next * row, row, 0.0f);
-      std::fill_n(mask2.data() + next * static_cast<std::size_t>(slots), slots, std::uint8_t{1});
+      std::copy_n(state2, state_floats, s2.data() + next * state_floats);
+      std::copy_n(masks2, agents * slots, mask2.data() + next * agents * slots);
+    } else {  // never read; any allowed slot keeps the argmax finite
+      std::fill_n(s2.data() + next * state_floats, state_floats, 0.0f);
+      std::fill_n(mask2.data() + next * agents * slots, agents * slots, std::uint8_t{1});
     }
-    ret[next] = r;
+    std::copy_n(actions, agents, action.data() + next * agents);
+    std::copy_n(returns, agents, ret.data() + next * agents);
     discount[next] = disc;
-    action[next] = a;
     next = (next + 1) % capacity;
     size = std::min(size + 1, capacity);
   }
 };
 
-// The last n decisions of one copy, for n-step returns.
+// The last n decisions of one copy, for n-step returns: a ring of n entries, oldest at head.
 struct History {
-  int n = 1, count = 0, head = 0;  // ring of n entries
-  std::size_t row_floats = 0, agents = 0;
-  std::vector<float> features;      // n x agents x row
+  int n = 1, count = 0, head = 0;
+  std::size_t agents = 0, state_floats = 0;
+  std::vector<float> features;        // n x state
   std::vector<std::int64_t> actions;  // n x agents
-  std::vector<float> rewards;       // n x agents
+  std::vector<float> rewards;         // n x agents
 
-  History(int n_, std::size_t a, std::size_t row) : n(n_), row_floats(row), agents(a) {
-    features.resize(static_cast<std::size_t>(n) * a * row);
+  History(int n_, std::size_t a, std::size_t state) : n(n_), agents(a), state_floats(state) {
+    features.resize(static_cast<std::size_t>(n) * state);
     actions.resize(static_cast<std::size_t>(n) * a);
     rewards.resize(static_cast<std::size_t>(n) * a);
   }
   std::size_t slot(int k) const { return static_cast<std::size_t>((head + k) % n); }  // k-th oldest
 };
 
-
-double validate(PhaseQNet& net, const traffic::Network& net_model, const traffic::Demand& demand,
+double validate(SignalQNet& net, const traffic::Network& net_model, const traffic::Demand& demand,
                 const traffic::TrafficConfig& traffic, const DqnConfig& c, tbb::task_arena& arena) {
   std::vector<double> att(static_cast<std::size_t>(c.validation_runs), 0.0);
   std::vector<Episode> runs;
@@ -124,7 +126,7 @@ double validate(PhaseQNet& net, const traffic::Network& net_model, const traffic
     std::vector<std::int32_t> act(s.agents());
     for (int d = 0; d < decisions; ++d) {
       pf.compute(w.traffic(), s, f, m);
-      greedy(net, f.data(), m.data(), static_cast<long>(s.agents()),
+      greedy(net, f.data(), m.data(), 1, static_cast<long>(s.agents()),
              static_cast<long>(pf.phase_slots()), act.data());
       for (std::size_t a = 0; a < act.size(); ++a) {
         if (act[a] >= 0) s.ctrl()[a] = act[a];
@@ -169,12 +171,12 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
   SignalVecEnv env(net, demand, traffic, c.env, c.envs, c.threads,
                    kTrainingSeeds + c.seed * 100'000);
   tbb::task_arena arena(c.threads);
-  const std::size_t K = env.copies(), A = env.agents();
-  const auto P = static_cast<long>(env.phase_slots());
-  const std::size_t row = static_cast<std::size_t>(P) * kPhaseFeatures;
+  const std::size_t K = env.copies(), A = env.agents(), P = env.phase_slots();
+  const std::size_t state = A * P * kPhaseFeatures;
+  const auto lA = static_cast<long>(A), lP = static_cast<long>(P);
 
-  PhaseQNet online(static_cast<int>(kPhaseFeatures), c.hidden);
-  PhaseQNet target(static_cast<int>(kPhaseFeatures), c.hidden);
+  const std::shared_ptr<SignalQNet> online = make_q_net(c.model, c.hidden, env.surface());
+  const std::shared_ptr<SignalQNet> target = make_q_net(c.model, c.hidden, env.surface());
   const auto copy_weights = [&] {
     torch::NoGradGuard g;
     auto src = online->parameters();
@@ -184,25 +186,28 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
   copy_weights();
   torch::optim::Adam optimiser(online->parameters(), torch::optim::AdamOptions(c.learning_rate));
 
-  Replay replay(static_cast<std::size_t>(c.replay), P);
-  std::vector<History> history(K, History(c.n_step, A, row));
-  std::vector<std::int32_t> actions(K * A);
-  std::vector<std::int32_t> greedy_actions(K * A);
-  std::vector<float> batch_s(static_cast<std::size_t>(c.batch) * row),
-      batch_s2(static_cast<std::size_t>(c.batch) * row), batch_ret(static_cast<std::size_t>(c.batch)),
-      batch_disc(static_cast<std::size_t>(c.batch));
-  std::vector<std::uint8_t> batch_mask2(static_cast<std::size_t>(c.batch) * static_cast<std::size_t>(P));
-  std::vector<std::int64_t> batch_a(static_cast<std::size_t>(c.batch));
+  Replay replay(static_cast<std::size_t>(c.replay), A, P);
+  std::vector<History> history(K, History(c.n_step, A, state));
+  std::vector<std::int32_t> actions(K * A), greedy_actions(K * A);
+  std::vector<float> returns(A);
+  const auto B = static_cast<std::size_t>(c.batch);
+  std::vector<float> batch_s(B * state), batch_s2(B * state), batch_ret(B * A), batch_disc(B);
+  std::vector<std::uint8_t> batch_mask2(B * A * P);
+  std::vector<std::int64_t> batch_a(B * A);
 
   // Decisions in all: each copy runs episodes / copies episodes (rounded up).
-  const auto per_episode = static_cast<std::uint64_t>(std::lround(c.env.episode_s / c.env.decision_s));
+  const auto per_episode =
+      static_cast<std::uint64_t>(std::lround(c.env.episode_s / c.env.decision_s));
   const std::uint64_t episodes_per_copy = (static_cast<std::uint64_t>(c.episodes) + K - 1) / K;
   const std::uint64_t total_decisions = episodes_per_copy * per_episode;
-  const double decay_decisions = std::max(1.0, c.epsilon_fraction * static_cast<double>(total_decisions));
+  const double decay_decisions =
+      std::max(1.0, c.epsilon_fraction * static_cast<double>(total_decisions));
 
   TrainResult result;
   std::vector<float> gamma_pow(static_cast<std::size_t>(c.n_step) + 1, 1.0f);
-  for (int k = 1; k <= c.n_step; ++k) gamma_pow[static_cast<std::size_t>(k)] = gamma_pow[static_cast<std::size_t>(k) - 1] * static_cast<float>(c.gamma);
+  for (int k = 1; k <= c.n_step; ++k)
+    gamma_pow[static_cast<std::size_t>(k)] =
+        gamma_pow[static_cast<std::size_t>(k) - 1] * static_cast<float>(c.gamma);
 
   std::size_t reported_episodes = 0;
   double loss_sum = 0.0;
@@ -212,9 +217,10 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
 
   const auto save_best = [&](double att, int episode) {
     std::filesystem::create_directories(out_dir);
-    save_torchscript(online, (std::filesystem::path(out_dir) / kWeightsFile).string());
+    online->save_torchscript((std::filesystem::path(out_dir) / kWeightsFile).string());
     PolicyCard card = card_for(env.surface());
-    card.agent = "dqn";
+    card.agent = c.model == "colight" ? "colight" : "dqn";
+    card.model = online->kind();
     card.hidden = c.hidden;
     card.decision_s = c.env.decision_s;
     card.reward = traffic::reward_kind_name(c.env.reward);
@@ -222,27 +228,37 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
     card.training = card_training;
     card.training["best_validation_att_s"] = att;
     card.training["best_episode"] = episode;
-    card.training["validation_seeds"] = {kValidationSeeds, kValidationSeeds + c.validation_runs - 1};
+    card.training["validation_seeds"] = {kValidationSeeds,
+                                         kValidationSeeds + c.validation_runs - 1};
     write_card(card, out_dir);
   };
 
   for (std::uint64_t t = 0; t < total_decisions; ++t) {
-    const double eps = std::max(c.epsilon_end, c.epsilon_start + (c.epsilon_end - c.epsilon_start) *
-                                                                     static_cast<double>(t) / decay_decisions);
+    const double eps =
+        std::max(c.epsilon_end, c.epsilon_start + (c.epsilon_end - c.epsilon_start) *
+                                                      static_cast<double>(t) / decay_decisions);
     const std::span<const float> feats = env.features();
     const std::span<const std::uint8_t> masks = env.masks();
-    greedy(online, feats.data(), masks.data(), static_cast<long>(K * A), P, greedy_actions.data());
+    auto lap = std::chrono::steady_clock::now();
+    const auto split = [&lap](double& into) {
+      const auto now = std::chrono::steady_clock::now();
+      into += std::chrono::duration<double>(now - lap).count();
+      lap = now;
+    };
+    greedy(*online, feats.data(), masks.data(), static_cast<long>(K), lA, lP,
+           greedy_actions.data());
     for (std::size_t i = 0; i < K * A; ++i) {
       const auto id = static_cast<std::uint32_t>(i);
       std::int32_t a = greedy_actions[i];
       if (rng::uniform(c.seed, DqnStream::explore, id, t) < eps) {
         // A random allowed slot.
         int allowed = 0;
-        for (long s = 0; s < P; ++s) allowed += masks[i * static_cast<std::size_t>(P) + static_cast<std::size_t>(s)];
+        for (std::size_t s = 0; s < P; ++s) allowed += masks[i * P + s];
         if (allowed > 0) {
-          int pick = static_cast<int>(rng::uniform(c.seed, DqnStream::explore_action, id, t) * allowed);
-          for (long s = 0; s < P; ++s) {
-            if (masks[i * static_cast<std::size_t>(P) + static_cast<std::size_t>(s)] == 0) continue;
+          int pick =
+              static_cast<int>(rng::uniform(c.seed, DqnStream::explore_action, id, t) * allowed);
+          for (std::size_t s = 0; s < P; ++s) {
+            if (masks[i * P + s] == 0) continue;
             if (pick-- == 0) {
               a = static_cast<std::int32_t>(s);
               break;
@@ -256,11 +272,13 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
     for (std::size_t k = 0; k < K; ++k) {
       History& h = history[k];
       const std::size_t at = h.slot(h.count);  // count < n: the oldest went out when full
-      std::copy_n(feats.data() + k * A * row, A * row, h.features.data() + at * A * row);
+      std::copy_n(feats.data() + k * state, state, h.features.data() + at * state);
       for (std::size_t a = 0; a < A; ++a) h.actions[at * A + a] = actions[k * A + a];
       ++h.count;
     }
+    split(result.act_s);
     env.step(actions);
+    split(result.env_s);
     const std::span<const float> rewards = env.rewards();
     const std::span<const float> next = env.features();
     const std::span<const std::uint8_t> next_mask = env.masks();
@@ -279,12 +297,12 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
           for (int j = 0; j < steps; ++j) {
             ret += gamma_pow[static_cast<std::size_t>(j)] * h.rewards[h.slot(e + j) * A + a];
           }
-          replay.add(h.features.data() + (from * A + a) * row, h.actions[from * A + a], ret,
-                     done ? 0.0f : gamma_pow[static_cast<std::size_t>(steps)],
-                     next.data() + (k * A + a) * row,
-                     next_mask.data() + (k * A + a) * static_cast<std::size_t>(P));
-          ++result.transitions;
+          returns[a] = ret;
         }
+        replay.add(h.features.data() + from * state, h.actions.data() + from * A, returns.data(),
+                   done ? 0.0f : gamma_pow[static_cast<std::size_t>(steps)],
+                   next.data() + k * state, next_mask.data() + k * A * P);
+        result.transitions += A;
       }
       if (done) {
         h.count = 0;
@@ -298,34 +316,35 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
     // Learning.
     if (replay.size >= static_cast<std::size_t>(std::max(c.learning_starts, c.batch))) {
       for (int u = 0; u < c.updates_per_decision; ++u) {
-        for (int b = 0; b < c.batch; ++b) {
-          const auto j = static_cast<std::size_t>(
-              rng::uniform(c.seed, DqnStream::replay, static_cast<std::uint32_t>(b), result.updates) *
-              static_cast<double>(replay.size));
-          const auto bi = static_cast<std::size_t>(b);
-          std::copy_n(replay.s.data() + j * row, row, batch_s.data() + bi * row);
-          std::copy_n(replay.s2.data() + j * row, row, batch_s2.data() + bi * row);
-          std::copy_n(replay.mask2.data() + j * static_cast<std::size_t>(P), P,
-                      batch_mask2.data() + bi * static_cast<std::size_t>(P));
-          batch_ret[bi] = replay.ret[j];
-          batch_disc[bi] = replay.discount[j];
-          batch_a[bi] = replay.action[j];
+        for (std::size_t b = 0; b < B; ++b) {
+          const auto j =
+              static_cast<std::size_t>(rng::uniform(c.seed, DqnStream::replay,
+                                                    static_cast<std::uint32_t>(b), result.updates) *
+                                       static_cast<double>(replay.size));
+          std::copy_n(replay.s.data() + j * state, state, batch_s.data() + b * state);
+          std::copy_n(replay.s2.data() + j * state, state, batch_s2.data() + b * state);
+          std::copy_n(replay.mask2.data() + j * A * P, A * P, batch_mask2.data() + b * A * P);
+          std::copy_n(replay.ret.data() + j * A, A, batch_ret.data() + b * A);
+          std::copy_n(replay.action.data() + j * A, A, batch_a.data() + b * A);
+          batch_disc[b] = replay.discount[j];
         }
-        const long B = c.batch;
-        const auto s = torch::from_blob(batch_s.data(), {B, P, static_cast<long>(kPhaseFeatures)});
-        const auto s2 = torch::from_blob(batch_s2.data(), {B, P, static_cast<long>(kPhaseFeatures)});
-        const auto m2 = torch::from_blob(batch_mask2.data(), {B, P}, torch::kUInt8).to(torch::kBool);
-        const auto ret = torch::from_blob(batch_ret.data(), {B});
-        const auto disc = torch::from_blob(batch_disc.data(), {B});
-        const auto act = torch::from_blob(batch_a.data(), {B, 1}, torch::kInt64);
+        const auto lB = static_cast<long>(B);
+        const long F = static_cast<long>(kPhaseFeatures);
+        const auto s = torch::from_blob(batch_s.data(), {lB, lA, lP, F});
+        const auto s2 = torch::from_blob(batch_s2.data(), {lB, lA, lP, F});
+        const auto m2 =
+            torch::from_blob(batch_mask2.data(), {lB, lA, lP}, torch::kUInt8).to(torch::kBool);
+        const auto ret = torch::from_blob(batch_ret.data(), {lB, lA});
+        const auto disc = torch::from_blob(batch_disc.data(), {lB, 1});
+        const auto act = torch::from_blob(batch_a.data(), {lB, lA, 1}, torch::kInt64);
         torch::Tensor y;
         {
           torch::NoGradGuard g;
-          const auto best_next = masked_q(online->forward(s2), m2).argmax(1, true);  // double DQN
-          const auto q_next = target->forward(s2).gather(1, best_next).squeeze(1);
+          const auto best_next = masked_q(online->forward(s2), m2).argmax(2, true);  // double DQN
+          const auto q_next = target->forward(s2).gather(2, best_next).squeeze(2);
           y = ret + disc * q_next;
         }
-        const auto q = online->forward(s).gather(1, act).squeeze(1);
+        const auto q = online->forward(s).gather(2, act).squeeze(2);
         const auto loss = torch::smooth_l1_loss(q, y);
         optimiser.zero_grad();
         loss.backward();
@@ -337,6 +356,8 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
         if (result.updates % static_cast<std::uint64_t>(c.target_every) == 0) copy_weights();
       }
     }
+
+    split(result.learn_s);
 
     // Progress, validation, the best policy so far.
     const auto& finished = env.finished();
@@ -356,7 +377,8 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
         p.train_att_s = att / static_cast<double>(n);
       }
       reported_episodes = finished.size();
-      p.validation_att_s = validate(online, net, demand, traffic, c, arena);
+      p.validation_att_s = validate(*online, net, demand, traffic, c, arena);
+      split(result.validate_s);
       if (best == 0.0 || p.validation_att_s < best) {
         best = p.validation_att_s;
         result.best_episode = p.episode;
@@ -373,7 +395,8 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
       pr.episodes_total = static_cast<int>(episodes_per_copy * K);
       pr.decisions_per_s = static_cast<double>((t + 1) * K) / std::max(p.wall_s, 1e-9);
       pr.best_validation_att_s = best;
-      pr.eta_s = p.wall_s / static_cast<double>(t + 1) * static_cast<double>(total_decisions - t - 1);
+      pr.eta_s =
+          p.wall_s / static_cast<double>(t + 1) * static_cast<double>(total_decisions - t - 1);
       if (progress) progress(pr);
     }
   }

@@ -12,9 +12,10 @@
 // sampling) is counter-based from the seed, and torch runs on one thread (small networks gain
 // nothing from more), so two trainings with the same seed give identical weights.
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,18 +27,19 @@
 namespace parktwin::ai {
 
 struct DqnConfig {
-  int episodes = 64;  // training episodes in all (over every copy)
-  int envs = 8;       // environment copies stepped together
-  int threads = 1;    // for the copies
+  std::string model = "phase_q_mlp";  // or "colight" (ai/learn/q_nets.h)
+  int episodes = 64;                  // training episodes in all (over every copy)
+  int envs = 8;                       // environment copies stepped together
+  int threads = 1;                    // for the copies
   std::uint64_t seed = 0;
   std::vector<int> hidden{64, 64};
-  double gamma = 0.9;  // per decision
+  double gamma = 0.97;  // per decision
   int n_step = 3;
   double learning_rate = 1e-3;
-  int batch = 256;
-  int replay = 200'000;          // transitions kept (one per agent and decision)
-  int learning_starts = 5'000;   // transitions before the first update
-  int updates_per_decision = 1;  // gradient steps per vectorised decision
+  int batch = 16;                // states of a whole network per gradient step (x agents rows)
+  int replay = 12'500;           // network states kept (each one transition per agent)
+  int learning_starts = 300;     // network states before the first update
+  int updates_per_decision = 4;  // gradient steps per vectorised decision
   int target_every = 250;        // updates between target network copies
   double epsilon_start = 1.0, epsilon_end = 0.02;
   double epsilon_fraction = 0.3;  // of all decisions, to decay epsilon over
@@ -51,9 +53,9 @@ struct DqnConfig {
 inline constexpr std::uint64_t kValidationSeeds = 500'000;
 
 struct TrainPoint {
-  int episode = 0;              // episodes finished so far
-  double mean_reward = 0.0;     // of the episodes finished since the last point, per agent
-  double train_att_s = 0.0;     // their mean average travel time
+  int episode = 0;                // episodes finished so far
+  double mean_reward = 0.0;       // of the episodes finished since the last point, per agent
+  double train_att_s = 0.0;       // their mean average travel time
   double validation_att_s = 0.0;  // greedy policy on the validation seeds (0: not validated)
   double epsilon = 0.0;
   double loss = 0.0;  // mean TD loss since the last point
@@ -76,6 +78,8 @@ struct TrainResult {
   std::uint64_t decisions = 0;    // environment steps (decisions x copies)
   std::uint64_t transitions = 0;  // stored in replay (one per agent and decision)
   std::uint64_t updates = 0;
+  // Where the wall time went: stepping the copies, choosing actions, learning, validating.
+  double env_s = 0.0, act_s = 0.0, learn_s = 0.0, validate_s = 0.0;
 };
 
 // Trains from scratch and writes the best policy by validation ATT to out_dir (policy.pt and

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -20,18 +21,23 @@ std::shared_ptr<const LearnedSignalPolicy> LearnedSignalPolicy::load(const std::
   const std::string weights = (fs::path(dir) / kWeightsFile).string();
   std::error_code ec;
   if (!fs::is_regular_file(weights, ec)) {
-    throw Error("policy folder has no weights").in_file(weights).expected("the TorchScript file parktwin train writes");
+    throw Error("policy folder has no weights")
+        .in_file(weights)
+        .expected("the TorchScript file parktwin train writes");
   }
   try {
     p->module_ = torch::jit::load(weights);
     p->module_.eval();
-    // The weights must score each phase slot of a row: [1, P, F] -> [1, P].
-    const auto x = torch::zeros({1, 3, static_cast<long>(kPhaseFeatures)});
+    // The weights must score each phase slot of each agent: [1, A, P, F] -> [1, A, P].
+    const auto A = static_cast<long>(p->card_.junctions.size());
+    long P = 1;
+    for (const int g : p->card_.greens) P = std::max(P, static_cast<long>(g));
+    const auto x = torch::zeros({1, A, P, static_cast<long>(kPhaseFeatures)});
     const torch::Tensor y = p->module_.forward({x}).toTensor();
-    if (y.dim() != 2 || y.size(0) != 1 || y.size(1) != 3) {
+    if (y.dim() != 3 || y.size(0) != 1 || y.size(1) != A || y.size(2) != P) {
       throw Error("policy weights do not match their card")
           .in_file(weights)
-          .expected("one score per phase slot")
+          .expected(fmt::format("one score per phase slot and agent (1x{}x{})", A, P))
           .found(fmt::format("an output of shape {}", fmt::join(y.sizes(), "x")));
     }
   } catch (const c10::Error& e) {
@@ -42,16 +48,14 @@ std::shared_ptr<const LearnedSignalPolicy> LearnedSignalPolicy::load(const std::
   return p;
 }
 
-void LearnedSignalPolicy::act(std::span<const float> features,
-                              std::span<const std::uint8_t> masks, std::size_t slots,
-                              std::span<std::int32_t> actions) const {
+void LearnedSignalPolicy::act(std::span<const float> features, std::span<const std::uint8_t> masks,
+                              std::size_t slots, std::span<std::int32_t> actions) const {
   const auto rows = static_cast<long>(actions.size());
   if (rows == 0) return;
   torch::NoGradGuard no_grad;
-  const torch::Tensor x =
-      torch::from_blob(const_cast<float*>(features.data()),
-                       {rows, static_cast<long>(slots), static_cast<long>(kPhaseFeatures)},
-                       torch::kFloat32);
+  const torch::Tensor x = torch::from_blob(
+      const_cast<float*>(features.data()),
+      {1, rows, static_cast<long>(slots), static_cast<long>(kPhaseFeatures)}, torch::kFloat32);
   const torch::Tensor q = module_.forward({x}).toTensor().contiguous();
   const float* qs = q.data_ptr<float>();
   for (long r = 0; r < rows; ++r) {
@@ -59,7 +63,8 @@ void LearnedSignalPolicy::act(std::span<const float> features,
     for (std::size_t s = 0; s < slots; ++s) {
       const std::size_t i = static_cast<std::size_t>(r) * slots + s;
       if (masks[i] == 0) continue;
-      if (best < 0 || qs[i] > qs[static_cast<std::size_t>(r) * slots + static_cast<std::size_t>(best)]) {
+      if (best < 0 ||
+          qs[i] > qs[static_cast<std::size_t>(r) * slots + static_cast<std::size_t>(best)]) {
         best = static_cast<std::int32_t>(s);
       }
     }
@@ -103,7 +108,8 @@ LearnedSignalAgent::LearnedSignalAgent(std::shared_ptr<const LearnedSignalPolicy
         .field("control.min_green_s / max_green_s")
         .expected(fmt::format("[controllers] min_green = {}, max_green = {} (as trained)",
                               policy_->card().min_green_s, policy_->card().max_green_s))
-        .found(fmt::format("min_green = {}, max_green = {}", timing.min_green_s, timing.max_green_s));
+        .found(
+            fmt::format("min_green = {}, max_green = {}", timing.min_green_s, timing.max_green_s));
   }
   feature_buf_.resize(s.agents() * s.action_slots() * kPhaseFeatures);
   mask_buf_.resize(s.agents() * s.action_slots());

@@ -27,11 +27,11 @@ class LearnedSignalPolicy {
 
   const PolicyCard& card() const { return card_; }
   const std::string& dir() const { return dir_; }
-  // Greedy actions: for each of `rows` agents (features rows x slots x kPhaseFeatures, masks
-  // rows x slots), the allowed slot with the highest score (the lowest slot on a tie; -1
-  // where no slot is allowed, which keeps the current green).
-  void act(std::span<const float> features, std::span<const std::uint8_t> masks,
-           std::size_t slots, std::span<std::int32_t> actions) const;
+  // Greedy actions: for each of the network's agents (features agents x slots x
+  // kPhaseFeatures, masks agents x slots, in agent order), the allowed slot with the highest score
+  // (the lowest slot on a tie; -1 where no slot is allowed, which keeps the current green).
+  void act(std::span<const float> features, std::span<const std::uint8_t> masks, std::size_t slots,
+           std::span<std::int32_t> actions) const;
 
  private:
   PolicyCard card_;

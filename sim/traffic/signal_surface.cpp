@@ -281,6 +281,19 @@ void SignalSurface::approaching(const TrafficSim& sim, double within_m, bool mov
   }
 }
 
+void SignalSurface::waiting(const TrafficSim& sim, std::span<float> per_movement) const {
+  PT_ASSERT(per_movement.size() == net_.movement_count(), "one sum per movement");
+  const TrafficState& s = sim.state();
+  for (const Index m : movement_) per_movement[m] = 0.0f;
+  for (const Index lane : in_lane_) {
+    for (Index k = 0; k < s.queues.size(lane); ++k) {
+      const Index v = s.queues.at(lane, k);
+      const Index link = s.planned_link[v];
+      if (link != kNone) per_movement[net_.link_movement[link]] += s.totals[v].halted_s;
+    }
+  }
+}
+
 void SignalSurface::read_lanes(const TrafficSim& sim) {
   const TrafficState& s = sim.state();
   for (std::size_t i = 0; i < in_lane_.size(); ++i) {

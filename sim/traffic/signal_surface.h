@@ -114,6 +114,9 @@ class SignalSurface {
   // `moving_only`, only those not halting. For the classic controllers; allocates nothing.
   void approaching(const TrafficSim& sim, double within_m, bool moving_only,
                    std::span<std::uint32_t> per_movement) const;
+  // Per movement of the network (the agents' only): the summed current waiting times (s) of
+  // the vehicles on the agents' incoming lanes that plan to take it.
+  void waiting(const TrafficSim& sim, std::span<float> per_movement) const;
 
   // --- checkpoints, as TrafficSim::save_state / restore_state
   template <class F>

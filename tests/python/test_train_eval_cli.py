@@ -64,6 +64,19 @@ def main():
     with h5py.File(runs, "r") as f:
         assert len(f["runs/seed"]) == 8 and len(f["summary/att_s_mean"]) == 4
 
+    # The same table for 1 and 2 threads.
+    table2 = os.path.join(work, "eval2.csv")
+    run([parktwin, "--threads", "2", "eval", scenario, "--policy", "max_pressure", "--policy",
+         policy, "--seeds", "2", "--demand-scale", "0.8,1.2", "--csv", table2, "--quiet"] + short, 0)
+    table1 = os.path.join(work, "eval1.csv")
+    run([parktwin, "--threads", "1", "eval", scenario, "--policy", "max_pressure", "--policy",
+         policy, "--seeds", "2", "--demand-scale", "0.8,1.2", "--csv", table1, "--quiet"] + short, 0)
+    assert open(table1).read() == open(table2).read() == open(table).read()
+
+    # The shipped policy runs the shipped what-if.
+    shipped = os.path.join(source, "assets/scenarios/hangzhou_4x4/learned_signals.toml")
+    run([parktwin, "run", shipped, "--duration", "300", "--quiet"], 0)
+
     p = run([parktwin, "eval", scenario, "--policy", "smart", "--seeds", "1"] + short, 1)
     assert "unknown policy" in p.stderr and "smart" in p.stderr, p.stderr
 

@@ -532,6 +532,26 @@ TEST_CASE("manifest: a bad event names its file, line and key", "[scenarios][man
   }
 }
 
+TEST_CASE("a trained policy is named in a manifest by its folder", "[scenarios][manifest]") {
+  const Manifest m = load_manifest(std::string(PARKTWIN_SOURCE_DIR) +
+                                   "/assets/scenarios/hangzhou_4x4/learned_signals.toml");
+  CHECK(m.controllers.signals == "agent");
+  CHECK(fs::path(m.controllers.policy_path) ==
+        fs::path(PARKTWIN_SOURCE_DIR "/assets/policies/hangzhou_4x4_colight").lexically_normal());
+  TempDir dir;
+  write_inputs(dir);
+  std::string path;
+  const auto error = [&](const std::string& value) {
+    return manifest_error(dir, kTraffic + "[controllers]\nsignals = \"" + value + "\"\n", path);
+  };
+  Error e = error("policy:nowhere");
+  CHECK(e.context().field == "controllers.signals");
+  CHECK(e.context().line == 5);
+  CHECK_THAT(std::string(e.what()), Contains("policy folder not found") && Contains("nowhere"));
+  e = error("policy:");
+  CHECK_THAT(std::string(e.what()), Contains("policy without a folder"));
+}
+
 TEST_CASE("the classic adaptive controllers and the agent surface are named in a manifest",
           "[scenarios][manifest]") {
   TempDir dir;
