@@ -40,12 +40,12 @@ int main(int argc, char** argv) {
     traffic::TrafficConfig traffic;
     traffic.step_s = meta.step_s;
     traffic.lane_changing = meta.lane_changing;
-    const std::string scenario =
-        std::filesystem::path(manifest).parent_path().filename().string();
+    const std::string scenario = std::filesystem::path(manifest).parent_path().filename().string();
     const std::filesystem::path out =
         std::filesystem::temp_directory_path() / "parktwin_bench_learn";
-    fmt::print("scenario,model,copies,threads,episodes,wall_s,env_steps_per_s,transitions_per_s,"
-               "updates_per_s,env_s,act_s,learn_s,validate_s,best_validation_att_s\n");
+    fmt::print(
+        "scenario,model,copies,threads,episodes,wall_s,env_steps_per_s,transitions_per_s,"
+        "updates_per_s,env_s,act_s,learn_s,validate_s,best_validation_att_s\n");
     for (const std::string& model : models) {
       for (const int threads : threads_list) {
         ai::DqnConfig c;
@@ -55,12 +55,13 @@ int main(int argc, char** argv) {
         c.threads = threads;
         c.env.episode_s = meta.duration_s;
         const ai::TrainResult r = ai::train_dqn(net, demand, traffic, c, out.string(), {}, {});
-        fmt::print("{},{},{},{},{},{:.1f},{:.0f},{:.0f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
-                   scenario, model, envs, threads, episodes, r.wall_s,
-                   static_cast<double>(r.decisions) / r.wall_s,
-                   static_cast<double>(r.transitions) / r.wall_s,
-                   static_cast<double>(r.updates) / r.wall_s, r.env_s, r.act_s, r.learn_s,
-                   r.validate_s, r.best_validation_att_s);
+        fmt::print(
+            "{},{},{},{},{},{:.1f},{:.0f},{:.0f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
+            scenario, model, envs, threads, episodes, r.wall_s,
+            static_cast<double>(r.decisions) / r.wall_s,
+            static_cast<double>(r.transitions) / r.wall_s,
+            static_cast<double>(r.updates) / r.wall_s, r.env_s, r.act_s, r.learn_s, r.validate_s,
+            r.best_validation_att_s);
         std::fflush(stdout);
       }
     }

@@ -97,13 +97,13 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
         .in_file(o.out)
         .expected("another folder, or --force to replace it");
   }
-  if (o.force) {  // the old policy's files go; a failed training leaves none of them behind
-    for (const char* f : {ai::kCardFile, ai::kWeightsFile, "train.csv", "train.h5"}) {
-      fs::remove(fs::path(o.out) / f, ec);
-    }
-  }
-  fs::create_directories(o.out, ec);
-  if (ec || !fs::is_directory(o.out)) {
+  // Training writes into OUT/.training and moves its files into OUT only when it has
+  // finished: a failed or killed training leaves the policy already in OUT as it was (and its
+  // own curve so far in OUT/.training/train.csv).
+  const fs::path work = fs::path(o.out) / ".training";
+  fs::remove_all(work, ec);
+  fs::create_directories(work, ec);
+  if (ec || !fs::is_directory(work)) {
     throw Error("cannot create the output folder").in_file(o.out).found(ec.message());
   }
   const traffic::Network net = scenarios::load_network(meta.network_path);
@@ -154,8 +154,8 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
         o.agent, o.scenario, net.signal_count(), c.episodes, c.env.episode_s, c.envs, c.threads,
         c.seed);
   }
-  const ai::TrainResult r =
-      ai::train_dqn(net, demand, traffic, c, o.out, record, [&](const ai::TrainProgress& p) {
+  const ai::TrainResult r = ai::train_dqn(
+      net, demand, traffic, c, work.string(), record, [&](const ai::TrainProgress& p) {
         if (o.quiet) return;
         ctx.err << fmt::format(
             "episode {:>4}/{}  {:>6.0f} decisions/s  reward {:>8.3f}  train ATT {:>6.1f} s  "
@@ -165,7 +165,13 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
             duration_text(p.eta_s));
         ctx.err.flush();
       });
-  write_curve(r, o.out);
+  write_curve(r, work.string());
+  for (const char* f : {ai::kWeightsFile, "train.csv", "train.h5", ai::kCardFile}) {
+    fs::rename(work / f, fs::path(o.out) / f, ec);  // the card last: it names a whole policy
+    if (ec)
+      throw Error("cannot move the trained policy into place").in_file(o.out).found(ec.message());
+  }
+  fs::remove_all(work, ec);
   ctx.out << fmt::format(
       "trained {} in {}: best validation ATT {:.1f} s at episode {}; {} decisions, {} updates\n"
       "time: {:.0f} s stepping the copies, {:.0f} s choosing actions, {:.0f} s learning, {:.0f} s "
@@ -191,7 +197,10 @@ CommandRun configure_train(CLI::App& sub) {
       ->check(CLI::Range(1, 1'000'000));
   sub.add_option("--envs", o->envs, "environment copies stepped together")
       ->check(CLI::Range(1, 1024));
-  sub.add_option("--seed", o->seed, "seed of the weights, exploration and episodes");
+  // Training episodes draw seeds from 1e6 + 1e5 x seed on: a bound keeps them apart from
+  // evaluation and validation seeds, with no wrap-around.
+  sub.add_option("--seed", o->seed, "seed of the weights, exploration and episodes")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000'000}));
   sub.add_option("--out", o->out, "folder for the policy (policy.pt, policy.json) and its curve")
       ->required();
   sub.add_option("--gamma", o->gamma, "discount per decision")->check(CLI::Range(0.01, 0.9999));

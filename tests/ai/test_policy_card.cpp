@@ -26,7 +26,8 @@ std::string hangzhou_manifest() {
 }  // namespace
 
 TEST_CASE("policy cards round-trip and refuse what does not fit", "[ai]") {
-  const scenarios::RunMeta meta = scenarios::run_meta_of(scenarios::load_manifest(hangzhou_manifest()));
+  const scenarios::RunMeta meta =
+      scenarios::run_meta_of(scenarios::load_manifest(hangzhou_manifest()));
   const traffic::Network net = scenarios::load_network(meta.network_path);
   const traffic::Demand demand = scenarios::load_run_demand(meta, net);
   ai::Episode e = ai::make_episode(net, demand, {}, ai::EnvOptions{}, 1, 1.0);
@@ -69,7 +70,8 @@ TEST_CASE("policy cards round-trip and refuse what does not fit", "[ai]") {
     CHECK_THAT(err.what(), Catch::Contains("not valid JSON") && Catch::Contains("policy.json"));
   }
   SECTION("another format") {
-    CHECK_THAT(error_of("{\"format\": \"cityflow\"}").what(), Catch::Contains("not a parktwin policy card"));
+    CHECK_THAT(error_of("{\"format\": \"cityflow\"}").what(),
+               Catch::Contains("not a parktwin policy card"));
   }
   SECTION("another observation layout") {
     const Error err = error_of(replaced("phase_features_v1", "phase_features_v0"));
@@ -96,7 +98,8 @@ TEST_CASE("policy cards round-trip and refuse what does not fit", "[ai]") {
       }
       return Error("");
     }();
-    CHECK_THAT(err.what(), Catch::Contains("another network") && Catch::Contains("intersection_9_9"));
+    CHECK_THAT(err.what(),
+               Catch::Contains("another network") && Catch::Contains("intersection_9_9"));
     CHECK(err.context().field == "network.junctions[5]");
     other = back;
     other.greens[2] = 4;
@@ -104,9 +107,11 @@ TEST_CASE("policy cards round-trip and refuse what does not fit", "[ai]") {
                       Catch::Contains("action layout does not match"));
     other = back;
     other.junctions.pop_back();
-    CHECK_THROWS_WITH(ai::check_fits(other, s, dir.path().string()), Catch::Contains("16 signalised junctions"));
+    CHECK_THROWS_WITH(ai::check_fits(other, s, dir.path().string()),
+                      Catch::Contains("16 signalised junctions"));
   }
   SECTION("not a folder") {
-    CHECK_THROWS_WITH(ai::read_card(dir.path().string() + "/nothing"), Catch::Contains("not a policy folder"));
+    CHECK_THROWS_WITH(ai::read_card(dir.path().string() + "/nothing"),
+                      Catch::Contains("not a policy folder"));
   }
 }

@@ -75,8 +75,8 @@ TEST_CASE("an episode is another day for another seed, the same for the same", "
   const Hangzhou& h = hangzhou();
   const ai::EnvOptions options;
   const auto att = [&](std::uint64_t seed, double scale) {
-    ai::Episode e = ai::make_episode(h.net, h.demand, {}, options, seed, scale,
-                                     traffic::SignalPolicy::sotl);
+    ai::Episode e =
+        ai::make_episode(h.net, h.demand, {}, options, seed, scale, traffic::SignalPolicy::sotl);
     for (int i = 0; i < 1800; ++i) e.world->step();
     return std::make_pair(e.demand->trip_count(), e.world->traffic().state_hash());
   };

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """parktwin train, eval and a trained policy in a scenario, as a researcher runs them: a tiny
-training writes a policy folder with its card and learning curve (read with h5py); eval
+training writes a policy folder with its card, learning curve (read with h5py) and TorchScript
+weights (run by Python's torch); eval
 compares it with max pressure on the same seeds into a table, CSV and HDF5; `run` takes the
 policy through `[controllers] signals = "policy:DIR"`. Bad input gets exit 1 and a message
 naming the file: an unknown policy, a policy trained on another network, corrupt weights, an
@@ -17,6 +18,7 @@ import subprocess
 import sys
 
 import h5py
+import torch
 
 
 def run(args, expect):
@@ -48,8 +50,21 @@ def main():
         assert f["curve/episode"][-1] == 4, f["curve/episode"][...]
         assert (f["curve/validation_att_s"][...] > 0).all()
 
+    # The weights are TorchScript that Python's torch runs without parktwin.
+    model = torch.jit.load(os.path.join(policy, "policy.pt"))
+    agents, slots = 16, max(card["network"]["green_phases"])
+    q = model(torch.rand(3, agents, slots, card["model"]["feature_count"]))
+    assert q.shape == (3, agents, slots) and torch.isfinite(q).all(), q.shape
+
     p = run([parktwin, "train", scenario, "--episodes", "4", "--out", policy] + short, 1)
     assert "holds a policy already" in p.stderr, p.stderr
+    # A training that fails keeps the policy it was to replace.
+    before = open(os.path.join(policy, "policy.pt"), "rb").read()
+    p = run([parktwin, "train", scenario, "--episodes", "4", "--out", policy, "--force",
+             "--min-green", "30", "--max-green", "20"] + short, 1)
+    assert "max_green" in p.stderr, p.stderr
+    assert open(os.path.join(policy, "policy.pt"), "rb").read() == before
+    assert json.load(open(os.path.join(policy, "policy.json")))["training"]["seed"] == 3
 
     table = os.path.join(work, "eval.csv")
     runs = os.path.join(work, "eval.h5")
