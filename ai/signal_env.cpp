@@ -100,6 +100,7 @@ void SignalVecEnv::start(std::size_t c) {
   const double scale = options_.demand_scales[k % options_.demand_scales.size()];
   s.episode = make_episode(net_, base_, traffic_, options_, first_seed_ + k, scale);
   s.surface = s.episode.world->signals().surface();
+  if (s.surface == nullptr) throw Error("no signal to control").expected("signalised junctions");
   s.reward_sum = 0.0;
   s.before.resize(s.surface->agents());
   s.after.resize(s.surface->agents());

@@ -135,6 +135,9 @@ JunctionInfo junction_info(const traffic::Network& net, const TrafficFrame& fram
   j.signalised = g != traffic::kNone;
   if (!j.signalised) return j;
   j.phase = frame.signal_phase[g];
+  if (j.phase < net.signal_phases(g).size()) {
+    j.phase_kind = traffic::phase_kind_name(net.signal_phases(g)[j.phase].kind);
+  }
   for (const traffic::SignalPhase& p : net.signal_phases(g)) {
     j.phase_durations_s.push_back(p.duration_s);
   }
@@ -287,7 +290,9 @@ void junction_panel(const JunctionInfo& j, TimingEdit& edit, InspectorCommands& 
   if (begin_fields()) {
     row("junction", j.id);
     if (j.signalised) {
-      row("signal", fmt::format("phase {} of {}", j.phase + 1, j.phase_durations_s.size()));
+      row("signal", fmt::format("phase {} of {} ({})", j.phase + 1, j.phase_durations_s.size(),
+                                j.phase_kind));
+      if (!j.controller.empty()) row("controlled by", j.controller);
       if (j.time_in_phase_s > 0.0) row("in phase", fmt::format("{:.0f} s", j.time_in_phase_s));
     } else {
       row("signal", "none (priority rules)");

@@ -49,6 +49,10 @@ struct JunctionInfo {
   std::uint32_t phase = 0;                // the signal's phase now
   double time_in_phase_s = 0.0;           // 0 unless the caller knows it (a frame does not)
   std::vector<double> phase_durations_s;  // the plan's, in phase order
+  std::string phase_kind;                 // "green", "amber" or "all_red" (traffic::PhaseKind)
+  // What runs the signal, when the caller knows it (the scenario's controllers): "fixed time",
+  // "max pressure", "SOTL", "actuated", "agent" or "learned policy <folder>".
+  std::string controller;
 };
 
 struct BuildingInfo {

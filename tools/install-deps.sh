@@ -25,7 +25,7 @@ build_packages=(
   catch2
 )
 test_packages=(
-  sumo sumo-tools hdf5-tools python3-h5py python3-numpy python3-torch xvfb xauth x11-apps xdotool
+  sumo sumo-tools hdf5-tools python3-h5py python3-numpy python3-torch python3-matplotlib xvfb xauth x11-apps xdotool
   vulkan-validationlayers
   clang-format
 )

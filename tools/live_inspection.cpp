@@ -1,6 +1,31 @@
 #include "tools/live_inspection.h"
 
+#include <filesystem>
+#include <string>
+
+#include "scenarios/scenario_controls.h"
+
 namespace parktwin::cli {
+
+std::string controller_of(const scenarios::SignalControlSpec& spec, const traffic::Network& net,
+                          traffic::Index signal) {
+  const traffic::SignalPolicy p = scenarios::signal_policies(spec, net)[signal];
+  switch (p) {
+    case traffic::SignalPolicy::fixed_time:
+      return "fixed time";
+    case traffic::SignalPolicy::max_pressure:
+      return "max pressure";
+    case traffic::SignalPolicy::sotl:
+      return "SOTL";
+    case traffic::SignalPolicy::actuated:
+      return "actuated";
+    case traffic::SignalPolicy::agent:
+      return spec.policy_path.empty()
+                 ? "agent"
+                 : "learned policy " + std::filesystem::path(spec.policy_path).filename().string();
+  }
+  return "?";
+}
 
 render::Inspection inspect_now(const TrafficSource& source, const render::Pick& pick,
                                std::vector<std::uint8_t>& lane_closed) {
@@ -22,6 +47,9 @@ render::Inspection inspect_now(const TrafficSource& source, const render::Pick& 
   }
   render::Inspection what =
       render::inspect(net, source.demand(), source.frame(), pick, lane_closed);
+  if (auto* j = std::get_if<render::JunctionInfo>(&what); j != nullptr && j->signalised) {
+    j->controller = controller_of(source.meta().controllers, net, net.junction_signal[pick.index]);
+  }
   if (world == nullptr) return what;
   const traffic::TrafficSim& sim = world->traffic();
   if (auto* v = std::get_if<render::VehicleInfo>(&what); v != nullptr && v->in_network) {

@@ -4,13 +4,20 @@
 // lanes, time in the network, signal clocks, retimed plans).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "render/inspector.h"
 #include "render/picking.h"
+#include "scenarios/scenario_controls.h"
 #include "tools/traffic_source.h"
 
 namespace parktwin::cli {
+
+// What runs `signal` under a scenario's controllers, in words for the inspector: "fixed time",
+// "max pressure", "SOTL", "actuated", "agent" or "learned policy <its folder's name>".
+std::string controller_of(const scenarios::SignalControlSpec& spec, const traffic::Network& net,
+                          traffic::Index signal);
 
 // `lane_closed` is scratch, reused between calls.
 render::Inspection inspect_now(const TrafficSource& source, const render::Pick& pick,

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "ai/phase_features.h"
@@ -56,8 +57,9 @@ TEST_CASE("policy cards round-trip and refuse what does not fit", "[ai]") {
     FAIL("no error for: " << text);
     return Error("");
   };
-  std::ifstream in(dir.path().string() + "/policy.json");
-  const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::stringstream text;
+  text << std::ifstream(dir.path().string() + "/policy.json").rdbuf();
+  const std::string good = text.str();
   const auto replaced = [&](const std::string& from, const std::string& to) {
     std::string t = good;
     const std::size_t at = t.find(from);

@@ -50,6 +50,12 @@ def main():
         assert f["curve/episode"][-1] == 4, f["curve/episode"][...]
         assert (f["curve/validation_att_s"][...] > 0).all()
 
+    # The learning curve as a picture.
+    png = subprocess.run([sys.executable, os.path.join(source, "tools/plot_training.py"), policy,
+                          "--baseline", "max pressure=341.6"], capture_output=True, text=True)
+    assert png.returncode == 0, png.stderr
+    assert open(os.path.join(policy, "train.png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+
     # The weights are TorchScript that Python's torch runs without parktwin.
     model = torch.jit.load(os.path.join(policy, "policy.pt"))
     agents, slots = 16, max(card["network"]["green_phases"])

@@ -205,6 +205,8 @@ TEST_CASE("junction_info shows the signal's phase and plan", "[inspector]") {
     ++signalised;
     CHECK(info.signalised);
     CHECK(info.phase == (s + 3) % 8);
+    // The generated grid's odd phases are its clearances (right turns only).
+    CHECK(info.phase_kind == (info.phase % 2 == 0 ? "green" : "amber"));
     const double green = g.spec.green_s, clear = g.spec.clearance_s;
     CHECK(info.phase_durations_s ==
           std::vector<double>{green, clear, green, clear, green, clear, green, clear});
