@@ -8,7 +8,8 @@
 // One CSV line per (copies, threads): scenario, copies, threads, env steps/s (decisions of
 // all copies per wall second), agent decisions/s, vehicle-updates/s, simulated s per wall s
 // (one copy's), digest. Run without arguments for hangzhou_4x4 with 1, 8, 32 copies x 1, 2
-// threads (the figures).
+// threads (the figures); --traffic-only leaves the buildings and energy out, as
+// CityFlow's engine runs the same files.
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
       std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/scenario.toml";
   std::vector<int> copies_list{1, 8, 32}, threads_list{1, 2};
   double interval_s = 5.0, duration_s = 3600.0;
+  bool traffic_only = false;
   app.add_option("--scenario", manifest, "scenario manifest")->check(CLI::ExistingFile);
   app.add_option("--copies", copies_list, "numbers of copies")->check(CLI::Range(1, 4096));
   app.add_option("--threads", threads_list, "thread counts")->check(CLI::Range(1, 1024));
@@ -85,12 +87,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1.0, 3600.0));
   app.add_option("--duration", duration_s, "simulated seconds per copy")
       ->check(CLI::Range(1.0, 86400.0));
+  app.add_flag("--traffic-only", traffic_only,
+               "leave the scenario's buildings and energy out (as CityFlow runs it)");
   if (const int rc = bench::parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   return bench::run_reporting_errors("bench_control", [&] {
     scenarios::RunMeta meta = scenarios::run_meta_of(scenarios::load_manifest(manifest));
     meta.controllers.signals = "agent";
     meta.controllers.junctions.clear();
+    if (traffic_only) meta.buildings_path.clear();
     const traffic::Network net = scenarios::load_network(meta.network_path);
     const traffic::Demand demand = scenarios::load_run_demand(meta, net);
     const std::unique_ptr<World> proto = scenarios::make_world(meta, net, demand);

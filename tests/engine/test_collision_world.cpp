@@ -205,7 +205,7 @@ TEST_CASE("rays through a grid of boxes find the box beneath them", "[collision]
   check_near(row->point, {-0.8f, 10, 0.2f});
 }
 
-TEST_CASE("a moved world keeps its boxes; bad boxes are refused", "[collision]") {
+TEST_CASE("a moved world keeps its boxes, bad boxes are refused", "[collision]") {
   CollisionWorld a;
   a.add_box(11, {0, 0, 1}, {1, 1, 1}, 0.0f);
   CollisionWorld b(std::move(a));

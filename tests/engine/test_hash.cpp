@@ -7,7 +7,7 @@
 
 using namespace parktwin;
 
-TEST_CASE("state hash: equal input, equal hash; any change, another hash", "[hash]") {
+TEST_CASE("state hash: equal input, equal hash, any change, another hash", "[hash]") {
   std::vector<float> speeds(10'001, 13.9f);
   auto hash_of = [](const std::vector<float>& v) {
     StateHash h;

@@ -102,7 +102,7 @@ TEST_CASE("doubling the EV share loads the destination feeders and moves CO2", "
   CHECK(doubled.traffic.fuel_l < base.traffic.fuel_l);
 }
 
-TEST_CASE("without EVs nothing charges; every EV trip is one at most", "[coupling]") {
+TEST_CASE("without EVs nothing charges, every EV trip is one at most", "[coupling]") {
   scenarios::RunMeta meta = default_meta();
   meta.ev_share = 0.0;
   const Outcome none = run(meta);

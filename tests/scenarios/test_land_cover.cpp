@@ -104,7 +104,7 @@ TEST_CASE("land cover: errors name the file, the feature's line and what was exp
   CHECK_THAT(load_error("[1, 2]", 1).what(), Contains("not a GeoJSON FeatureCollection"));
 }
 
-TEST_CASE("manifest: [scene] land_cover resolves next to the manifest; typos are errors",
+TEST_CASE("manifest: [scene] land_cover resolves next to the manifest, typos are errors",
           "[manifest][land_cover]") {
   TempDir dir;
   dir.write("roadnet.json", "{}");

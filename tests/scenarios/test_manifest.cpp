@@ -396,7 +396,7 @@ TEST_CASE("start is a local date and time", "[scenarios][manifest]") {
 
 // ---- [[events]] and [controllers] --------------------------------------------------------
 
-TEST_CASE("manifest events and controllers load; a what-if adds events to its base's",
+TEST_CASE("manifest events and controllers load, a what-if adds events to its base's",
           "[scenarios][manifest][events]") {
   TempDir dir;
   write_inputs(dir);

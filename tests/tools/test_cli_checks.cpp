@@ -114,7 +114,7 @@ TEST_CASE("run: spans the clock cannot count are refused naming the setting", "[
   CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("run: intervals must be whole steps, never rounded; 0 checkpoints means none",
+TEST_CASE("run: intervals must be whole steps, never rounded, 0 checkpoints means none",
           "[cli][checks]") {
   const parktwin::test::TempDir dir;
   const std::string out = (dir.path() / "run.h5").string();

@@ -96,7 +96,7 @@ TEST_CASE("run: a heat wave is refused when it is malformed or there are no buil
   CHECK_THAT(r.err, Catch::Contains(bare + ":4: type: a heat wave needs buildings"));
 }
 
-TEST_CASE("run: a feeder outage leaves load unserved; the energy KPIs reach --kpi-json and /kpi",
+TEST_CASE("run: a feeder outage leaves load unserved, the energy KPIs reach --kpi-json and /kpi",
           "[cli][events][energy]") {
   parktwin::test::TempDir dir;
   const std::string scenario =

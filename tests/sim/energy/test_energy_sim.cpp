@@ -338,7 +338,7 @@ TEST_CASE("bad energy settings are errors", "[energy]") {
   CHECK_THROWS_WITH(sim.set_feeder_out(7, true), Catch::Contains("feeder"));
 }
 
-TEST_CASE("a car leaving within a step charges until it leaves; session counts add up",
+TEST_CASE("a car leaving within a step charges until it leaves, session counts add up",
           "[energy]") {
   const DistrictAssets a = four_buildings();  // building 2: two 7 kW chargers
   const Tariff t = flat_tariff(0.5);

@@ -7,7 +7,7 @@
 using namespace parktwin;
 using namespace parktwin::traffic;
 
-TEST_CASE("a held red keeps the junction closed; switching to green releases the queue",
+TEST_CASE("a held red keeps the junction closed, switching to green releases the queue",
           "[traffic][control]") {
   // Corridor with one signalised junction: phase 0 green, phase 1 red (30 s each).
   const Network net = test::network_from(test::corridor_roadnet(1, 400.0, 13.9, 30.0, 30.0));
