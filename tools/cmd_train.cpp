@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ai/learn/dqn.h"
+#include "ai/learn/ppo.h"
 #include "ai/policy_card.h"
 #include "engine/error.h"
 #include "engine/parallel.h"
@@ -43,6 +44,7 @@ struct TrainOptions {
   double gamma = ai::DqnConfig{}.gamma;
   int n_step = ai::DqnConfig{}.n_step;
   double learning_rate = ai::DqnConfig{}.learning_rate;
+  bool learning_rate_given = false;
   int updates = ai::DqnConfig{}.updates_per_decision;
   std::vector<int> hidden = ai::DqnConfig{}.hidden;
   LearningEnvOptions env;
@@ -154,17 +156,45 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
         o.agent, o.scenario, net.signal_count(), c.episodes, c.env.episode_s, c.envs, c.threads,
         c.seed);
   }
-  const ai::TrainResult r = ai::train_dqn(
-      net, demand, traffic, c, work.string(), record, [&](const ai::TrainProgress& p) {
-        if (o.quiet) return;
-        ctx.err << fmt::format(
-            "episode {:>4}/{}  {:>6.0f} decisions/s  reward {:>8.3f}  train ATT {:>6.1f} s  "
-            "validation ATT {:>6.1f} s (best {:.1f})  eps {:.2f}  ETA {}\n",
-            p.point.episode, p.episodes_total, p.decisions_per_s, p.point.mean_reward,
-            p.point.train_att_s, p.point.validation_att_s, p.best_validation_att_s, p.point.epsilon,
-            duration_text(p.eta_s));
-        ctx.err.flush();
-      });
+  std::vector<ai::TrainPoint> curve;
+  const auto report = [&](const ai::TrainProgress& p) {
+    curve.push_back(p.point);
+    write_curve_csv(curve, work.string());  // a training stopped early keeps its curve so far
+    if (o.quiet) return;
+    ctx.err << fmt::format(
+        "episode {:>4}/{}  {:>6.0f} decisions/s  reward {:>8.3f}  train ATT {:>6.1f} s  "
+        "validation ATT {:>6.1f} s (best {:.1f})  {}  ETA {}\n",
+        p.point.episode, p.episodes_total, p.decisions_per_s, p.point.mean_reward,
+        p.point.train_att_s, p.point.validation_att_s, p.best_validation_att_s,
+        o.agent == "ppo" ? fmt::format("loss {:.3f}", p.point.loss)
+                         : fmt::format("eps {:.2f}", p.point.epsilon),
+        duration_text(p.eta_s));
+    ctx.err.flush();
+  };
+  ai::TrainResult r;
+  if (o.agent == "ppo") {
+    ai::PpoConfig pc;
+    pc.episodes = c.episodes;
+    pc.envs = c.envs;
+    pc.threads = c.threads;
+    pc.seed = c.seed;
+    pc.hidden = c.hidden;
+    pc.gamma = c.gamma;
+    if (o.learning_rate_given) pc.learning_rate = c.learning_rate;
+    pc.env = c.env;
+    record["learning_rate"] = pc.learning_rate;
+    record["rollout"] = pc.rollout;
+    record["epochs"] = pc.epochs;
+    record["clip"] = pc.clip;
+    record.erase("n_step");
+    record.erase("replay");
+    record.erase("target_every");
+    record.erase("batch");
+    record.erase("updates_per_decision");
+    r = ai::train_ppo(net, demand, traffic, pc, work.string(), record, report);
+  } else {
+    r = ai::train_dqn(net, demand, traffic, c, work.string(), record, report);
+  }
   write_curve(r, work.string());
   for (const char* f : {ai::kWeightsFile, "train.csv", "train.h5", ai::kCardFile}) {
     fs::rename(work / f, fs::path(o.out) / f, ec);  // the card last: it names a whole policy
@@ -190,9 +220,9 @@ CommandRun configure_train(CLI::App& sub) {
       ->required()
       ->check(CLI::ExistingFile);
   sub.add_option("--agent", o->agent,
-                 "learner: dqn (a shared phase-scoring DQN) or colight (the same with graph "
-                 "attention over the neighbouring junctions)")
-      ->check(CLI::IsMember({"dqn", "colight"}));
+                 "learner: dqn (a shared phase-scoring DQN), colight (the same with graph "
+                 "attention over the neighbouring junctions) or ppo (clipped PPO with GAE)")
+      ->check(CLI::IsMember({"dqn", "colight", "ppo"}));
   sub.add_option("--episodes", o->episodes, "training episodes in all")
       ->check(CLI::Range(1, 1'000'000));
   sub.add_option("--envs", o->envs, "environment copies stepped together")
@@ -207,7 +237,9 @@ CommandRun configure_train(CLI::App& sub) {
   sub.add_option("--n-step", o->n_step, "steps of the returns")->check(CLI::Range(1, 100));
   sub.add_option("--updates", o->updates, "gradient steps per vectorised decision")
       ->check(CLI::Range(0, 64));
-  sub.add_option("--lr", o->learning_rate, "Adam's learning rate")->check(CLI::Range(1e-7, 1.0));
+  sub.add_option("--lr", o->learning_rate, "Adam's learning rate (dqn, colight: 1e-3; ppo: 3e-4)")
+      ->check(CLI::Range(1e-7, 1.0))
+      ->each([o](const std::string&) { o->learning_rate_given = true; });
   sub.add_option("--hidden", o->hidden, "hidden layer widths, comma-separated")
       ->delimiter(',')
       ->check(CLI::Range(1, 4096));

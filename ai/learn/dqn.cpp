@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "ai/learn/greedy.h"
 #include "ai/learn/q_nets.h"
 #include "ai/phase_features.h"
 #include "ai/policy_card.h"
@@ -31,25 +32,6 @@ void check(bool ok, const char* setting, const std::string& expected, double val
         .field(setting)
         .expected(expected)
         .found(fmt::format("{}", value));
-  }
-}
-
-// Greedy actions of `net` for rows of phase features of one or more whole networks
-// (`states` x agents rows): the best allowed slot, -1 if none.
-void greedy(SignalQNet& net, const float* features, const std::uint8_t* masks, long states,
-            long agents, long slots, std::int32_t* actions) {
-  torch::NoGradGuard no_grad;
-  const torch::Tensor x = torch::from_blob(
-      const_cast<float*>(features), {states, agents, slots, static_cast<long>(kPhaseFeatures)});
-  const torch::Tensor q = net.forward(x).contiguous();
-  const float* qs = q.data_ptr<float>();
-  for (long r = 0; r < states * agents; ++r) {
-    std::int32_t best = -1;
-    for (long s = 0; s < slots; ++s) {
-      if (masks[r * slots + s] == 0) continue;
-      if (best < 0 || qs[r * slots + s] > qs[r * slots + best]) best = static_cast<std::int32_t>(s);
-    }
-    actions[r] = best;
   }
 }
 
@@ -107,41 +89,6 @@ struct History {
   std::size_t slot(int k) const { return static_cast<std::size_t>((head + k) % n); }  // k-th oldest
 };
 
-double validate(SignalQNet& net, const traffic::Network& net_model, const traffic::Demand& demand,
-                const traffic::TrafficConfig& traffic, const DqnConfig& c, tbb::task_arena& arena) {
-  std::vector<double> att(static_cast<std::size_t>(c.validation_runs), 0.0);
-  std::vector<Episode> runs;
-  for (int i = 0; i < c.validation_runs; ++i) {
-    runs.push_back(make_episode(net_model, demand, traffic, c.env,
-                                kValidationSeeds + static_cast<std::uint64_t>(i), 1.0));
-  }
-  const auto interval = static_cast<int>(std::lround(c.env.decision_s / traffic.step_s));
-  const auto decisions = static_cast<int>(std::lround(c.env.episode_s / c.env.decision_s));
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    World& w = *runs[i].world;
-    traffic::SignalSurface& s = *w.signals().surface();
-    PhaseFeatures pf(s);
-    std::vector<float> f(s.agents() * pf.row_floats());
-    std::vector<std::uint8_t> m(s.agents() * pf.phase_slots());
-    std::vector<std::int32_t> act(s.agents());
-    for (int d = 0; d < decisions; ++d) {
-      pf.compute(w.traffic(), s, f, m);
-      greedy(net, f.data(), m.data(), 1, static_cast<long>(s.agents()),
-             static_cast<long>(pf.phase_slots()), act.data());
-      for (std::size_t a = 0; a < act.size(); ++a) {
-        if (act[a] >= 0) s.ctrl()[a] = act[a];
-      }
-      arena.execute([&] {
-        for (int k = 0; k < interval; ++k) w.step();
-      });
-    }
-    att[i] = w.traffic().kpis().average_travel_time_s;
-  }
-  double sum = 0.0;
-  for (const double a : att) sum += a;
-  return sum / static_cast<double>(att.size());
-}
-
 }  // namespace
 
 TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand,
@@ -188,7 +135,7 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
 
   Replay replay(static_cast<std::size_t>(c.replay), A, P);
   std::vector<History> history(K, History(c.n_step, A, state));
-  std::vector<std::int32_t> actions(K * A), greedy_actions(K * A);
+  std::vector<std::int32_t> actions(K * A), greedy_choice(K * A);
   std::vector<float> returns(A);
   const auto B = static_cast<std::size_t>(c.batch);
   std::vector<float> batch_s(B * state), batch_s2(B * state), batch_ret(B * A), batch_disc(B);
@@ -245,11 +192,11 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
       into += std::chrono::duration<double>(now - lap).count();
       lap = now;
     };
-    greedy(*online, feats.data(), masks.data(), static_cast<long>(K), lA, lP,
-           greedy_actions.data());
+    greedy_actions(*online, feats.data(), masks.data(), static_cast<long>(K), lA, lP,
+                   greedy_choice.data());
     for (std::size_t i = 0; i < K * A; ++i) {
       const auto id = static_cast<std::uint32_t>(i);
-      std::int32_t a = greedy_actions[i];
+      std::int32_t a = greedy_choice[i];
       if (rng::uniform(c.seed, DqnStream::explore, id, t) < eps) {
         // A random allowed slot.
         int allowed = 0;
@@ -377,7 +324,8 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
         p.train_att_s = att / static_cast<double>(n);
       }
       reported_episodes = finished.size();
-      p.validation_att_s = validate(*online, net, demand, traffic, c, arena);
+      p.validation_att_s =
+          validation_att(*online, net, demand, traffic, c.env, c.validation_runs, arena);
       split(result.validate_s);
       if (best == 0.0 || p.validation_att_s < best) {
         best = p.validation_att_s;

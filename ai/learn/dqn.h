@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "ai/learn/greedy.h"
 #include "ai/signal_env.h"
 #include "sim/traffic/demand.h"
 #include "sim/traffic/network.h"
@@ -48,9 +49,6 @@ struct DqnConfig {
   int validation_runs = 2;
   EnvOptions env;
 };
-
-// Validation seeds: apart from evaluation seeds (1, 2, ...) and training seeds (kTrainingSeeds on).
-inline constexpr std::uint64_t kValidationSeeds = 500'000;
 
 struct TrainPoint {
   int episode = 0;                // episodes finished so far

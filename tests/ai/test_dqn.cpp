@@ -17,6 +17,7 @@
 
 #include "ai/learn/dqn.h"
 #include "ai/learn/learned_policy.h"
+#include "ai/learn/ppo.h"
 #include "ai/policy_card.h"
 #include "engine/error.h"
 #include "scenarios/manifest.h"
@@ -117,6 +118,37 @@ CATCH_TEST_CASE("the CoLight-style model trains, saves and runs a World like the
   e.world->set_agent(std::make_shared<ai::LearnedSignalAgent>(policy, *e.world));
   for (int i = 0; i < 600; ++i) e.world->step();
   // Barely trained, it may serve the traffic worse than the plans; it must still serve it.
+  const traffic::TrafficKpis k = e.world->traffic().kpis();
+  CATCH_CHECK(k.created == k.waiting + k.running + k.finished);
+  CATCH_CHECK(k.finished > 0);
+}
+
+CATCH_TEST_CASE("PPO trains reproducibly and its policy runs a World", "[ai][learn]") {
+  const Hangzhou h;
+  test::TempDir a, b, c;
+  ai::PpoConfig p;
+  p.seed = 4;
+  p.episodes = 4;
+  p.envs = 2;
+  p.threads = 2;
+  p.hidden = {16};
+  p.rollout = 16;
+  p.validate_every = 2;
+  p.validation_runs = 1;
+  p.env.episode_s = 300.0;
+  const ai::TrainResult ra = ai::train_ppo(h.net, h.demand, {}, p, a.path().string(), {}, {});
+  const ai::TrainResult rb = ai::train_ppo(h.net, h.demand, {}, p, b.path().string(), {}, {});
+  p.seed = 5;
+  ai::train_ppo(h.net, h.demand, {}, p, c.path().string(), {}, {});
+  CATCH_REQUIRE(ra.updates >= 16);  // 4 epochs x 4 minibatches per rollout
+  CATCH_CHECK(ra.best_validation_att_s == rb.best_validation_att_s);
+  CATCH_CHECK(torch::equal(weights_of(a.path().string()), weights_of(b.path().string())));
+  CATCH_CHECK_FALSE(torch::equal(weights_of(a.path().string()), weights_of(c.path().string())));
+  const auto policy = ai::LearnedSignalPolicy::load(a.path().string());
+  CATCH_CHECK(policy->card().agent == "ppo");
+  ai::Episode e = ai::make_episode(h.net, h.demand, {}, ai::EnvOptions{}, 3, 1.0);
+  e.world->set_agent(std::make_shared<ai::LearnedSignalAgent>(policy, *e.world));
+  for (int i = 0; i < 600; ++i) e.world->step();
   const traffic::TrafficKpis k = e.world->traffic().kpis();
   CATCH_CHECK(k.created == k.waiting + k.running + k.finished);
   CATCH_CHECK(k.finished > 0);

@@ -72,6 +72,12 @@ def main():
     assert open(os.path.join(policy, "policy.pt"), "rb").read() == before
     assert json.load(open(os.path.join(policy, "policy.json")))["training"]["seed"] == 3
 
+    # PPO writes a policy of the same form.
+    ppo = os.path.join(work, "ppo")
+    run([parktwin, "train", scenario, "--agent", "ppo", "--episodes", "2", "--envs", "2",
+         "--out", ppo, "--quiet"] + short, 0)
+    assert json.load(open(os.path.join(ppo, "policy.json")))["agent"] == "ppo"
+
     table = os.path.join(work, "eval.csv")
     runs = os.path.join(work, "eval.h5")
     p = run([parktwin, "eval", scenario, "--policy", "max_pressure", "--policy", policy,

@@ -1,0 +1,48 @@
+#pragma once
+// Proximal policy optimisation for signal control, every junction an agent sharing one
+// phase-scoring actor (its scores are the logits of a categorical over the allowed greens) and
+// one critic (on the mean of the agent's phase rows):
+//   - PPO with the clipped objective: Schulman, Wolski, Dhariwal, Radford & Klimov,
+//     arXiv:1707.06347 (2017);
+//   - generalized advantage estimation: Schulman, Moritz, Levine, Jordan & Abbeel, ICLR 2016;
+//   - in the form of CleanRL's ppo.py (Huang et al., JMLR 23 (2022) 274): rollouts of T
+//     decisions from K copies, advantages normalised per minibatch, value loss, entropy
+//     bonus, gradients clipped, the learning rate annealed.
+// Bit-reproducible like the DQN (dqn.h): counter-based draws for actions and minibatches,
+// torch on one thread. Written for signals first; the energy agents will reuse it.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ai/learn/dqn.h"
+#include "ai/signal_env.h"
+
+namespace parktwin::ai {
+
+struct PpoConfig {
+  int episodes = 64;
+  int envs = 8;
+  int threads = 1;
+  std::uint64_t seed = 0;
+  std::vector<int> hidden{64, 64};
+  int rollout = 64;  // decisions per copy between updates
+  double gamma = 0.97, gae_lambda = 0.95;
+  double learning_rate = 3e-4;
+  int epochs = 4, minibatches = 4;
+  double clip = 0.2, entropy = 0.01, value_coef = 0.5, grad_clip = 0.5;
+  int validate_every = 8;
+  int validation_runs = 2;
+  EnvOptions env;
+};
+
+// Trains from scratch and writes the best policy by validation ATT to out_dir, as train_dqn.
+TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand,
+                      const traffic::TrafficConfig& traffic, const PpoConfig& config,
+                      const std::string& out_dir, const nlohmann::json& card_training,
+                      const std::function<void(const TrainProgress&)>& progress);
+
+}  // namespace parktwin::ai
