@@ -15,6 +15,7 @@
 
 #include "ai/learn/greedy.h"
 #include "ai/learn/q_nets.h"
+#include "ai/learn/training_log.h"
 #include "ai/phase_features.h"
 #include "ai/policy_card.h"
 #include "engine/error.h"
@@ -25,15 +26,6 @@ namespace parktwin::ai {
 namespace {
 
 enum class DqnStream : std::uint32_t { explore = 301, explore_action = 302, replay = 303 };
-
-void check(bool ok, const char* setting, const std::string& expected, double value) {
-  if (!ok) {
-    throw Error("invalid training setting")
-        .field(setting)
-        .expected(expected)
-        .found(fmt::format("{}", value));
-  }
-}
 
 // Experience replay: one entry per (copy, decision) holding every agent's transition, n-step,
 // in flat arrays: states and next states of the whole network (so that a model that looks at
@@ -95,23 +87,19 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
                       const traffic::TrafficConfig& traffic, const DqnConfig& c,
                       const std::string& out_dir, const nlohmann::json& card_training,
                       const std::function<void(const TrainProgress&)>& progress) {
-  check(c.episodes >= 1, "episodes", ">= 1", c.episodes);
-  check(c.envs >= 1 && c.envs <= 1024, "envs", "1..1024", c.envs);
-  check(c.threads >= 1, "threads", ">= 1", c.threads);
-  check(c.gamma > 0.0 && c.gamma < 1.0, "gamma", "in (0, 1)", c.gamma);
-  check(c.n_step >= 1 && c.n_step <= 100, "n_step", "1..100", c.n_step);
-  check(c.learning_rate > 0.0, "learning_rate", "> 0", c.learning_rate);
-  check(c.batch >= 1, "batch", ">= 1", c.batch);
-  check(c.replay >= c.batch, "replay", ">= batch", c.replay);
-  check(c.target_every >= 1, "target_every", ">= 1", c.target_every);
-  check(c.validate_every >= 1, "validate_every", ">= 1", c.validate_every);
-  check(c.validation_runs >= 1, "validation_runs", ">= 1", c.validation_runs);
+  check_setting(c.episodes >= 1, "episodes", ">= 1", c.episodes);
+  check_setting(c.envs >= 1 && c.envs <= 1024, "envs", "1..1024", c.envs);
+  check_setting(c.threads >= 1, "threads", ">= 1", c.threads);
+  check_setting(c.gamma > 0.0 && c.gamma < 1.0, "gamma", "in (0, 1)", c.gamma);
+  check_setting(c.n_step >= 1 && c.n_step <= 100, "n_step", "1..100", c.n_step);
+  check_setting(c.learning_rate > 0.0, "learning_rate", "> 0", c.learning_rate);
+  check_setting(c.batch >= 1, "batch", ">= 1", c.batch);
+  check_setting(c.replay >= c.batch, "replay", ">= batch", c.replay);
+  check_setting(c.target_every >= 1, "target_every", ">= 1", c.target_every);
+  check_setting(c.validate_every >= 1, "validate_every", ">= 1", c.validate_every);
+  check_setting(c.validation_runs >= 1, "validation_runs", ">= 1", c.validation_runs);
   for (const int h : c.hidden) check(h >= 1 && h <= 4096, "hidden", "1..4096", h);
 
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
   torch::set_num_threads(1);
   torch::manual_seed(c.seed);
 
@@ -156,29 +144,12 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
     gamma_pow[static_cast<std::size_t>(k)] =
         gamma_pow[static_cast<std::size_t>(k) - 1] * static_cast<float>(c.gamma);
 
-  std::size_t reported_episodes = 0;
   double loss_sum = 0.0;
   std::uint64_t loss_count = 0;
-  int next_validation = c.validate_every;
-  double best = 0.0;
 
-  const auto save_best = [&](double att, int episode) {
-    std::filesystem::create_directories(out_dir);
-    online->save_torchscript((std::filesystem::path(out_dir) / kWeightsFile).string());
-    PolicyCard card = card_for(env.surface());
-    card.agent = c.model == "colight" ? "colight" : "dqn";
-    card.model = online->kind();
-    card.hidden = c.hidden;
-    card.decision_s = c.env.decision_s;
-    card.reward = traffic::reward_kind_name(c.env.reward);
-    card.reward_scale = c.env.reward_scale;
-    card.training = card_training;
-    card.training["best_validation_att_s"] = att;
-    card.training["best_episode"] = episode;
-    card.training["validation_seeds"] = {kValidationSeeds,
-                                         kValidationSeeds + c.validation_runs - 1};
-    write_card(card, out_dir);
-  };
+  TrainingLog log({net, demand, traffic, c.env, c.validate_every, c.validation_runs, out_dir,
+                   c.model == "colight" ? "colight" : "dqn", c.hidden, card_training, progress},
+                  env, total_decisions);
 
   for (std::uint64_t t = 0; t < total_decisions; ++t) {
     const double eps =
@@ -307,57 +278,9 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
     split(result.learn_s);
 
     // Progress, validation, the best policy so far.
-    const auto& finished = env.finished();
-    const bool last = t + 1 == total_decisions;
-    if (static_cast<int>(finished.size()) >= next_validation || last) {
-      next_validation = static_cast<int>(finished.size()) + c.validate_every;
-      TrainPoint p;
-      p.episode = static_cast<int>(finished.size());
-      double rsum = 0.0, att = 0.0;
-      const std::size_t n = finished.size() - reported_episodes;
-      for (std::size_t i = reported_episodes; i < finished.size(); ++i) {
-        rsum += finished[i].reward_sum;
-        att += finished[i].kpis.average_travel_time_s;
-      }
-      if (n > 0) {
-        p.mean_reward = rsum / static_cast<double>(n) / static_cast<double>(A);
-        p.train_att_s = att / static_cast<double>(n);
-      }
-      reported_episodes = finished.size();
-      p.validation_att_s =
-          validation_att(*online, net, demand, traffic, c.env, c.validation_runs, arena);
-      split(result.validate_s);
-      if (best == 0.0 || p.validation_att_s < best) {
-        best = p.validation_att_s;
-        result.best_episode = p.episode;
-        save_best(best, p.episode);
-      }
-      p.epsilon = eps;
-      p.loss = loss_count > 0 ? loss_sum / static_cast<double>(loss_count) : 0.0;
-      loss_sum = 0.0;
-      loss_count = 0;
-      p.wall_s = elapsed();
-      result.curve.push_back(p);
-      TrainProgress pr;
-      pr.point = p;
-      pr.episodes_total = static_cast<int>(episodes_per_copy * K);
-      pr.decisions_per_s = static_cast<double>((t + 1) * K) / std::max(p.wall_s, 1e-9);
-      pr.best_validation_att_s = best;
-      pr.eta_s =
-          p.wall_s / static_cast<double>(t + 1) * static_cast<double>(total_decisions - t - 1);
-      if (progress) progress(pr);
-    }
+    log.after_decision(t, *online, eps, loss_sum, loss_count, arena, result);
   }
-  result.best_validation_att_s = best;
-  result.decisions = total_decisions * K;
-  result.wall_s = elapsed();
-  // The card gets the whole run's figures.
-  PolicyCard card = read_card(out_dir);
-  card.training["wall_s"] = result.wall_s;
-  card.training["decisions"] = result.decisions;
-  card.training["transitions"] = result.transitions;
-  card.training["updates"] = result.updates;
-  write_card(card, out_dir);
+  log.finish(result);
   return result;
 }
 

@@ -13,6 +13,7 @@
 
 #include "ai/learn/greedy.h"
 #include "ai/learn/q_nets.h"
+#include "ai/learn/training_log.h"
 #include "ai/phase_features.h"
 #include "ai/policy_card.h"
 #include "engine/error.h"
@@ -23,15 +24,6 @@ namespace parktwin::ai {
 namespace {
 
 enum class PpoStream : std::uint32_t { action = 401, shuffle = 402 };
-
-void check(bool ok, const char* setting, const std::string& expected, double value) {
-  if (!ok) {
-    throw Error("invalid training setting")
-        .field(setting)
-        .expected(expected)
-        .found(fmt::format("{}", value));
-  }
-}
 
 // The critic: an MLP on the mean of an agent's phase rows, x [B, A, P, F] -> V [B, A].
 struct CriticImpl : torch::nn::Module {
@@ -62,21 +54,18 @@ TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand
                       const traffic::TrafficConfig& traffic, const PpoConfig& c,
                       const std::string& out_dir, const nlohmann::json& card_training,
                       const std::function<void(const TrainProgress&)>& progress) {
-  check(c.episodes >= 1, "episodes", ">= 1", c.episodes);
-  check(c.envs >= 1 && c.envs <= 1024, "envs", "1..1024", c.envs);
-  check(c.rollout >= 1, "rollout", ">= 1", c.rollout);
-  check(c.gamma > 0.0 && c.gamma < 1.0, "gamma", "in (0, 1)", c.gamma);
-  check(c.gae_lambda >= 0.0 && c.gae_lambda <= 1.0, "gae_lambda", "in [0, 1]", c.gae_lambda);
-  check(c.learning_rate > 0.0, "learning_rate", "> 0", c.learning_rate);
-  check(c.epochs >= 1 && c.minibatches >= 1, "epochs", ">= 1", c.epochs);
-  check(c.validate_every >= 1 && c.validation_runs >= 1, "validate_every", ">= 1",
-        c.validate_every);
+  check_setting(c.episodes >= 1, "episodes", ">= 1", c.episodes);
+  check_setting(c.envs >= 1 && c.envs <= 1024, "envs", "1..1024", c.envs);
+  check_setting(c.rollout >= 1, "rollout", ">= 1", c.rollout);
+  check_setting(c.gamma > 0.0 && c.gamma < 1.0, "gamma", "in (0, 1)", c.gamma);
+  check_setting(c.gae_lambda >= 0.0 && c.gae_lambda <= 1.0, "gae_lambda", "in [0, 1]",
+                c.gae_lambda);
+  check_setting(c.learning_rate > 0.0, "learning_rate", "> 0", c.learning_rate);
+  check_setting(c.epochs >= 1 && c.minibatches >= 1, "epochs", ">= 1", c.epochs);
+  check_setting(c.validate_every >= 1 && c.validation_runs >= 1, "validate_every", ">= 1",
+                c.validate_every);
   for (const int h : c.hidden) check(h >= 1 && h <= 4096, "hidden", "1..4096", h);
 
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
   torch::set_num_threads(1);
   torch::manual_seed(c.seed);
 
@@ -108,25 +97,11 @@ TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand
   const std::uint64_t updates_total = (total_decisions + T - 1) / T;
 
   TrainResult result;
-  double best = 0.0, loss_sum = 0.0;
+  double loss_sum = 0.0;
   std::uint64_t loss_count = 0;
-  std::size_t reported = 0;
-  int next_validation = c.validate_every;
-  const auto save_best = [&](double att, int episode) {
-    std::filesystem::create_directories(out_dir);
-    actor->save_torchscript((std::filesystem::path(out_dir) / kWeightsFile).string());
-    PolicyCard card = card_for(env.surface());
-    card.agent = "ppo";
-    card.model = actor->kind();
-    card.hidden = c.hidden;
-    card.decision_s = c.env.decision_s;
-    card.reward = traffic::reward_kind_name(c.env.reward);
-    card.reward_scale = c.env.reward_scale;
-    card.training = card_training;
-    card.training["best_validation_att_s"] = att;
-    card.training["best_episode"] = episode;
-    write_card(card, out_dir);
-  };
+  TrainingLog log({net, demand, traffic, c.env, c.validate_every, c.validation_runs, out_dir, "ppo",
+                   c.hidden, card_training, progress},
+                  env, total_decisions);
 
   std::uint64_t t = 0;
   for (std::uint64_t u = 0; u < updates_total; ++u) {
@@ -259,56 +234,9 @@ TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand
         std::chrono::duration<double>(std::chrono::steady_clock::now() - learn_start).count();
 
     // --- progress, validation, the best policy so far
-    const auto& finished = env.finished();
-    const bool last = t >= total_decisions;
-    if (static_cast<int>(finished.size()) >= next_validation || last) {
-      const auto v_start = std::chrono::steady_clock::now();
-      next_validation = static_cast<int>(finished.size()) + c.validate_every;
-      TrainPoint pt;
-      pt.episode = static_cast<int>(finished.size());
-      double rsum = 0.0, att = 0.0;
-      const std::size_t n = finished.size() - reported;
-      for (std::size_t i = reported; i < finished.size(); ++i) {
-        rsum += finished[i].reward_sum;
-        att += finished[i].kpis.average_travel_time_s;
-      }
-      if (n > 0) {
-        pt.mean_reward = rsum / static_cast<double>(n) / static_cast<double>(A);
-        pt.train_att_s = att / static_cast<double>(n);
-      }
-      reported = finished.size();
-      pt.validation_att_s =
-          validation_att(*actor, net, demand, traffic, c.env, c.validation_runs, arena);
-      if (best == 0.0 || pt.validation_att_s < best) {
-        best = pt.validation_att_s;
-        result.best_episode = pt.episode;
-        save_best(best, pt.episode);
-      }
-      pt.loss = loss_count > 0 ? loss_sum / static_cast<double>(loss_count) : 0.0;
-      loss_sum = 0.0;
-      loss_count = 0;
-      pt.wall_s = elapsed();
-      result.validate_s +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - v_start).count();
-      result.curve.push_back(pt);
-      TrainProgress pr;
-      pr.point = pt;
-      pr.episodes_total = static_cast<int>(episodes_per_copy * K);
-      pr.decisions_per_s = static_cast<double>(t * K) / std::max(pt.wall_s, 1e-9);
-      pr.best_validation_att_s = best;
-      pr.eta_s = pt.wall_s / static_cast<double>(t) * static_cast<double>(total_decisions - t);
-      if (progress) progress(pr);
-    }
+    log.after_decision(t - 1, *actor, 0.0, loss_sum, loss_count, arena, result);
   }
-  result.best_validation_att_s = best;
-  result.decisions = total_decisions * K;
-  result.wall_s = elapsed();
-  PolicyCard card = read_card(out_dir);
-  card.training["wall_s"] = result.wall_s;
-  card.training["decisions"] = result.decisions;
-  card.training["transitions"] = result.transitions;
-  card.training["updates"] = result.updates;
-  write_card(card, out_dir);
+  log.finish(result);
   return result;
 }
 
