@@ -98,7 +98,7 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
   check_setting(c.target_every >= 1, "target_every", ">= 1", c.target_every);
   check_setting(c.validate_every >= 1, "validate_every", ">= 1", c.validate_every);
   check_setting(c.validation_runs >= 1, "validation_runs", ">= 1", c.validation_runs);
-  for (const int h : c.hidden) check(h >= 1 && h <= 4096, "hidden", "1..4096", h);
+  for (const int h : c.hidden) check_setting(h >= 1 && h <= 4096, "hidden", "1..4096", h);
 
   torch::set_num_threads(1);
   torch::manual_seed(c.seed);

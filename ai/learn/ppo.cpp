@@ -64,7 +64,7 @@ TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand
   check_setting(c.epochs >= 1 && c.minibatches >= 1, "epochs", ">= 1", c.epochs);
   check_setting(c.validate_every >= 1 && c.validation_runs >= 1, "validate_every", ">= 1",
                 c.validate_every);
-  for (const int h : c.hidden) check(h >= 1 && h <= 4096, "hidden", "1..4096", h);
+  for (const int h : c.hidden) check_setting(h >= 1 && h <= 4096, "hidden", "1..4096", h);
 
   torch::set_num_threads(1);
   torch::manual_seed(c.seed);
