@@ -84,7 +84,7 @@ T field(const Json& root, const std::string& key, const std::string& path, const
         .in_file(path)
         .field(key)
         .expected(expected)
-        .found(node->dump());
+        .found(node->is_primitive() ? node->dump() : std::string("a JSON ") + node->type_name());
   }
 }
 
@@ -103,12 +103,30 @@ PolicyCard read_card(const std::string& dir) {
   if (!fs::is_regular_file(path, ec)) {
     throw Error("policy folder has no card").in_file(p).expected("the file parktwin train writes");
   }
+  // A card is a few kilobytes: a larger file, or JSON nested deeper than a card ever is, is
+  // not one (and deep nesting would exhaust the stack of the parser's callers).
+  constexpr std::uintmax_t kMaxCardBytes = 1 << 20;
+  constexpr int kMaxDepth = 16;
+  const std::uintmax_t bytes = fs::file_size(path, ec);
+  if (ec || bytes > kMaxCardBytes) {
+    throw Error("policy card too large to be one")
+        .in_file(p)
+        .expected(fmt::format("at most {} bytes", kMaxCardBytes))
+        .found(ec ? ec.message() : fmt::format("{} bytes", bytes));
+  }
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   Json j;
   try {
-    j = Json::parse(text.str());
+    j = Json::parse(text.str(), [&](int depth, Json::parse_event_t, Json&) {
+      if (depth > kMaxDepth) {
+        throw Error("policy card nested too deeply")
+            .in_file(p)
+            .expected(fmt::format("at most {} levels", kMaxDepth));
+      }
+      return true;
+    });
   } catch (const Json::parse_error& e) {
     throw Error("policy card is not valid JSON").in_file(p).found(e.what());
   }
@@ -179,7 +197,8 @@ PolicyCard read_card(const std::string& dir) {
         .in_file(p)
         .field("control")
         .expected("decision_s > 0, 0 <= min_green_s <= max_green_s")
-        .found(j["control"].dump());
+        .found(fmt::format("decision_s {}, min_green_s {}, max_green_s {}", c.decision_s,
+                           c.min_green_s, c.max_green_s));
   }
   c.reward = field<std::string>(j, "reward.kind", p, "a string");
   c.reward_scale = field<double>(j, "reward.scale", p, "a number");

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -111,6 +112,18 @@ TEST_CASE("policy cards round-trip and refuse what does not fit", "[ai]") {
     other.junctions.pop_back();
     CHECK_THROWS_WITH(ai::check_fits(other, s, dir.path().string()),
                       Catch::Contains("16 signalised junctions"));
+  }
+  SECTION("hostile files: nested 100,000 deep, 2 GB") {
+    std::string deep = "1";
+    for (int i = 0; i < 100000; ++i) deep = "[" + deep + "]";
+    Error err = error_of(replaced("\"format_version\": 1", "\"format_version\": " + deep));
+    CHECK_THAT(err.what(), Catch::Contains("nested too deeply"));
+    std::filesystem::resize_file(dir.path() / "policy.json", std::uintmax_t{2} << 30);
+    CHECK_THROWS_WITH(ai::read_card(dir.path().string()), Catch::Contains("too large"));
+  }
+  SECTION("a field of the wrong type that is an object prints its type, not its text") {
+    const Error err = error_of(replaced("\"format_version\": 1", "\"format_version\": {\"a\": [1, 2]}"));
+    CHECK_THAT(err.what(), Catch::Contains("a JSON object"));
   }
   SECTION("not a folder") {
     CHECK_THROWS_WITH(ai::read_card(dir.path().string() + "/nothing"),
