@@ -14,10 +14,7 @@ namespace parktwin {
 World::World(const traffic::Network& net, const traffic::Demand& demand,
              const traffic::TrafficConfig& config, std::vector<traffic::TrafficEvent> events,
              traffic::SignalController signals)
-    : traffic_(net, demand, config),
-      events_(std::move(events)),
-      signals_(signals),
-      signals_at_start_(std::move(signals)) {
+    : traffic_(net, demand, config), events_(std::move(events)), signals_(std::move(signals)) {
   std::stable_sort(events_.begin(), events_.end(),
                    [](const auto& a, const auto& b) { return a.step < b.step; });
   signals_.attach(traffic_);
@@ -134,8 +131,10 @@ void World::set_threads(int threads) {
 std::unique_ptr<World> World::copy_at_start(std::uint64_t seed) const {
   traffic::TrafficConfig config = traffic_.config();
   config.seed = seed;
-  auto copy = std::make_unique<World>(traffic_.network(), traffic_.demand(), config, events_,
-                                      signals_at_start_);
+  auto copy = std::make_unique<World>(
+      traffic_.network(), traffic_.demand(), config, events_,
+      // a fresh controller: the same policies, no memory
+      traffic::SignalController(traffic_.network(), signals_.policies(), signals_.params()));
   if (buildings_) {
     copy->attach_buildings(stock_, weather_, buildings_config_, offsets_);
     if (energy_) copy->attach_energy(assets_, tariff_, car_parks_, energy_config_, seed, outages_);

@@ -173,7 +173,6 @@ class World {
   std::vector<traffic::TrafficEvent> events_;
   std::size_t next_event_ = 0;
   traffic::SignalController signals_;
-  traffic::SignalController signals_at_start_;  // for copy_at_start
   std::shared_ptr<const buildings::BuildingStock> stock_;
   std::shared_ptr<const energy::WeatherSeries> weather_;
   buildings::BuildingsConfig buildings_config_{};

@@ -73,6 +73,7 @@ class SignalController {
 
   bool controls_any() const { return !controlled_.empty() || surface_.has_value(); }
   SignalPolicy policy(Index signal) const;
+  const std::vector<SignalPolicy>& policies() const { return policy_; }  // per signal
   const SignalControlParams& params() const { return params_; }
   // The control surface of the sotl, actuated and agent signals; nullptr when there are none.
   // An outside agent writes the control buffer of its agents between steps.
