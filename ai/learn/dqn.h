@@ -1,6 +1,6 @@
 #pragma once
 // Deep Q-learning for signal control, every junction an agent sharing one phase-scoring
-// network (ai/learn/phase_q_net.h). The pieces, each from its paper:
+// network (ai/learn/q_nets.h). The pieces, each from its paper:
 //   - DQN with experience replay and a target network: Mnih et al., Nature 518 (2015) 529;
 //   - double DQN targets: van Hasselt, Guez & Silver, AAAI 2016;
 //   - n-step returns: Sutton & Barto, Reinforcement Learning (2nd ed.), ch. 7; as in Rainbow
