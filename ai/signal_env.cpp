@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -106,6 +107,18 @@ void SignalVecEnv::start(std::size_t c) {
   s.after.resize(s.surface->agents());
   s.own.resize(s.surface->agents());
   s.surface->measure(s.episode.world->traffic(), s.before);
+}
+
+void SignalVecEnv::restart_at(std::uint64_t episode_index) {
+  for (std::size_t c = 0; c < slots_.size(); ++c) {
+    slots_[c].episode_index = episode_index;
+    start(c);
+    observe(c);
+  }
+  std::fill(rewards_.begin(), rewards_.end(), 0.0f);
+  std::fill(dones_.begin(), dones_.end(), std::uint8_t{0});
+  finished_.clear();
+  decisions_ = episode_index * static_cast<std::uint64_t>(episode_decisions_);
 }
 
 void SignalVecEnv::observe(std::size_t c) {

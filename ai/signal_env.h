@@ -100,6 +100,12 @@ class SignalVecEnv {
   const std::vector<EpisodeResult>& finished() const { return finished_; }
   std::uint64_t decisions() const { return decisions_; }
 
+  // Starts every copy afresh at its episode `episode_index` (0-based, per copy), as if the
+  // copies had just finished `episode_index` rounds of episodes: how a training resumed from a
+  // checkpoint taken between two rounds continues with the episodes it would have had.
+  // finished() starts empty again.
+  void restart_at(std::uint64_t episode_index);
+
  private:
   struct Slot {
     Episode episode;

@@ -1,6 +1,7 @@
 // parktwin train: learns a signal policy for a scenario's junctions from scratch and writes it
 // (TorchScript weights and a JSON card) with its learning curve (train.csv, train.h5) to a
-// folder. The learner is the DQN of ai/learn/dqn.h; training is bit-reproducible for a seed.
+// folder. The learners are in ai/learn/; training is bit-reproducible for a seed, and a killed
+// training resumes from its last checkpoint (--resume) to the same weights.
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include <ostream>
 #include <vector>
 
+#include "ai/learn/checkpoint.h"
 #include "ai/learn/dqn.h"
 #include "ai/learn/ppo.h"
 #include "ai/policy_card.h"
@@ -40,6 +42,8 @@ struct TrainOptions {
   std::uint64_t seed = 0;
   std::string out;
   bool force = false;
+  bool resume = false;
+  double checkpoint_every_s = 60.0;
   bool quiet = false;
   double gamma = ai::DqnConfig{}.gamma;
   int n_step = ai::DqnConfig{}.n_step;
@@ -94,16 +98,30 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
   const scenarios::Manifest manifest = scenarios::load_manifest(o.scenario);
   const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
   std::error_code ec;
-  if (fs::exists(fs::path(o.out) / ai::kCardFile, ec) && !o.force) {
+  // (A training being resumed had that permission when it started.)
+  if (fs::exists(fs::path(o.out) / ai::kCardFile, ec) && !o.force && !o.resume) {
     throw Error("the output folder holds a policy already")
         .in_file(o.out)
         .expected("another folder, or --force to replace it");
   }
   // Training writes into OUT/.training and moves its files into OUT only when it has
-  // finished: a failed or killed training leaves the policy already in OUT as it was (and its
-  // own curve so far in OUT/.training/train.csv).
+  // finished: a failed or killed training leaves the policy already in OUT as it was, and its
+  // own curve, best policy and last checkpoint in OUT/.training, from which --resume goes on.
   const fs::path work = fs::path(o.out) / ".training";
-  fs::remove_all(work, ec);
+  if (o.resume) {
+    if (!ai::has_checkpoint(work.string())) {
+      throw Error("no interrupted training to resume")
+          .in_file(work.string())
+          .expected(fmt::format("{} (written between rounds of episodes)", ai::kCheckpointFile));
+    }
+  } else {
+    if (ai::has_checkpoint(work.string()) && !o.force) {
+      throw Error("the output folder holds an interrupted training")
+          .in_file(ai::checkpoint_file(work.string()))
+          .expected("--resume to continue it, or --force to start afresh");
+    }
+    fs::remove_all(work, ec);
+  }
   fs::create_directories(work, ec);
   if (ec || !fs::is_directory(work)) {
     throw Error("cannot create the output folder").in_file(o.out).found(ec.message());
@@ -151,15 +169,17 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
                            {"episode_s", c.env.episode_s}};
   if (!o.quiet) {
     ctx.err << fmt::format(
-        "training {} on {} ({} junctions): {} episodes of {} s, {} copies, "
+        "{} {} on {} ({} junctions): {} episodes of {} s, {} copies, "
         "{} threads, seed {}\n",
-        o.agent, o.scenario, net.signal_count(), c.episodes, c.env.episode_s, c.envs, c.threads,
-        c.seed);
+        o.resume ? "resuming the training of" : "training", o.agent, o.scenario, net.signal_count(),
+        c.episodes, c.env.episode_s, c.envs, c.threads, c.seed);
   }
-  std::vector<ai::TrainPoint> curve;
-  const auto report = [&](const ai::TrainProgress& p) {
-    curve.push_back(p.point);
-    write_curve_csv(curve, work.string());  // a training stopped early keeps its curve so far
+  ai::TrainHooks hooks;
+  hooks.resume = o.resume;
+  hooks.checkpoint_every_s = o.checkpoint_every_s;
+  hooks.progress = [&](const ai::TrainProgress& p) {
+    // A training stopped early keeps its curve so far.
+    write_curve_csv({p.curve.begin(), p.curve.end()}, work.string());
     if (o.quiet) return;
     ctx.err << fmt::format(
         "episode {:>4}/{}  {:>6.0f} decisions/s  reward {:>8.3f}  train ATT {:>6.1f} s  "
@@ -191,9 +211,9 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
     record.erase("target_every");
     record.erase("batch");
     record.erase("updates_per_decision");
-    r = ai::train_ppo(net, demand, traffic, pc, work.string(), record, report);
+    r = ai::train_ppo(net, demand, traffic, pc, work.string(), record, hooks);
   } else {
-    r = ai::train_dqn(net, demand, traffic, c, work.string(), record, report);
+    r = ai::train_dqn(net, demand, traffic, c, work.string(), record, hooks);
   }
   write_curve(r, work.string());
   for (const char* f : {ai::kWeightsFile, "train.csv", "train.h5", ai::kCardFile}) {
@@ -201,7 +221,7 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
     if (ec)
       throw Error("cannot move the trained policy into place").in_file(o.out).found(ec.message());
   }
-  fs::remove_all(work, ec);
+  fs::remove_all(work, ec);  // the checkpoint with it: the training is over
   ctx.out << fmt::format(
       "trained {} in {}: best validation ATT {:.1f} s at episode {}; {} decisions, {} updates\n"
       "time: {:.0f} s stepping the copies, {:.0f} s choosing actions, {:.0f} s learning, {:.0f} s "
@@ -243,7 +263,16 @@ CommandRun configure_train(CLI::App& sub) {
   sub.add_option("--hidden", o->hidden, "hidden layer widths, comma-separated")
       ->delimiter(',')
       ->check(CLI::Range(1, 4096));
-  sub.add_flag("--force", o->force, "replace a policy already in --out");
+  sub.add_flag("--force", o->force,
+               "replace a policy already in --out, or start afresh over an interrupted training");
+  sub.add_flag("--resume", o->resume,
+               "continue the interrupted training in --out from its last checkpoint (taken after "
+               "every round of episodes), given the same settings: the same weights as a "
+               "training never interrupted");
+  sub.add_option("--checkpoint-every", o->checkpoint_every_s,
+                 "s of wall time at least between two checkpoints (taken at the end of a round of "
+                 "episodes; 0: after every round)")
+      ->check(CLI::Range(0.0, 1e9));
   sub.add_flag("--quiet", o->quiet, "no progress lines");
   add_learning_env_options(sub, o->env);
   return [o](const CommandContext& ctx) { return run_train(*o, ctx); };

@@ -41,7 +41,9 @@ std::span<const CommandSpec> command_table() {
       {"selftest", "Check that this build and machine give correct, reproducible results",
        &configure_selftest},
 #ifdef PARKTWIN_WITH_LEARNING
-      {"train", "Learn a signal policy for a scenario (DQN on libtorch); write it to a folder",
+      {"train",
+       "Learn a signal policy for a scenario (DQN, CoLight or PPO on libtorch); write it to a "
+       "folder",
        &configure_train},
 #endif
       {"view", "Show a scenario live, or a run file replayed, in a window (--demo for forums)",

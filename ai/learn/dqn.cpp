@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "ai/learn/checkpoint.h"
 #include "ai/learn/greedy.h"
 #include "ai/learn/q_nets.h"
 #include "ai/learn/training_log.h"
@@ -83,10 +84,32 @@ struct History {
 
 }  // namespace
 
+nlohmann::json settings_json(const DqnConfig& c) {
+  return {{"model", c.model},
+          {"episodes", c.episodes},
+          {"envs", c.envs},
+          {"threads", c.threads},
+          {"seed", c.seed},
+          {"hidden", c.hidden},
+          {"gamma", c.gamma},
+          {"n_step", c.n_step},
+          {"learning_rate", c.learning_rate},
+          {"batch", c.batch},
+          {"replay", c.replay},
+          {"learning_starts", c.learning_starts},
+          {"updates_per_decision", c.updates_per_decision},
+          {"target_every", c.target_every},
+          {"epsilon", {c.epsilon_start, c.epsilon_end, c.epsilon_fraction}},
+          {"grad_clip", c.grad_clip},
+          {"validate_every", c.validate_every},
+          {"validation_runs", c.validation_runs},
+          {"env", env_options_json(c.env)}};
+}
+
 TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand,
                       const traffic::TrafficConfig& traffic, const DqnConfig& c,
                       const std::string& out_dir, const nlohmann::json& card_training,
-                      const std::function<void(const TrainProgress&)>& progress) {
+                      const TrainHooks& hooks) {
   check_setting(c.episodes >= 1, "episodes", ">= 1", c.episodes);
   check_setting(c.envs >= 1 && c.envs <= 1024, "envs", "1..1024", c.envs);
   check_setting(c.threads >= 1, "threads", ">= 1", c.threads);
@@ -148,10 +171,55 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
   std::uint64_t loss_count = 0;
 
   TrainingLog log({net, demand, traffic, c.env, c.validate_every, c.validation_runs, out_dir,
-                   c.model == "colight" ? "colight" : "dqn", c.hidden, card_training, progress},
+                   c.model == "colight" ? "colight" : "dqn", c.hidden, card_training,
+                   hooks.progress, hooks.checkpoint_every_s},
                   env, total_decisions);
 
-  for (std::uint64_t t = 0; t < total_decisions; ++t) {
+  // Checkpoints, between rounds of episodes: the copies' histories are empty there (every
+  // copy has just ended an episode), the rest is saved.
+  const nlohmann::json settings = checkpoint_settings(settings_json(c), card_training);
+  // The replay's entries in use only (size is read first when resuming).
+  const auto replay_parts = [&](auto& archive) {
+    const std::size_t n = replay.size, a = replay.agents, p = replay.slots;
+    archive.floats("replay.s", replay.s, n * replay.state_floats);
+    archive.floats("replay.s2", replay.s2, n * replay.state_floats);
+    archive.floats("replay.return", replay.ret, n * a);
+    archive.floats("replay.discount", replay.discount, n);
+    archive.bytes("replay.mask2", replay.mask2, n * a * p);
+    archive.ints("replay.action", replay.action, n * a);
+  };
+  std::uint64_t first = 0;
+  if (hooks.resume) {
+    CheckpointReader in(out_dir);
+    in.check_settings(settings);
+    in.module("online", *online);
+    in.module("target", *target);
+    in.optimiser("optimiser", optimiser);
+    const nlohmann::json at = in.json("dqn");
+    try {
+      first = at.at("next_decision").get<std::uint64_t>();
+      replay.size = at.at("replay_size").get<std::size_t>();
+      replay.next = at.at("replay_next").get<std::size_t>();
+      loss_sum = at.at("loss_sum").get<double>();
+      loss_count = at.at("loss_count").get<std::uint64_t>();
+    } catch (const nlohmann::json::exception& e) {
+      throw Error("the training checkpoint is corrupt")
+          .in_file(checkpoint_file(out_dir))
+          .field("dqn")
+          .found(e.what());
+    }
+    if (first == 0 || first >= total_decisions || first % per_episode != 0 ||
+        replay.size > replay.capacity || replay.next >= replay.capacity) {
+      throw Error("the training checkpoint is corrupt")
+          .in_file(checkpoint_file(out_dir))
+          .field("dqn");
+    }
+    replay_parts(in);
+    log.restore(in.json("log"), first - 1, result);
+    env.restart_at(first / per_episode);
+  }
+
+  for (std::uint64_t t = first; t < total_decisions; ++t) {
     const double eps =
         std::max(c.epsilon_end, c.epsilon_start + (c.epsilon_end - c.epsilon_start) *
                                                       static_cast<double>(t) / decay_decisions);
@@ -279,8 +347,23 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
 
     // Progress, validation, the best policy so far.
     log.after_decision(t, *online, eps, loss_sum, loss_count, arena, result);
+
+    if (log.checkpoint_due(t)) {
+      CheckpointWriter out;
+      out.module("online", *online);
+      out.module("target", *target);
+      out.optimiser("optimiser", optimiser);
+      replay_parts(out);
+      out.json("dqn", {{"next_decision", t + 1},
+                       {"replay_size", replay.size},
+                       {"replay_next", replay.next},
+                       {"loss_sum", loss_sum},
+                       {"loss_count", loss_count}});
+      if (log.save_checkpoint(out, settings, hooks, result)) return result;  // stopped
+    }
   }
   log.finish(result);
+  remove_checkpoint(out_dir);  // finished: nothing to resume
   return result;
 }
 

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,7 @@ struct TrainPoint {
 
 struct TrainProgress {
   TrainPoint point;
+  std::span<const TrainPoint> curve;  // every point so far (this one last), resumed runs too
   int episodes_total = 0;
   double decisions_per_s = 0.0;  // vectorised decisions x copies per wall second
   double best_validation_att_s = 0.0;
@@ -78,14 +80,35 @@ struct TrainResult {
   std::uint64_t updates = 0;
   // Where the wall time went: stepping the copies, choosing actions, learning, validating.
   double env_s = 0.0, act_s = 0.0, learn_s = 0.0, validate_s = 0.0;
+  bool stopped = false;  // stopped at a checkpoint by TrainHooks::stop, not finished
 };
 
-// Trains from scratch and writes the best policy by validation ATT to out_dir (policy.pt and
-// policy.json, ai/policy_card.h); `progress` is called after each validation and at the end.
-// Throws parktwin::Error for a bad configuration, naming the setting.
+// How a caller follows and steers a training.
+struct TrainHooks {
+  // After each validation (a new curve point).
+  std::function<void(const TrainProgress&)> progress;
+  // Continue the training whose checkpoint is in out_dir (ai/learn/checkpoint.h) instead of
+  // starting afresh; its settings must be the ones given now (the thread count may differ).
+  bool resume = false;
+  // Asked after each checkpoint: true stops the training there (TrainResult::stopped), as if
+  // it had been killed, but in order (tests; a scheduler's time limit).
+  std::function<bool()> stop;
+  // At most one checkpoint per this many wall seconds (0: after every round of episodes). A
+  // replay buffer can be 100 MB and more; where the checkpoints fall does not change the result.
+  double checkpoint_every_s = 0.0;
+};
+
+// The settings as recorded in checkpoints (everything that changes the weights: not threads).
+nlohmann::json settings_json(const DqnConfig& config);
+
+// Trains from scratch (or resumes, hooks.resume) and writes the best policy by validation ATT
+// to out_dir (policy.pt and policy.json, ai/policy_card.h), with a checkpoint
+// (checkpoint.pt) after every round of episodes, the last one excepted. `card_training` goes
+// into the card and, with the settings, into the checkpoints. Throws parktwin::Error for a bad
+// configuration, naming the setting, or a checkpoint that does not fit.
 TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand,
                       const traffic::TrafficConfig& traffic, const DqnConfig& config,
                       const std::string& out_dir, const nlohmann::json& card_training,
-                      const std::function<void(const TrainProgress&)>& progress);
+                      const TrainHooks& hooks);
 
 }  // namespace parktwin::ai

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "ai/learn/checkpoint.h"
 #include "ai/learn/greedy.h"
 #include "ai/learn/q_nets.h"
 #include "ai/learn/training_log.h"
@@ -50,10 +51,31 @@ TORCH_MODULE(Critic);
 
 }  // namespace
 
+nlohmann::json settings_json(const PpoConfig& c) {
+  return {{"episodes", c.episodes},
+          {"envs", c.envs},
+          {"threads", c.threads},
+          {"seed", c.seed},
+          {"hidden", c.hidden},
+          {"rollout", c.rollout},
+          {"gamma", c.gamma},
+          {"gae_lambda", c.gae_lambda},
+          {"learning_rate", c.learning_rate},
+          {"epochs", c.epochs},
+          {"minibatches", c.minibatches},
+          {"clip", c.clip},
+          {"entropy", c.entropy},
+          {"value_coef", c.value_coef},
+          {"grad_clip", c.grad_clip},
+          {"validate_every", c.validate_every},
+          {"validation_runs", c.validation_runs},
+          {"env", env_options_json(c.env)}};
+}
+
 TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand,
                       const traffic::TrafficConfig& traffic, const PpoConfig& c,
                       const std::string& out_dir, const nlohmann::json& card_training,
-                      const std::function<void(const TrainProgress&)>& progress) {
+                      const TrainHooks& hooks) {
   check_setting(c.episodes >= 1, "episodes", ">= 1", c.episodes);
   check_setting(c.envs >= 1 && c.envs <= 1024, "envs", "1..1024", c.envs);
   check_setting(c.rollout >= 1, "rollout", ">= 1", c.rollout);
@@ -100,18 +122,61 @@ TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand
   double loss_sum = 0.0;
   std::uint64_t loss_count = 0;
   TrainingLog log({net, demand, traffic, c.env, c.validate_every, c.validation_runs, out_dir, "ppo",
-                   c.hidden, card_training, progress},
+                   c.hidden, card_training, hooks.progress, hooks.checkpoint_every_s},
                   env, total_decisions);
 
-  std::uint64_t t = 0;
-  for (std::uint64_t u = 0; u < updates_total; ++u) {
+  // Checkpoints between rounds of episodes, usually within a rollout: the rollout so far is
+  // saved with the rest.
+  const nlohmann::json settings = checkpoint_settings(settings_json(c), card_training);
+  const auto rollout_parts = [&](auto& archive) {
+    archive.floats("rollout.obs", obs);
+    archive.bytes("rollout.masks", masks);
+    archive.ints("rollout.actions", actions);
+    archive.floats("rollout.logp", logp);
+    archive.floats("rollout.values", values);
+    archive.floats("rollout.rewards", rewards);
+    archive.bytes("rollout.dones", dones);
+  };
+  std::uint64_t t = 0, first_update = 0;
+  std::size_t first_steps = 0;
+  if (hooks.resume) {
+    CheckpointReader in(out_dir);
+    in.check_settings(settings);
+    in.module("actor", *actor);
+    in.module("critic", *critic);
+    in.optimiser("optimiser", optimiser);
+    rollout_parts(in);
+    const nlohmann::json at = in.json("ppo");
+    try {
+      t = at.at("next_decision").get<std::uint64_t>();
+      first_update = at.at("update").get<std::uint64_t>();
+      first_steps = at.at("steps").get<std::size_t>();
+      loss_sum = at.at("loss_sum").get<double>();
+      loss_count = at.at("loss_count").get<std::uint64_t>();
+    } catch (const nlohmann::json::exception& e) {
+      throw Error("the training checkpoint is corrupt")
+          .in_file(checkpoint_file(out_dir))
+          .field("ppo")
+          .found(e.what());
+    }
+    if (t == 0 || t >= total_decisions || t % per_episode != 0 || first_steps > T ||
+        first_update >= updates_total || first_update * T + first_steps != t) {
+      throw Error("the training checkpoint is corrupt")
+          .in_file(checkpoint_file(out_dir))
+          .field("ppo");
+    }
+    log.restore(in.json("log"), t - 1, result);
+    env.restart_at(t / per_episode);
+  }
+
+  for (std::uint64_t u = first_update; u < updates_total; ++u) {
     // Anneal the learning rate linearly to 0 (CleanRL's default).
     const double frac = 1.0 - static_cast<double>(u) / static_cast<double>(updates_total);
     for (auto& g : optimiser.param_groups()) {
       static_cast<torch::optim::AdamOptions&>(g.options()).lr(c.learning_rate * frac);
     }
     // --- rollout
-    std::size_t steps = 0;
+    std::size_t steps = u == first_update ? first_steps : 0;
     for (; steps < T && t < total_decisions; ++steps, ++t) {
       auto lap = std::chrono::steady_clock::now();
       const auto feats = env.features();
@@ -156,6 +221,19 @@ TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand
       std::copy(env.dones().begin(), env.dones().end(),
                 dones.begin() + static_cast<long>(steps * K));
       result.transitions += K * A;
+      if (log.checkpoint_due(t)) {
+        CheckpointWriter out;
+        out.module("actor", *actor);
+        out.module("critic", *critic);
+        out.optimiser("optimiser", optimiser);
+        rollout_parts(out);
+        out.json("ppo", {{"next_decision", t + 1},
+                         {"update", u},
+                         {"steps", steps + 1},
+                         {"loss_sum", loss_sum},
+                         {"loss_count", loss_count}});
+        if (log.save_checkpoint(out, settings, hooks, result)) return result;  // stopped
+      }
     }
     const auto learn_start = std::chrono::steady_clock::now();
     // --- GAE, backwards from the value of the state the rollout ended in.
@@ -237,6 +315,7 @@ TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand
     log.after_decision(t - 1, *actor, 0.0, loss_sum, loss_count, arena, result);
   }
   log.finish(result);
+  remove_checkpoint(out_dir);  // finished: nothing to resume
   return result;
 }
 

@@ -39,10 +39,13 @@ struct PpoConfig {
   EnvOptions env;
 };
 
-// Trains from scratch and writes the best policy by validation ATT to out_dir, as train_dqn.
+nlohmann::json settings_json(const PpoConfig& config);  // as the DQN's
+
+// Trains from scratch (or resumes) and writes the best policy by validation ATT and the
+// checkpoints to out_dir, as train_dqn.
 TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand,
                       const traffic::TrafficConfig& traffic, const PpoConfig& config,
                       const std::string& out_dir, const nlohmann::json& card_training,
-                      const std::function<void(const TrainProgress&)>& progress);
+                      const TrainHooks& hooks);
 
 }  // namespace parktwin::ai

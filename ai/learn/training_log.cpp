@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "ai/learn/checkpoint.h"
 #include "ai/learn/greedy.h"
 #include "ai/policy_card.h"
 #include "engine/error.h"
@@ -23,6 +24,26 @@ void check_setting(bool ok, const char* setting, const std::string& expected, do
   }
 }
 
+nlohmann::json env_options_json(const EnvOptions& e) {
+  return {{"decision_s", e.decision_s},
+          {"episode_s", e.episode_s},
+          {"reward", traffic::reward_kind_name(e.reward)},
+          {"reward_scale", e.reward_scale},
+          {"neighbour_reward", e.neighbour_reward},
+          {"demand_scales", e.demand_scales},
+          {"jitter_s", e.jitter_s},
+          {"min_green_s", e.min_green_s},
+          {"max_green_s", e.max_green_s}};
+}
+
+nlohmann::json checkpoint_settings(const nlohmann::json& learner, const nlohmann::json& record) {
+  nlohmann::json run = record.is_object() ? record : nlohmann::json::object();
+  run.erase("threads");
+  nlohmann::json l = learner;
+  l.erase("threads");
+  return {{"learner", l}, {"run", run}};
+}
+
 TrainingLog::TrainingLog(TrainingSetup setup, const SignalVecEnv& env,
                          std::uint64_t total_decisions)
     : s_(std::move(setup)),
@@ -32,30 +53,36 @@ TrainingLog::TrainingLog(TrainingSetup setup, const SignalVecEnv& env,
       next_validation_(s_.validate_every) {}
 
 double TrainingLog::elapsed_s() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  return elapsed_before_ +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void TrainingLog::absorb_finished() {
+  const auto& finished = env_.finished();
+  for (; absorbed_ < finished.size(); ++absorbed_) {
+    pending_reward_ += finished[absorbed_].reward_sum;
+    pending_att_ += finished[absorbed_].kpis.average_travel_time_s;
+    ++pending_;
+    ++episodes_;
+  }
 }
 
 void TrainingLog::after_decision(std::uint64_t t, SignalQNet& policy, double epsilon,
                                  double& loss_sum, std::uint64_t& loss_count,
                                  tbb::task_arena& arena, TrainResult& result) {
-  const auto& finished = env_.finished();
+  absorb_finished();
   const bool last = t + 1 >= total_decisions_;
-  if (static_cast<int>(finished.size()) < next_validation_ && !last) return;
+  if (episodes_ < next_validation_ && !last) return;
   const auto v_start = std::chrono::steady_clock::now();
-  next_validation_ = static_cast<int>(finished.size()) + s_.validate_every;
+  next_validation_ = episodes_ + s_.validate_every;
   TrainPoint p;
-  p.episode = static_cast<int>(finished.size());
-  double rsum = 0.0, att = 0.0;
-  const std::size_t n = finished.size() - reported_;
-  for (std::size_t i = reported_; i < finished.size(); ++i) {
-    rsum += finished[i].reward_sum;
-    att += finished[i].kpis.average_travel_time_s;
+  p.episode = episodes_;
+  if (pending_ > 0) {
+    p.mean_reward = pending_reward_ / pending_ / static_cast<double>(env_.agents());
+    p.train_att_s = pending_att_ / pending_;
   }
-  if (n > 0) {
-    p.mean_reward = rsum / static_cast<double>(n) / static_cast<double>(env_.agents());
-    p.train_att_s = att / static_cast<double>(n);
-  }
-  reported_ = finished.size();
+  pending_reward_ = pending_att_ = 0.0;
+  pending_ = 0;
   p.validation_att_s =
       validation_att(policy, s_.net, s_.demand, s_.traffic, s_.env, s_.validation_runs, arena);
   if (best_ == 0.0 || p.validation_att_s < best_) {
@@ -87,13 +114,17 @@ void TrainingLog::after_decision(std::uint64_t t, SignalQNet& policy, double eps
   result.curve.push_back(p);
   TrainProgress pr;
   pr.point = p;
+  pr.curve = result.curve;
   const std::uint64_t done = std::min(t + 1, total_decisions_);
   pr.episodes_total = static_cast<int>(
       total_decisions_ * env_.copies() /
       static_cast<std::uint64_t>(std::lround(s_.env.episode_s / s_.env.decision_s)));
-  pr.decisions_per_s = static_cast<double>(done * env_.copies()) / std::max(p.wall_s, 1e-9);
+  // The rate of this process (a resumed training's earlier part ran elsewhen).
+  const double here_s = std::max(p.wall_s - elapsed_before_, 1e-9);
+  const double rate = static_cast<double>(done - std::min(done, first_decision_)) / here_s;
+  pr.decisions_per_s = rate * static_cast<double>(env_.copies());
   pr.best_validation_att_s = best_;
-  pr.eta_s = p.wall_s / static_cast<double>(done) * static_cast<double>(total_decisions_ - done);
+  pr.eta_s = rate > 0.0 ? static_cast<double>(total_decisions_ - done) / rate : 0.0;
   if (s_.progress) s_.progress(pr);
 }
 
@@ -107,6 +138,74 @@ void TrainingLog::finish(TrainResult& result) const {
   card.training["transitions"] = result.transitions;
   card.training["updates"] = result.updates;
   write_card(card, s_.out_dir);
+}
+
+bool TrainingLog::checkpoint_due(std::uint64_t t) {
+  const auto round = static_cast<std::uint64_t>(std::lround(s_.env.episode_s / s_.env.decision_s));
+  if ((t + 1) % round != 0 || t + 1 >= total_decisions_) return false;
+  const double now = elapsed_s();
+  if (now - last_checkpoint_s_ < s_.checkpoint_every_s) return false;
+  last_checkpoint_s_ = now;
+  return true;
+}
+
+bool TrainingLog::save_checkpoint(CheckpointWriter& out, const nlohmann::json& settings,
+                                  const TrainHooks& hooks, TrainResult& result) {
+  absorb_finished();
+  nlohmann::json curve = nlohmann::json::array();
+  for (const TrainPoint& p : result.curve) {
+    curve.push_back(
+        {p.episode, p.mean_reward, p.train_att_s, p.validation_att_s, p.epsilon, p.loss, p.wall_s});
+  }
+  out.json("settings", settings);
+  out.json("log", {{"curve", curve},
+                   {"best_validation_att_s", best_},
+                   {"best_episode", result.best_episode},
+                   {"episodes", episodes_},
+                   {"next_validation", next_validation_},
+                   {"pending", {pending_, pending_reward_, pending_att_}},
+                   {"wall_s", elapsed_s()},
+                   {"transitions", result.transitions},
+                   {"updates", result.updates},
+                   {"split_s", {result.env_s, result.act_s, result.learn_s, result.validate_s}}});
+  out.save(s_.out_dir);
+  result.stopped = hooks.stop && hooks.stop();
+  return result.stopped;
+}
+
+void TrainingLog::restore(const nlohmann::json& j, std::uint64_t t, TrainResult& result) {
+  try {
+    result.curve.clear();
+    for (const nlohmann::json& p : j.at("curve")) {
+      result.curve.push_back({p.at(0).get<int>(), p.at(1).get<double>(), p.at(2).get<double>(),
+                              p.at(3).get<double>(), p.at(4).get<double>(), p.at(5).get<double>(),
+                              p.at(6).get<double>()});
+    }
+    best_ = j.at("best_validation_att_s").get<double>();
+    result.best_episode = j.at("best_episode").get<int>();
+    episodes_ = j.at("episodes").get<int>();
+    next_validation_ = j.at("next_validation").get<int>();
+    pending_ = j.at("pending").at(0).get<int>();
+    pending_reward_ = j.at("pending").at(1).get<double>();
+    pending_att_ = j.at("pending").at(2).get<double>();
+    elapsed_before_ = j.at("wall_s").get<double>();
+    result.transitions = j.at("transitions").get<std::uint64_t>();
+    result.updates = j.at("updates").get<std::uint64_t>();
+    const nlohmann::json& split = j.at("split_s");
+    result.env_s = split.at(0).get<double>();
+    result.act_s = split.at(1).get<double>();
+    result.learn_s = split.at(2).get<double>();
+    result.validate_s = split.at(3).get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("the training checkpoint is corrupt")
+        .in_file(checkpoint_file(s_.out_dir))
+        .field("log")
+        .found(e.what());
+  }
+  absorbed_ = env_.finished().size();
+  first_decision_ = t + 1;
+  last_checkpoint_s_ = elapsed_before_;
+  start_ = std::chrono::steady_clock::now();
 }
 
 }  // namespace parktwin::ai

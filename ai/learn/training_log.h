@@ -2,7 +2,9 @@
 // The bookkeeping every signal learner shares: when to validate (every N finished episodes and
 // after the last decision), the curve point of the episodes finished since the last one, the
 // greedy validation, the best policy so far written with its card, the progress report, and
-// the card's figures of the whole run at the end.
+// the card's figures of the whole run at the end; and its part of a checkpoint (the curve,
+// the counters, the episodes finished since the last point) so that a resumed training
+// reports as if it had never stopped.
 
 #include <nlohmann/json.hpp>
 #include <tbb/task_arena.h>
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "ai/learn/checkpoint.h"
 #include "ai/learn/dqn.h"
 #include "ai/learn/q_nets.h"
 #include "ai/signal_env.h"
@@ -31,7 +34,14 @@ struct TrainingSetup {
   std::vector<int> hidden;
   nlohmann::json card_training;
   std::function<void(const TrainProgress&)> progress;
+  double checkpoint_every_s = 0.0;  // TrainHooks'
 };
+
+// The environment options as checkpoints record them.
+nlohmann::json env_options_json(const EnvOptions& env);
+// What a checkpoint must match to be resumed: the learner's settings and the caller's record
+// of the run (its scenario...), the thread count left out (it does not change the weights).
+nlohmann::json checkpoint_settings(const nlohmann::json& learner, const nlohmann::json& record);
 
 // Throws parktwin::Error "invalid training setting" naming `setting` unless `ok`.
 void check_setting(bool ok, const char* setting, const std::string& expected, double value);
@@ -48,14 +58,34 @@ class TrainingLog {
   // The run's figures into the result and the best policy's card.
   void finish(TrainResult& result) const;
 
+  // Whether to checkpoint after decision t (from 0): at the end of a round of episodes (every
+  // copy has just ended one), the very last excepted, when checkpoint_every_s have passed
+  // since the last checkpoint (or the start).
+  bool checkpoint_due(std::uint64_t t);
+
+  // Completes the learner's checkpoint `out` with the settings and the log's and result's
+  // state, writes it into the output folder, and asks hooks.stop: true when the training is
+  // to stop here (result.stopped is set).
+  bool save_checkpoint(CheckpointWriter& out, const nlohmann::json& settings,
+                       const TrainHooks& hooks, TrainResult& result);
+  // The log's and the result's state when training resumes after decision t.
+  void restore(const nlohmann::json& state, std::uint64_t t, TrainResult& result);
+
  private:
   double elapsed_s() const;
+  void absorb_finished();
 
   TrainingSetup s_;
   const SignalVecEnv& env_;
   std::uint64_t total_decisions_;
   std::chrono::steady_clock::time_point start_;
-  std::size_t reported_ = 0;
+  double elapsed_before_ = 0.0;       // wall seconds before a resumption
+  double last_checkpoint_s_ = 0.0;    // elapsed_s() then
+  std::uint64_t first_decision_ = 0;  // decisions done before this process started
+  std::size_t absorbed_ = 0;          // of env.finished(), taken into the counts below
+  int episodes_ = 0;                  // finished so far
+  double pending_reward_ = 0.0, pending_att_ = 0.0;  // since the last point
+  int pending_ = 0;
   int next_validation_;
   double best_ = 0.0;
 };

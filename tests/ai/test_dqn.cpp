@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "ai/learn/checkpoint.h"
 #include "ai/learn/dqn.h"
 #include "ai/learn/learned_policy.h"
 #include "ai/learn/ppo.h"
@@ -221,4 +222,116 @@ CATCH_TEST_CASE("a policy with corrupt or foreign weights, or run under other ti
         ai::LearnedSignalPolicy::load(a.path().string()),
         Catch::Contains("cannot read the policy's weights") && Catch::Contains("policy.pt"));
   }
+}
+
+namespace {
+
+// Two learning curves equal in every figure but the wall time.
+void check_same_curve(const ai::TrainResult& a, const ai::TrainResult& b) {
+  CATCH_REQUIRE(a.curve.size() == b.curve.size());
+  for (std::size_t i = 0; i < a.curve.size(); ++i) {
+    CATCH_CHECK(a.curve[i].episode == b.curve[i].episode);
+    CATCH_CHECK(a.curve[i].mean_reward == b.curve[i].mean_reward);
+    CATCH_CHECK(a.curve[i].train_att_s == b.curve[i].train_att_s);
+    CATCH_CHECK(a.curve[i].validation_att_s == b.curve[i].validation_att_s);
+    CATCH_CHECK(a.curve[i].epsilon == b.curve[i].epsilon);
+    CATCH_CHECK(a.curve[i].loss == b.curve[i].loss);
+  }
+  CATCH_CHECK(a.updates == b.updates);
+  CATCH_CHECK(a.transitions == b.transitions);
+  CATCH_CHECK(a.best_episode == b.best_episode);
+}
+
+// Trains with `train(dir, hooks)` once through, and once stopped at its first checkpoint and
+// resumed (with another thread count): the two must end alike, bit for bit.
+template <class Train>
+void check_resumes_exactly(Train train) {
+  test::TempDir through, stopped;
+  const ai::TrainResult whole = train(through, ai::TrainHooks{}, 2);
+  CATCH_CHECK_FALSE(whole.stopped);
+  CATCH_CHECK_FALSE(ai::has_checkpoint(through.path().string()));  // removed at the end
+
+  ai::TrainHooks stop;
+  stop.stop = [] { return true; };
+  const ai::TrainResult first = train(stopped, stop, 2);
+  CATCH_REQUIRE(first.stopped);
+  CATCH_REQUIRE(ai::has_checkpoint(stopped.path().string()));
+  CATCH_CHECK(first.updates < whole.updates);
+
+  ai::TrainHooks resume;
+  resume.resume = true;
+  const ai::TrainResult rest = train(stopped, resume, 1);
+  CATCH_CHECK_FALSE(rest.stopped);
+  check_same_curve(whole, rest);
+  CATCH_CHECK(
+      torch::equal(weights_of(through.path().string()), weights_of(stopped.path().string())));
+}
+
+}  // namespace
+
+CATCH_TEST_CASE("a DQN training stopped at a checkpoint resumes to the same weights and curve",
+                "[ai][learn]") {
+  const Hangzhou h;
+  check_resumes_exactly([&](const test::TempDir& dir, const ai::TrainHooks& hooks, int threads) {
+    ai::DqnConfig c = tiny(3);
+    c.threads = threads;
+    c.validate_every = 1;  // a point (validation, loss) after every round, the last included
+    return ai::train_dqn(h.net, h.demand, {}, c, dir.path().string(), {}, hooks);
+  });
+}
+
+CATCH_TEST_CASE("a PPO training stopped within a rollout resumes to the same weights and curve",
+                "[ai][learn]") {
+  const Hangzhou h;
+  check_resumes_exactly([&](const test::TempDir& dir, const ai::TrainHooks& hooks, int threads) {
+    ai::PpoConfig p;
+    p.seed = 2;
+    p.episodes = 4;
+    p.envs = 2;
+    p.threads = threads;
+    p.hidden = {16};
+    p.rollout = 16;  // the checkpoint after decision 60 falls within the fourth rollout
+    p.validate_every = 1;
+    p.validation_runs = 1;
+    p.env.episode_s = 300.0;
+    return ai::train_ppo(h.net, h.demand, {}, p, dir.path().string(), {}, hooks);
+  });
+}
+
+CATCH_TEST_CASE("a checkpoint made with other settings, corrupt or missing is refused by name",
+                "[ai][learn]") {
+  const Hangzhou h;
+  test::TempDir dir;
+  ai::TrainHooks stop;
+  stop.stop = [] { return true; };
+  const std::string out = dir.path().string();
+  ai::DqnConfig c = tiny(4);
+  ai::TrainHooks resume;
+  resume.resume = true;
+  CATCH_CHECK_THROWS_WITH(
+      ai::train_dqn(h.net, h.demand, {}, c, out, {}, resume),
+      Catch::Contains("cannot read the training checkpoint") && Catch::Contains("checkpoint.pt"));
+  CATCH_REQUIRE(ai::train_dqn(h.net, h.demand, {}, c, out, {{"scenario", "a"}}, stop).stopped);
+  {
+    ai::DqnConfig other = c;
+    other.gamma = 0.9;
+    CATCH_CHECK_THROWS_WITH(
+        ai::train_dqn(h.net, h.demand, {}, other, out, {{"scenario", "a"}}, resume),
+        Catch::Contains("other settings") && Catch::Contains("learner.gamma") &&
+            Catch::Contains("0.97"));
+    CATCH_CHECK_THROWS_WITH(ai::train_dqn(h.net, h.demand, {}, c, out, {{"scenario", "b"}}, resume),
+                            Catch::Contains("run.scenario") && Catch::Contains("\"a\""));
+    ai::PpoConfig ppo;
+    CATCH_CHECK_THROWS_WITH(
+        ai::train_ppo(h.net, h.demand, {}, ppo, out, {{"scenario", "a"}}, resume),
+        Catch::Contains("other settings"));
+  }
+  // Cut in half: named, not a crash.
+  const std::string file = ai::checkpoint_file(out);
+  std::string bytes = bytes_of(file);
+  bytes.resize(bytes.size() / 2);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  CATCH_CHECK_THROWS_WITH(
+      ai::train_dqn(h.net, h.demand, {}, c, out, {{"scenario", "a"}}, resume),
+      Catch::Contains("cannot read the training checkpoint") && Catch::Contains("checkpoint.pt"));
 }
