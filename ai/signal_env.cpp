@@ -52,6 +52,9 @@ Episode make_episode(const traffic::Network& net, const traffic::Demand& base,
   traffic::SignalControlParams params;
   params.min_green_s = options.min_green_s;
   params.max_green_s = options.max_green_s;
+  if (policy == traffic::SignalPolicy::webster) {  // plans timed for this episode's day
+    params.webster = traffic::webster_inputs(net, *e.demand, 0.0, options.episode_s);
+  }
   e.world = std::make_unique<World>(
       net, *e.demand, config, std::vector<traffic::TrafficEvent>{},
       traffic::SignalController(net, std::vector<traffic::SignalPolicy>(net.signal_count(), policy),

@@ -51,7 +51,7 @@ struct JunctionInfo {
   std::vector<double> phase_durations_s;  // the plan's, in phase order
   std::string phase_kind;                 // "green", "amber" or "all_red" (traffic::PhaseKind)
   // What runs the signal, when the caller knows it (the scenario's controllers): "fixed time",
-  // "max pressure", "SOTL", "actuated", "agent" or "learned policy <folder>".
+  // "max pressure", "SOTL", "actuated", "Webster", "agent" or "learned policy <folder>".
   std::string controller;
 };
 

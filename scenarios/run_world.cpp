@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -76,9 +77,14 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
   traffic::SignalControlParams control;
   control.min_green_s = meta.controllers.min_green_s;
   control.max_green_s = meta.controllers.max_green_s;
-  auto world = std::make_unique<World>(
-      net, demand, config, runtime_events(meta.events, net, meta.step_s),
-      traffic::SignalController(net, signal_policies(meta.controllers, net), control));
+  std::vector<traffic::SignalPolicy> policies = signal_policies(meta.controllers, net);
+  if (std::find(policies.begin(), policies.end(), traffic::SignalPolicy::webster) !=
+      policies.end()) {  // plans timed for this run's day
+    control.webster = traffic::webster_inputs(net, demand, 0.0, meta.duration_s);
+  }
+  auto world =
+      std::make_unique<World>(net, demand, config, runtime_events(meta.events, net, meta.step_s),
+                              traffic::SignalController(net, std::move(policies), control));
   if (!meta.buildings_path.empty()) {
     buildings::BuildingsConfig b;
     b.step_s = meta.buildings_step_s;

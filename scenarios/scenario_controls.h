@@ -50,7 +50,7 @@ struct SignalControlSpec {
   std::string policy_path;
   std::vector<std::pair<std::string, std::string>> junctions;  // junction id -> policy
   double min_green_s = traffic::SignalControlParams{}.min_green_s;
-  // sotl, actuated and agent signals: a green is ended after this long
+  // sotl, actuated, webster and agent signals: a green is ended after this long
   double max_green_s = traffic::SignalControlParams{}.max_green_s;
   // The district's batteries and EV chargers (sim/energy/energy_sim.h, ev_charging.h).
   std::string batteries = "time_of_use";

@@ -91,7 +91,9 @@ Policy resolve_policy(const std::string& name) {
   if (!fs::is_directory(name, ec)) {
     throw Error("unknown policy")
         .field("--policy")
-        .expected("fixed_time, max_pressure, sotl, actuated, or a folder that parktwin train wrote")
+        .expected(
+            "fixed_time, max_pressure, sotl, actuated, webster, or a folder that parktwin train "
+            "wrote")
         .found(name);
   }
   p.kind = traffic::SignalPolicy::agent;
@@ -297,9 +299,10 @@ CommandRun configure_eval(CLI::App& sub) {
   sub.add_option("SCENARIO", o->scenario, "scenario manifest (its traffic: network and demand)")
       ->required()
       ->check(CLI::ExistingFile);
-  sub.add_option("--policy", o->policies,
-                 "a policy to compare (repeat): fixed_time, max_pressure, sotl, actuated, or a "
-                 "folder written by parktwin train")
+  sub.add_option(
+         "--policy", o->policies,
+         "a policy to compare (repeat): fixed_time, max_pressure, sotl, actuated, webster, or a "
+         "folder written by parktwin train")
       ->required();
   sub.add_option("--seeds", o->seeds, "evaluation seeds 1..K per policy and demand scale")
       ->check(CLI::Range(1, 100'000));

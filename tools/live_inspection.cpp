@@ -19,6 +19,8 @@ std::string controller_of(const scenarios::SignalControlSpec& spec, const traffi
       return "SOTL";
     case traffic::SignalPolicy::actuated:
       return "actuated";
+    case traffic::SignalPolicy::webster:
+      return "Webster";
     case traffic::SignalPolicy::agent:
       return spec.policy_path.empty()
                  ? "agent"

@@ -15,7 +15,7 @@
 namespace parktwin::cli {
 
 // What runs `signal` under a scenario's controllers, in words for the inspector: "fixed time",
-// "max pressure", "SOTL", "actuated", "agent" or "learned policy <its folder's name>".
+// "max pressure", "SOTL", "actuated", "Webster", "agent" or "learned policy <its folder's name>".
 std::string controller_of(const scenarios::SignalControlSpec& spec, const traffic::Network& net,
                           traffic::Index signal);
 

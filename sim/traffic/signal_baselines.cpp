@@ -18,8 +18,6 @@ namespace parktwin::traffic {
 
 namespace {
 
-constexpr double kClockTolerance_s = 1e-9;
-
 bool green_in(std::uint64_t mask, std::uint32_t phase) { return ((mask >> phase) & 1u) != 0; }
 
 // Vehicles counted in `per_movement` for the movements of agent a that phase q lets go and

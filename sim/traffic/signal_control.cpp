@@ -19,10 +19,6 @@ namespace parktwin::traffic {
 
 namespace {
 
-// Phase clocks count down by step_s in floating point, so a phase of 5 s at step 0.1 s may
-// read 4.9999999 after 50 steps; the tolerance makes the decision fall on that step.
-constexpr double kClockTolerance_s = 1e-9;
-
 constexpr std::size_t kMaxPhases = 64;  // Network::movement_green_phases is a 64-bit mask
 
 std::uint64_t all_phases(std::size_t n) {
@@ -32,11 +28,12 @@ std::uint64_t all_phases(std::size_t n) {
 bool has_phase(std::uint64_t mask, std::uint32_t p) { return ((mask >> p) & 1u) != 0; }
 
 constexpr SignalPolicy kPolicies[] = {SignalPolicy::fixed_time, SignalPolicy::max_pressure,
-                                      SignalPolicy::sotl, SignalPolicy::actuated,
-                                      SignalPolicy::agent};
+                                      SignalPolicy::sotl,       SignalPolicy::actuated,
+                                      SignalPolicy::webster,    SignalPolicy::agent};
 
 bool on_surface(SignalPolicy p) {
-  return p == SignalPolicy::sotl || p == SignalPolicy::actuated || p == SignalPolicy::agent;
+  return p == SignalPolicy::sotl || p == SignalPolicy::actuated || p == SignalPolicy::webster ||
+         p == SignalPolicy::agent;
 }
 
 }  // namespace
@@ -51,6 +48,8 @@ const char* signal_policy_name(SignalPolicy p) {
       return "sotl";
     case SignalPolicy::actuated:
       return "actuated";
+    case SignalPolicy::webster:
+      return "webster";
     case SignalPolicy::agent:
       return "agent";
   }
@@ -108,13 +107,14 @@ SignalController::SignalController(const Network& net, std::vector<SignalPolicy>
 
   std::size_t max_phases = 0;
   movements_begin_.push_back(0);
-  std::vector<Index> surface_signals, sotl_agents, actuated_agents;
+  std::vector<Index> surface_signals, sotl_agents, actuated_agents, webster_agents;
   for (Index g = 0; g < G; ++g) {
     if (on_surface(policy_[g])) {
       const auto a = static_cast<Index>(surface_signals.size());
       surface_signals.push_back(g);
       if (policy_[g] == SignalPolicy::sotl) sotl_agents.push_back(a);
       if (policy_[g] == SignalPolicy::actuated) actuated_agents.push_back(a);
+      if (policy_[g] == SignalPolicy::webster) webster_agents.push_back(a);
       continue;
     }
     if (policy_[g] == SignalPolicy::fixed_time) continue;
@@ -165,6 +165,7 @@ SignalController::SignalController(const Network& net, std::vector<SignalPolicy>
                      SurfaceParams{params_.min_green_s, params_.max_green_s});
     sotl_.emplace(*surface_, std::move(sotl_agents), params_.sotl);
     actuated_.emplace(*surface_, std::move(actuated_agents), params_.actuated);
+    webster_.emplace(*surface_, std::move(webster_agents), params_.webster);
     movement_scratch_.assign(net.movement_count(), 0);
     movement_scratch2_.assign(net.movement_count(), 0);
   }
@@ -241,6 +242,7 @@ void SignalController::act(TrafficSim& sim) {
   if (surface_) {
     sotl_->decide(sim, *surface_, movement_scratch_, movement_scratch2_);
     actuated_->decide(sim, *surface_, movement_scratch_, movement_scratch2_);
+    webster_->decide(sim, *surface_);
     surface_->apply(sim);
   }
 }

@@ -23,15 +23,17 @@
 #include "sim/traffic/network.h"
 #include "sim/traffic/signal_baselines.h"
 #include "sim/traffic/signal_surface.h"
+#include "sim/traffic/webster.h"
 
 namespace parktwin::traffic {
 
 class TrafficSim;
 
 // fixed_time: the plan; max_pressure: Varaiya's controller above; sotl, actuated: classic
-// controllers on the control surface (signal_baselines.h); agent: the control surface with
-// its control buffer left to an outside agent (a learned policy, a Python script).
-enum class SignalPolicy : std::uint8_t { fixed_time, max_pressure, sotl, actuated, agent };
+// controllers on the control surface (signal_baselines.h); webster: fixed-time plans timed
+// by Webster's method from the run's flows (webster.h), on the surface; agent: the control
+// surface with its control buffer left to an outside agent (a learned policy, a script).
+enum class SignalPolicy : std::uint8_t { fixed_time, max_pressure, sotl, actuated, webster, agent };
 
 const char* signal_policy_name(SignalPolicy p);  // "fixed_time", "max_pressure", ...
 std::optional<SignalPolicy> parse_signal_policy(std::string_view name);
@@ -40,11 +42,13 @@ std::string signal_policy_names();
 
 struct SignalControlParams {
   double min_green_s = 10.0;  // a green phase is kept at least this long before a new decision
-  // Surface-run signals (sotl, actuated, agent) only: a green is ended after this long. The
-  // max-pressure controller keeps its form of PressLight's baseline, without one.
+  // Surface-run signals (sotl, actuated, webster, agent) only: a green is ended after this long.
+  // The max-pressure controller keeps its form of PressLight's baseline, without one.
   double max_green_s = 120.0;
   SotlParams sotl{};
   ActuatedParams actuated{};
+  // Webster signals only: the flows (movement_flows of the run's demand) and cycle bounds.
+  WebsterParams webster{};
 };
 
 // Baseline signal controllers acting through TrafficSim's control interface, between steps.
@@ -75,8 +79,8 @@ class SignalController {
   SignalPolicy policy(Index signal) const;
   const std::vector<SignalPolicy>& policies() const { return policy_; }  // per signal
   const SignalControlParams& params() const { return params_; }
-  // The control surface of the sotl, actuated and agent signals; nullptr when there are none.
-  // An outside agent writes the control buffer of its agents between steps.
+  // The control surface of the sotl, actuated, webster and agent signals; nullptr when there are
+  // none. An outside agent writes the control buffer of its agents between steps.
   SignalSurface* surface() { return surface_ ? &*surface_ : nullptr; }
   const SignalSurface* surface() const { return surface_ ? &*surface_ : nullptr; }
 
@@ -113,6 +117,7 @@ class SignalController {
   std::optional<SignalSurface> surface_;
   std::optional<Sotl> sotl_;
   std::optional<Actuated> actuated_;
+  std::optional<Webster> webster_;
   std::vector<std::uint32_t> movement_scratch_, movement_scratch2_;  // per movement (M)
 
   // --- controlled signals (C entries, ascending signal index)

@@ -17,8 +17,6 @@ namespace parktwin::traffic {
 
 namespace {
 
-// Phase clocks count down in floating point (see signal_control.cpp).
-constexpr double kClockTolerance_s = 1e-9;
 constexpr float kHaltingSpeed_mps = 0.1f;  // SUMO's and CityFlow's "waiting" threshold
 
 constexpr RewardKind kRewardKinds[] = {RewardKind::queue, RewardKind::pressure,
@@ -164,6 +162,18 @@ std::uint32_t SignalSurface::clearance_after(Index g, std::uint32_t p) const {
     if (!is_green(g, q)) return q;  // the plan's first clearance
   }
   return kNone;
+}
+
+double SignalSurface::clearance_s(Index g, std::uint32_t p) const {
+  const std::uint32_t first = clearance_after(g, p);
+  if (first == kNone) return 0.0;
+  const auto phases = net_.signal_phases(g);
+  double s = 0.0;
+  for (std::uint32_t q = first, k = 0; k < phases.size() && !is_green(g, q);
+       q = (q + 1) % static_cast<std::uint32_t>(phases.size()), ++k) {
+    s += phases[q].duration_s;
+  }
+  return s;
 }
 
 std::uint32_t SignalSurface::next_green(std::size_t a, std::uint32_t p) const {

@@ -27,6 +27,11 @@ namespace parktwin::traffic {
 
 class TrafficSim;
 
+// Phase clocks count down by step_s in floating point, so a phase of 5 s at step 0.1 s may
+// read 4.9999999 after 50 steps; controllers compare clocks with this tolerance so that a
+// decision falls on that step.
+inline constexpr double kClockTolerance_s = 1e-9;
+
 struct SurfaceParams {
   double min_green_s = 10.0;   // a green runs at least this long before the next switch
   double max_green_s = 120.0;  // then it is ended for the next green (+inf: never)
@@ -109,6 +114,11 @@ class SignalSurface {
   std::uint32_t green_of(const TrafficSim& sim, std::size_t a) const;
   bool in_clearance(const TrafficSim& sim, std::size_t a) const;
   bool is_green(Index signal, std::uint32_t phase) const;
+  // The clearance the surface runs when signal g leaves green p: its first phase (the next in
+  // the plan when that is no green, else the plan's first clearance; kNone when the plan has
+  // none) and its length by the plan's durations (s).
+  std::uint32_t clearance_after(Index g, std::uint32_t p) const;
+  double clearance_s(Index g, std::uint32_t p) const;
   // Per movement of the network (only the agents' movements are written): vehicles on the
   // agents' incoming lanes within `within_m` of the stop line that plan to take it; with
   // `moving_only`, only those not halting. For the classic controllers; allocates nothing.
@@ -136,8 +146,6 @@ class SignalSurface {
                                     std::size_t a) {
     return {v.data() + begin[a], v.data() + begin[a + 1]};
   }
-  // First phase of the clearance from green `p` of signal g, or kNone when the plan has none.
-  std::uint32_t clearance_after(Index g, std::uint32_t p) const;
   std::uint32_t next_green(std::size_t a, std::uint32_t p) const;  // in plan order, cyclic
   // Per incoming lane of every agent (lane_stats_): vehicles, halting, near, speed, waiting.
   void read_lanes(const TrafficSim& sim);
