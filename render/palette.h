@@ -22,6 +22,9 @@ inline constexpr Rgba8 kEmptyLane{88, 94, 104, 255};
 inline constexpr Rgba8 kClosedLane{45, 95, 200, 255};
 // Roads marked for the user (a route, the road inspected): white, see-through.
 inline constexpr Rgba8 kHighlight{255, 255, 255, 140};
+// A ring around a junction whose signal an agent (a learned policy) runs: cyan, apart from
+// the ramp, the signals, the closed lanes' blue and the vehicles.
+inline constexpr Rgba8 kAgentRing{0, 229, 255, 255};
 inline constexpr Rgba8 kGreenLight{0, 230, 118, 255};
 inline constexpr Rgba8 kRedLight{255, 23, 68, 255};
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "engine/error.h"
 #include "render/palette.h"
@@ -105,6 +106,13 @@ SceneView scene_of(const traffic::Network& net) {
                   scene.origin);
   }
   scene.lane_begin[L] = static_cast<std::uint32_t>(scene.lanes.size());
+  scene.junction_reach_m.assign(net.junction_count(), 0.0f);
+  for (Index l = 0; l < net.lane_count(); ++l) {
+    const Index j = net.road_to[net.lane_road[l]];
+    const geo::PolylineView shape = net.seg_shape[l];
+    const double reach = geo::length(shape.point_at(shape.length()) - net.junction_pos[j]);
+    scene.junction_reach_m[j] = std::max(scene.junction_reach_m[j], static_cast<float>(reach));
+  }
   return scene;
 }
 
@@ -202,6 +210,27 @@ void update_scene(const traffic::Network& net, const traffic::Demand* demand, co
     const geo::Vec2 back = shape.point_at(std::max(0.0, len - 1.5));
     band(scene.overlays, back, end, 0.9 * net.lane_width_m[l],
          green ? palette::kGreenLight : palette::kRedLight, scene.origin);
+  }
+
+  // A ring just outside the stop lines of every junction an agent runs.
+  if (!f.signal_agent.empty() && f.signal_agent.size() != net.signal_count()) {
+    throw Error("traffic frame has another number of agent flags")
+        .expected(std::to_string(net.signal_count()))
+        .found(std::to_string(f.signal_agent.size()));
+  }
+  for (Index g = 0; g < f.signal_agent.size(); ++g) {
+    if (f.signal_agent[g] == 0) continue;
+    const Index j = net.signal_junction[g];
+    const double r = std::max(static_cast<double>(scene.junction_reach_m[j]), 5.0) + 3.0;
+    constexpr int kSides = 32;
+    for (int i = 0; i < kSides; ++i) {
+      const double a0 = 2.0 * std::numbers::pi * i / kSides;
+      const double a1 = 2.0 * std::numbers::pi * (i + 1) / kSides;
+      const geo::Vec2 c = net.junction_pos[j];
+      band(scene.overlays, c + geo::Vec2{r * std::cos(a0), r * std::sin(a0)},
+           c + geo::Vec2{r * std::cos(a1), r * std::sin(a1)}, 2.0, palette::kAgentRing,
+           scene.origin);
+    }
   }
 }
 

@@ -28,6 +28,7 @@ struct TrafficFrame {
   std::span<const float> speed_mps;
   std::span<const std::uint32_t> signal_phase;  // one per signal
   std::span<const std::uint8_t> lane_closed;    // one per lane, 1 = closed; empty: none
+  std::span<const std::uint8_t> signal_agent;   // one per signal, 1 = an agent runs it; empty: none
 };
 
 // Ground, junctions, links and lane ribbons of `net`.
@@ -35,8 +36,9 @@ SceneView scene_of(const traffic::Network& net);
 
 // Recolours the lanes (closed ones in their own colour), places the vehicles (coloured by class;
 // sizes from `demand`'s types when given, else 5 x 2 m cars) and draws each signalised lane end as
-// a stop line, green when a movement from the lane is green. Throws parktwin::Error for a segment
-// or signal out of range.
+// a stop line, green when a movement from the lane is green, and a cyan ring around each
+// junction whose signal an agent runs. Throws parktwin::Error for a segment or signal out of
+// range, or agent flags that are not one per signal.
 void update_scene(const traffic::Network& net, const traffic::Demand* demand,
                   const TrafficFrame& frame, LaneColouring colouring, SceneView& scene);
 

@@ -65,7 +65,10 @@ struct SceneView {
   // [building_begin[b], building_begin[b + 1]) and are recoloured every frame.
   std::vector<SolidVertex> buildings;
   std::vector<std::uint32_t> building_begin;
-  // Per frame: signal stop lines (triangles) and vehicles.
+  // Per junction: how far its incoming lanes' ends lie from its centre (m), for the ring
+  // around a junction that an agent runs.
+  std::vector<float> junction_reach_m;
+  // Per frame: signal stop lines and agent rings (triangles) and vehicles.
   std::vector<FlatVertex> overlays;
   std::vector<VehicleInstance> vehicles;
   double time_s = 0.0;

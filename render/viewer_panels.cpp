@@ -155,6 +155,11 @@ float legend_panel(const ViewState& s, int window_height) {
   ImGui::TextColored(colour_of(palette::kClosedLane), "blue");
   ImGui::SameLine();
   ImGui::Text("closed lane");
+  if (s.agent_junctions > 0) {
+    ImGui::TextColored(colour_of(palette::kAgentRing), "ring");
+    ImGui::SameLine();
+    ImGui::Text("junction run by a learned policy (%zu)", s.agent_junctions);
+  }
   if (s.has_buildings) {
     const RampEnds ends = building_ramp_ends(s.building_colouring);
     ImGui::Text("buildings: %s", ends.unit);

@@ -32,6 +32,7 @@ struct ViewState {
   double fps = 0.0;
   LaneColouring colouring = LaneColouring::speed;
   bool has_buildings = false;
+  std::size_t agent_junctions = 0;  // junctions ringed: their signals run by an agent
   BuildingColouring building_colouring = BuildingColouring::temperature;
   double outdoor_c = 0.0, site_electric_kw = 0.0, site_pv_kw = 0.0;  // with buildings
   // The district's electricity (live runs with energy): bought now, EV charging now, and

@@ -305,6 +305,10 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
         state.feeders = feeders;
       }
     }
+    {
+      const auto agents = source.frame().signal_agent;
+      state.agent_junctions = static_cast<std::size_t>(std::count(agents.begin(), agents.end(), 1));
+    }
     if (const buildings::BuildingsState* b = source.buildings_state()) {
       state.has_buildings = true;
       state.outdoor_c = b->outdoor_c;

@@ -52,7 +52,19 @@ TrafficSource::TrafficSource(const std::string& path) {
                                std::move(p.outline)});
     }
   }
+  mark_agents();
   take();
+}
+
+// The signals an agent runs (a learned policy), by the scenario's or the run's controllers:
+// the viewer rings their junctions.
+void TrafficSource::mark_agents() {
+  const std::vector<traffic::SignalPolicy> policies =
+      scenarios::signal_policies(meta_.controllers, *net_);
+  signal_agent_.assign(policies.size(), 0);
+  for (std::size_t g = 0; g < policies.size(); ++g) {
+    signal_agent_[g] = policies[g] == traffic::SignalPolicy::agent ? 1 : 0;
+  }
 }
 
 std::unique_ptr<TrafficSource> TrafficSource::variant_of(const TrafficSource& base,
@@ -66,6 +78,7 @@ std::unique_ptr<TrafficSource> TrafficSource::variant_of(const TrafficSource& ba
   v->demand_ = scenarios::load_run_demand(v->meta_, *v->net_);
   v->world_ = scenarios::make_world(v->meta_, *v->net_, v->demand_);
   attach_policy_agent(v->meta_, *v->world_);
+  v->mark_agents();
   v->take();
   return v;
 }
@@ -181,6 +194,7 @@ render::TrafficFrame TrafficSource::frame() const {
   f.speed_mps = std::span(sample_.speed_mps).first(n);
   f.signal_phase = sample_.signal_phase;
   f.lane_closed = lane_closed_;
+  f.signal_agent = signal_agent_;
   return f;
 }
 

@@ -60,6 +60,7 @@ class TrafficSource {
   void take();
   void replay_closures(double time_s);
   void take_replay_buildings();
+  void mark_agents();
 
   scenarios::RunMeta meta_;
   std::unique_ptr<scenarios::ReplayReader> replay_;
@@ -69,6 +70,7 @@ class TrafficSource {
   std::unique_ptr<World> world_;
   scenarios::TrafficSample sample_{traffic::Network{}};
   std::vector<std::uint8_t> lane_closed_;             // per lane, now
+  std::vector<std::uint8_t> signal_agent_;            // per signal: 1 = an agent runs it
   std::vector<traffic::TrafficEvent> replay_events_;  // a replay's, in the order applied
   std::unique_ptr<const buildings::BuildingStock> replay_stock_;  // a replay's with buildings
   buildings::BuildingsState replay_buildings_;                    // ... at the sample now

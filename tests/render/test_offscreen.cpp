@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -13,6 +15,7 @@
 
 #include "render/camera.h"
 #include "render/offscreen_renderer.h"
+#include "render/palette.h"
 #include "render/png_io.h"
 #include "render/scene_builder.h"
 #include "render/vulkan/context.h"
@@ -34,8 +37,9 @@ struct Frame {
   std::size_t vehicles = 0;
 };
 
-// The grid's scene at `time_s` of a fixed-time run.
-Frame frame_at(double time_s) {
+// The grid's scene at `time_s` of a fixed-time run (`agents`: the signals flagged as run by an
+// agent).
+Frame frame_at(double time_s, std::span<const std::uint8_t> agents = {}) {
   const Grid& g = grid();
   traffic::TrafficSim sim(g.net, g.demand, {});
   while (sim.time_s() < time_s) sim.step();
@@ -50,6 +54,7 @@ Frame frame_at(double time_s) {
   tf.pos_m = std::span(sample.pos_m).first(n);
   tf.speed_mps = std::span(sample.speed_mps).first(n);
   tf.signal_phase = sample.signal_phase;
+  tf.signal_agent = agents;
   render::update_scene(g.net, &g.demand, tf, render::LaneColouring::speed, f.scene);
   return f;
 }
@@ -213,6 +218,36 @@ TEST_CASE("nearer vehicles hide farther ones whatever the drawing order", "[rend
   }
   CHECK(red > 500);
   CHECK(blue > 50);
+}
+
+TEST_CASE("the junctions an agent runs are ringed, the others not", "[render]") {
+  const Grid& g = grid();
+  const auto is_ring = [](const render::FlatVertex& v) {
+    return v.colour.r == render::palette::kAgentRing.r &&
+           v.colour.g == render::palette::kAgentRing.g &&
+           v.colour.b == render::palette::kAgentRing.b;
+  };
+  const auto ring_vertices = [&](const Frame& f) {
+    return std::count_if(f.scene.overlays.begin(), f.scene.overlays.end(), is_ring);
+  };
+  CHECK(ring_vertices(frame_at(60.0)) == 0);
+  std::vector<std::uint8_t> agents(g.net.signal_count(), 0);
+  agents[2] = 1;
+  const Frame f = frame_at(60.0, agents);
+  CHECK(ring_vertices(f) == 32 * 6);  // one ring of 32 bands
+  // Around signal 2's junction, just outside its stop lines: farther than every lane end.
+  const traffic::Index j = g.net.signal_junction[2];
+  const geo::Vec2 c = g.net.junction_pos[j] - f.scene.origin;
+  for (const render::FlatVertex& v : f.scene.overlays) {
+    if (!is_ring(v)) continue;
+    const double r = std::hypot(v.x_m - c.x, v.y_m - c.y);
+    CHECK(r > f.scene.junction_reach_m[j]);
+    CHECK(r < f.scene.junction_reach_m[j] + 6.0);
+  }
+  std::fill(agents.begin(), agents.end(), 1);
+  CHECK(ring_vertices(frame_at(60.0, agents)) == 4 * 32 * 6);
+  agents.pop_back();
+  CHECK_THROWS_WITH(frame_at(60.0, agents), Catch::Contains("number of agent flags"));
 }
 
 TEST_CASE("tests run with the Khronos validation layer when it is installed", "[render]") {
