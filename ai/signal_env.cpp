@@ -92,10 +92,12 @@ SignalVecEnv::SignalVecEnv(const traffic::Network& net, const traffic::Demand& b
   const std::size_t A = agents(), P = phase_slots();
   features_buf_.assign(slots_.size() * A * P * kPhaseFeatures, 0.0f);
   masks_buf_.assign(slots_.size() * A * P, 0);
+  final_features_.assign(features_buf_.size(), 0.0f);
+  final_masks_.assign(masks_buf_.size(), 0);
   rewards_.assign(slots_.size() * A, 0.0f);
   dones_.assign(slots_.size(), 0);
   ended_.resize(slots_.size());
-  for (std::size_t c = 0; c < slots_.size(); ++c) observe(c);
+  for (std::size_t c = 0; c < slots_.size(); ++c) observe(c, features_buf_, masks_buf_);
 }
 
 void SignalVecEnv::start(std::size_t c) {
@@ -116,7 +118,7 @@ void SignalVecEnv::restart_at(std::uint64_t episode_index) {
   for (std::size_t c = 0; c < slots_.size(); ++c) {
     slots_[c].episode_index = episode_index;
     start(c);
-    observe(c);
+    observe(c, features_buf_, masks_buf_);
   }
   std::fill(rewards_.begin(), rewards_.end(), 0.0f);
   std::fill(dones_.begin(), dones_.end(), std::uint8_t{0});
@@ -124,13 +126,14 @@ void SignalVecEnv::restart_at(std::uint64_t episode_index) {
   decisions_ = episode_index * static_cast<std::uint64_t>(episode_decisions_);
 }
 
-void SignalVecEnv::observe(std::size_t c) {
+void SignalVecEnv::observe(std::size_t c, std::vector<float>& features,
+                           std::vector<std::uint8_t>& masks) {
   const std::size_t A = agents(), P = phase_slots();
   Slot& s = slots_[c];
   slot_features_[c].compute(
       s.episode.world->traffic(), *s.surface,
-      std::span<float>(features_buf_).subspan(c * A * P * kPhaseFeatures, A * P * kPhaseFeatures),
-      std::span<std::uint8_t>(masks_buf_).subspan(c * A * P, A * P));
+      std::span<float>(features).subspan(c * A * P * kPhaseFeatures, A * P * kPhaseFeatures),
+      std::span<std::uint8_t>(masks).subspan(c * A * P, A * P));
 }
 
 void SignalVecEnv::step(std::span<const std::int32_t> actions) {
@@ -167,11 +170,12 @@ void SignalVecEnv::step(std::span<const std::int32_t> actions) {
                         static_cast<std::int64_t>(episode_decisions_) * interval_steps_;
       dones_[c] = done ? 1 : 0;
       if (done) {
+        observe(c, final_features_, final_masks_);
         ended_[c] = {s.episode.seed, s.episode.demand_scale, s.reward_sum, w.traffic().kpis()};
         ++s.episode_index;
         start(c);
       }
-      observe(c);
+      observe(c, features_buf_, masks_buf_);
     });
   });
   for (std::size_t c = 0; c < slots_.size(); ++c) {

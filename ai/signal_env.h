@@ -96,6 +96,11 @@ class SignalVecEnv {
   void step(std::span<const std::int32_t> actions);
   std::span<const float> rewards() const { return rewards_; }
   std::span<const std::uint8_t> dones() const { return dones_; }
+  // For copies whose episode ended at the last step (dones), the state it ended in (as
+  // features() and masks()), before the new episode began: what a bootstrapped value of a
+  // truncated episode needs (Gymnasium's final observation). Other copies' rows are stale.
+  std::span<const float> final_features() const { return final_features_; }
+  std::span<const std::uint8_t> final_masks() const { return final_masks_; }
   // Episodes finished so far, in the order (step, copy) they ended.
   const std::vector<EpisodeResult>& finished() const { return finished_; }
   std::uint64_t decisions() const { return decisions_; }
@@ -116,7 +121,8 @@ class SignalVecEnv {
     std::vector<double> own;  // each agent's own reward this step
   };
   void start(std::size_t c);
-  void observe(std::size_t c);
+  // Copy c's state now into its rows of `features` and `masks` (the current or final buffers).
+  void observe(std::size_t c, std::vector<float>& features, std::vector<std::uint8_t>& masks);
 
   const traffic::Network& net_;
   const traffic::Demand& base_;
@@ -127,8 +133,8 @@ class SignalVecEnv {
   int episode_decisions_ = 0;
   std::vector<Slot> slots_;
   std::vector<PhaseFeatures> slot_features_;  // one per copy (scratch of its own)
-  std::vector<float> features_buf_, rewards_;
-  std::vector<std::uint8_t> masks_buf_, dones_;
+  std::vector<float> features_buf_, rewards_, final_features_;
+  std::vector<std::uint8_t> masks_buf_, dones_, final_masks_;
   std::vector<EpisodeResult> finished_;
   std::vector<EpisodeResult> ended_;  // per copy, this step's ended episode (when done)
   std::uint64_t decisions_ = 0;

@@ -34,12 +34,9 @@ int main(int argc, char** argv) {
   if (const int rc = bench::parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   return bench::run_reporting_errors("bench_learn", [&] {
-    const scenarios::RunMeta meta = scenarios::run_meta_of(scenarios::load_manifest(manifest));
-    const traffic::Network net = scenarios::load_network(meta.network_path);
-    const traffic::Demand demand = scenarios::load_run_demand(meta, net);
-    traffic::TrafficConfig traffic;
-    traffic.step_s = meta.step_s;
-    traffic.lane_changing = meta.lane_changing;
+    const scenarios::ScenarioTraffic loaded = scenarios::load_scenario_traffic(manifest);
+    const auto& [meta, net, demand] = loaded;
+    const traffic::TrafficConfig traffic = loaded.config();
     const std::string scenario = std::filesystem::path(manifest).parent_path().filename().string();
     const std::filesystem::path out =
         std::filesystem::temp_directory_path() / "parktwin_bench_learn";

@@ -68,6 +68,22 @@ traffic::Demand load_run_demand(const RunMeta& meta, const traffic::Network& net
   return demand;
 }
 
+traffic::TrafficConfig ScenarioTraffic::config() const {
+  traffic::TrafficConfig c;
+  c.step_s = meta.step_s;
+  c.seed = meta.seed;
+  c.lane_changing = meta.lane_changing;
+  return c;
+}
+
+ScenarioTraffic load_scenario_traffic(const std::string& manifest) {
+  ScenarioTraffic t;
+  t.meta = run_meta_of(load_manifest(manifest));
+  t.net = load_network(t.meta.network_path);
+  t.demand = load_run_demand(t.meta, t.net);
+  return t;
+}
+
 std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& net,
                                   const traffic::Demand& demand) {
   traffic::TrafficConfig config;

@@ -22,6 +22,16 @@ RunMeta run_meta_of(const Manifest& m);
 // demand multipliers applied.
 traffic::Demand load_run_demand(const RunMeta& meta, const traffic::Network& net);
 
+// A scenario's traffic without a World: its settings, network and demand, and the traffic
+// configuration they give (for environments, benchmarks and tools that build their own).
+struct ScenarioTraffic {
+  RunMeta meta;
+  traffic::Network net;
+  traffic::Demand demand;
+  traffic::TrafficConfig config() const;  // step, lane changing and seed of the run
+};
+ScenarioTraffic load_scenario_traffic(const std::string& manifest);
+
 // A World at t = 0 over `net` and `demand` (both must outlive it), with the run's events and
 // signal controllers, and its buildings when the run has them (loaded from their files). Errors
 // name the scenario file and line of an event or controller that does not fit the network.

@@ -20,12 +20,15 @@ build_packages=(
   # ai and cluster; OpenBLAS (single-threaded: deterministic, no threads of its own beside
   # TBB's) replaces the reference BLAS that libtorch links by default, 9x slower on the
   # learners' small matrices
-  libtorch-dev libopenblas0-serial libopenmpi-dev openmpi-bin pybind11-dev python3-dev
+  libtorch-dev libopenblas0-serial libopenmpi-dev openmpi-bin
+  # the Python package (python/): its extension, the numpy it returns, pip install . offline
+  pybind11-dev python3-dev python3-numpy python3-setuptools python3-venv python3-pip
   # the test binaries are configured in every build
   catch2
 )
 test_packages=(
   sumo sumo-tools hdf5-tools python3-h5py python3-numpy python3-torch python3-matplotlib xvfb xauth x11-apps xdotool
+  python3-pytest python3-pandas
   vulkan-validationlayers
   clang-format
 )

@@ -1,0 +1,102 @@
+"""The core API: scenarios, Worlds, KPIs under the CLI's names, snapshots, the state as
+read-only numpy views, and errors as Python exceptions naming what was expected."""
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+import parktwin
+from conftest import HANGZHOU
+
+
+def test_scenario_loads_with_overrides(hangzhou):
+    assert hangzhou.name == "hangzhou_4x4"
+    assert hangzhou.trips == 2983
+    assert hangzhou.duration_s == 3600.0
+    assert len(hangzhou.signal_junctions) == 16
+    s = parktwin.Scenario.load(str(HANGZHOU), duration=600, seed=3, signals="max_pressure")
+    assert (s.duration_s, s.seed, s.signals) == (600.0, 3, "max_pressure")
+
+
+def test_bad_scenarios_raise_python_exceptions(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no scenario manifest"):
+        parktwin.Scenario.load(str(tmp_path / "missing.toml"))
+    with pytest.raises(KeyError, match="unknown override 'speed'.*expected seed"):
+        parktwin.Scenario.load(str(HANGZHOU), speed=2)
+    with pytest.raises(ValueError, match="signals: expected one of"):
+        parktwin.Scenario.load(str(HANGZHOU), signals="magic")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nduration = -5\n')
+    with pytest.raises(ValueError, match="bad.toml"):
+        parktwin.Scenario.load(str(bad))
+
+
+def test_world_steps_and_its_kpis_are_the_clis(hangzhou, cli, tmp_path):
+    world = parktwin.World(parktwin.Scenario.load(str(HANGZHOU), duration=300))
+    world.step(300)
+    assert world.time_s == 300.0
+    k = world.kpis()
+    out = tmp_path / "kpi.json"
+    subprocess.run([cli, "run", str(HANGZHOU), "--duration", "300", "--quiet", "--out", str(tmp_path / "run.h5"),
+                    "--kpi-json", str(out)], check=True, capture_output=True)
+    ref = json.loads(out.read_text())
+    for name in ("average_travel_time_s", "created", "finished", "running", "waiting",
+                 "co2_kg", "vehicle_updates"):
+        assert k[name] == ref[name], name
+    assert k["buildings"]["buildings"] == ref["buildings"]["buildings"]
+    assert k["energy"]["cost"] == pytest.approx(ref["energy"]["cost"])
+
+
+def test_snapshot_restore_replays_bit_for_bit(hangzhou):
+    world = parktwin.World(hangzhou, seed=4)
+    world.step(120)
+    snap = world.snapshot()
+    assert snap.step == 120
+    world.step(180)
+    first = (world.state_hash(), world.kpis()["average_travel_time_s"])
+    world.restore(snap)
+    assert world.time_s == 120.0
+    world.step(180)
+    assert (world.state_hash(), world.kpis()["average_travel_time_s"]) == first
+
+
+def test_thread_count_does_not_change_the_state(hangzhou):
+    hashes = set()
+    for threads in (1, 2):
+        world = parktwin.World(hangzhou, seed=2, threads=threads)
+        world.step(400)
+        hashes.add(world.state_hash())
+    assert len(hashes) == 1
+
+
+def test_state_arrays_are_read_only_views(hangzhou):
+    world = parktwin.World(hangzhou)
+    world.step(300)
+    lanes = world.lanes()
+    assert lanes["vehicles"].dtype == np.uint32
+    assert lanes["mean_speed_mps"].dtype == np.float32
+    assert len(lanes["vehicles"]) == len(hangzhou.lane_ids)
+    assert 0 < lanes["vehicles"].sum() <= world.kpis()["running"]
+    assert np.all(lanes["halting"] <= lanes["vehicles"])
+    with pytest.raises(ValueError):
+        lanes["vehicles"][0] = 1
+    phases = world.signals()["phase"]
+    assert len(phases) == 16
+    b = world.buildings()
+    assert len(b["air_c"]) == world.kpis()["buildings"]["buildings"]
+    assert np.all((b["air_c"] > 10) & (b["air_c"] < 40))
+    f = world.feeders()
+    assert list(f["name"]) == [x["name"] for x in world.kpis()["energy"]["feeders"]]
+    assert np.all(f["load_w"] > 0)
+
+
+def test_bad_world_arguments(hangzhou):
+    with pytest.raises(ValueError, match="threads"):
+        parktwin.World(hangzhou, threads=-1)
+    world = parktwin.World(hangzhou)
+    with pytest.raises(ValueError, match="n: expected >= 0"):
+        world.step(-1)
+    with pytest.raises(TypeError):
+        world.step("ten")
