@@ -51,10 +51,10 @@ void apply_override(scenarios::RunMeta& m, const std::string& key, const py::han
     if (!(m.duration_s > 0.0)) throw py::value_error("duration: expected a number of seconds > 0");
   } else if (key == "signals") {
     const auto name = value.cast<std::string>();
-    if (!traffic::parse_signal_policy(name) || name == "agent") {
+    if (!traffic::parse_signal_policy(name)) {
       throw py::value_error(
-          "signals: expected one of fixed_time, max_pressure, sotl, actuated, "
-          "webster; found '" +
+          "signals: expected one of fixed_time, max_pressure, sotl, actuated, webster, agent "
+          "(agent: driven from Python, World.set_signal_actions); found '" +
           name + "'");
     }
     m.controllers.signals = name;
@@ -199,6 +199,98 @@ class PyWorld {
     return d;
   }
   std::uint64_t state_hash() const { return world_->traffic().state_hash(); }
+
+  // --- signals run by Python (signals = "agent"): the control surface of ai/signal_env.h
+  const traffic::SignalSurface& surface() const {
+    const traffic::SignalSurface* s = world_->signals().surface();
+    if (s == nullptr || agent_count() == 0) {
+      throw py::value_error(
+          "no signal is left to Python: load the scenario with signals='agent' (or give "
+          "junctions the agent policy in [controllers.junctions])");
+    }
+    return *s;
+  }
+  std::size_t agent_count() const {
+    const traffic::SignalSurface* s = world_->signals().surface();
+    if (s == nullptr) return 0;
+    std::size_t n = 0;
+    for (std::size_t a = 0; a < s->agents(); ++a) {
+      n += world_->signals().policy(s->signal(a)) == traffic::SignalPolicy::agent ? 1 : 0;
+    }
+    return n;
+  }
+  std::vector<std::string> signal_agents() const {
+    const traffic::SignalSurface& s = surface();
+    std::vector<std::string> ids;
+    for (std::size_t a = 0; a < s.agents(); ++a) {
+      if (world_->signals().policy(s.signal(a)) != traffic::SignalPolicy::agent) continue;
+      ids.push_back(scenario_->net->junction_id[scenario_->net->signal_junction[s.signal(a)]]);
+    }
+    return ids;
+  }
+  // Per agent signal (in signal_agents() order): its greens (plan phase indices) and the mask
+  // of those the engine would honour now.
+  py::list signal_greens() const {
+    const traffic::SignalSurface& s = surface();
+    py::list out;
+    for (std::size_t a = 0; a < s.agents(); ++a) {
+      if (world_->signals().policy(s.signal(a)) != traffic::SignalPolicy::agent) continue;
+      const auto g = s.greens(a);
+      out.append(std::vector<std::uint32_t>(g.begin(), g.end()));
+    }
+    return out;
+  }
+  py::array_t<bool> signal_action_mask() const {
+    const traffic::SignalSurface& s = surface();
+    std::vector<std::uint8_t> mask(s.agents() * s.action_slots());
+    s.action_masks(world_->traffic(), mask);
+    py::array_t<bool> out(
+        {static_cast<py::ssize_t>(agent_count()), static_cast<py::ssize_t>(s.action_slots())});
+    std::size_t row = 0;
+    for (std::size_t a = 0; a < s.agents(); ++a) {
+      if (world_->signals().policy(s.signal(a)) != traffic::SignalPolicy::agent) continue;
+      for (std::size_t k = 0; k < s.action_slots(); ++k) {
+        out.mutable_at(static_cast<py::ssize_t>(row), static_cast<py::ssize_t>(k)) =
+            mask[a * s.action_slots() + k] != 0;
+      }
+      ++row;
+    }
+    return out;
+  }
+  // actions: one per agent signal, an index into its greens, or -1 to keep the current one.
+  // Stands until changed; the engine keeps minimum and maximum greens and runs clearances.
+  void set_signal_actions(const py::array& actions) {
+    const traffic::SignalSurface& s = surface();
+    if (actions.dtype().kind() != 'i' && actions.dtype().kind() != 'u') {
+      throw py::value_error(
+          "actions: expected integers (an index into each signal's greens, "
+          "-1 to keep); found dtype " +
+          py::str(actions.dtype()).cast<std::string>());
+    }
+    const auto a = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>(actions);
+    const std::size_t n = agent_count();
+    if (a.ndim() != 1 || static_cast<std::size_t>(a.shape(0)) != n) {
+      throw py::value_error("actions: expected shape (" + std::to_string(n) +
+                            ",), one per agent signal");
+    }
+    traffic::SignalSurface& surface = *world_->signals().surface();
+    std::size_t row = 0;
+    for (std::size_t k = 0; k < s.agents(); ++k) {
+      if (world_->signals().policy(s.signal(k)) != traffic::SignalPolicy::agent) continue;
+      const std::int64_t v = a.at(static_cast<py::ssize_t>(row));
+      if (v < -1 || v >= static_cast<std::int64_t>(s.greens(k).size())) {
+        throw py::value_error("action for signal " + std::to_string(row) + ": expected -1.." +
+                              std::to_string(s.greens(k).size() - 1) + "; found " +
+                              std::to_string(v));
+      }
+      ++row;
+    }
+    row = 0;
+    for (std::size_t k = 0; k < s.agents(); ++k) {
+      if (world_->signals().policy(s.signal(k)) != traffic::SignalPolicy::agent) continue;
+      surface.ctrl()[k] = static_cast<std::int32_t>(a.at(static_cast<py::ssize_t>(row++)));
+    }
+  }
 
  private:
   std::shared_ptr<Scenario> scenario_;
@@ -399,7 +491,11 @@ PYBIND11_MODULE(_parktwin, m) {
       .def("signals", [](py::object self) { return self.cast<PyWorld&>().signals(self); })
       .def("buildings", [](py::object self) { return self.cast<PyWorld&>().buildings(self); })
       .def("feeders", [](py::object self) { return self.cast<PyWorld&>().feeders(self); })
-      .def("state_hash", &PyWorld::state_hash);
+      .def("state_hash", &PyWorld::state_hash)
+      .def_property_readonly("signal_agents", &PyWorld::signal_agents)
+      .def_property_readonly("signal_greens", &PyWorld::signal_greens)
+      .def("signal_action_mask", &PyWorld::signal_action_mask)
+      .def("set_signal_actions", &PyWorld::set_signal_actions, py::arg("actions"));
 
   py::class_<PyVecEnv>(m, "SignalVecEnv")
       .def(py::init<std::shared_ptr<Scenario>, int, int, std::uint64_t, double,

@@ -100,3 +100,30 @@ def test_bad_world_arguments(hangzhou):
         world.step(-1)
     with pytest.raises(TypeError):
         world.step("ten")
+
+
+def test_signals_driven_from_python_follow_the_actions_within_the_rules():
+    s = parktwin.Scenario.load(str(HANGZHOU), signals="agent", duration=900)
+    w = parktwin.World(s)
+    assert len(w.signal_agents) == 16 and w.signal_agents[0] == "intersection_1_1"
+    assert [len(g) for g in w.signal_greens] == [8] * 16
+    mask = w.signal_action_mask()
+    assert mask.shape == (16, 8) and mask.dtype == bool
+    seen = set()
+    for t in range(40):  # ask for green (t mod 8) for 20 s at a time
+        w.set_signal_actions(np.full(16, t % 8, dtype=np.int64))
+        w.step(20)
+        seen.add(int(w.signals()["phase"][0]))
+    greens = set(w.signal_greens[0])
+    assert len(seen & greens) >= 6  # it went where it was sent
+    k = w.kpis()
+    assert k["created"] == k["waiting"] + k["running"] + k["finished"] and k["finished"] > 0
+    w.set_signal_actions(np.full(16, -1, dtype=np.int64))  # -1: keep the current green
+    with pytest.raises(ValueError, match=r"expected shape \(16,\)"):
+        w.set_signal_actions(np.zeros(3, dtype=np.int64))
+    with pytest.raises(ValueError, match="expected integers"):
+        w.set_signal_actions(np.zeros(16))
+    with pytest.raises(ValueError, match=r"signal 0: expected -1..7; found 8"):
+        w.set_signal_actions(np.full(16, 8, dtype=np.int64))
+    with pytest.raises(ValueError, match="signals='agent'"):
+        parktwin.World(parktwin.Scenario.load(str(HANGZHOU))).signal_action_mask()
