@@ -124,6 +124,13 @@ nlohmann::json CheckpointReader::json(const std::string& key) {
   }
 }
 
+void CheckpointReader::corrupt(const std::string& key, const std::string& why) const {
+  Error e("the training checkpoint is corrupt");
+  e.in_file(path_).field(key);
+  if (!why.empty()) e.found(why);
+  throw e;
+}
+
 void CheckpointReader::floats(const std::string& key, std::vector<float>& v, std::size_t count) {
   copy_out(tensor(key), v, count, torch::kFloat32, key, path_);
 }

@@ -47,6 +47,20 @@ class CheckpointReader {
   // Throws parktwin::Error naming the file when it cannot be read.
   explicit CheckpointReader(const std::string& dir);
   nlohmann::json json(const std::string& key);
+  // Hands the JSON entry `key` to `read`, which takes what it needs and returns false for
+  // values out of range: a missing or mistyped field, or false, is an Error naming the file
+  // and the entry.
+  template <class Read>
+  void values(const std::string& key, Read&& read) {
+    const nlohmann::json j = json(key);
+    std::string why;
+    try {
+      if (read(j)) return;
+    } catch (const nlohmann::json::exception& e) {
+      why = e.what();
+    }
+    corrupt(key, why);
+  }
   // Into the first `count` values of v (all by default); the entry must hold exactly that many
   // (a checkpoint of another network or other settings is an error naming the entry).
   void floats(const std::string& key, std::vector<float>& v, std::size_t count = npos);
@@ -60,6 +74,7 @@ class CheckpointReader {
   void check_settings(const nlohmann::json& settings);
 
  private:
+  [[noreturn]] void corrupt(const std::string& key, const std::string& why) const;
   torch::Tensor tensor(const std::string& key);
   std::string path_;
   torch::serialize::InputArchive archive_;

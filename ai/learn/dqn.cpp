@@ -195,27 +195,17 @@ TrainResult train_dqn(const traffic::Network& net, const traffic::Demand& demand
     in.module("online", *online);
     in.module("target", *target);
     in.optimiser("optimiser", optimiser);
-    const nlohmann::json at = in.json("dqn");
-    try {
+    in.values("dqn", [&](const nlohmann::json& at) {
       first = at.at("next_decision").get<std::uint64_t>();
       replay.size = at.at("replay_size").get<std::size_t>();
       replay.next = at.at("replay_next").get<std::size_t>();
       loss_sum = at.at("loss_sum").get<double>();
       loss_count = at.at("loss_count").get<std::uint64_t>();
-    } catch (const nlohmann::json::exception& e) {
-      throw Error("the training checkpoint is corrupt")
-          .in_file(checkpoint_file(out_dir))
-          .field("dqn")
-          .found(e.what());
-    }
-    if (first == 0 || first >= total_decisions || first % per_episode != 0 ||
-        replay.size > replay.capacity || replay.next >= replay.capacity) {
-      throw Error("the training checkpoint is corrupt")
-          .in_file(checkpoint_file(out_dir))
-          .field("dqn");
-    }
+      return first > 0 && first < total_decisions && first % per_episode == 0 &&
+             replay.size <= replay.capacity && replay.next < replay.capacity;
+    });
     replay_parts(in);
-    log.restore(in.json("log"), first - 1, result);
+    log.restore(in, first - 1, result);
     env.restart_at(first / per_episode);
   }
 

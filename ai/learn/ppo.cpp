@@ -146,26 +146,16 @@ TrainResult train_ppo(const traffic::Network& net, const traffic::Demand& demand
     in.module("critic", *critic);
     in.optimiser("optimiser", optimiser);
     rollout_parts(in);
-    const nlohmann::json at = in.json("ppo");
-    try {
+    in.values("ppo", [&](const nlohmann::json& at) {
       t = at.at("next_decision").get<std::uint64_t>();
       first_update = at.at("update").get<std::uint64_t>();
       first_steps = at.at("steps").get<std::size_t>();
       loss_sum = at.at("loss_sum").get<double>();
       loss_count = at.at("loss_count").get<std::uint64_t>();
-    } catch (const nlohmann::json::exception& e) {
-      throw Error("the training checkpoint is corrupt")
-          .in_file(checkpoint_file(out_dir))
-          .field("ppo")
-          .found(e.what());
-    }
-    if (t == 0 || t >= total_decisions || t % per_episode != 0 || first_steps > T ||
-        first_update >= updates_total || first_update * T + first_steps != t) {
-      throw Error("the training checkpoint is corrupt")
-          .in_file(checkpoint_file(out_dir))
-          .field("ppo");
-    }
-    log.restore(in.json("log"), t - 1, result);
+      return t > 0 && t < total_decisions && t % per_episode == 0 && first_steps <= T &&
+             first_update < updates_total && first_update * T + first_steps == t;
+    });
+    log.restore(in, t - 1, result);
     env.restart_at(t / per_episode);
   }
 

@@ -173,8 +173,8 @@ bool TrainingLog::save_checkpoint(CheckpointWriter& out, const nlohmann::json& s
   return result.stopped;
 }
 
-void TrainingLog::restore(const nlohmann::json& j, std::uint64_t t, TrainResult& result) {
-  try {
+void TrainingLog::restore(CheckpointReader& in, std::uint64_t t, TrainResult& result) {
+  in.values("log", [&](const nlohmann::json& j) {
     result.curve.clear();
     for (const nlohmann::json& p : j.at("curve")) {
       result.curve.push_back({p.at(0).get<int>(), p.at(1).get<double>(), p.at(2).get<double>(),
@@ -196,12 +196,8 @@ void TrainingLog::restore(const nlohmann::json& j, std::uint64_t t, TrainResult&
     result.act_s = split.at(1).get<double>();
     result.learn_s = split.at(2).get<double>();
     result.validate_s = split.at(3).get<double>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error("the training checkpoint is corrupt")
-        .in_file(checkpoint_file(s_.out_dir))
-        .field("log")
-        .found(e.what());
-  }
+    return true;
+  });
   absorbed_ = env_.finished().size();
   first_decision_ = t + 1;
   last_checkpoint_s_ = elapsed_before_;

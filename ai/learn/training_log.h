@@ -69,7 +69,7 @@ class TrainingLog {
   bool save_checkpoint(CheckpointWriter& out, const nlohmann::json& settings,
                        const TrainHooks& hooks, TrainResult& result);
   // The log's and the result's state when training resumes after decision t.
-  void restore(const nlohmann::json& state, std::uint64_t t, TrainResult& result);
+  void restore(CheckpointReader& in, std::uint64_t t, TrainResult& result);
 
  private:
   double elapsed_s() const;

@@ -150,6 +150,13 @@ class PyWorld {
     world_ = scenarios::make_world(meta, *scenario_->net, *scenario_->demand);
     world_->set_threads(threads);
     sample_ = std::make_unique<scenarios::TrafficSample>(*scenario_->net);
+    if (const traffic::SignalSurface* s = world_->signals().surface()) {
+      for (std::size_t a = 0; a < s->agents(); ++a) {
+        if (world_->signals().policy(s->signal(a)) == traffic::SignalPolicy::agent) {
+          python_agents_.push_back(a);
+        }
+      }
+    }
   }
   void step(int n) {
     if (n < 0) throw py::value_error("n: expected >= 0 steps");
@@ -200,30 +207,21 @@ class PyWorld {
   }
   std::uint64_t state_hash() const { return world_->traffic().state_hash(); }
 
-  // --- signals run by Python (signals = "agent"): the control surface of ai/signal_env.h
-  const traffic::SignalSurface& surface() const {
-    const traffic::SignalSurface* s = world_->signals().surface();
-    if (s == nullptr || agent_count() == 0) {
+  // --- signals run by Python (signals = "agent"): the control surface of ai/signal_env.h.
+  // Its agents that Python drives (sotl or actuated signals share the surface), in order.
+  traffic::SignalSurface& surface() const {
+    traffic::SignalSurface* s = world_->signals().surface();
+    if (s == nullptr || python_agents_.empty()) {
       throw py::value_error(
           "no signal is left to Python: load the scenario with signals='agent' (or give "
           "junctions the agent policy in [controllers.junctions])");
     }
     return *s;
   }
-  std::size_t agent_count() const {
-    const traffic::SignalSurface* s = world_->signals().surface();
-    if (s == nullptr) return 0;
-    std::size_t n = 0;
-    for (std::size_t a = 0; a < s->agents(); ++a) {
-      n += world_->signals().policy(s->signal(a)) == traffic::SignalPolicy::agent ? 1 : 0;
-    }
-    return n;
-  }
   std::vector<std::string> signal_agents() const {
     const traffic::SignalSurface& s = surface();
     std::vector<std::string> ids;
-    for (std::size_t a = 0; a < s.agents(); ++a) {
-      if (world_->signals().policy(s.signal(a)) != traffic::SignalPolicy::agent) continue;
+    for (const std::size_t a : python_agents_) {
       ids.push_back(scenario_->net->junction_id[scenario_->net->signal_junction[s.signal(a)]]);
     }
     return ids;
@@ -233,8 +231,7 @@ class PyWorld {
   py::list signal_greens() const {
     const traffic::SignalSurface& s = surface();
     py::list out;
-    for (std::size_t a = 0; a < s.agents(); ++a) {
-      if (world_->signals().policy(s.signal(a)) != traffic::SignalPolicy::agent) continue;
+    for (const std::size_t a : python_agents_) {
       const auto g = s.greens(a);
       out.append(std::vector<std::uint32_t>(g.begin(), g.end()));
     }
@@ -242,59 +239,54 @@ class PyWorld {
   }
   py::array_t<bool> signal_action_mask() const {
     const traffic::SignalSurface& s = surface();
-    std::vector<std::uint8_t> mask(s.agents() * s.action_slots());
+    const std::size_t slots = s.action_slots();
+    std::vector<std::uint8_t> mask(s.agents() * slots);
     s.action_masks(world_->traffic(), mask);
     py::array_t<bool> out(
-        {static_cast<py::ssize_t>(agent_count()), static_cast<py::ssize_t>(s.action_slots())});
-    std::size_t row = 0;
-    for (std::size_t a = 0; a < s.agents(); ++a) {
-      if (world_->signals().policy(s.signal(a)) != traffic::SignalPolicy::agent) continue;
-      for (std::size_t k = 0; k < s.action_slots(); ++k) {
+        {static_cast<py::ssize_t>(python_agents_.size()), static_cast<py::ssize_t>(slots)});
+    for (std::size_t row = 0; row < python_agents_.size(); ++row) {
+      for (std::size_t k = 0; k < slots; ++k) {
         out.mutable_at(static_cast<py::ssize_t>(row), static_cast<py::ssize_t>(k)) =
-            mask[a * s.action_slots() + k] != 0;
+            mask[python_agents_[row] * slots + k] != 0;
       }
-      ++row;
     }
     return out;
   }
   // actions: one per agent signal, an index into its greens, or -1 to keep the current one.
   // Stands until changed; the engine keeps minimum and maximum greens and runs clearances.
+  // Checked whole before any is written.
   void set_signal_actions(const py::array& actions) {
-    const traffic::SignalSurface& s = surface();
+    traffic::SignalSurface& s = surface();
     if (actions.dtype().kind() != 'i' && actions.dtype().kind() != 'u') {
       throw py::value_error(
-          "actions: expected integers (an index into each signal's greens, "
-          "-1 to keep); found dtype " +
+          "actions: expected integers (an index into each signal's greens, -1 to keep); found "
+          "dtype " +
           py::str(actions.dtype()).cast<std::string>());
     }
     const auto a = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>(actions);
-    const std::size_t n = agent_count();
+    const std::size_t n = python_agents_.size();
     if (a.ndim() != 1 || static_cast<std::size_t>(a.shape(0)) != n) {
       throw py::value_error("actions: expected shape (" + std::to_string(n) +
                             ",), one per agent signal");
     }
-    traffic::SignalSurface& surface = *world_->signals().surface();
-    std::size_t row = 0;
-    for (std::size_t k = 0; k < s.agents(); ++k) {
-      if (world_->signals().policy(s.signal(k)) != traffic::SignalPolicy::agent) continue;
+    for (std::size_t row = 0; row < n; ++row) {
       const std::int64_t v = a.at(static_cast<py::ssize_t>(row));
-      if (v < -1 || v >= static_cast<std::int64_t>(s.greens(k).size())) {
+      const std::size_t greens = s.greens(python_agents_[row]).size();
+      if (v < -1 || v >= static_cast<std::int64_t>(greens)) {
         throw py::value_error("action for signal " + std::to_string(row) + ": expected -1.." +
-                              std::to_string(s.greens(k).size() - 1) + "; found " +
-                              std::to_string(v));
+                              std::to_string(greens - 1) + "; found " + std::to_string(v));
       }
-      ++row;
     }
-    row = 0;
-    for (std::size_t k = 0; k < s.agents(); ++k) {
-      if (world_->signals().policy(s.signal(k)) != traffic::SignalPolicy::agent) continue;
-      surface.ctrl()[k] = static_cast<std::int32_t>(a.at(static_cast<py::ssize_t>(row++)));
+    for (std::size_t row = 0; row < n; ++row) {
+      s.ctrl()[python_agents_[row]] =
+          static_cast<std::int32_t>(a.at(static_cast<py::ssize_t>(row)));
     }
   }
 
  private:
   std::shared_ptr<Scenario> scenario_;
   std::unique_ptr<World> world_;
+  std::vector<std::size_t> python_agents_;  // surface agents whose policy is `agent`
   std::unique_ptr<scenarios::TrafficSample> sample_;
 };
 

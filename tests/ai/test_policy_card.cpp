@@ -122,7 +122,8 @@ TEST_CASE("policy cards round-trip and refuse what does not fit", "[ai]") {
     CHECK_THROWS_WITH(ai::read_card(dir.path().string()), Catch::Contains("too large"));
   }
   SECTION("a field of the wrong type that is an object prints its type, not its text") {
-    const Error err = error_of(replaced("\"format_version\": 1", "\"format_version\": {\"a\": [1, 2]}"));
+    const Error err =
+        error_of(replaced("\"format_version\": 1", "\"format_version\": {\"a\": [1, 2]}"));
     CHECK_THAT(err.what(), Catch::Contains("a JSON object"));
   }
   SECTION("not a folder") {
