@@ -15,6 +15,7 @@ __all__ = ["max_pressure", "load", "LearnedPolicy"]
 
 # Phase-feature columns (ai/phase_features.h, docs/ai.md).
 _UPSTREAM, _DOWNSTREAM_PER_LANE, _IS_CURRENT = 0, 2, 3
+_MAX_CARD_BYTES = 1 << 20
 
 
 def _masked_argmax(scores, mask):
@@ -51,11 +52,17 @@ class LearnedPolicy:
             if not os.path.isfile(path):
                 raise FileNotFoundError(f"no {os.path.basename(path)} in '{self.directory}' "
                                         "(expected a folder written by parktwin train)")
+        # As the C++ reader (ai/policy_card.h): a card is small and shallow; a huge or deeply
+        # nested file is refused rather than read (Python's parser would recurse out).
+        if os.path.getsize(card_path) > _MAX_CARD_BYTES:
+            raise ValueError(f"{card_path}: not a policy card (over {_MAX_CARD_BYTES} bytes)")
         with open(card_path, encoding="utf-8") as f:
             try:
                 self.card = json.load(f)
-            except json.JSONDecodeError as e:
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
                 raise ValueError(f"{card_path}: not a policy card ({e})") from None
+        if not isinstance(self.card, dict):
+            raise ValueError(f"{card_path}: not a policy card (expected a JSON object)")
         import torch  # python3-torch; only trained policies need it
 
         self._torch = torch

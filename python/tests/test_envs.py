@@ -208,6 +208,15 @@ def test_policies_refuse_what_does_not_fit(hangzhou, tmp_path):
     (tmp_path / "policy.pt").write_bytes(b"junk")
     with pytest.raises(ValueError, match="not a policy card"):
         parktwin.policies.load(str(tmp_path))
+    (tmp_path / "policy.json").write_text("[" * 200_000 + "]" * 200_000)  # deeply nested
+    with pytest.raises(ValueError, match="not a policy card"):
+        parktwin.policies.load(str(tmp_path))
+    (tmp_path / "policy.json").write_text("[1, 2]")
+    with pytest.raises(ValueError, match="expected a JSON object"):
+        parktwin.policies.load(str(tmp_path))
+    (tmp_path / "policy.json").write_text(" " * (2 << 20) + "{}")  # over 1 MiB
+    with pytest.raises(ValueError, match="over 1048576 bytes"):
+        parktwin.policies.load(str(tmp_path))
     (tmp_path / "policy.json").write_text((POLICY / "policy.json").read_text())
     with pytest.raises(ValueError, match="cannot read the policy's weights"):
         parktwin.policies.load(str(tmp_path))
