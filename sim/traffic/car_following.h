@@ -48,6 +48,29 @@ inline double follow(const VehicleType& me, double v, const VehicleType& leader,
       s, (gap + (v_leader + assumed_decel / 2.0) * dt - s * dt / 2.0) / (me.headway_s + dt / 2.0));
 }
 
+// True when follow(me, v, leader, v_leader, gap, dt) is surely >= v_cap >= 0, so that a caller
+// taking min(v_cap, follow(...)) may skip the two square roots and the divisions: each of
+// follow's terms is bounded below by a condition on the gap alone (no_collision's larger root
+// is >= v_cap when its quadratic is <= 0 at v_cap; the headway term's numerator is at least
+// gap + v_leader dt / 2 whatever s is). The margin covers rounding many times over, so the
+// skipped call could not have returned less than v_cap: results stay bit for bit.
+inline bool follow_cannot_bind(const VehicleType& me, double v, const VehicleType& leader,
+                               double v_leader, double gap, double dt, double v_cap) {
+  constexpr double kMargin_m = 1e-6;
+  const double moved = (v_cap + v) * dt / 2.0 + kMargin_m;
+  const double leader_stops_max = v_leader * v_leader / (2.0 * leader.max_decel_mps2);
+  const double leader_stops_usual = v_leader * v_leader / (2.0 * leader.usual_decel_mps2);
+  const bool root_max = gap >= v_cap * v_cap / (2.0 * me.max_decel_mps2) + moved - leader_stops_max;
+  const bool root_usual = gap >= v_cap * v_cap / (2.0 * me.usual_decel_mps2) + moved +
+                                     me.min_gap_m - leader_stops_usual;
+  // no_collision's second term, 2 v_l - d_l dt + 2 (gap - target) / dt >= v_cap, for both.
+  const double reach = (v_cap - 2.0 * v_leader) * dt / 2.0 + kMargin_m;
+  const bool second = gap >= reach + leader.max_decel_mps2 * dt * dt / 2.0 &&
+                      gap >= reach + leader.usual_decel_mps2 * dt * dt / 2.0 + me.min_gap_m;
+  const bool headway = gap + v_leader * dt / 2.0 >= v_cap * (me.headway_s + dt / 2.0) + kMargin_m;
+  return v_cap >= 0.0 && root_max && root_usual && second && headway;
+}
+
 // Distance covered while accelerating at `accel` for dt, then braking at `decel` to a stop.
 inline double brake_distance_after_accel(double v, double accel, double decel, double dt) {
   const double v1 = v + accel * dt;

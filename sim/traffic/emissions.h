@@ -21,20 +21,24 @@ inline constexpr Coefficients kPcGEu4Co2{9449.0, 938.4, 0.0, -467.1, 28.26, 0.0}
 inline constexpr Coefficients kPcGEu4Fuel{3014.0, 299.3, 0.0, -149.0, 9.014, 0.0};
 inline constexpr double kPetrolDensityGPerL = 742.0;  // SUMO's conversion to volume
 
-inline double rate_mg_per_s(const Coefficients& c, double v, double a) {
-  const double e =
-      c.c0 + c.cav1 * a * v + c.cav2 * a * a * v + c.c1 * v + c.c2 * v * v + c.c3 * v * v * v;
-  return std::max(0.0, e / 3.6);
+// The fit's polynomial: 3.6 times the rate in mg/s (E above).
+inline double polynomial(const Coefficients& c, double v, double a) {
+  return c.c0 + c.cav1 * a * v + c.cav2 * a * a * v + c.c1 * v + c.c2 * v * v + c.c3 * v * v * v;
 }
+
+// The unit conversions folded into one factor each, so that the step (which evaluates both
+// for every vehicle) multiplies instead of dividing three times.
+inline constexpr double kFuelLPerPolynomialS = 1e-3 / (3.6 * kPetrolDensityGPerL);
+inline constexpr double kCo2KgPerPolynomialS = 1e-6 / 3.6;
 
 // Litres of petrol burnt over dt seconds at speed v and acceleration a.
 inline double fuel_l(double v, double a, double dt) {
-  return rate_mg_per_s(kPcGEu4Fuel, v, a) * dt * 1e-3 / kPetrolDensityGPerL;
+  return std::max(0.0, polynomial(kPcGEu4Fuel, v, a)) * (dt * kFuelLPerPolynomialS);
 }
 
 // Kilograms of CO2 emitted over dt seconds.
 inline double co2_kg(double v, double a, double dt) {
-  return rate_mg_per_s(kPcGEu4Co2, v, a) * dt * 1e-6;
+  return std::max(0.0, polynomial(kPcGEu4Co2, v, a)) * (dt * kCo2KgPerPolynomialS);
 }
 
 }  // namespace parktwin::traffic::emissions

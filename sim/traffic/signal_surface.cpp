@@ -17,7 +17,8 @@ namespace parktwin::traffic {
 
 namespace {
 
-constexpr float kHaltingSpeed_mps = 0.1f;  // SUMO's and CityFlow's "waiting" threshold
+constexpr float kHaltingSpeed_mps = 0.1f;          // SUMO's and CityFlow's "waiting" threshold
+constexpr double kMovementHaltingSpeed_mps = 0.1;  // the same, compared as TrafficSim does
 
 constexpr RewardKind kRewardKinds[] = {RewardKind::queue, RewardKind::pressure,
                                        RewardKind::wait_change, RewardKind::delay};
@@ -143,6 +144,12 @@ SignalSurface::SignalSurface(const Network& net, std::vector<Index> signals, Sur
   target_phase_.assign(signal_.size(), kNone);
   lane_stats_.assign(in_lane_.size() * kLaneFeatures, 0.0f);
   pressure_.assign(signal_.size(), 0.0);
+  movement_slot_.assign(net.movement_count(), kNone);
+  for (std::size_t i = 0; i < movement_.size(); ++i)
+    movement_slot_[movement_[i]] = static_cast<Index>(i);
+  movement_planning_.assign(movement_.size(), 0);
+  movement_halting_.assign(movement_.size(), 0);
+  movement_out_per_lane_.assign(movement_.size(), 0.0);
 }
 
 std::size_t SignalSurface::observation_size() const {
@@ -306,6 +313,8 @@ void SignalSurface::waiting(const TrafficSim& sim, std::span<float> per_movement
 
 void SignalSurface::read_lanes(const TrafficSim& sim) {
   const TrafficState& s = sim.state();
+  std::fill(movement_planning_.begin(), movement_planning_.end(), 0u);
+  std::fill(movement_halting_.begin(), movement_halting_.end(), 0u);
   for (std::size_t i = 0; i < in_lane_.size(); ++i) {
     const Index lane = in_lane_[i];
     const double near_from = net_.seg_length_m[lane] - params_.near_m;
@@ -318,6 +327,13 @@ void SignalSurface::read_lanes(const TrafficSim& sim) {
       near += s.pos_m[v] >= near_from ? 1.0f : 0.0f;
       speed += v_mps;
       waiting += s.totals[v].halted_s;
+      // Every lane of a road into the junction is an incoming lane, so this one pass counts
+      // what TrafficSim::movement_demand counts, movement by movement.
+      if (const Index link = s.planned_link[v]; link != kNone) {
+        const Index slot = movement_slot_[net_.link_movement[link]];
+        ++movement_planning_[slot];
+        movement_halting_[slot] += s.speed_mps[v] < kMovementHaltingSpeed_mps ? 1u : 0u;
+      }
     }
     float* f = lane_stats_.data() + i * kLaneFeatures;
     f[0] = vehicles;
@@ -326,22 +342,19 @@ void SignalSurface::read_lanes(const TrafficSim& sim) {
     f[3] = vehicles > 0.0f ? speed / vehicles : 0.0f;
     f[4] = waiting;
   }
-}
-
-double SignalSurface::downstream_per_lane(const TrafficSim& sim, Index movement) const {
-  const Index to = net_.movement_to_road[movement];
-  std::uint32_t out = 0;
-  for (Index l = 0; l < net_.road_lane_count[to]; ++l) {
-    out += sim.state().queues.size(net_.road_first_lane[to] + l);
+  for (std::size_t i = 0; i < movement_.size(); ++i) {
+    const Index to = net_.movement_to_road[movement_[i]];
+    std::uint32_t out = 0;
+    for (Index l = 0; l < net_.road_lane_count[to]; ++l) {
+      out += s.queues.size(net_.road_first_lane[to] + l);
+    }
+    movement_out_per_lane_[i] =
+        static_cast<double>(out) / static_cast<double>(net_.road_lane_count[to]);
   }
-  return static_cast<double>(out) / static_cast<double>(net_.road_lane_count[to]);
-}
-
-void SignalSurface::pressures(const TrafficSim& sim) {
   for (std::size_t a = 0; a < signal_.size(); ++a) {
     double sum = 0.0;
-    for (const Index m : movements(a)) {
-      sum += static_cast<double>(sim.movement_demand(m, false)) - downstream_per_lane(sim, m);
+    for (Index i = movement_begin_[a]; i < movement_begin_[a + 1]; ++i) {
+      sum += static_cast<double>(movement_planning_[i]) - movement_out_per_lane_[i];
     }
     pressure_[a] = std::abs(sum);
   }
@@ -352,20 +365,18 @@ void SignalSurface::observe(const TrafficSim& sim, std::span<float> out) {
   PT_ASSERT(out.size() == signal_.size() * width, "observation buffer agents x size");
   std::fill(out.begin(), out.end(), 0.0f);
   read_lanes(sim);
-  pressures(sim);
   for (std::size_t a = 0; a < signal_.size(); ++a) {
     float* row = out.data() + a * width;
     const auto lanes = in_lanes(a);
     std::copy_n(lane_stats_.data() + in_lane_begin_[a] * kLaneFeatures,
                 lanes.size() * kLaneFeatures, row);
     float* mov = row + lane_slots_ * kLaneFeatures;
-    const auto ms = movements(a);
-    for (std::size_t i = 0; i < ms.size(); ++i) {
-      mov[i * kMovementFeatures] = static_cast<float>(sim.movement_demand(ms[i], false));
-      mov[i * kMovementFeatures + 1] = static_cast<float>(sim.movement_demand(ms[i], true));
-      mov[i * kMovementFeatures + 2] = static_cast<float>(downstream_per_lane(sim, ms[i]));
+    for (Index m = movement_begin_[a]; m < movement_begin_[a + 1]; ++m, mov += kMovementFeatures) {
+      mov[0] = static_cast<float>(movement_planning_[m]);
+      mov[1] = static_cast<float>(movement_halting_[m]);
+      mov[2] = static_cast<float>(movement_out_per_lane_[m]);
     }
-    float* phase = mov + movement_slots_ * kMovementFeatures;
+    float* phase = row + lane_slots_ * kLaneFeatures + movement_slots_ * kMovementFeatures;
     const Index g = signal_[a];
     phase[sim.signal_phase(g)] = 1.0f;
     phase[phase_slots_] = static_cast<float>(sim.signal_time_in_phase_s(g));
@@ -378,7 +389,6 @@ void SignalSurface::observe(const TrafficSim& sim, std::span<float> out) {
 void SignalSurface::measure(const TrafficSim& sim, std::span<AgentMeasures> out) {
   PT_ASSERT(out.size() == signal_.size(), "one measure per agent");
   read_lanes(sim);
-  pressures(sim);
   const TrafficState& s = sim.state();
   for (std::size_t a = 0; a < signal_.size(); ++a) {
     AgentMeasures m;

@@ -147,11 +147,10 @@ class SignalSurface {
     return {v.data() + begin[a], v.data() + begin[a + 1]};
   }
   std::uint32_t next_green(std::size_t a, std::uint32_t p) const;  // in plan order, cyclic
-  // Per incoming lane of every agent (lane_stats_): vehicles, halting, near, speed, waiting.
+  // One pass over the agents' incoming lanes: per lane (lane_stats_) vehicles, halting, near,
+  // speed, waiting; per movement of movement_ the vehicles planning it, those halting, and
+  // the vehicles on the road it leads to per lane; per agent the pressure.
   void read_lanes(const TrafficSim& sim);
-  void pressures(const TrafficSim& sim);  // per agent into pressure_
-  // Vehicles on the road `movement` leads to, per lane of it.
-  double downstream_per_lane(const TrafficSim& sim, Index movement) const;
 
   const Network& net_;
   SurfaceParams params_;
@@ -169,8 +168,11 @@ class SignalSurface {
   std::vector<std::int32_t> ctrl_;           // per agent
   std::vector<std::uint32_t> target_phase_;  // per agent: green after the clearance, or kNone
   // --- scratch
-  std::vector<float> lane_stats_;  // in_lane_.size() x kLaneFeatures
-  std::vector<double> pressure_;   // per agent
+  std::vector<float> lane_stats_;     // in_lane_.size() x kLaneFeatures
+  std::vector<double> pressure_;      // per agent
+  std::vector<Index> movement_slot_;  // per movement of the network: its index in movement_
+  std::vector<std::uint32_t> movement_planning_, movement_halting_;  // per movement_ entry
+  std::vector<double> movement_out_per_lane_;                        // per movement_ entry
 };
 
 }  // namespace parktwin::traffic

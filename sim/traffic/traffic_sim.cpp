@@ -61,6 +61,9 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   for (std::size_t v = 0; v < n; ++v) {
     vehicle_type_[v] = static_cast<std::uint16_t>(demand.trips[v].type);
   }
+  for (const VehicleType& t : demand.types) {
+    type_lookahead_m_.push_back(safe_speed::lookahead_distance(t, config_.step_s));
+  }
   s.lc_target.assign(n, kNone);
   s.lc_last_step.assign(n, std::numeric_limits<std::int64_t>::min() / 2);
   lc_candidates_.reserve(n);
@@ -317,8 +320,7 @@ bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed)
     const Index w = q.front(from);
     if (s.planned_link[w] != f || !link_green(f)) continue;
     const double dist = net_.seg_length_m[from] - s.pos_m[w];
-    const VehicleType& wt = type_of(w);
-    if (dist > safe_speed::lookahead_distance(wt, config_.step_s)) continue;
+    if (dist > lookahead_of(w)) continue;
     if (impatient && s.speed_mps[w] < kHaltingSpeed) continue;
     const double foe_arrival = dist / std::max(s.speed_mps[w], 1.0);
     if (foe_arrival < my_arrival + kCrossingTime) return true;
@@ -371,7 +373,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     const VehicleType& me = type_of(v);
     const double speed = s.speed_mps[v];
     const double pos = s.pos_m[v];
-    const double lookahead = safe_speed::lookahead_distance(me, dt);
+    const double lookahead = lookahead_of(v);
 
     // Leader: the vehicle ahead on this segment, or for the front vehicle the last one on the
     // next segments of the route within the lookahead distance.
@@ -459,7 +461,10 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
         double v_max = std::min({desired, speed + me.max_accel_mps2 * dt, turn_cap});
         if (leader != kNone) {
           const VehicleType& lt = type_of(leader);
-          v_max = std::min(v_max, safe_speed::follow(me, speed, lt, s.speed_mps[leader], gap, dt));
+          const double v_leader = s.speed_mps[leader];
+          if (!safe_speed::follow_cannot_bind(me, speed, lt, v_leader, gap, dt, v_max)) {
+            v_max = std::min(v_max, safe_speed::follow(me, speed, lt, v_leader, gap, dt));
+          }
         }
         if (must_stop) v_max = std::min(v_max, safe_speed::stop_before(me, speed, remaining, dt));
         next_speed = std::max(v_max, speed - me.max_decel_mps2 * dt);
@@ -649,6 +654,11 @@ void TrafficSim::step() {
                       std::uint32_t halting = 0;
                       bool leaves = false;
                       for (std::size_t seg = begin; seg < end; ++seg) {
+                        // Most segments are empty in most steps (links above all): no call.
+                        if (state_.queues.size(static_cast<Index>(seg)) == 0) {
+                          segment_leaves_[seg] = 0;
+                          continue;
+                        }
                         const SegmentPlan p = plan_segment(static_cast<Index>(seg));
                         halting += p.halting;
                         leaves = leaves || p.leaves;

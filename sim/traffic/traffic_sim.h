@@ -234,9 +234,11 @@ class TrafficSim {
   std::vector<Index> in_links_begin_;  // CSR per lane: links ending on it (derived)
   std::vector<Index> in_links_;
   const VehicleType& type_of(Index v) const { return demand_.types[vehicle_type_[v]]; }
+  double lookahead_of(Index v) const { return type_lookahead_m_[vehicle_type_[v]]; }
 
   Router router_;
   std::vector<std::uint16_t> vehicle_type_;  // per vehicle: its type, without the Trip line
+  std::vector<double> type_lookahead_m_;     // per type: safe_speed::lookahead_distance
   std::vector<Index> lc_candidates_;         // vehicles with a lane-change target, reused
   std::vector<Index> lane_scratch_;          // start-lane candidates, reused
   std::vector<double> closure_cost_s_;       // road costs for closure reroutes, reused

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "cityflow_fixture.h"
+#include "engine/rng.h"
 #include "sim/traffic/car_following.h"
 #include "sim/traffic/emissions.h"
 #include "sim/traffic/traffic_sim.h"
@@ -80,6 +81,38 @@ TEST_CASE("safe-speed model: a follower never closes below zero gap behind a bra
     vf = std::max(vf_next, 0.0);
     CHECK(xl - t.length_m - xf >= -1e-9);
   }
+}
+
+TEST_CASE("safe-speed model: follow_cannot_bind never skips a follow() that binds",
+          "[traffic][car-following]") {
+  // The step skips follow() when follow_cannot_bind says it is >= the speed cap already: the
+  // claim must hold for every vehicle type, speed and gap, or results would change.
+  std::uint64_t skipped = 0, binding = 0;
+  double tightest = 1e9;  // smallest follow() - cap among the skipped: the test reached the edge
+  for (std::uint32_t i = 0; i < 2'000'000; ++i) {
+    auto u = [&](std::uint32_t k) { return rng::uniform(7, 1u, i, k); };
+    VehicleType me, lead;
+    me.max_decel_mps2 = 3.0 + 6.0 * u(0);
+    me.usual_decel_mps2 = 1.5 + (me.max_decel_mps2 - 1.5) * u(1);
+    me.min_gap_m = 3.0 * u(2);
+    me.headway_s = 0.3 + 2.7 * u(3);
+    lead.max_decel_mps2 = 3.0 + 6.0 * u(4);
+    lead.usual_decel_mps2 = 1.5 + (lead.max_decel_mps2 - 1.5) * u(5);
+    const double dt = u(6) < 0.5 ? 1.0 : 0.1 + 0.9 * u(7);
+    const double v = 30.0 * u(8), v_leader = 30.0 * u(9), cap = 35.0 * u(10);
+    const double gap = 80.0 * u(11) * u(11);
+    const double f = safe_speed::follow(me, v, lead, v_leader, gap, dt);
+    if (safe_speed::follow_cannot_bind(me, v, lead, v_leader, gap, dt, cap)) {
+      ++skipped;
+      tightest = std::min(tightest, f - cap);
+      REQUIRE(f >= cap);
+    } else if (f < cap) {
+      ++binding;
+    }
+  }
+  CHECK(skipped > 200'000);
+  CHECK(binding > 200'000);
+  CHECK(tightest < 1e-3);
 }
 
 TEST_CASE("Krauss: safe speed lets the follower stop behind a leader braking at b",

@@ -247,6 +247,9 @@ TEST_CASE("observations and measures add up with the lanes", "[traffic][control]
     double pressure = 0.0;
     for (std::size_t i = 0; i < 12; ++i) {
       const float* f = mov + i * kMovementFeatures;
+      const Index movement = s.movements(a)[i];
+      CHECK(f[0] == static_cast<float>(sim.movement_demand(movement, false)));
+      CHECK(f[1] == static_cast<float>(sim.movement_demand(movement, true)));
       CHECK(f[1] <= f[0]);
       CHECK(f[2] >= 0.0f);
       demand += double{f[0]};
