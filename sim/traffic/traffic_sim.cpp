@@ -360,10 +360,11 @@ bool TrafficSim::link_green(Index link) const {
 
 // ---- phase 3: plan every vehicle's speed and advance from the state before the step -----
 
+template <bool kUnitStep>
 TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   TrafficState& s = state_;
   const SegmentQueues& q = s.queues;
-  const double dt = config_.step_s;
+  const double dt = kUnitStep ? 1.0 : config_.step_s;
   const double seg_len = net_.seg_length_m[seg];
   const double seg_limit = net_.is_link(seg) ? kNoLimit : net_.seg_speed_limit_mps[seg];
   std::uint32_t halting = 0;
@@ -649,8 +650,9 @@ void TrafficSim::step() {
   enter_waiting_vehicles();
   s.counters.vehicle_updates += s.counters.entered - s.counters.finished;
   // Each chunk writes its own vehicles' plan slots and its own chunk summary.
+  const bool unit_step = config_.step_s == 1.0;
   par::parallel_for(net_.segment_count(), kSegmentsPerChunk,
-                    [this](std::size_t begin, std::size_t end, std::size_t chunk) {
+                    [this, unit_step](std::size_t begin, std::size_t end, std::size_t chunk) {
                       std::uint32_t halting = 0;
                       bool leaves = false;
                       for (std::size_t seg = begin; seg < end; ++seg) {
@@ -659,7 +661,9 @@ void TrafficSim::step() {
                           segment_leaves_[seg] = 0;
                           continue;
                         }
-                        const SegmentPlan p = plan_segment(static_cast<Index>(seg));
+                        const SegmentPlan p = unit_step
+                                                  ? plan_segment<true>(static_cast<Index>(seg))
+                                                  : plan_segment<false>(static_cast<Index>(seg));
                         halting += p.halting;
                         leaves = leaves || p.leaves;
                         segment_leaves_[seg] = p.leaves ? 1 : 0;
