@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <type_traits>
 
 #include "engine/calendar.h"
@@ -84,6 +85,8 @@ BuildingsSim::BuildingsSim(const BuildingStock& stock, const energy::WeatherSeri
   s.electric_w.assign(n, 0.0f);
   s.pv_w.assign(n, 0.0f);
   s.hvac_off.assign(n, 0);
+  s.heating_ctrl_c.assign(n, std::numeric_limits<float>::quiet_NaN());
+  s.cooling_ctrl_c.assign(n, std::numeric_limits<float>::quiet_NaN());
   for (auto* v : accumulators(s)) v->assign(n, 0.0);
   occupied_map_.resize(n);
   unoccupied_map_.resize(n);
@@ -110,6 +113,36 @@ BuildingsSim::BuildingsSim(const BuildingStock& stock, const energy::WeatherSeri
   for (auto* v : accumulators(s)) std::fill(v->begin(), v->end(), 0.0);
   s.peak_electric_w = 0.0;
   s.peak_time_s = 0.0;
+}
+
+void BuildingsSim::set_hvac_setpoints(std::size_t b, double heating_c, double cooling_c) {
+  const auto error = [&](const char* what) {
+    return Error(what).field(fmt::format("building {}", b));
+  };
+  if (b >= stock_.size()) {
+    throw error("HVAC set-points for no such building")
+        .expected(fmt::format("a building index < {}", stock_.size()));
+  }
+  const auto found = fmt::format("heating {} C, cooling {} C", heating_c, cooling_c);
+  if (std::isnan(heating_c) != std::isnan(cooling_c)) {
+    throw error("HVAC set-points: one NaN and not the other")
+        .expected("two set-points, or two NaN for the building's schedule")
+        .found(found);
+  }
+  if (!std::isnan(heating_c)) {
+    const BuildingsConfig& c = config_;
+    if (!(heating_c >= c.agent_heating_min_c && heating_c <= c.agent_heating_max_c &&
+          cooling_c >= c.agent_cooling_min_c && cooling_c <= c.agent_cooling_max_c &&
+          heating_c <= cooling_c)) {
+      throw error("HVAC set-points outside the range agents may ask for")
+          .expected(fmt::format("heating {}..{} C, cooling {}..{} C, heating <= cooling",
+                                c.agent_heating_min_c, c.agent_heating_max_c, c.agent_cooling_min_c,
+                                c.agent_cooling_max_c))
+          .found(found);
+    }
+  }
+  state_.heating_ctrl_c[b] = static_cast<float>(heating_c);
+  state_.cooling_ctrl_c[b] = static_cast<float>(cooling_c);
 }
 
 void BuildingsSim::step() {
@@ -162,8 +195,13 @@ void BuildingsSim::step() {
             } else {
               solar_w = solar_[b].gain_w(irr);
             }
-            const double heat_sp = occupied ? k.heating_setpoint_c[b] : k.heating_setback_c[b];
-            const double cool_sp = occupied ? k.cooling_setpoint_c[b] : k.cooling_setback_c[b];
+            const bool agent = !std::isnan(s.heating_ctrl_c[b]);
+            const double heat_sp = agent      ? s.heating_ctrl_c[b]
+                                   : occupied ? k.heating_setpoint_c[b]
+                                              : k.heating_setback_c[b];
+            const double cool_sp = agent      ? s.cooling_ctrl_c[b]
+                                   : occupied ? k.cooling_setpoint_c[b]
+                                              : k.cooling_setback_c[b];
             // The ideal HVAC of ISO 13790 C.4.2 on the step's linear map: the free-floating air,
             // then the power that brings it to the set-point it crossed, within capacity.
             const ZoneStepMap& map = occupied ? occupied_map_[b] : unoccupied_map_[b];

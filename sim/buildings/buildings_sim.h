@@ -48,6 +48,12 @@ struct BuildingsConfig {
   // Shading between buildings (sim/buildings/shading.h): the direct sun on walls, roofs and
   // PV only where no other building stands in its way.
   bool shading = false;
+  // Set-points an agent may ask for (set_hvac_setpoints): heating within heating_range_c,
+  // cooling within cooling_range_c. Defaults: the design ranges of China's code for heated
+  // and cooled rooms (GB 50736-2012, 3.0.2: 18-24 C in winter, 24-28 C in summer; recalled,
+  // not verified), widened by 2 K each way for set-back and pre-cooling.
+  double agent_heating_min_c = 16.0, agent_heating_max_c = 26.0;
+  double agent_cooling_min_c = 22.0, agent_cooling_max_c = 30.0;
 };
 
 // What changes (STYLE.md rule 1). Per building b: B entries each.
@@ -67,6 +73,9 @@ struct BuildingsState {
   double site_pv_w = 0.0;
   double outdoor_offset_c = 0.0;       // added to the weather's outdoor temperature (heat waves)
   std::vector<std::uint8_t> hvac_off;  // per building: 1 while its feeder is out (free-floating)
+  // The control surface: per building, an agent's heating and cooling set-points (C), used
+  // occupied or not; NaN where the archetype's schedule (set-point, set-back) rules.
+  std::vector<float> heating_ctrl_c, cooling_ctrl_c;
   // The last step's site conditions, for display and the run file's series (derived each
   // step; checkpointed so that a resumed run records them before its next building step).
   double sun_elevation_deg = 0.0, outdoor_c = 0.0;
@@ -112,6 +121,11 @@ class BuildingsSim {
   void set_outdoor_offset(double offset_c) { state_.outdoor_offset_c = offset_c; }
   // From the next step on, building b's HVAC has no supply (its feeder is out) or has it again.
   void set_hvac_off(std::size_t b, bool off) { state_.hvac_off[b] = off ? 1 : 0; }
+  // From the next step on, building b's HVAC holds heating_c..cooling_c (C) whether occupied
+  // or not; both NaN hand it back to its schedule. Throws parktwin::Error naming the building
+  // for one out of range, one NaN and not the other, heating above cooling, or a set-point
+  // outside the config's agent ranges.
+  void set_hvac_setpoints(std::size_t b, double heating_c, double cooling_c);
   double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
   double time_step_s() const { return config_.step_s; }
   const BuildingsState& state() const { return state_; }
@@ -156,6 +170,8 @@ class BuildingsSim {
     f("peak_time_s", s.peak_time_s);
     f("outdoor_offset_c", s.outdoor_offset_c);
     f("hvac_off", s.hvac_off);
+    f("ctrl.heating_c", s.heating_ctrl_c);
+    f("ctrl.cooling_c", s.cooling_ctrl_c);
     f("sun_elevation_deg", s.sun_elevation_deg);
     f("outdoor_c", s.outdoor_c);
   }

@@ -93,6 +93,9 @@ EnergySim::EnergySim(const DistrictAssets& assets, const Tariff& tariff, const E
   s.substation_overload_s.assign(assets.substations(), 0.0);
   s.sessions.reserve(session_capacity);
   chargers_busy_.assign(n, 0);
+  cap_left_w_.assign(n, 0.0);
+  s.battery_ctrl_w.assign(n, std::numeric_limits<double>::quiet_NaN());
+  s.charging_cap_w.assign(n, std::numeric_limits<double>::quiet_NaN());
   const std::size_t chunks = par::ChunkPlan{n, kBuildingsPerChunk}.chunks();
   chunk_feeder_w_.assign(chunks * nf, 0.0);
   chunk_sums_.assign(chunks * kChunkSums, 0.0);
@@ -139,12 +142,70 @@ void EnergySim::set_feeder_out(std::uint32_t feeder, bool out) {
   state_.feeder_out[feeder] = out ? 1 : 0;
 }
 
+namespace {
+
+Error control_error(const char* what, std::uint32_t b) {
+  return Error(what).field(fmt::format("building {}", b));
+}
+
+}  // namespace
+
+void EnergySim::set_battery_power(std::uint32_t b, double power_w) {
+  if (b >= assets_.buildings()) {
+    throw control_error("battery power for no such building", b)
+        .expected(fmt::format("a building index < {}", assets_.buildings()));
+  }
+  const BatterySpec& bat = assets_.battery[b];
+  if (std::isnan(power_w)) {
+    state_.battery_ctrl_w[b] = power_w;
+    return;
+  }
+  if (bat.capacity_kwh <= 0.0) {
+    throw control_error("battery power for a building without a battery", b)
+        .expected("NaN (no battery to drive)")
+        .found(fmt::format("{} W", power_w));
+  }
+  const double rated_w = bat.power_kw * 1000.0;
+  if (!(std::abs(power_w) <= rated_w)) {
+    throw control_error("battery power beyond the battery's rating", b)
+        .expected(fmt::format("-{0}..{0} W (+ charging)", rated_w))
+        .found(fmt::format("{} W", power_w));
+  }
+  state_.battery_ctrl_w[b] = power_w;
+}
+
+std::pair<double, double> EnergySim::battery_limits_w(std::uint32_t b) const {
+  if (b >= assets_.buildings()) {
+    throw control_error("battery limits of no such building", b)
+        .expected(fmt::format("a building index < {}", assets_.buildings()));
+  }
+  const BatterySpec& bat = assets_.battery[b];
+  if (bat.capacity_kwh <= 0.0) return {0.0, 0.0};
+  return {-max_discharge_w(bat, state_.stored_kwh[b], config_.step_s),
+          max_charge_w(bat, state_.stored_kwh[b], config_.step_s)};
+}
+
+void EnergySim::set_charging_cap(std::uint32_t b, double cap_w) {
+  if (b >= assets_.buildings()) {
+    throw control_error("charging cap for no such building", b)
+        .expected(fmt::format("a building index < {}", assets_.buildings()));
+  }
+  if (!std::isnan(cap_w) && !(cap_w >= 0.0 && cap_w <= charging_cap_max_w(b))) {
+    throw control_error("charging cap outside the car park's chargers", b)
+        .expected(fmt::format("0..{} W ({} chargers of {} W), or NaN", charging_cap_max_w(b),
+                              assets_.chargers[b], assets_.charger_w[b]))
+        .found(fmt::format("{} W", cap_w));
+  }
+  state_.charging_cap_w[b] = cap_w;
+}
+
 // Sessions in order of arrival: leave, finish, or take a free charger and charge.
 void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period) {
   EnergyState& s = state_;
   ChargingSessions& c = s.sessions;
   std::fill(chargers_busy_.begin(), chargers_busy_.end(), 0);
   std::fill(s.charger_w.begin(), s.charger_w.end(), 0.0f);
+  std::copy(s.charging_cap_w.begin(), s.charging_cap_w.end(), cap_left_w_.begin());
   std::uint64_t kept = 0;
   for (std::uint64_t k = 0; k < c.active_count; ++k) {
     const std::uint32_t i = c.active[k];
@@ -162,13 +223,17 @@ void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period) {
     const std::uint32_t b = c.building[i];
     if (chargers_busy_[b] >= assets_.chargers[b] || s.feeder_out[assets_.feeder[b]] != 0) continue;
     ++chargers_busy_[b];
-    const double full_w = assets_.charger_w[b];
-    // Into the battery per second at full power; a car leaving within the step charges only
+    const bool capped = !std::isnan(cap_left_w_[b]);
+    // An agent's cap, shared in order of arrival; NaN: the charger's full power.
+    const double full_w =
+        capped ? std::min(assets_.charger_w[b], cap_left_w_[b]) : assets_.charger_w[b];
+    if (capped) cap_left_w_[b] -= full_w;
+    // Into the battery per second at that power; a car leaving within the step charges only
     // until it leaves.
     const double kwh_per_s = full_w / kJoulesPerKwh * kChargingEfficiency;
     const double here_s = std::min(dt_s, c.depart_s[i] - now_s);
-    bool charge = true;
-    if (config_.charging == ChargingPolicy::delayed && period != TouPeriod::valley) {
+    bool charge = full_w > 0.0;
+    if (!capped && config_.charging == ChargingPolicy::delayed && period != TouPeriod::valley) {
       // Least laxity: wait only while the rest of the stay at full power still reaches the target.
       const double left_after_s = c.depart_s[i] - (now_s + dt_s);
       charge = remaining_kwh > kwh_per_s * left_after_s;
@@ -213,8 +278,11 @@ void EnergySim::step(std::span<const float> demand_w, std::span<const float> pv_
       if (bat.capacity_kwh > 0.0) {
         const double charge_max = max_charge_w(bat, s.stored_kwh[b], dt);
         const double discharge_max = max_discharge_w(bat, s.stored_kwh[b], dt);
-        battery = battery_power_w(out ? BatteryPolicy::self_consumption : config_.batteries, period,
-                                  load - pv, charge_max, discharge_max);
+        const double asked_w = s.battery_ctrl_w[b];
+        battery = !out && !std::isnan(asked_w)
+                      ? std::clamp(asked_w, -discharge_max, charge_max)  // the BMS's limits
+                      : battery_power_w(out ? BatteryPolicy::self_consumption : config_.batteries,
+                                        period, load - pv, charge_max, discharge_max);
         // Islanded, the battery can only charge from PV.
         if (out) battery = std::min(battery, std::max(pv - load, 0.0));
         s.stored_kwh[b] = stored_after(bat, s.stored_kwh[b], battery, dt);

@@ -18,10 +18,20 @@
 //   time_of_use:      charges at full power in the valley period, discharges to cover the
 //                     load in the peak period, stores PV surplus in the flat period.
 // Outages override the policy with self-consumption (the battery keeps the lights on).
+//
+// The control surface for agents (docs/ai.md, "Energy control"), per building, read each step:
+//   battery_ctrl_w: the battery's AC power (W, + charging); NaN: the scenario's policy. The
+//     request must lie within the battery's rating (set_battery_power refuses more); the
+//     state of charge limits it further within the step, as a battery management system does
+//     (battery_limits_w says by how much, for the next step).
+//   charging_cap_w: the most the car park's chargers draw together (W); NaN: the scenario's
+//     charging policy. Sessions take the cap in order of arrival, each up to its charger.
+// A ctrl value stands until changed; an outage still overrides the battery.
 
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/calendar.h"
@@ -94,6 +104,8 @@ struct EnergyState {
   double ev_delivered_kwh = 0.0, ev_unserved_kwh = 0.0;
   std::uint64_t sessions_full = 0, sessions_short = 0;  // reached the target; left short of it
   TouPeriod period = TouPeriod::flat;                   // of the last step
+  // The control surface (above): per building, NaN where the scenario's policy rules.
+  std::vector<double> battery_ctrl_w, charging_cap_w;
 };
 
 struct FeederKpis {
@@ -167,6 +179,21 @@ class EnergySim {
   void plug_in(std::uint32_t building, double now_s, double depart_s, double need_kwh);
   void set_feeder_out(std::uint32_t feeder, bool out);
 
+  // --- the control surface (above). Each throws parktwin::Error naming the building for a
+  // building out of range, a building without the asset, or a value outside its bounds.
+  // Battery power of building b from the next step on (W, + charging), within +-its rating;
+  // NaN hands the battery back to the scenario's policy.
+  void set_battery_power(std::uint32_t b, double power_w);
+  // The power building b's battery could give (lo <= 0) and take (hi >= 0) in the next step
+  // at its state of charge now (W); 0, 0 without a battery.
+  std::pair<double, double> battery_limits_w(std::uint32_t b) const;
+  // Building b's car park may draw at most cap_w (0..charging_cap_max_w(b)) from the next
+  // step on; NaN hands it back to the scenario's charging policy.
+  void set_charging_cap(std::uint32_t b, double cap_w);
+  double charging_cap_max_w(std::uint32_t b) const {
+    return static_cast<double>(assets_.chargers[b]) * assets_.charger_w[b];
+  }
+
   double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
   const EnergyState& state() const { return state_; }
   const DistrictAssets& assets() const { return assets_; }
@@ -231,6 +258,8 @@ class EnergySim {
     f("sessions_full", s.sessions_full);
     f("sessions_short", s.sessions_short);
     f("period", s.period);
+    f("ctrl.battery_w", s.battery_ctrl_w);
+    f("ctrl.charging_cap_w", s.charging_cap_w);
     f("pv_kwh", self.pv_kwh_);
     f("demand_kwh", self.demand_kwh_);
   }
@@ -241,6 +270,7 @@ class EnergySim {
   EnergyState state_;
   double pv_kwh_ = 0.0, demand_kwh_ = 0.0;    // site sums since t = 0
   std::vector<std::uint16_t> chargers_busy_;  // scratch per step, per building
+  std::vector<double> cap_left_w_;            // scratch per step, per building
   std::vector<double> chunk_feeder_w_;        // per chunk x feeder, reduced in chunk order
   std::vector<double> chunk_sums_;            // per chunk: import, pv, demand (W)
 };

@@ -3,8 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
+#include <memory>
 
+#include "engine/error.h"
 #include "engine/parallel.h"
 #include "sim/buildings/buildings_sim.h"
 #include "sim/buildings/solar_gains.h"
@@ -192,4 +195,60 @@ TEST_CASE("rooftop PV: a year's yield, none at night, and every building's grid 
   INFO("yield " << yield << " kWh/kWp");
   CHECK(yield > 1000.0);
   CHECK(yield < 1400.0);
+}
+
+TEST_CASE("an agent's HVAC set-points hold the zone, cost what they cost, NaN hands back",
+          "[buildings][sim][control]") {
+  // A July afternoon: every zone needs cooling. Building 0 held at 24 C in one simulation and
+  // at 28 C in another; the rest on their schedules in both.
+  const auto afternoon = [](double cooling_c) {
+    auto sim = std::make_unique<BuildingsSim>(stock(), shanghai(), starting(7, 15));
+    for (int i = 0; i < 14 * 60; ++i) sim->step();  // to 14:00
+    sim->set_hvac_setpoints(0, 20.0, cooling_c);
+    const double before = sim->state().cooling_kwh[0];
+    for (int i = 0; i < 60; ++i) {
+      sim->step();
+      const auto& s = sim->state();
+      // Within capacity the ideal HVAC lands on the set-point.
+      if (-static_cast<double>(s.hvac_heat_w[0]) <
+          static_cast<double>(stock().cooling_capacity_w[0]) - 1.0) {
+        CHECK(static_cast<double>(s.air_c[0]) == Approx(cooling_c).margin(1e-3));
+      }
+    }
+    const double kwh = sim->state().cooling_kwh[0] - before;
+    return std::pair{std::move(sim), kwh};
+  };
+  auto [cool24, kwh24] = afternoon(24.0);
+  auto [cool28, kwh28] = afternoon(28.0);
+  CHECK(kwh28 > 0.0);
+  CHECK(kwh24 > 1.2 * kwh28);  // four kelvin more to remove through the envelope
+  // The other buildings never noticed: the same bits in both.
+  CHECK(cool24->state().air_c[1] == cool28->state().air_c[1]);
+  CHECK(cool24->state().cooling_kwh[5] == cool28->state().cooling_kwh[5]);
+  // NaN hands building 0 back to its schedule.
+  cool24->set_hvac_setpoints(0, std::nan(""), std::nan(""));
+  CHECK(std::isnan(cool24->state().heating_ctrl_c[0]));
+  CHECK(std::isnan(cool24->state().cooling_ctrl_c[0]));
+}
+
+TEST_CASE("HVAC set-points outside the agents' range are refused, naming the building",
+          "[buildings][sim][control][errors]") {
+  BuildingsSim sim(stock(), shanghai(), starting(7, 15));
+  const auto message = [&](double heat, double cool, std::size_t b = 3) {
+    try {
+      sim.set_hvac_setpoints(b, heat, cool);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  using Catch::Matchers::Contains;
+  CHECK_THAT(message(20.0, 35.0), Contains("building 3") && Contains("cooling 22..30 C"));
+  CHECK_THAT(message(10.0, 26.0), Contains("heating 16..26 C"));
+  CHECK_THAT(message(25.0, 23.0), Contains("heating <= cooling"));
+  CHECK_THAT(message(std::nan(""), 26.0), Contains("one NaN"));
+  CHECK_THAT(message(20.0, 26.0, 100000), Contains("no such building"));
+  CHECK(std::isnan(sim.state().heating_ctrl_c[3]));  // nothing was taken
+  CHECK(message(20.0, 26.0) == "no error");
+  CHECK(sim.state().cooling_ctrl_c[3] == 26.0f);
 }

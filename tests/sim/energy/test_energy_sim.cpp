@@ -8,6 +8,7 @@
 #include <limits>
 #include <vector>
 
+#include "engine/error.h"
 #include "engine/parallel.h"
 #include "sim/energy/energy_sim.h"
 
@@ -358,4 +359,89 @@ TEST_CASE("a car leaving within a step charges until it leaves, session counts a
   CHECK(k.ev_sessions_full + k.ev_sessions_short + k.ev_sessions_plugged == k.ev_sessions);
   // The third took the charger the second left after the first step.
   CHECK(sim.state().sessions.delivered_kwh[2] == Approx(per_s * 120.0));
+}
+
+TEST_CASE("an agent's battery power is followed within the state of charge, NaN hands back",
+          "[energy][control]") {
+  DistrictAssets a = four_buildings();  // building 1: 100 kWh, 50 kW, starts at 50 %
+  const Tariff t = flat_tariff(0.5);
+  EnergySim sim(a, t, config_at(9, BatteryPolicy::idle), 0);
+  std::vector<float> demand(4, 10e3f), pv(4, 0.0f);
+  sim.set_battery_power(1, 20e3);
+  sim.step(demand, pv);
+  CHECK(static_cast<double>(sim.state().battery_w[1]) == Approx(20e3));
+  // The building imports its load and the battery's charge: the balance holds.
+  CHECK(static_cast<double>(sim.state().import_w[1]) == Approx(30e3));
+  CHECK(sim.state().battery_w[3] == 0.0f);  // building 3 keeps its policy (idle)
+  // Discharging at the rated 50 kW until the battery reaches its minimum: the limits say how
+  // much is left before each step, and the battery gives exactly that at the end.
+  sim.set_battery_power(1, -50e3);
+  for (int i = 0; i < 200; ++i) {
+    const auto [lo, hi] = sim.battery_limits_w(1);
+    CHECK(lo <= 0.0);
+    CHECK(hi >= 0.0);
+    sim.step(demand, pv);
+    CHECK(static_cast<double>(sim.state().battery_w[1]) == Approx(std::max(lo, -50e3)));
+  }
+  CHECK(sim.state().stored_kwh[1] == Approx(a.battery[1].min_kwh()));
+  CHECK(sim.battery_limits_w(1).first == Approx(0.0).margin(1e-6));
+  // NaN: back to the scenario's policy (idle).
+  sim.set_battery_power(1, std::numeric_limits<double>::quiet_NaN());
+  sim.step(demand, pv);
+  CHECK(sim.state().battery_w[1] == 0.0f);
+  CHECK(sim.battery_limits_w(0) == std::pair<double, double>{0.0, 0.0});  // no battery
+}
+
+TEST_CASE("an agent's charging cap is shared in order of arrival", "[energy][control]") {
+  DistrictAssets a = four_buildings();  // building 2: two chargers of 7 kW
+  const Tariff t = flat_tariff(0.5);
+  EnergySim sim(a, t, config_at(9), 3);
+  std::vector<float> demand(4, 0.0f), pv(4, 0.0f);
+  CHECK(sim.charging_cap_max_w(2) == 14000.0);
+  sim.plug_in(2, 0.0, 36000.0, 30.0);
+  sim.plug_in(2, 0.0, 36000.0, 30.0);
+  sim.set_charging_cap(2, 10e3);  // the first gets 7 kW, the second the 3 kW left
+  sim.step(demand, pv);
+  CHECK(static_cast<double>(sim.state().charger_w[2]) == Approx(10e3));
+  const double first = sim.state().sessions.delivered_kwh[0];
+  const double second = sim.state().sessions.delivered_kwh[1];
+  CHECK(first == Approx(7.0 / 60.0 * kChargingEfficiency));
+  CHECK(second == Approx(3.0 / 60.0 * kChargingEfficiency));
+  sim.set_charging_cap(2, 0.0);  // nothing flows; the cars stay plugged in
+  sim.step(demand, pv);
+  CHECK(sim.state().charger_w[2] == 0.0f);
+  CHECK(sim.state().sessions.active_count == 2);
+  sim.set_charging_cap(2, std::numeric_limits<double>::quiet_NaN());  // the policy: immediate
+  sim.step(demand, pv);
+  CHECK(static_cast<double>(sim.state().charger_w[2]) == Approx(14e3));
+}
+
+TEST_CASE("energy actions out of bounds are refused, naming the building", "[energy][control]") {
+  DistrictAssets a = four_buildings();
+  const Tariff t = flat_tariff(0.5);
+  EnergySim sim(a, t, config_at(9), 0);
+  const auto message = [&](auto&& call) {
+    try {
+      call();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  using Catch::Matchers::Contains;
+  CHECK_THAT(message([&] { sim.set_battery_power(1, 60e3); }),
+             Contains("beyond the battery's rating") && Contains("building 1") &&
+                 Contains("-50000..50000 W"));
+  CHECK_THAT(message([&] { sim.set_battery_power(0, 1e3); }),
+             Contains("without a battery") && Contains("building 0"));
+  CHECK_THAT(message([&] { sim.set_battery_power(9, 0.0); }), Contains("no such building"));
+  CHECK_THAT(message([&] { sim.set_battery_power(1, std::numeric_limits<double>::infinity()); }),
+             Contains("rating"));
+  CHECK_THAT(message([&] { sim.set_charging_cap(2, 15e3); }),
+             Contains("outside the car park's chargers") && Contains("0..14000 W"));
+  CHECK_THAT(message([&] { sim.set_charging_cap(2, -1.0); }), Contains("building 2"));
+  CHECK_THAT(message([&] { sim.set_charging_cap(0, 1.0); }), Contains("0..0 W"));
+  // Nothing was taken: the policies still rule.
+  CHECK(std::isnan(sim.state().battery_ctrl_w[1]));
+  CHECK(std::isnan(sim.state().charging_cap_w[2]));
 }
