@@ -194,6 +194,14 @@ class PyWorld {
     d["hvac_heat_w"] = view(s.hvac_heat_w, self);
     d["pv_w"] = view(s.pv_w, self);
     d["outdoor_c"] = s.outdoor_c;
+    if (const energy::EnergySim* e = world_->energy()) {
+      const energy::EnergyState& es = e->state();
+      d["battery_stored_kwh"] = view(es.stored_kwh, self);
+      d["battery_w"] = view(es.battery_w, self);
+      d["charger_w"] = view(es.charger_w, self);
+      d["import_w"] = view(es.import_w, self);
+      d["export_w"] = view(es.export_w, self);
+    }
     return d;
   }
   py::object feeders(const py::object& self) const {
@@ -206,6 +214,79 @@ class PyWorld {
     return d;
   }
   std::uint64_t state_hash() const { return world_->traffic().state_hash(); }
+
+  // --- energy run by Python: the control surfaces of sim/energy/energy_sim.h (batteries,
+  // charging caps) and sim/buildings/buildings_sim.h (HVAC set-points), one value per
+  // building, NaN for the scenario's rule. Each call is checked whole before any is taken.
+  energy::EnergySim& energy_sim() const {
+    energy::EnergySim* e = world_->energy();
+    if (e == nullptr) {
+      throw py::value_error(
+          "this scenario has no energy model: load one with buildings and [energy]");
+    }
+    return *e;
+  }
+  buildings::BuildingsSim& buildings_sim() const {
+    buildings::BuildingsSim* b = world_->buildings();
+    if (b == nullptr) throw py::value_error("this scenario has no buildings");
+    return *b;
+  }
+  static std::vector<double> per_building(const py::array& values, std::size_t n,
+                                          const char* name) {
+    if (values.dtype().kind() != 'f' && values.dtype().kind() != 'i' &&
+        values.dtype().kind() != 'u') {
+      throw py::value_error(std::string(name) + ": expected numbers; found dtype " +
+                            py::str(values.dtype()).cast<std::string>());
+    }
+    const auto a = py::array_t<double, py::array::c_style | py::array::forcecast>(values);
+    if (a.ndim() != 1 || static_cast<std::size_t>(a.shape(0)) != n) {
+      throw py::value_error(std::string(name) + ": expected shape (" + std::to_string(n) +
+                            ",), one per building");
+    }
+    return {a.data(), a.data() + n};
+  }
+  void set_battery_power(const py::array& power_w) {
+    energy::EnergySim& e = energy_sim();
+    e.set_battery_powers(per_building(power_w, e.assets().buildings(), "power_w"));
+  }
+  py::tuple battery_limits() const {
+    const energy::EnergySim& e = energy_sim();
+    const std::size_t n = e.assets().buildings();
+    py::array_t<double> lo(static_cast<py::ssize_t>(n)), hi(static_cast<py::ssize_t>(n));
+    for (std::size_t b = 0; b < n; ++b) {
+      const auto [l, h] = e.battery_limits_w(static_cast<std::uint32_t>(b));
+      lo.mutable_at(static_cast<py::ssize_t>(b)) = l;
+      hi.mutable_at(static_cast<py::ssize_t>(b)) = h;
+    }
+    return py::make_tuple(lo, hi);
+  }
+  void set_charging_caps(const py::array& cap_w) {
+    energy::EnergySim& e = energy_sim();
+    e.set_charging_caps(per_building(cap_w, e.assets().buildings(), "cap_w"));
+  }
+  py::array_t<double> charging_cap_max() const {
+    const energy::EnergySim& e = energy_sim();
+    const std::size_t n = e.assets().buildings();
+    py::array_t<double> out(static_cast<py::ssize_t>(n));
+    for (std::size_t b = 0; b < n; ++b) {
+      out.mutable_at(static_cast<py::ssize_t>(b)) =
+          e.charging_cap_max_w(static_cast<std::uint32_t>(b));
+    }
+    return out;
+  }
+  void set_hvac_setpoints(const py::array& heating_c, const py::array& cooling_c) {
+    buildings::BuildingsSim& sim = buildings_sim();
+    const std::size_t n = sim.stock().size();
+    sim.set_hvac_setpoints(per_building(heating_c, n, "heating_c"),
+                           per_building(cooling_c, n, "cooling_c"));
+  }
+  py::dict hvac_setpoint_range() const {
+    const buildings::BuildingsConfig& c = buildings_sim().config();
+    py::dict d;
+    d["heating_c"] = py::make_tuple(c.agent_heating_min_c, c.agent_heating_max_c);
+    d["cooling_c"] = py::make_tuple(c.agent_cooling_min_c, c.agent_cooling_max_c);
+    return d;
+  }
 
   // --- signals run by Python (signals = "agent"): the control surface of ai/signal_env.h.
   // Its agents that Python drives (sotl or actuated signals share the surface), in order.
@@ -484,6 +565,13 @@ PYBIND11_MODULE(_parktwin, m) {
       .def("buildings", [](py::object self) { return self.cast<PyWorld&>().buildings(self); })
       .def("feeders", [](py::object self) { return self.cast<PyWorld&>().feeders(self); })
       .def("state_hash", &PyWorld::state_hash)
+      .def("set_battery_power", &PyWorld::set_battery_power, py::arg("power_w"))
+      .def("battery_limits", &PyWorld::battery_limits)
+      .def("set_charging_caps", &PyWorld::set_charging_caps, py::arg("cap_w"))
+      .def("charging_cap_max", &PyWorld::charging_cap_max)
+      .def("set_hvac_setpoints", &PyWorld::set_hvac_setpoints, py::arg("heating_c"),
+           py::arg("cooling_c"))
+      .def("hvac_setpoint_range", &PyWorld::hvac_setpoint_range)
       .def_property_readonly("signal_agents", &PyWorld::signal_agents)
       .def_property_readonly("signal_greens", &PyWorld::signal_greens)
       .def("signal_action_mask", &PyWorld::signal_action_mask)

@@ -127,3 +127,66 @@ def test_signals_driven_from_python_follow_the_actions_within_the_rules():
         w.set_signal_actions(np.full(16, 8, dtype=np.int64))
     with pytest.raises(ValueError, match="signals='agent'"):
         parktwin.World(parktwin.Scenario.load(str(HANGZHOU))).signal_action_mask()
+
+
+def test_energy_driven_from_python_batteries_chargers_and_hvac(hangzhou):
+    w = parktwin.World(hangzhou)
+    n = w.kpis()["buildings"]["buildings"]
+    lo, hi = w.battery_limits()
+    has_battery = hi > 0
+    assert has_battery.sum() == 2 and np.all(lo[has_battery] < 0) and np.all(lo[~has_battery] == 0)
+    # Batteries: half their headroom into storage; the others stay on time-of-use (NaN).
+    asked = np.where(has_battery, 0.5 * hi, np.nan)
+    w.set_battery_power(asked)
+    stored = w.buildings()["battery_stored_kwh"].copy()
+    w.step(120)  # two building steps
+    b = w.buildings()
+    assert np.allclose(b["battery_w"][has_battery], asked[has_battery], rtol=1e-6)
+    assert np.all(b["battery_stored_kwh"][has_battery] > stored[has_battery])
+    # Charging: every car park capped at nothing; the cars wait plugged in.
+    cap_max = w.charging_cap_max()
+    assert (cap_max > 0).sum() == 7
+    w.set_charging_caps(np.zeros(n))
+    charged = w.kpis()["energy"]["charging_kwh"]
+    w.step(600)
+    assert np.all(w.buildings()["charger_w"] == 0)
+    assert w.kpis()["energy"]["charging_kwh"] == charged
+    w.set_charging_caps(np.full(n, np.nan))  # back to "immediate"
+    # HVAC: a July morning; every building at 24 C costs more cooling than at 28 C.
+    rng = w.hvac_setpoint_range()
+    assert rng["cooling_c"] == (22.0, 30.0) and rng["heating_c"] == (16.0, 26.0)
+
+    def cooling_after(cooling_c):
+        world = parktwin.World(hangzhou)
+        world.set_hvac_setpoints(np.full(n, 18.0), np.full(n, cooling_c))
+        world.step(1800)
+        return world.kpis()["buildings"]["cooling_kwh"]
+
+    assert cooling_after(24.0) > 1.2 * cooling_after(28.0)
+
+
+def test_energy_actions_out_of_bounds_raise_and_change_nothing(hangzhou):
+    w = parktwin.World(hangzhou)
+    n = w.kpis()["buildings"]["buildings"]
+    lo, hi = w.battery_limits()
+    with pytest.raises(ValueError, match=r"power_w: expected shape \(56,\)"):
+        w.set_battery_power(np.zeros(3))
+    with pytest.raises(ValueError, match="power_w: expected numbers"):
+        w.set_battery_power(np.array(["a"] * n))
+    too_much = np.where(hi > 0, 1e9, np.nan)
+    with pytest.raises(ValueError,
+                       match=r"building \d+: battery power beyond the battery's rating"):
+        w.set_battery_power(too_much)
+    with pytest.raises(ValueError, match="without a battery"):
+        w.set_battery_power(np.zeros(n))
+    with pytest.raises(ValueError, match="outside the car park's chargers"):
+        w.set_charging_caps(w.charging_cap_max() + 1.0)
+    with pytest.raises(ValueError, match="heating <= cooling"):
+        w.set_hvac_setpoints(np.full(n, 25.0), np.full(n, 23.0))
+    with pytest.raises(ValueError, match="one NaN and not the other"):
+        w.set_hvac_setpoints(np.full(n, np.nan), np.full(n, 26.0))
+    # Nothing of the refused calls was taken: the World runs as if never asked.
+    ref = parktwin.World(hangzhou)
+    w.step(600)
+    ref.step(600)
+    assert w.kpis() == ref.kpis()

@@ -116,6 +116,28 @@ BuildingsSim::BuildingsSim(const BuildingStock& stock, const energy::WeatherSeri
 }
 
 void BuildingsSim::set_hvac_setpoints(std::size_t b, double heating_c, double cooling_c) {
+  check_hvac_setpoints(b, heating_c, cooling_c);
+  state_.heating_ctrl_c[b] = static_cast<float>(heating_c);
+  state_.cooling_ctrl_c[b] = static_cast<float>(cooling_c);
+}
+
+void BuildingsSim::set_hvac_setpoints(std::span<const double> heating_c,
+                                      std::span<const double> cooling_c) {
+  if (heating_c.size() != stock_.size() || cooling_c.size() != stock_.size()) {
+    throw Error("HVAC set-points: one pair per building")
+        .expected(std::to_string(stock_.size()))
+        .found(fmt::format("{} heating, {} cooling", heating_c.size(), cooling_c.size()));
+  }
+  for (std::size_t b = 0; b < heating_c.size(); ++b) {
+    check_hvac_setpoints(b, heating_c[b], cooling_c[b]);
+  }
+  for (std::size_t b = 0; b < heating_c.size(); ++b) {
+    state_.heating_ctrl_c[b] = static_cast<float>(heating_c[b]);
+    state_.cooling_ctrl_c[b] = static_cast<float>(cooling_c[b]);
+  }
+}
+
+void BuildingsSim::check_hvac_setpoints(std::size_t b, double heating_c, double cooling_c) const {
   const auto error = [&](const char* what) {
     return Error(what).field(fmt::format("building {}", b));
   };
@@ -141,8 +163,6 @@ void BuildingsSim::set_hvac_setpoints(std::size_t b, double heating_c, double co
           .found(found);
     }
   }
-  state_.heating_ctrl_c[b] = static_cast<float>(heating_c);
-  state_.cooling_ctrl_c[b] = static_cast<float>(cooling_c);
 }
 
 void BuildingsSim::step() {

@@ -126,8 +126,11 @@ class BuildingsSim {
   // for one out of range, one NaN and not the other, heating above cooling, or a set-point
   // outside the config's agent ranges.
   void set_hvac_setpoints(std::size_t b, double heating_c, double cooling_c);
+  // One pair per building, all checked before any is taken.
+  void set_hvac_setpoints(std::span<const double> heating_c, std::span<const double> cooling_c);
   double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
   double time_step_s() const { return config_.step_s; }
+  const BuildingsConfig& config() const { return config_; }
   const BuildingsState& state() const { return state_; }
   const BuildingStock& stock() const { return stock_; }
   // nullptr without shading.
@@ -146,6 +149,7 @@ class BuildingsSim {
   }
 
  private:
+  void check_hvac_setpoints(std::size_t b, double heating_c, double cooling_c) const;
   template <class Self, class F>
   static void visit_state(Self& self, F& f) {
     auto& s = self.state_;

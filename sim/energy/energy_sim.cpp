@@ -150,16 +150,13 @@ Error control_error(const char* what, std::uint32_t b) {
 
 }  // namespace
 
-void EnergySim::set_battery_power(std::uint32_t b, double power_w) {
+void EnergySim::check_battery_power(std::uint32_t b, double power_w) const {
   if (b >= assets_.buildings()) {
     throw control_error("battery power for no such building", b)
         .expected(fmt::format("a building index < {}", assets_.buildings()));
   }
+  if (std::isnan(power_w)) return;
   const BatterySpec& bat = assets_.battery[b];
-  if (std::isnan(power_w)) {
-    state_.battery_ctrl_w[b] = power_w;
-    return;
-  }
   if (bat.capacity_kwh <= 0.0) {
     throw control_error("battery power for a building without a battery", b)
         .expected("NaN (no battery to drive)")
@@ -171,7 +168,27 @@ void EnergySim::set_battery_power(std::uint32_t b, double power_w) {
         .expected(fmt::format("-{0}..{0} W (+ charging)", rated_w))
         .found(fmt::format("{} W", power_w));
   }
+}
+
+void EnergySim::set_battery_power(std::uint32_t b, double power_w) {
+  check_battery_power(b, power_w);
   state_.battery_ctrl_w[b] = power_w;
+}
+
+void EnergySim::check_per_building(std::size_t n, const char* what) const {
+  if (n != assets_.buildings()) {
+    throw Error(fmt::format("{}: one value per building", what))
+        .expected(std::to_string(assets_.buildings()))
+        .found(std::to_string(n));
+  }
+}
+
+void EnergySim::set_battery_powers(std::span<const double> power_w) {
+  check_per_building(power_w.size(), "battery powers");
+  for (std::size_t b = 0; b < power_w.size(); ++b) {
+    check_battery_power(static_cast<std::uint32_t>(b), power_w[b]);
+  }
+  std::copy(power_w.begin(), power_w.end(), state_.battery_ctrl_w.begin());
 }
 
 std::pair<double, double> EnergySim::battery_limits_w(std::uint32_t b) const {
@@ -185,7 +202,7 @@ std::pair<double, double> EnergySim::battery_limits_w(std::uint32_t b) const {
           max_charge_w(bat, state_.stored_kwh[b], config_.step_s)};
 }
 
-void EnergySim::set_charging_cap(std::uint32_t b, double cap_w) {
+void EnergySim::check_charging_cap(std::uint32_t b, double cap_w) const {
   if (b >= assets_.buildings()) {
     throw control_error("charging cap for no such building", b)
         .expected(fmt::format("a building index < {}", assets_.buildings()));
@@ -196,7 +213,19 @@ void EnergySim::set_charging_cap(std::uint32_t b, double cap_w) {
                               assets_.chargers[b], assets_.charger_w[b]))
         .found(fmt::format("{} W", cap_w));
   }
+}
+
+void EnergySim::set_charging_cap(std::uint32_t b, double cap_w) {
+  check_charging_cap(b, cap_w);
   state_.charging_cap_w[b] = cap_w;
+}
+
+void EnergySim::set_charging_caps(std::span<const double> cap_w) {
+  check_per_building(cap_w.size(), "charging caps");
+  for (std::size_t b = 0; b < cap_w.size(); ++b) {
+    check_charging_cap(static_cast<std::uint32_t>(b), cap_w[b]);
+  }
+  std::copy(cap_w.begin(), cap_w.end(), state_.charging_cap_w.begin());
 }
 
 // Sessions in order of arrival: leave, finish, or take a free charger and charge.

@@ -193,6 +193,9 @@ class EnergySim {
   double charging_cap_max_w(std::uint32_t b) const {
     return static_cast<double>(assets_.chargers[b]) * assets_.charger_w[b];
   }
+  // One value per building, all checked before any is taken.
+  void set_battery_powers(std::span<const double> power_w);
+  void set_charging_caps(std::span<const double> cap_w);
 
   double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
   const EnergyState& state() const { return state_; }
@@ -212,6 +215,9 @@ class EnergySim {
 
  private:
   void step_charging(double now_s, double dt_s, TouPeriod period);
+  void check_battery_power(std::uint32_t b, double power_w) const;
+  void check_charging_cap(std::uint32_t b, double cap_w) const;
+  void check_per_building(std::size_t n, const char* what) const;
 
   template <class Self, class F>
   static void visit_state(Self& self, F& f) {
