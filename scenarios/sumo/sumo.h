@@ -42,8 +42,9 @@ struct SumoDemand {
   std::vector<SumoTypeParams> type_params;  // parallel to demand.types
 };
 
-// Reads a .rou.xml / .trips.xml (root element <routes>): <vType>, <route>, <vehicle>,
-// <trip> and <flow> (vehsPerHour, period or number; probability is refused). Trips and
+// Reads a .rou.xml / .trips.xml (root element <routes>): <vType>, <vTypeDistribution> (each
+// vehicle draws a member by the weights, with the counter-based generator), <route>,
+// <vehicle>, <trip> and <flow> (vehsPerHour, period or number; probability is refused). Trips and
 // flows given by from/to take the fastest route at free flow (traffic/routing.h). Trips
 // departing at or after horizon_s are dropped; the rest are sorted by departure, ties in
 // file order.

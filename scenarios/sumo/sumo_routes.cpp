@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "engine/rng.h"
 #include "scenarios/sumo/sumo.h"
 #include "scenarios/sumo/sumo_xml.h"
 #include "sim/traffic/routing.h"
@@ -52,6 +53,8 @@ constexpr ClassDefaults kClasses[] = {
     {"trailer", traffic::VehicleClass::truck, 1.1, 4.0, 7.0, 16.5, 2.5, 130 / 3.6, 2.55, 0.05},
 };
 constexpr const char* kDefaultType = "DEFAULT_VEHTYPE";
+// The generator's stream for drawing vehicle types from a <vTypeDistribution>.
+constexpr rng::StreamId kTypeDrawStream = 0x74797065;  // "type"
 // SUMO's default Krauss parameters, the same for every class above.
 constexpr double kDefaultTau = 1.0;
 constexpr double kDefaultSigma = 0.5;
@@ -215,6 +218,13 @@ class RoutesReader {
         f_.fail(n, "vType " + quoted(id), "duplicate vType id", "a unique id", quoted(id));
       }
       add_type(read_type(f_, n, id));
+      if (has_attr(n, "probability")) {
+        root_probability_[id] = f_.number(n, "probability", "vType " + quoted(id));
+      }
+    }
+    for (pugi::xml_node n = root.child("vTypeDistribution"); n;
+         n = n.next_sibling("vTypeDistribution")) {
+      read_distribution(n);
     }
     for (pugi::xml_node n = root.child("route"); n; n = n.next_sibling("route")) {
       const std::string id = f_.text(n, "id", "route");
@@ -227,7 +237,10 @@ class RoutesReader {
     for (pugi::xml_node n = root.first_child(); n; n = n.next_sibling()) {
       if (n.type() != pugi::node_element) continue;
       const std::string_view name = n.name();
-      if (name == "vType" || name == "route" || name == "param") continue;
+      if (name == "vType" || name == "vTypeDistribution" || name == "route" || name == "param") {
+        continue;
+      }
+      ++element_;  // the draws of a vehicle or flow are keyed by its place in the file
       if (name == "vehicle") {
         read_single(n, "vehicle", false);
       } else if (name == "trip") {
@@ -236,7 +249,8 @@ class RoutesReader {
         read_flow(n);
       } else {
         f_.fail(n, fmt::format("<{}>", name), "element is not supported",
-                "<vType>, <route>, <vehicle>, <trip> or <flow>", fmt::format("<{}>", name));
+                "<vType>, <vTypeDistribution>, <route>, <vehicle>, <trip> or <flow>",
+                fmt::format("<{}>", name));
       }
     }
     // By departure; ties keep file order (flows: their vehicles in order).
@@ -268,16 +282,106 @@ class RoutesReader {
     return index;
   }
 
-  Index type(pugi::xml_node n, const std::string& what) {
+  // A vehicle's `type`: one vType, or a vTypeDistribution to draw from per vehicle.
+  struct TypeRef {
+    Index type = kNone;
+    std::size_t distribution = 0;  // when type == kNone
+  };
+
+  TypeRef type(pugi::xml_node n, const std::string& what) {
     const std::string id = has_attr(n, "type") ? n.attribute("type").value() : kDefaultType;
     const auto it = type_of_.find(id);
-    if (it != type_of_.end()) return it->second;
+    if (it != type_of_.end()) return {it->second};
+    if (const auto d = distribution_of_.find(id); d != distribution_of_.end()) {
+      return {kNone, d->second};
+    }
     if (id == kDefaultType) {
       // SUMO's built-in default type: passenger car defaults.
-      return add_type(read_type(f_, pugi::xml_node(), kDefaultType));
+      return {add_type(read_type(f_, pugi::xml_node(), kDefaultType))};
     }
-    f_.fail(n, what, "unknown vehicle type", "a vType id of this file or DEFAULT_VEHTYPE",
-            quoted(id));
+    f_.fail(n, what, "unknown vehicle type",
+            "a vType or vTypeDistribution id of this file, or DEFAULT_VEHTYPE", quoted(id));
+  }
+
+  // The type of vehicle k of the current element: a distribution's member drawn with the
+  // counter-based generator keyed by the distribution, the element's place in the file and
+  // k, so that a vehicle's type depends on nothing else (not the horizon, not other draws).
+  Index draw(const TypeRef& ref, std::uint64_t k) const {
+    if (ref.type != kNone) return ref.type;
+    const Distribution& d = distributions_[ref.distribution];
+    const double u = rng::uniform(ref.distribution, kTypeDrawStream, element_, k) * d.total;
+    const auto at = std::upper_bound(d.cumulative.begin(), d.cumulative.end(), u);
+    return d.types[std::min<std::size_t>(static_cast<std::size_t>(at - d.cumulative.begin()),
+                                         d.types.size() - 1)];
+  }
+
+  // <vTypeDistribution id=".."> with nested <vType probability=".."> members and/or
+  // vTypes="a b .." naming types of the file (weights: `probabilities`, else each type's own
+  // `probability`, default 1), as SUMO 1.15 reads it.
+  void read_distribution(pugi::xml_node n) {
+    const std::string id = f_.text(n, "id", "vTypeDistribution");
+    const std::string what = "vTypeDistribution " + quoted(id);
+    if (type_of_.count(id) != 0 || distribution_of_.count(id) != 0) {
+      f_.fail(n, what, "duplicate vType or vTypeDistribution id", "a unique id", quoted(id));
+    }
+    Distribution d;
+    const auto weight = [&](pugi::xml_node at, const std::string& where, double w) {
+      if (!(w >= 0.0) || !std::isfinite(w)) {
+        f_.fail(at, where, "a type's probability must be a finite number >= 0", ">= 0",
+                fmt::format("{}", w));
+      }
+      d.total += w;
+      d.types.push_back(kNone);
+      d.cumulative.push_back(d.total);
+    };
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+      if (c.type() != pugi::node_element || std::string_view(c.name()) == "param") continue;
+      if (std::string_view(c.name()) != "vType") {
+        f_.fail(c, what, fmt::format("<{}> is not supported", c.name()), "<vType> members",
+                fmt::format("<{}>", c.name()));
+      }
+      const std::string type_id = f_.text(c, "id", "vType");
+      if (type_of_.count(type_id) != 0 || distribution_of_.count(type_id) != 0) {
+        f_.fail(c, "vType " + quoted(type_id), "duplicate vType id", "a unique id",
+                quoted(type_id));
+      }
+      weight(c, "vType " + quoted(type_id), f_.number_or(c, "probability", what, 1.0));
+      d.types.back() = add_type(read_type(f_, c, type_id));
+    }
+    const std::vector<std::string> named = sumo::split_ids(n.attribute("vTypes").value());
+    std::vector<std::string> given;
+    if (has_attr(n, "probabilities")) {
+      given = sumo::split_ids(n.attribute("probabilities").value());
+      if (given.size() != named.size()) {
+        f_.fail(n, what, "'probabilities' does not match 'vTypes'",
+                fmt::format("{} numbers, one per type in vTypes", named.size()),
+                std::to_string(given.size()));
+      }
+    }
+    for (std::size_t i = 0; i < named.size(); ++i) {
+      const auto it = type_of_.find(named[i]);
+      if (it == type_of_.end()) {
+        f_.fail(n, what, "unknown vehicle type in 'vTypes'", "a vType id of this file",
+                quoted(named[i]));
+      }
+      double w = 1.0;
+      if (!given.empty() && !sumo::parse_number(given[i], w)) {
+        f_.fail(n, what, "'probabilities' holds something that is not a number", "a number",
+                quoted(given[i]));
+      } else if (given.empty()) {
+        w = root_probability_.count(named[i]) != 0 ? root_probability_.at(named[i]) : 1.0;
+      }
+      weight(n, what, w);
+      d.types.back() = it->second;
+    }
+    if (d.types.empty()) {
+      f_.fail(n, what, "vTypeDistribution has no types", "nested <vType>s or 'vTypes'");
+    }
+    if (!(d.total > 0.0)) {
+      f_.fail(n, what, "vTypeDistribution's probabilities are all 0", "a positive sum", "0");
+    }
+    distribution_of_.emplace(id, distributions_.size());
+    distributions_.push_back(std::move(d));
   }
 
   Index road(pugi::xml_node n, const std::string& what, const std::string& id, const char* key) {
@@ -387,9 +491,9 @@ class RoutesReader {
     const std::string what = std::string(tag) + " " + quoted(id);
     refuse_children(f_, n, what);
     const double t = depart(n, what);
-    const Index ty = type(n, what);
+    const TypeRef ty = type(n, what);
     const Route route = route_of(n, what, routed);
-    if (t < horizon_s_) pending_.push_back({t, ty, route, id});
+    if (t < horizon_s_) pending_.push_back({t, draw(ty, 0), route, id});
   }
 
   // Departures as SUMO 1.15 makes them (checked against sumo's tripinfo): equally spaced by
@@ -476,12 +580,13 @@ class RoutesReader {
       f_.fail(n, what, "too many trips", fmt::format("at most {} trips in all", traffic::kMaxTrips),
               fmt::format("{} more from this flow after {}", count, pending_.size()));
     }
-    const Index ty = type(n, what);
+    const TypeRef ty = type(n, what);
     const Route route = route_of(n, what, true);
     for (long long k = 0; k < count; ++k) {
       const double t = begin + static_cast<double>(k) * period;
       if (t >= horizon_s_) break;
-      pending_.push_back({t, ty, route, fmt::format("{}.{}", id, k)});
+      pending_.push_back(
+          {t, draw(ty, static_cast<std::uint64_t>(k)), route, fmt::format("{}.{}", id, k)});
     }
   }
 
@@ -492,6 +597,16 @@ class RoutesReader {
   std::unordered_map<std::string, Index> road_of_;
   std::unordered_map<std::string, Index> type_of_;
   std::unordered_map<std::string, Route> named_route_;
+  struct Distribution {
+    std::vector<Index> types;
+    std::vector<double> cumulative;  // running sums of the weights
+    double total = 0.0;
+  };
+  std::unordered_map<std::string, std::size_t> distribution_of_;
+  std::vector<Distribution> distributions_;
+  // `probability` of the root vTypes (their weight when a distribution names them).
+  std::unordered_map<std::string, double> root_probability_;
+  std::uint32_t element_ = 0;  // vehicles, trips and flows read so far
   std::vector<Pending> pending_;
   SumoDemand out_;
 };

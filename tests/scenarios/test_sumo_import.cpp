@@ -594,3 +594,108 @@ TEST_CASE("SUMO: other route errors", "[scenarios][sumo][errors]") {
                       StartsWith(path + ":2: ") && Contains("not a route file"));
   }
 }
+
+TEST_CASE("SUMO vTypeDistribution: each vehicle draws its type by the weights",
+          "[scenarios][sumo]") {
+  TempDir dir;
+  const Network net = load_network(dir.write("tiny.net.xml", kTinyNet));
+  const std::string routes = R"(<?xml version="1.0" encoding="UTF-8"?>
+<routes>
+    <vType id="car" length="4.5"/>
+    <vType id="truck" vClass="truck" probability="0.25"/>
+    <vTypeDistribution id="mix">
+        <vType id="small" length="4" probability="3"/>
+        <vType id="big" vClass="truck" probability="1"/>
+    </vTypeDistribution>
+    <vTypeDistribution id="by_type" vTypes="car truck"/>
+    <vTypeDistribution id="given" vTypes="car truck" probabilities="0 2"/>
+    <route id="through" edges="in out"/>
+    <flow id="f" type="mix" begin="0" end="3600" period="1" route="through"/>
+    <flow id="g" type="by_type" begin="0" end="3600" period="1" route="through"/>
+    <vehicle id="v" type="given" depart="5" route="through"/>
+</routes>
+)";
+  const std::string path = dir.write("mix.rou.xml", routes);
+  const Demand d = load_demand(path, net, 3600.0);
+  const auto type_named = [&](const std::string& name) {
+    for (Index t = 0; t < d.types.size(); ++t) {
+      if (d.types[t].name == name) return t;
+    }
+    FAIL("no type " << name);
+    return kNone;
+  };
+  std::size_t small = 0, big = 0, car = 0, truck = 0;
+  for (std::size_t i = 0; i < d.trip_count(); ++i) {
+    const std::string& name = d.types[d.trips[i].type].name;
+    if (d.trip_id[i].rfind("f.", 0) == 0) {
+      small += name == "small" ? 1 : 0;
+      big += name == "big" ? 1 : 0;
+    } else if (d.trip_id[i].rfind("g.", 0) == 0) {
+      car += name == "car" ? 1 : 0;
+      truck += name == "truck" ? 1 : 0;
+    } else {
+      CHECK(name == "truck");  // weights 0 and 2: always the truck
+    }
+  }
+  REQUIRE(small + big == 3600);
+  REQUIRE(car + truck == 3600);
+  // 3:1, and 1:0.25 from the vTypes' own probabilities (4 standard deviations of slack).
+  CHECK(static_cast<double>(small) / 3600.0 == Approx(0.75).margin(0.03));
+  CHECK(static_cast<double>(truck) / 3600.0 == Approx(0.2).margin(0.027));
+  CHECK(d.types[type_named("big")].vclass == parktwin::traffic::VehicleClass::truck);
+  CHECK(d.types[type_named("small")].length_m == 4.0);
+  // The same file gives the same draws; a shorter horizon keeps the earlier vehicles' types.
+  const Demand again = load_demand(path, net, 3600.0);
+  const Demand half = load_demand(path, net, 1800.0);
+  for (std::size_t i = 0; i < d.trip_count(); ++i) CHECK(again.trips[i].type == d.trips[i].type);
+  for (std::size_t i = 0; i < half.trip_count(); ++i) {
+    CHECK(half.trip_id[i] == d.trip_id[i]);
+    CHECK(half.types[half.trips[i].type].name == d.types[d.trips[i].type].name);
+  }
+}
+
+TEST_CASE("SUMO vTypeDistribution errors name the file, line and distribution",
+          "[scenarios][sumo][errors]") {
+  TempDir dir;
+  std::string path;
+  const auto with = [](const std::string& distribution) {
+    return replaced(kTinyRoutes, "    <route id=\"through\"",
+                    distribution + "\n    <route id=\"through\"");
+  };
+  SECTION("an unknown type in vTypes") {
+    const std::string text = with(R"(<vTypeDistribution id="d" vTypes="car lorry"/>)");
+    const Error e = routes_error(dir, text, path);
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == line_in(text, "<vTypeDistribution"));
+    CHECK(e.context().field == "vTypeDistribution 'd'");
+    CHECK(e.message() == "unknown vehicle type in 'vTypes'");
+    CHECK(e.context().found == "'lorry'");
+  }
+  SECTION("probabilities that do not match vTypes") {
+    const std::string text =
+        with(R"(<vTypeDistribution id="d" vTypes="car" probabilities="0.5 0.5"/>)");
+    const Error e = routes_error(dir, text, path);
+    CHECK(e.message() == "'probabilities' does not match 'vTypes'");
+  }
+  SECTION("weights that are all zero") {
+    const std::string text = with(R"(<vTypeDistribution id="d" vTypes="car" probabilities="0"/>)");
+    const Error e = routes_error(dir, text, path);
+    CHECK_THAT(e.message(), Contains("all 0"));
+  }
+  SECTION("a negative weight") {
+    const std::string text = with(
+        "<vTypeDistribution id=\"d\">\n<vType id=\"x\" probability=\"-1\"/>\n"
+        "</vTypeDistribution>");
+    const Error e = routes_error(dir, text, path);
+    CHECK(e.context().line == line_in(text, "<vType id=\"x\""));
+    CHECK(e.context().field == "vType 'x'");
+  }
+  SECTION("no types") {
+    const Error e = routes_error(dir, with(R"(<vTypeDistribution id="d"/>)"), path);
+    CHECK(e.message() == "vTypeDistribution has no types");
+  }
+  SECTION("an id taken by a vType") {
+    const Error e = routes_error(dir, with(R"(<vTypeDistribution id="car" vTypes="car"/>)"), path);
+    CHECK_THAT(e.message(), Contains("duplicate"));
+  }
+}
