@@ -4,10 +4,13 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
+#include "engine/calendar.h"
 #include "engine/error.h"
 #include "scenarios/manifest_controls.h"
+#include "scenarios/sumo/sumo.h"
 #include "scenarios/toml_fields.h"
 
 namespace parktwin::scenarios {
@@ -101,9 +104,45 @@ std::string input_file(const std::string& path, const toml::table& t, const char
   return resolved.lexically_normal().string();
 }
 
+// What a SUMO configuration gives a manifest: network and demand (the configuration stands for
+// both, traffic_inputs.h), and unless the manifest says otherwise the duration (end - begin),
+// the step, the seed and the start (the begin's time of day on the default date).
+void apply_sumocfg(Manifest& m, const std::string& cfg_path, bool has_duration, bool has_step,
+                   bool has_seed, bool has_start) {
+  const SumoConfig c = read_sumocfg(cfg_path);
+  m.network_path = cfg_path;
+  m.demand_path = cfg_path;
+  if (!has_duration) {
+    if (c.end_s < 0.0) {
+      throw Error("a SUMO configuration without <end> needs a duration")
+          .in_file(cfg_path)
+          .field("end")
+          .expected("<end value=\"...\"/> in the configuration, or duration in a manifest");
+    }
+    m.duration_s = c.end_s - c.begin_s;
+  }
+  if (!has_step) m.step_s = c.step_length_s;
+  if (!has_seed && c.seed) m.seed = *c.seed;
+  if (!has_start) {
+    const LocalTime t = LocalClock::at(2026, 1, 1, 0, 0).at_time(c.begin_s);
+    const auto s = static_cast<int>(std::lround(t.second_of_day));
+    m.start = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", t.date.year, t.date.month,
+                          t.date.day, s / 3600, s / 60 % 60, s % 60);
+  }
+}
+
 }  // namespace
 
 Manifest load_manifest(const std::string& path) {
+  if (fs::is_regular_file(path) && is_sumocfg(path)) {
+    // `parktwin run scenario.sumocfg`: SUMO's configuration as the whole scenario.
+    Manifest m;
+    m.path = path;
+    m.name = fs::path(path).stem().string();
+    m.description = "SUMO configuration " + fs::path(path).filename().string();
+    apply_sumocfg(m, path, false, false, false, false);
+    return m;
+  }
   std::vector<std::string> chain;
   if (fs::exists(path)) chain.push_back(fs::canonical(path).string());
   std::vector<std::string> bases;
@@ -176,9 +215,31 @@ Manifest load_manifest(const std::string& path) {
         .expected("a table with network and demand");
   }
   const toml::table& t = *traffic->as_table();
-  reject_unknown(path, t, "traffic.", {"network", "demand", "ev_share"});
-  m.network_path = input_file(path, t, "network", "traffic");
-  m.demand_path = input_file(path, t, "demand", "traffic");
+  reject_unknown(path, t, "traffic.", {"network", "demand", "sumocfg", "ev_share"});
+  if (const toml::node* cfg = t.get("sumocfg")) {
+    for (const char* key : {"network", "demand"}) {
+      if (const toml::node* other = t.get(key)) {
+        fail_at(path, *other, fmt::format("traffic.{}", key),
+                "a SUMO configuration gives the network and the demand",
+                "either sumocfg or network and demand", "both");
+      }
+    }
+    (void)cfg;
+    apply_sumocfg(m, input_file(path, t, "sumocfg", "traffic"), root.get("duration") != nullptr,
+                  root.get("step") != nullptr, root.get("seed") != nullptr,
+                  root.get("start") != nullptr);
+    if (root.get("start") == nullptr) {  // event times of day count from the begin's start
+      int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+      if (std::sscanf(m.start.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &sec) == 6) {
+        start = toml::date_time{toml::date{y, static_cast<unsigned>(mo), static_cast<unsigned>(d)},
+                                toml::time{static_cast<unsigned>(h), static_cast<unsigned>(mi),
+                                           static_cast<unsigned>(sec)}};
+      }
+    }
+  } else {
+    m.network_path = input_file(path, t, "network", "traffic");
+    m.demand_path = input_file(path, t, "demand", "traffic");
+  }
   if (const toml::node* n = t.get("ev_share")) {
     const std::optional<double> v = n->value<double>();
     if (!n->is_number() || !v) fail_at(path, *n, "traffic.ev_share", "wrong type", "a number 0..1");

@@ -39,7 +39,9 @@ InputFormat detect_format(const std::string& path) {
 traffic::Network load_network(const std::string& path) {
   // SUMO XML: the importer checks the root element (<net>) and names it if it is another.
   const InputFormat format = detect_format(path);
-  if (format == InputFormat::sumo_xml) return import_sumo_net(path);
+  if (format == InputFormat::sumo_xml) {
+    return import_sumo_net(is_sumocfg(path) ? read_sumocfg(path).net_file : path);
+  }
   if (format == InputFormat::od_csv) {
     throw Error("an OD matrix is demand, not a road network")
         .in_file(path)
@@ -52,6 +54,11 @@ traffic::Demand load_demand(const std::string& path, const traffic::Network& net
                             double horizon_s) {
   // SUMO XML: the importer checks the root element (<routes>) and names it if it is another.
   const InputFormat format = detect_format(path);
+  if (format == InputFormat::sumo_xml && is_sumocfg(path)) {
+    // A configuration's begin is t = 0: departures before it are dropped, the rest shifted.
+    const SumoConfig c = read_sumocfg(path);
+    return read_sumo_routes(c.route_files, c.additional_files, net, c.begin_s, horizon_s).demand;
+  }
   if (format == InputFormat::sumo_xml) return import_sumo_routes(path, net, horizon_s);
   if (format == InputFormat::od_csv) return import_od_matrix(path, net, horizon_s);
   return read_cityflow_flow(path, net, horizon_s);

@@ -15,6 +15,8 @@ enum class InputFormat { cityflow_json, sumo_xml, od_csv };
 // Throws parktwin::Error naming the file for unreadable files and unknown formats.
 InputFormat detect_format(const std::string& path);
 
+// A SUMO .sumocfg stands for its net-file here and for its route and additional files in
+// load_demand (its begin being t = 0).
 traffic::Network load_network(const std::string& path);
 // Trips departing before horizon_s.
 traffic::Demand load_demand(const std::string& path, const traffic::Network& net, double horizon_s);

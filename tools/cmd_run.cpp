@@ -475,7 +475,9 @@ int run(const RunOptions& o, const CommandContext& ctx) {
 
 CommandRun configure_run(CLI::App& sub) {
   auto o = std::make_shared<RunOptions>();
-  sub.add_option("scenario", o->scenario, "Scenario manifest (TOML); flags below override it")
+  sub.add_option(
+         "scenario", o->scenario,
+         "Scenario manifest (TOML) or SUMO configuration (.sumocfg); flags below override it")
       ->check(CLI::ExistingFile);
   sub.add_option("--network", o->network,
                  "Road network: CityFlow roadnet JSON or SUMO .net.xml (detected from content)")

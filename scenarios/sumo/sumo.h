@@ -4,6 +4,8 @@
 // https://sumo.dlr.de/docs/Definition_of_Vehicles,_Vehicle_Types,_and_Routes.html.
 // Every inconsistency is a parktwin::Error naming the file, the line and the element.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,7 +51,34 @@ struct SumoDemand {
 // departing at or after horizon_s are dropped; the rest are sorted by departure, ties in
 // file order.
 SumoDemand read_sumo_routes(const std::string& path, const traffic::Network& net, double horizon_s);
+// The same over several files, as SUMO loads them: the additional files first (root
+// <additional>: vTypes, vTypeDistributions and routes only), then the route files, each seeing
+// the types and routes of those before it; trips of all files sorted by departure together.
+// Departures in [begin_s, begin_s + horizon_s) are kept, shifted by -begin_s (a .sumocfg's
+// begin is the simulation's t = 0).
+SumoDemand read_sumo_routes(const std::vector<std::string>& route_files,
+                            const std::vector<std::string>& additional_files,
+                            const traffic::Network& net, double begin_s, double horizon_s);
 traffic::Demand import_sumo_routes(const std::string& path, const traffic::Network& net,
                                    double horizon_s);
+
+// A SUMO configuration (.sumocfg, root <configuration>), as far as parktwin reads it
+// (https://sumo.dlr.de/docs/Basics/Using_the_Command_Line_Applications.html#configuration_files):
+// net-file, route-files and additional-files (comma-separated, relative to the file's folder),
+// begin, end, step-length and seed, in sections or not. Options of the output, report and
+// gui_only sections (and any *-output) are accepted and have no effect; any other option is an
+// error naming the file, line and option, never silently dropped.
+struct SumoConfig {
+  std::string path;
+  std::string net_file;
+  std::vector<std::string> route_files, additional_files;
+  double begin_s = 0.0;
+  double end_s = -1.0;  // < 0: not given
+  double step_length_s = 1.0;
+  std::optional<std::uint64_t> seed;
+};
+SumoConfig read_sumocfg(const std::string& path);
+// Whether the XML file's root element is <configuration>.
+bool is_sumocfg(const std::string& path);
 
 }  // namespace parktwin::scenarios

@@ -198,28 +198,36 @@ void refuse_children(const XmlFile& f, pugi::xml_node n, const std::string& what
 
 class RoutesReader {
  public:
-  RoutesReader(const XmlFile& f, const traffic::Network& net, double horizon_s)
-      : f_(f), net_(net), router_(net), horizon_s_(horizon_s) {
+  // Departures in [begin_s, begin_s + horizon_s) are kept, shifted to start at 0.
+  RoutesReader(const traffic::Network& net, double begin_s, double horizon_s)
+      : net_(net), router_(net), begin_s_(begin_s), end_s_(begin_s + horizon_s) {
     for (std::size_t r = 0; r < net.road_count(); ++r) {
       road_of_.emplace(net.road_id[r], static_cast<Index>(r));
     }
   }
 
-  SumoDemand read() {
-    const pugi::xml_node root = f_.root();
-    if (std::string_view(root.name()) != "routes") {
-      f_.fail(root, "", "SUMO XML file is not a route file", "root element <routes>",
-              fmt::format("<{}>", root.name()));
+  // Reads one file; types, distributions and routes stay known to the files read after it.
+  // An additional file (root <additional>) may hold only vTypes, vTypeDistributions and
+  // routes; anything else in it is refused, naming the element.
+  void read(const XmlFile& f, bool additional) {
+    f_ = &f;
+    const pugi::xml_node root = f_->root();
+    const char* expected_root = additional ? "additional" : "routes";
+    if (std::string_view(root.name()) != expected_root) {
+      f_->fail(root, "",
+               additional ? "SUMO XML file is not an additional file"
+                          : "SUMO XML file is not a route file",
+               fmt::format("root element <{}>", expected_root), fmt::format("<{}>", root.name()));
     }
     // Types and named routes first, so that vehicles may use them wherever they are defined.
     for (pugi::xml_node n = root.child("vType"); n; n = n.next_sibling("vType")) {
-      const std::string id = f_.text(n, "id", "vType");
+      const std::string id = f_->text(n, "id", "vType");
       if (type_of_.count(id) != 0) {
-        f_.fail(n, "vType " + quoted(id), "duplicate vType id", "a unique id", quoted(id));
+        f_->fail(n, "vType " + quoted(id), "duplicate vType id", "a unique id", quoted(id));
       }
-      add_type(read_type(f_, n, id));
+      add_type(read_type(*f_, n, id));
       if (has_attr(n, "probability")) {
-        root_probability_[id] = f_.number(n, "probability", "vType " + quoted(id));
+        root_probability_[id] = f_->number(n, "probability", "vType " + quoted(id));
       }
     }
     for (pugi::xml_node n = root.child("vTypeDistribution"); n;
@@ -227,10 +235,10 @@ class RoutesReader {
       read_distribution(n);
     }
     for (pugi::xml_node n = root.child("route"); n; n = n.next_sibling("route")) {
-      const std::string id = f_.text(n, "id", "route");
+      const std::string id = f_->text(n, "id", "route");
       const std::string what = "route " + quoted(id);
       if (named_route_.count(id) != 0) {
-        f_.fail(n, what, "duplicate route id", "a unique id", quoted(id));
+        f_->fail(n, what, "duplicate route id", "a unique id", quoted(id));
       }
       named_route_.emplace(id, read_route(n, what));
     }
@@ -240,7 +248,12 @@ class RoutesReader {
       if (name == "vType" || name == "vTypeDistribution" || name == "route" || name == "param") {
         continue;
       }
-      ++element_;  // the draws of a vehicle or flow are keyed by its place in the file
+      ++element_;  // the draws of a vehicle or flow are keyed by its place in the files
+      if (additional) {
+        f_->fail(n, fmt::format("<{}>", name), "element of an additional file is not supported",
+                 "<vType>, <vTypeDistribution> or <route> (vehicles belong in route files)",
+                 fmt::format("<{}>", name));
+      }
       if (name == "vehicle") {
         read_single(n, "vehicle", false);
       } else if (name == "trip") {
@@ -248,19 +261,23 @@ class RoutesReader {
       } else if (name == "flow") {
         read_flow(n);
       } else {
-        f_.fail(n, fmt::format("<{}>", name), "element is not supported",
-                "<vType>, <vTypeDistribution>, <route>, <vehicle>, <trip> or <flow>",
-                fmt::format("<{}>", name));
+        f_->fail(n, fmt::format("<{}>", name), "element is not supported",
+                 "<vType>, <vTypeDistribution>, <route>, <vehicle>, <trip> or <flow>",
+                 fmt::format("<{}>", name));
       }
     }
-    // By departure; ties keep file order (flows: their vehicles in order).
+  }
+
+  // The trips of every file read, by departure; ties keep file order (flows: their vehicles
+  // in order). `path` names the demand in the validation's errors.
+  SumoDemand finish(const std::string& path) {
     std::stable_sort(pending_.begin(), pending_.end(),
                      [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
     for (Pending& p : pending_) {
       out_.demand.trips.push_back({p.depart_s, p.type, p.route.first, p.route.second});
       out_.demand.trip_id.push_back(std::move(p.id));
     }
-    traffic::validate(out_.demand, net_, f_.path());
+    traffic::validate(out_.demand, net_, path);
     return std::move(out_);
   }
 
@@ -297,10 +314,10 @@ class RoutesReader {
     }
     if (id == kDefaultType) {
       // SUMO's built-in default type: passenger car defaults.
-      return {add_type(read_type(f_, pugi::xml_node(), kDefaultType))};
+      return {add_type(read_type(*f_, pugi::xml_node(), kDefaultType))};
     }
-    f_.fail(n, what, "unknown vehicle type",
-            "a vType or vTypeDistribution id of this file, or DEFAULT_VEHTYPE", quoted(id));
+    f_->fail(n, what, "unknown vehicle type",
+             "a vType or vTypeDistribution id of this file, or DEFAULT_VEHTYPE", quoted(id));
   }
 
   // The type of vehicle k of the current element: a distribution's member drawn with the
@@ -319,16 +336,16 @@ class RoutesReader {
   // vTypes="a b .." naming types of the file (weights: `probabilities`, else each type's own
   // `probability`, default 1), as SUMO 1.15 reads it.
   void read_distribution(pugi::xml_node n) {
-    const std::string id = f_.text(n, "id", "vTypeDistribution");
+    const std::string id = f_->text(n, "id", "vTypeDistribution");
     const std::string what = "vTypeDistribution " + quoted(id);
     if (type_of_.count(id) != 0 || distribution_of_.count(id) != 0) {
-      f_.fail(n, what, "duplicate vType or vTypeDistribution id", "a unique id", quoted(id));
+      f_->fail(n, what, "duplicate vType or vTypeDistribution id", "a unique id", quoted(id));
     }
     Distribution d;
     const auto weight = [&](pugi::xml_node at, const std::string& where, double w) {
       if (!(w >= 0.0) || !std::isfinite(w)) {
-        f_.fail(at, where, "a type's probability must be a finite number >= 0", ">= 0",
-                fmt::format("{}", w));
+        f_->fail(at, where, "a type's probability must be a finite number >= 0", ">= 0",
+                 fmt::format("{}", w));
       }
       d.total += w;
       d.types.push_back(kNone);
@@ -337,37 +354,37 @@ class RoutesReader {
     for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element || std::string_view(c.name()) == "param") continue;
       if (std::string_view(c.name()) != "vType") {
-        f_.fail(c, what, fmt::format("<{}> is not supported", c.name()), "<vType> members",
-                fmt::format("<{}>", c.name()));
+        f_->fail(c, what, fmt::format("<{}> is not supported", c.name()), "<vType> members",
+                 fmt::format("<{}>", c.name()));
       }
-      const std::string type_id = f_.text(c, "id", "vType");
+      const std::string type_id = f_->text(c, "id", "vType");
       if (type_of_.count(type_id) != 0 || distribution_of_.count(type_id) != 0) {
-        f_.fail(c, "vType " + quoted(type_id), "duplicate vType id", "a unique id",
-                quoted(type_id));
+        f_->fail(c, "vType " + quoted(type_id), "duplicate vType id", "a unique id",
+                 quoted(type_id));
       }
-      weight(c, "vType " + quoted(type_id), f_.number_or(c, "probability", what, 1.0));
-      d.types.back() = add_type(read_type(f_, c, type_id));
+      weight(c, "vType " + quoted(type_id), f_->number_or(c, "probability", what, 1.0));
+      d.types.back() = add_type(read_type(*f_, c, type_id));
     }
     const std::vector<std::string> named = sumo::split_ids(n.attribute("vTypes").value());
     std::vector<std::string> given;
     if (has_attr(n, "probabilities")) {
       given = sumo::split_ids(n.attribute("probabilities").value());
       if (given.size() != named.size()) {
-        f_.fail(n, what, "'probabilities' does not match 'vTypes'",
-                fmt::format("{} numbers, one per type in vTypes", named.size()),
-                std::to_string(given.size()));
+        f_->fail(n, what, "'probabilities' does not match 'vTypes'",
+                 fmt::format("{} numbers, one per type in vTypes", named.size()),
+                 std::to_string(given.size()));
       }
     }
     for (std::size_t i = 0; i < named.size(); ++i) {
       const auto it = type_of_.find(named[i]);
       if (it == type_of_.end()) {
-        f_.fail(n, what, "unknown vehicle type in 'vTypes'", "a vType id of this file",
-                quoted(named[i]));
+        f_->fail(n, what, "unknown vehicle type in 'vTypes'", "a vType id of this file",
+                 quoted(named[i]));
       }
       double w = 1.0;
       if (!given.empty() && !sumo::parse_number(given[i], w)) {
-        f_.fail(n, what, "'probabilities' holds something that is not a number", "a number",
-                quoted(given[i]));
+        f_->fail(n, what, "'probabilities' holds something that is not a number", "a number",
+                 quoted(given[i]));
       } else if (given.empty()) {
         w = root_probability_.count(named[i]) != 0 ? root_probability_.at(named[i]) : 1.0;
       }
@@ -375,10 +392,10 @@ class RoutesReader {
       d.types.back() = it->second;
     }
     if (d.types.empty()) {
-      f_.fail(n, what, "vTypeDistribution has no types", "nested <vType>s or 'vTypes'");
+      f_->fail(n, what, "vTypeDistribution has no types", "nested <vType>s or 'vTypes'");
     }
     if (!(d.total > 0.0)) {
-      f_.fail(n, what, "vTypeDistribution's probabilities are all 0", "a positive sum", "0");
+      f_->fail(n, what, "vTypeDistribution's probabilities are all 0", "a positive sum", "0");
     }
     distribution_of_.emplace(id, distributions_.size());
     distributions_.push_back(std::move(d));
@@ -387,8 +404,8 @@ class RoutesReader {
   Index road(pugi::xml_node n, const std::string& what, const std::string& id, const char* key) {
     const auto it = road_of_.find(id);
     if (it == road_of_.end()) {
-      f_.fail(n, what, fmt::format("unknown edge in '{}'", key), "an edge id of the network",
-              quoted(id));
+      f_->fail(n, what, fmt::format("unknown edge in '{}'", key), "an edge id of the network",
+               quoted(id));
     }
     return it->second;
   }
@@ -410,19 +427,19 @@ class RoutesReader {
   // <route edges="..."> (named or nested).
   Route read_route(pugi::xml_node n, const std::string& what) {
     if (has_attr(n, "repeat") && n.attribute("repeat").as_int() != 0) {
-      f_.fail(n, what, "repeated routes are not supported", "no 'repeat'",
-              quoted(n.attribute("repeat").value()));
+      f_->fail(n, what, "repeated routes are not supported", "no 'repeat'",
+               quoted(n.attribute("repeat").value()));
     }
-    refuse_children(f_, n, what);
-    const std::vector<std::string> ids = sumo::split_ids(f_.text(n, "edges", what));
-    if (ids.empty()) f_.fail(n, what, "route is empty", "at least one edge in 'edges'");
+    refuse_children(*f_, n, what);
+    const std::vector<std::string> ids = sumo::split_ids(f_->text(n, "edges", what));
+    if (ids.empty()) f_->fail(n, what, "route is empty", "at least one edge in 'edges'");
     std::vector<Index> roads;
     for (const std::string& id : ids) {
       const Index r = road(n, what, id, "edges");
       if (!roads.empty() && !connected(roads.back(), r)) {
-        f_.fail(n, what, "consecutive edges of the route are not connected",
-                fmt::format("an edge reachable from {}", quoted(net_.road_id[roads.back()])),
-                quoted(id));
+        f_->fail(n, what, "consecutive edges of the route are not connected",
+                 fmt::format("an edge reachable from {}", quoted(net_.road_id[roads.back()])),
+                 quoted(id));
       }
       roads.push_back(r);
     }
@@ -435,13 +452,13 @@ class RoutesReader {
       const std::string id = n.attribute("route").value();
       const auto it = named_route_.find(id);
       if (it == named_route_.end()) {
-        f_.fail(n, what, "unknown route", "a route id of this file", quoted(id));
+        f_->fail(n, what, "unknown route", "a route id of this file", quoted(id));
       }
       return it->second;
     }
     if (const pugi::xml_node r = n.child("route")) return read_route(r, what + " route");
     if (may_route && has_attr(n, "from") && has_attr(n, "to")) return fastest(n, what);
-    f_.fail(
+    f_->fail(
         n, what, "vehicle has no route",
         may_route ? "'route', a nested <route> or 'from' and 'to'" : "'route' or a nested <route>");
   }
@@ -450,21 +467,21 @@ class RoutesReader {
   Route fastest(pugi::xml_node n, const std::string& what) {
     for (const char* key : {"fromJunction", "toJunction", "fromTaz", "toTaz"}) {
       if (has_attr(n, key)) {
-        f_.fail(n, what, fmt::format("'{}' is not supported", key), "'from' and 'to' edges");
+        f_->fail(n, what, fmt::format("'{}' is not supported", key), "'from' and 'to' edges");
       }
     }
-    std::vector<Index> stops = {road(n, what, f_.text(n, "from", what), "from")};
+    std::vector<Index> stops = {road(n, what, f_->text(n, "from", what), "from")};
     for (const std::string& id : sumo::split_ids(n.attribute("via").value())) {
       stops.push_back(road(n, what, id, "via"));
     }
-    stops.push_back(road(n, what, f_.text(n, "to", what), "to"));
+    stops.push_back(road(n, what, f_->text(n, "to", what), "to"));
     std::vector<Index> roads = {stops.front()};
     for (std::size_t s = 1; s < stops.size(); ++s) {
       const std::vector<Index> leg = router_.route(stops[s - 1], stops[s]);
       if (leg.empty()) {
-        f_.fail(n, what, "no route between the trip's edges",
-                fmt::format("an edge reachable from {}", quoted(net_.road_id[stops[s - 1]])),
-                quoted(net_.road_id[stops[s]]));
+        f_->fail(n, what, "no route between the trip's edges",
+                 fmt::format("an edge reachable from {}", quoted(net_.road_id[stops[s - 1]])),
+                 quoted(net_.road_id[stops[s]]));
       }
       roads.insert(roads.end(), leg.begin() + 1, leg.end());
     }
@@ -472,28 +489,28 @@ class RoutesReader {
   }
 
   double depart(pugi::xml_node n, const std::string& what) {
-    const std::string s = f_.text(n, "depart", what);
+    const std::string s = f_->text(n, "depart", what);
     double t = 0.0;
     if (s == "triggered" || s == "containerTriggered") {
-      f_.fail(n, what, "departures triggered by persons or containers are not supported",
-              "a departure time in seconds", quoted(s));
+      f_->fail(n, what, "departures triggered by persons or containers are not supported",
+               "a departure time in seconds", quoted(s));
     }
     if (!sumo::parse_time(s, t)) {
-      f_.fail(n, what, "departure is not a time", "seconds or [[d:]h:]m:s", quoted(s));
+      f_->fail(n, what, "departure is not a time", "seconds or [[d:]h:]m:s", quoted(s));
     }
-    if (t < 0.0) f_.fail(n, what, "negative departure time", ">= 0 s", quoted(s));
+    if (t < 0.0) f_->fail(n, what, "negative departure time", ">= 0 s", quoted(s));
     return t;
   }
 
   // <vehicle> (route given) and <trip> (from/to, routed here) differ only in that.
   void read_single(pugi::xml_node n, const char* tag, bool routed) {
-    const std::string id = f_.text(n, "id", tag);
+    const std::string id = f_->text(n, "id", tag);
     const std::string what = std::string(tag) + " " + quoted(id);
-    refuse_children(f_, n, what);
+    refuse_children(*f_, n, what);
     const double t = depart(n, what);
     const TypeRef ty = type(n, what);
     const Route route = route_of(n, what, routed);
-    if (t < horizon_s_) pending_.push_back({t, draw(ty, 0), route, id});
+    if (t >= begin_s_ && t < end_s_) pending_.push_back({t - begin_s_, draw(ty, 0), route, id});
   }
 
   // Departures as SUMO 1.15 makes them (checked against sumo's tripinfo): equally spaced by
@@ -501,99 +518,101 @@ class RoutesReader {
   // them; `number` alone spreads them over [begin, end), end defaulting to the horizon as
   // SUMO's to the simulation end. Random flows (probability, period="exp(..)") are refused.
   void read_flow(pugi::xml_node n) {
-    const std::string id = f_.text(n, "id", "flow");
+    const std::string id = f_->text(n, "id", "flow");
     const std::string what = "flow " + quoted(id);
-    refuse_children(f_, n, what);
+    refuse_children(*f_, n, what);
     if (has_attr(n, "probability")) {
-      f_.fail(n, what, "random flows ('probability') are not supported",
-              "vehsPerHour, period or number", quoted(n.attribute("probability").value()));
+      f_->fail(n, what, "random flows ('probability') are not supported",
+               "vehsPerHour, period or number", quoted(n.attribute("probability").value()));
     }
-    const double begin = f_.time_or(n, "begin", what, 0.0);
+    const double begin = f_->time_or(n, "begin", what, 0.0);
     const bool has_end = has_attr(n, "end");
-    const double end = f_.time_or(n, "end", what, sumo::kForever);
-    if (begin < 0.0) f_.fail(n, what, "negative begin", ">= 0 s", fmt::format("{}", begin));
+    const double end = f_->time_or(n, "end", what, sumo::kForever);
+    if (begin < 0.0) f_->fail(n, what, "negative begin", ">= 0 s", fmt::format("{}", begin));
     if (end < begin) {
-      f_.fail(n, what, "flow ends before it begins", fmt::format("end >= begin {}", begin),
-              fmt::format("{}", end));
+      f_->fail(n, what, "flow ends before it begins", fmt::format("end >= begin {}", begin),
+               fmt::format("{}", end));
     }
     std::optional<long long> number;
     if (has_attr(n, "number")) {
-      number = f_.integer(n, "number", what);
-      if (*number < 0) f_.fail(n, what, "negative number", ">= 0", std::to_string(*number));
+      number = f_->integer(n, "number", what);
+      if (*number < 0) f_->fail(n, what, "negative number", ">= 0", std::to_string(*number));
     }
     const int rates = int{has_attr(n, "vehsPerHour")} + int{has_attr(n, "period")};
     if (rates > 1) {
-      f_.fail(n, what, "conflicting flow rates", "one of vehsPerHour and period", "both");
+      f_->fail(n, what, "conflicting flow rates", "one of vehsPerHour and period", "both");
     }
     double period = 0.0;
     if (has_attr(n, "vehsPerHour")) {
-      const double vph = f_.number(n, "vehsPerHour", what);
+      const double vph = f_->number(n, "vehsPerHour", what);
       if (!(vph > 0.0)) {
-        f_.fail(n, what, "vehsPerHour must be positive", "> 0", fmt::format("{}", vph));
+        f_->fail(n, what, "vehsPerHour must be positive", "> 0", fmt::format("{}", vph));
       }
       period = 3600.0 / vph;
     } else if (has_attr(n, "period")) {
       const std::string s = n.attribute("period").value();
       if (s.rfind("exp(", 0) == 0) {
-        f_.fail(n, what, "random flows (period=\"exp(..)\") are not supported",
-                "a fixed period in seconds", quoted(s));
+        f_->fail(n, what, "random flows (period=\"exp(..)\") are not supported",
+                 "a fixed period in seconds", quoted(s));
       }
-      period = f_.time(n, "period", what);
+      period = f_->time(n, "period", what);
       if (!(period > 0.0)) {
-        f_.fail(n, what, "period must be positive", "> 0 s", fmt::format("{}", period));
+        f_->fail(n, what, "period must be positive", "> 0 s", fmt::format("{}", period));
       }
     }
     long long count = 0;
     if (rates == 1) {
       if (number && has_end) {
-        f_.fail(n, what, "a flow with a rate takes 'end' or 'number', not both",
-                "one of end and number", "both");
+        f_->fail(n, what, "a flow with a rate takes 'end' or 'number', not both",
+                 "one of end and number", "both");
       }
       if (number) {
         count = *number;
       } else {
         // Vehicles at begin + k * period < end (end excluded, as in SUMO).
-        const double last = std::min(end, horizon_s_);
+        const double last = std::min(end, end_s_);
         if (!std::isfinite(last)) {
-          f_.fail(n, what, "flow without end needs a finite horizon", "'end' or 'number'");
+          f_->fail(n, what, "flow without end needs a finite horizon", "'end' or 'number'");
         }
         const double n_vehicles = std::ceil((last - begin) / period - 1e-9);
         if (!(n_vehicles <= static_cast<double>(traffic::kMaxTrips))) {
-          f_.fail(n, what, "too many trips",
-                  fmt::format("at most {} trips in all", traffic::kMaxTrips),
-                  fmt::format("{} from this flow", n_vehicles));
+          f_->fail(n, what, "too many trips",
+                   fmt::format("at most {} trips in all", traffic::kMaxTrips),
+                   fmt::format("{} from this flow", n_vehicles));
         }
         count = static_cast<long long>(n_vehicles);
       }
     } else if (number) {
-      const double until = has_end ? end : horizon_s_;
+      const double until = has_end ? end : end_s_;
       if (!std::isfinite(until)) {
-        f_.fail(n, what, "flow without end needs a finite horizon", "'end'");
+        f_->fail(n, what, "flow without end needs a finite horizon", "'end'");
       }
       count = *number;
       period = *number > 0 ? (until - begin) / static_cast<double>(*number) : 0.0;
     } else {
-      f_.fail(n, what, "flow has no rate", "vehsPerHour, period or number");
+      f_->fail(n, what, "flow has no rate", "vehsPerHour, period or number");
     }
     if (static_cast<double>(pending_.size()) + static_cast<double>(count) >
         static_cast<double>(traffic::kMaxTrips)) {
-      f_.fail(n, what, "too many trips", fmt::format("at most {} trips in all", traffic::kMaxTrips),
-              fmt::format("{} more from this flow after {}", count, pending_.size()));
+      f_->fail(n, what, "too many trips",
+               fmt::format("at most {} trips in all", traffic::kMaxTrips),
+               fmt::format("{} more from this flow after {}", count, pending_.size()));
     }
     const TypeRef ty = type(n, what);
     const Route route = route_of(n, what, true);
     for (long long k = 0; k < count; ++k) {
       const double t = begin + static_cast<double>(k) * period;
-      if (t >= horizon_s_) break;
-      pending_.push_back(
-          {t, draw(ty, static_cast<std::uint64_t>(k)), route, fmt::format("{}.{}", id, k)});
+      if (t >= end_s_) break;
+      if (t < begin_s_) continue;  // before the simulation begins, as SUMO skips them
+      pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(k)), route,
+                          fmt::format("{}.{}", id, k)});
     }
   }
 
-  const XmlFile& f_;
+  const XmlFile* f_ = nullptr;  // the file being read
   const traffic::Network& net_;
   traffic::Router router_;
-  double horizon_s_;
+  double begin_s_, end_s_;  // of the simulation, in the files' time
   std::unordered_map<std::string, Index> road_of_;
   std::unordered_map<std::string, Index> type_of_;
   std::unordered_map<std::string, Route> named_route_;
@@ -615,8 +634,16 @@ class RoutesReader {
 
 SumoDemand read_sumo_routes(const std::string& path, const traffic::Network& net,
                             double horizon_s) {
-  const XmlFile f(path);
-  return RoutesReader(f, net, horizon_s).read();
+  return read_sumo_routes(std::vector<std::string>{path}, {}, net, 0.0, horizon_s);
+}
+
+SumoDemand read_sumo_routes(const std::vector<std::string>& route_files,
+                            const std::vector<std::string>& additional_files,
+                            const traffic::Network& net, double begin_s, double horizon_s) {
+  RoutesReader reader(net, begin_s, horizon_s);
+  for (const std::string& path : additional_files) reader.read(XmlFile(path), true);
+  for (const std::string& path : route_files) reader.read(XmlFile(path), false);
+  return reader.finish(route_files.empty() ? std::string() : route_files.back());
 }
 
 traffic::Demand import_sumo_routes(const std::string& path, const traffic::Network& net,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "scenarios/manifest.h"
 #include "scenarios/sumo/sumo.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/routing.h"
@@ -697,5 +698,147 @@ TEST_CASE("SUMO vTypeDistribution errors name the file, line and distribution",
   SECTION("an id taken by a vType") {
     const Error e = routes_error(dir, with(R"(<vTypeDistribution id="car" vTypes="car"/>)"), path);
     CHECK_THAT(e.message(), Contains("duplicate"));
+  }
+}
+
+TEST_CASE("SUMO .sumocfg: files, begin and end, and options that only report",
+          "[scenarios][sumo][sumocfg]") {
+  TempDir dir;
+  dir.write("tiny.net.xml", kTinyNet);
+  dir.write("types.add.xml", R"(<additional>
+    <vType id="van" vClass="delivery" length="6.5"/>
+    <vTypeDistribution id="mix" vTypes="van"/>
+</additional>)");
+  dir.write("a.rou.xml", R"(<routes>
+    <route id="through" edges="in out"/>
+    <vehicle id="early" type="van" depart="5" route="through"/>
+    <flow id="f" type="mix" begin="0" end="100" period="10" route="through"/>
+</routes>)");
+  dir.write("b.rou.xml", R"(<routes>
+    <vehicle id="late" type="van" depart="60" route="through"/>
+</routes>)");
+  const std::string cfg = dir.write("s.sumocfg", R"(<configuration>
+    <input>
+        <net-file value="tiny.net.xml"/>
+        <route-files value="a.rou.xml, b.rou.xml"/>
+        <additional-files value="types.add.xml"/>
+    </input>
+    <time>
+        <begin value="10"/>
+        <end value="1:10"/>
+        <step-length value="0.5"/>
+    </time>
+    <random_number><seed value="42"/></random_number>
+    <output><tripinfo-output value="trips.xml"/></output>
+    <report><no-step-log value="true"/><duration-log.statistics value="true"/></report>
+</configuration>)");
+  const parktwin::scenarios::SumoConfig c = parktwin::scenarios::read_sumocfg(cfg);
+  CHECK(c.net_file == dir.path().string() + "/tiny.net.xml");
+  CHECK(c.route_files == std::vector<std::string>{dir.path().string() + "/a.rou.xml",
+                                                  dir.path().string() + "/b.rou.xml"});
+  CHECK(c.additional_files == std::vector<std::string>{dir.path().string() + "/types.add.xml"});
+  CHECK(c.begin_s == 10.0);
+  CHECK(c.end_s == 70.0);
+  CHECK(c.step_length_s == 0.5);
+  CHECK(c.seed == std::uint64_t{42});
+  // The configuration stands for its network and demand; its begin is t = 0: "early" (5 s)
+  // is dropped, the flow's vehicles from 10 s on arrive shifted, the second route file's
+  // vehicle uses the first's route and the additional file's type.
+  const Network net = load_network(cfg);
+  CHECK(net.road_count() == 3);
+  const Demand d = load_demand(cfg, net, 60.0);
+  CHECK(d.trip_id == std::vector<std::string>{"f.1", "f.2", "f.3", "f.4", "f.5", "f.6", "late"});
+  CHECK(d.trips[0].depart_s == 0.0);
+  CHECK(d.trips[6].depart_s == 50.0);  // "late": ties keep the files' order
+  for (const auto& t : d.trips) CHECK(d.types[t.type].name == "van");
+  // As a whole scenario (parktwin run s.sumocfg).
+  const parktwin::scenarios::Manifest m = parktwin::scenarios::load_manifest(cfg);
+  CHECK(m.name == "s");
+  CHECK(m.network_path == cfg);
+  CHECK(m.duration_s == 60.0);
+  CHECK(m.step_s == 0.5);
+  CHECK(m.seed == 42);
+  CHECK(m.start == "2026-01-01T00:00:10");
+  // From a manifest's [traffic] sumocfg, whose own keys win.
+  const std::string toml =
+      dir.write("scenario.toml", "duration = 30\n[traffic]\nsumocfg = \"s.sumocfg\"\n");
+  const parktwin::scenarios::Manifest from_toml = parktwin::scenarios::load_manifest(toml);
+  CHECK(from_toml.duration_s == 30.0);
+  CHECK(from_toml.step_s == 0.5);
+  CHECK(from_toml.demand_path == dir.path().string() + "/s.sumocfg");
+}
+
+TEST_CASE("SUMO .sumocfg errors name the file, the line and the option",
+          "[scenarios][sumo][sumocfg][errors]") {
+  TempDir dir;
+  dir.write("tiny.net.xml", kTinyNet);
+  dir.write("tiny.rou.xml", kTinyRoutes);
+  const auto cfg_error = [&](const std::string& text, std::string& path) {
+    path = dir.write("s.sumocfg", text);
+    return error_of([&] { (void)parktwin::scenarios::load_manifest(path); });
+  };
+  const std::string good = R"(<configuration>
+    <input>
+        <net-file value="tiny.net.xml"/>
+        <route-files value="tiny.rou.xml"/>
+    </input>
+    <time><begin value="0"/><end value="600"/></time>
+</configuration>)";
+  std::string path;
+  SECTION("a missing route file") {
+    const std::string text = replaced(good, "tiny.rou.xml", "gone.rou.xml");
+    const Error e = cfg_error(text, path);
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == line_in(text, "<route-files"));
+    CHECK(e.message() == "file not found");
+    CHECK_THAT(e.context().found, Contains("gone.rou.xml"));
+  }
+  SECTION("an option that would change the simulation") {
+    const std::string text =
+        replaced(good, "</time>",
+                 "</time>\n    <processing><lateral-resolution value=\"0.8\"/></processing>");
+    const Error e = cfg_error(text, path);
+    CHECK(e.context().line == line_in(text, "<lateral-resolution"));
+    CHECK(e.context().field == "<lateral-resolution>");
+    CHECK_THAT(e.message(), Contains("not supported"));
+  }
+  SECTION("no end") {
+    const Error e = cfg_error(replaced(good, "<end value=\"600\"/>", ""), path);
+    CHECK_THAT(e.message(), Contains("without <end>"));
+  }
+  SECTION("an end before the begin") {
+    const Error e =
+        cfg_error(replaced(good, "<begin value=\"0\"/>", "<begin value=\"900\"/>"), path);
+    CHECK_THAT(e.message(), Contains("ends before it begins"));
+  }
+  SECTION("a route on an edge that does not exist") {
+    dir.write("bad.rou.xml", replaced(kTinyRoutes, "edges=\"in out\"", "edges=\"in nowhere\""));
+    const std::string text = replaced(good, "tiny.rou.xml", "bad.rou.xml");
+    path = dir.write("s.sumocfg", text);
+    const parktwin::scenarios::Manifest m = parktwin::scenarios::load_manifest(path);
+    const Network net = load_network(m.network_path);
+    const Error e = error_of([&] { (void)load_demand(m.demand_path, net, 600.0); });
+    CHECK(e.context().file == dir.path().string() + "/bad.rou.xml");
+    CHECK(e.message() == "unknown edge in 'edges'");
+  }
+  SECTION("vehicles in an additional file") {
+    dir.write("v.add.xml",
+              "<additional>\n<vehicle id=\"x\" depart=\"0\" route=\"r\"/>\n</additional>");
+    const std::string text =
+        replaced(good, "</input>", "    <additional-files value=\"v.add.xml\"/>\n    </input>");
+    path = dir.write("s.sumocfg", text);
+    const Network net = load_network(path);
+    const Error e = error_of([&] { (void)load_demand(path, net, 600.0); });
+    CHECK(e.context().file == dir.path().string() + "/v.add.xml");
+    CHECK(e.context().line == 2);
+    CHECK_THAT(e.message(), Contains("additional file is not supported"));
+  }
+  SECTION("a manifest giving both sumocfg and network") {
+    dir.write("s.sumocfg", good);
+    path = dir.write("scenario.toml",
+                     "[traffic]\nsumocfg = \"s.sumocfg\"\nnetwork = \"tiny.net.xml\"\n");
+    const Error e = error_of([&] { (void)parktwin::scenarios::load_manifest(path); });
+    CHECK(e.context().line == 3);
+    CHECK(e.context().field == "traffic.network");
   }
 }
