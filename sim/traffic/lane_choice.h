@@ -6,6 +6,7 @@
 // CityFlow's router does (src/vehicle/router.cpp).
 
 #include <cstdint>
+#include <cstdlib>
 #include <span>
 #include <vector>
 
@@ -20,6 +21,27 @@ namespace parktwin::traffic {
 // link to next_road.
 Index select_link(const Network& net, Index lane, Index next_road, Index after_next,
                   std::span<const std::uint8_t> closed = {});
+// The same ranking with "leads on" decided by `continues(end_lane)` (for a look further along
+// the route than the road after: TrafficSim::leads_on).
+template <class Continues>
+Index select_link_by(const Network& net, Index lane, Index next_road,
+                     std::span<const std::uint8_t> closed, Continues&& continues) {
+  // Rank: 0 open and leads on, 1 open, 2 closed and leads on, 3 closed; then the smallest
+  // change of lane index; then input order.
+  Index best = kNone;
+  int best_rank = 4, best_shift = 1 << 30;
+  for (Index k = net.lane_links_begin[lane]; k < net.lane_links_begin[lane + 1]; ++k) {
+    const Index to = net.link_to_lane[k];
+    if (net.lane_road[to] != next_road) continue;
+    const int shift = std::abs(int{net.lane_index[to]} - int{net.lane_index[lane]});
+    const bool is_closed = !closed.empty() && closed[to] != 0;
+    const int rank = (is_closed ? 2 : 0) + (continues(to) ? 0 : 1);
+    if (rank < best_rank || (rank == best_rank && shift < best_shift)) {
+      best = k, best_rank = rank, best_shift = shift;
+    }
+  }
+  return best;
+}
 
 // Lanes of `road` a trip may start on: those with a link to `next_road` (all lanes when
 // next_road is kNone) that are not closed; when every such lane is closed, all of them (the

@@ -25,6 +25,11 @@ namespace {
 // cut grid_10x10's two-thread speed in half (2026-11-25).
 constexpr std::size_t kSegmentsPerChunk = 256;
 constexpr double kHaltingSpeed = 0.1;  // m/s; SUMO's and CityFlow's "waiting" threshold
+// Lane choice along the route (leads_on): a lane at least this long leaves room to change
+// lanes on it (an assumption: a few vehicle lengths per lane crossed at city speeds; SUMO
+// plans its "best lanes" 3 km ahead), and short lanes are followed at most this many roads on.
+constexpr double kRoomToChange_m = 100.0;
+constexpr int kLeadOnDepth = 4;
 // Lanes and links carry no limit of their own inside a junction in CityFlow's model.
 constexpr double kNoLimit = 1e4;
 // A queued vehicle may enter a lane behind a tail that is still this fast (CityFlow's
@@ -181,6 +186,13 @@ Index TrafficSim::start_lane(Index v, Index current) {
               state_.closed_lanes > 0 ? std::span<const std::uint8_t>(state_.lane_closed)
                                       : std::span<const std::uint8_t>());
   PT_ASSERT(!lane_scratch_.empty(), "validated routes always have a start lane");
+  // Of those, the lanes that lead on as far as they must (all of them on CityFlow's networks);
+  // if none does, any.
+  const auto bad = [&](Index l) { return !leads_on(v, l, 0, kLeadOnDepth); };
+  if (!std::all_of(lane_scratch_.begin(), lane_scratch_.end(), bad)) {
+    lane_scratch_.erase(std::remove_if(lane_scratch_.begin(), lane_scratch_.end(), bad),
+                        lane_scratch_.end());
+  }
   if (std::find(lane_scratch_.begin(), lane_scratch_.end(), current) != lane_scratch_.end()) {
     return current;
   }
@@ -330,14 +342,29 @@ bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed)
 
 // ---- lane and link sequence -----------------------------------------------------------
 
+bool TrafficSim::leads_on(Index v, Index lane, Index k, int depth) const {
+  if (k + 1 >= route_length(v) || depth <= 0) return true;
+  const Index next = route_road(v, k + 1);
+  for (Index l = net_.lane_links_begin[lane]; l < net_.lane_links_begin[lane + 1]; ++l) {
+    const Index to = net_.link_to_lane[l];
+    if (net_.lane_road[to] != next) continue;
+    if (net_.seg_length_m[to] >= kRoomToChange_m || leads_on(v, to, k + 1, depth - 1)) return true;
+  }
+  return false;
+}
+
 Index TrafficSim::choose_link(Index v, Index lane, Index rp) const {
   const Index length = route_length(v);
   if (rp + 1 >= length) return kNone;
   const Index next_road = route_road(v, rp + 1);
-  const Index after = rp + 2 < length ? route_road(v, rp + 2) : kNone;
-  return select_link(net_, lane, next_road, after,
-                     state_.closed_lanes > 0 ? std::span<const std::uint8_t>(state_.lane_closed)
-                                             : std::span<const std::uint8_t>());
+  const auto continues = [&](Index to) {
+    return net_.seg_length_m[to] >= kRoomToChange_m ? leads_on(v, to, rp + 1, 1)
+                                                    : leads_on(v, to, rp + 1, kLeadOnDepth);
+  };
+  return select_link_by(net_, lane, next_road,
+                        state_.closed_lanes > 0 ? std::span<const std::uint8_t>(state_.lane_closed)
+                                                : std::span<const std::uint8_t>(),
+                        continues);
 }
 
 Index TrafficSim::next_segment(Index v, Index seg, Index rp, Index planned) const {
@@ -802,10 +829,10 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i) const {
       // Move only toward a lane that leads on to the next road.
       bool toward = false;
       for (int k = target_index; k >= 0 && k < lanes; k += dir) {
-        toward = toward || net_.lane_reaches_road(first + static_cast<Index>(k), next_road);
+        toward = toward || leads_on(v, first + static_cast<Index>(k), rp, kLeadOnDepth);
       }
       if (!toward) continue;
-    } else if (next_road != kNone && !net_.lane_reaches_road(target, next_road)) {
+    } else if (next_road != kNone && !leads_on(v, target, rp, kLeadOnDepth)) {
       continue;  // a discretionary change never leaves the route
     }
     if (q.full(target)) continue;

@@ -217,7 +217,16 @@ class TrafficSim {
   // Next segment after `seg` for vehicle v whose current road is route[rp]; `planned` is
   // the link chosen for v's current lane (used when seg is that lane). kNone at the route end.
   Index next_segment(Index v, Index seg, Index rp, Index planned) const;
+  // The link onto route road rp + 1 by lane_choice.h's ranking, "leads on" decided by
+  // leads_on: through short lanes, as far as the route needs (SUMO's "best lanes" in spirit).
+  // (Making a vehicle whose lane's best link does not lead on stop and change lanes first,
+  // as SUMO does, gridlocked cologne8 and ingolstadt21 without SUMO's teleports: not done.)
   Index choose_link(Index v, Index lane, Index rp) const;
+  // Whether `lane`, on route road k of v, carries v along its route without a lane change as
+  // far as it must: onto a lane of at least kRoomToChange_m (where it can change lanes
+  // again), to its last road, or `depth` roads on. On networks whose lanes are all that long
+  // (CityFlow's) this is "a link of the lane reaches road k + 1", CityFlow's rule.
+  bool leads_on(Index v, Index lane, Index k, int depth) const;
   double draw_speed_factor(Index v) const;
   double free_speed(Index v, Index seg) const;
 

@@ -65,3 +65,41 @@ TEST_CASE("fidelity: mean trip duration within 15% of Debian's sumo on a netgene
   CHECK(std::abs(k.mean_finished_trip_duration_s - sumo_duration) <= 0.15 * sumo_duration);
   CHECK(std::abs(static_cast<double>(k.finished) - sumo_arrived) <= 0.05 * sumo_arrived);
 }
+
+// SUMO 1.15's results on the RESCO scenarios (../shared/data/sumo/REFERENCE-RESULTS.md), each
+// run through its own .sumocfg (hour, signal programs) as `parktwin run NAME.sumocfg` does.
+// Asserted where parktwin holds today (issue 18): arrivals within 5 % and mean trip duration
+// within 15 % on cologne1 and cologne8, arrivals on ingolstadt1. Not yet: ingolstadt1's trip
+// duration (23 % short) and ingolstadt21 (jams: 2,672 of SUMO's 3,979 arrive).
+TEST_CASE("fidelity: the RESCO scenarios against SUMO, through their .sumocfg",
+          "[traffic][fidelity][sumo][resco]") {
+  struct Reference {
+    const char* name;
+    double arrived, duration_s;
+    bool check_duration;
+  };
+  for (const Reference& ref :
+       {Reference{"cologne1", 1993, 68.3, true}, Reference{"cologne8", 1992, 125.9, true},
+        Reference{"ingolstadt1", 1691, 54.8, false}}) {
+    const std::string cfg =
+        std::string(PARKTWIN_SHARED_DATA) + "/sumo/resco/" + ref.name + "/" + ref.name + ".sumocfg";
+    if (!std::filesystem::exists(cfg)) {
+      WARN("shared data not found at " << cfg << "; RESCO comparison skipped");
+      return;
+    }
+    const Network net = scenarios::load_network(cfg);
+    const Demand demand = scenarios::load_demand(cfg, net, 3600);
+    TrafficConfig config;
+    config.step_s = 1.0;
+    config.lane_changing = true;  // as for any SUMO input
+    TrafficSim sim(net, demand, config);
+    for (int i = 0; i < 3600; ++i) sim.step();
+    const TrafficKpis k = sim.kpis();
+    INFO(ref.name << ": " << k.finished << " arrived (SUMO " << ref.arrived << "), mean trip "
+                  << k.mean_finished_trip_duration_s << " s (SUMO " << ref.duration_s << " s)");
+    CHECK(std::abs(static_cast<double>(k.finished) - ref.arrived) <= 0.05 * ref.arrived);
+    if (ref.check_duration) {
+      CHECK(std::abs(k.mean_finished_trip_duration_s - ref.duration_s) <= 0.15 * ref.duration_s);
+    }
+  }
+}
