@@ -123,6 +123,7 @@ void apply_sumocfg(Manifest& m, const std::string& cfg_path, bool has_duration, 
   }
   if (!has_step) m.step_s = c.step_length_s;
   if (!has_seed && c.seed) m.seed = *c.seed;
+  if (!m.teleport_after_s && c.time_to_teleport_s) m.teleport_after_s = *c.time_to_teleport_s;
   if (!has_start) {
     const LocalTime t = LocalClock::at(2026, 1, 1, 0, 0).at_time(c.begin_s);
     const auto s = static_cast<int>(std::lround(t.second_of_day));
@@ -215,7 +216,12 @@ Manifest load_manifest(const std::string& path) {
         .expected("a table with network and demand");
   }
   const toml::table& t = *traffic->as_table();
-  reject_unknown(path, t, "traffic.", {"network", "demand", "sumocfg", "ev_share"});
+  reject_unknown(path, t, "traffic.",
+                 {"network", "demand", "sumocfg", "ev_share", "teleport_after"});
+  if (t.get("teleport_after") != nullptr) {  // before the .sumocfg, whose value it overrides
+    m.teleport_after_s =
+        non_negative_number(path, t, "teleport_after", "traffic.teleport_after", 0.0);
+  }
   if (const toml::node* cfg = t.get("sumocfg")) {
     for (const char* key : {"network", "demand"}) {
       if (const toml::node* other = t.get(key)) {

@@ -37,6 +37,7 @@
 //   road = "road_1_1_0"        # demand_multiplier
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ struct Manifest {
   std::string network_path;  // resolved from the folder of the file that names it
   std::string demand_path;
   double ev_share = 0.0;
+  // [traffic] teleport_after, or a .sumocfg's time-to-teleport (s, <= 0: never); unset: the
+  // input's own simulator's default (RunMeta::teleport_after_s).
+  std::optional<double> teleport_after_s;
   // [buildings]: none when buildings_path is ""
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;

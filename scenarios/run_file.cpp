@@ -330,6 +330,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "sample_interval_s", meta.sample_interval_s);
     h5::write_attr(g.get(), "checkpoint_interval_s", meta.checkpoint_interval_s);
     h5::write_attr(g.get(), "lane_changing", std::int64_t{meta.lane_changing ? 1 : 0});
+    h5::write_attr(g.get(), "teleport_after_s", meta.teleport_after_s);
     h5::write_attr(g.get(), "trajectories", std::int64_t{meta.trajectories ? 1 : 0});
     h5::write_attr(g.get(), "parktwin_version", std::string(version()));
     h5::write_attr(g.get(), "git_hash", std::string(git_hash()));
@@ -470,7 +471,8 @@ void RunFileWriter::flush() {
 }
 
 void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t state_hash,
-                               double step_wall_s, const buildings::BuildingsKpis* buildings,
+                               double step_wall_s, std::span<const std::uint32_t> road_teleports,
+                               const buildings::BuildingsKpis* buildings,
                                const energy::EnergyKpis* energy) {
   const h5::Handle g = h5::create_group(file_.get(), "kpi", path_);
   const hid_t id = g.get();
@@ -500,6 +502,7 @@ void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t stat
   }
   h5::write_attr(id, "step_wall_s", step_wall_s);
   h5::write_attr(id, "state_hash", fmt::format("{:016x}", state_hash));
+  h5::write_column(id, "road_teleports", road_teleports);
   flush();
 }
 
@@ -637,6 +640,9 @@ RunMeta read_run_meta(const std::string& path) {
   m.sample_interval_s = h5::read_double_attr(meta.get(), "sample_interval_s", path);
   m.checkpoint_interval_s = h5::read_double_attr(meta.get(), "checkpoint_interval_s", path);
   m.lane_changing = text("lane_changing") == "1";
+  if (h5::attr_exists(meta.get(), "teleport_after_s")) {  // files from before: never
+    m.teleport_after_s = h5::read_double_attr(meta.get(), "teleport_after_s", path);
+  }
   m.trajectories = text("trajectories") == "1";
   m.wall_start = text("wall_start");
   m.events = read_events(file.get(), path);

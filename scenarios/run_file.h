@@ -29,6 +29,9 @@ inline constexpr const char* kRunFileFormat = "parktwin-run";
 // 2: /events, /controllers; checkpoints hold closures and signal plans.
 inline constexpr std::int64_t kRunFileFormatVersion = 2;
 
+// SUMO's default time-to-teleport (s).
+inline constexpr double kSumoTimeToTeleport_s = 300.0;
+
 // What /meta records about a run.
 struct RunMeta {
   std::string scenario;       // name
@@ -43,6 +46,9 @@ struct RunMeta {
   double sample_interval_s = 60.0;
   double checkpoint_interval_s = 0.0;  // 0: none
   bool lane_changing = false;
+  // SUMO's time-to-teleport (TrafficConfig::teleport_after_s; <= 0: never). Unless a scenario
+  // says otherwise, kSumoTimeToTeleport_s for SUMO inputs and never for CityFlow's.
+  double teleport_after_s = 0.0;
   bool trajectories = false;      // record every vehicle's segment, position and speed per sample
   std::string wall_start;         // ISO 8601 UTC
   std::vector<EventSpec> events;  // /events
@@ -151,7 +157,9 @@ class RunFileWriter {
   // Writes /kpi (and the final state hash) once the run has ended.
   // /kpi: traffic's KPIs, the buildings' as "buildings.<name>" and the energy's as
   // "energy.<name>" (each feeder's as "energy.feeder.<feeder>.<name>") when given.
+  // /kpi/road_teleports: per road of /network, the teleports that started on it.
   void write_kpis(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s,
+                  std::span<const std::uint32_t> road_teleports,
                   const buildings::BuildingsKpis* buildings = nullptr,
                   const energy::EnergyKpis* energy = nullptr);
   const std::string& path() const { return path_; }

@@ -34,6 +34,8 @@ RunMeta run_meta_of(const Manifest& m) {
   meta.events = m.events;
   meta.controllers = m.controllers;
   meta.lane_changing = detect_format(m.network_path) == InputFormat::sumo_xml;
+  meta.teleport_after_s =
+      m.teleport_after_s.value_or(meta.lane_changing ? kSumoTimeToTeleport_s : 0.0);
   meta.buildings_path = m.buildings_path;
   meta.land_cover_path = m.land_cover_path;
   meta.weather_path = m.weather_path;
@@ -73,6 +75,7 @@ traffic::TrafficConfig ScenarioTraffic::config() const {
   c.step_s = meta.step_s;
   c.seed = meta.seed;
   c.lane_changing = meta.lane_changing;
+  c.teleport_after_s = meta.teleport_after_s;
   return c;
 }
 
@@ -90,6 +93,7 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
   config.step_s = meta.step_s;
   config.seed = meta.seed;
   config.lane_changing = meta.lane_changing;
+  config.teleport_after_s = meta.teleport_after_s;
   traffic::SignalControlParams control;
   control.min_green_s = meta.controllers.min_green_s;
   control.max_green_s = meta.controllers.max_green_s;

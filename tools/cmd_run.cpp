@@ -56,6 +56,7 @@ struct RunOptions {
   std::string resume;  // run file of a killed run
   double pace = 0.0;   // at most this many simulated seconds per wall second; 0: no limit
   std::string lane_changing = "auto";
+  std::optional<double> teleport_after_s;
   bool quiet = false;
 };
 
@@ -69,8 +70,10 @@ struct RunPlan {
 
 RunPlan make_plan(const RunOptions& o) {
   RunPlan p;
+  bool scenario_teleports = false;  // the scenario sets its time-to-teleport
   if (!o.scenario.empty()) {
     const scenarios::Manifest m = scenarios::load_manifest(o.scenario);
+    scenario_teleports = m.teleport_after_s.has_value();
     p.meta = scenarios::run_meta_of(m);
     p.threads = m.threads;
     p.out = m.run_file;
@@ -85,11 +88,16 @@ RunPlan make_plan(const RunOptions& o) {
   if (o.duration_s) p.meta.duration_s = *o.duration_s;
   if (o.step_s) p.meta.step_s = *o.step_s;
   if (o.seed) p.meta.seed = *o.seed;
-  // auto: as the input's own simulator does by default (CityFlow: laneChange=false; SUMO: on).
-  p.meta.lane_changing =
-      o.lane_changing == "on" ||
-      (o.lane_changing == "auto" &&
-       scenarios::detect_format(p.meta.network_path) == scenarios::InputFormat::sumo_xml);
+  // auto: as the input's own simulator does by default (CityFlow: laneChange=false and no
+  // teleports; SUMO: lane changes, teleports after 300 s), unless the scenario or flag says.
+  const bool sumo =
+      scenarios::detect_format(p.meta.network_path) == scenarios::InputFormat::sumo_xml;
+  p.meta.lane_changing = o.lane_changing == "on" || (o.lane_changing == "auto" && sumo);
+  if (o.teleport_after_s) {
+    p.meta.teleport_after_s = *o.teleport_after_s;
+  } else if (!scenario_teleports) {
+    p.meta.teleport_after_s = sumo ? scenarios::kSumoTimeToTeleport_s : 0.0;
+  }
   if (!o.out.empty()) p.out = o.out;
   if (o.sample_interval_s) p.meta.sample_interval_s = *o.sample_interval_s;
   if (o.checkpoint_interval_s) p.meta.checkpoint_interval_s = *o.checkpoint_interval_s;
@@ -102,12 +110,13 @@ std::string read_text(const std::string& path);
 // A killed run continues with the settings it started with, all read from its run file.
 RunPlan resume_plan(const RunOptions& o, const scenarios::ResumePoint& r) {
   if (!o.network.empty() || !o.demand.empty() || o.duration_s || o.step_s || o.seed ||
-      !o.out.empty() || o.lane_changing != "auto" || o.sample_interval_s ||
+      !o.out.empty() || o.lane_changing != "auto" || o.teleport_after_s || o.sample_interval_s ||
       o.checkpoint_interval_s || o.trajectories) {
     throw Error("--resume continues a run with its own settings")
         .in_file(o.resume)
         .expected(
-            "no --network, --demand, --duration, --step, --seed, --out, --lane-changing or "
+            "no --network, --demand, --duration, --step, --seed, --out, --lane-changing, "
+            "--teleport-after or "
             "intervals");
   }
   if (!o.scenario.empty() && read_text(o.scenario) != r.meta.scenario_text) {
@@ -181,6 +190,7 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
       step_wall_s > 0 ? static_cast<double>(k.vehicle_updates) / step_wall_s : 0.0;
   traffic::for_each_kpi(k, [&](const char* name, auto value) { j[name] = value; });
   j["lane_changing"] = plan.meta.lane_changing;
+  j["teleport_after_s"] = plan.meta.teleport_after_s;
   if (b != nullptr) {
     nlohmann::ordered_json jb;
     jb["buildings"] = b->stock().size();
@@ -239,6 +249,7 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   row("CO2", fmt::format("{:.1f}", k.co2_kg), "kg");
   row("vehicle-updates", std::to_string(k.vehicle_updates), "");
   row("lane changes", std::to_string(k.lane_changes), "");
+  if (k.teleports > 0) row("teleports (stood too long)", std::to_string(k.teleports), "");
   if (k.dead_ends > 0) row("routes ended early (no lane onward)", std::to_string(k.dead_ends), "");
   if (k.closure_reroutes + k.closure_no_detour > 0) {
     row("rerouted around closures", std::to_string(k.closure_reroutes), "");
@@ -459,7 +470,8 @@ int run(const RunOptions& o, const CommandContext& ctx) {
         world->buildings() ? std::optional(world->buildings()->kpis()) : std::nullopt;
     const std::optional<energy::EnergyKpis> ek =
         world->energy() ? std::optional(world->energy()->kpis()) : std::nullopt;
-    recorder->finish(k, sim.state_hash(), step_wall_s, bk ? &*bk : nullptr, ek ? &*ek : nullptr);
+    recorder->finish(k, sim.state_hash(), step_wall_s, sim.road_teleports(), bk ? &*bk : nullptr,
+                     ek ? &*ek : nullptr);
   }
   print_kpis(ctx.out, plan, k, *world, step_wall_s);
   if (recorder && !o.quiet) {
@@ -502,6 +514,11 @@ CommandRun configure_run(CLI::App& sub) {
                  "input, as each simulator's default)")
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->default_str("auto");
+  sub.add_option("--teleport-after", o->teleport_after_s,
+                 "Seconds a vehicle may stand at the front of a lane or junction link before it "
+                 "is teleported along its route, as SUMO's time-to-teleport; 0: never (default: "
+                 "the scenario's, else 300 for SUMO input and never for CityFlow input)")
+      ->check(finite_non_negative());
   sub.add_option("--out", o->out,
                  "Record the run into this HDF5 file (must not exist; layout in "
                  "docs/hdf5-layout.md; default: scenario's [outputs] file, else none)")

@@ -66,10 +66,16 @@ void apply_override(scenarios::RunMeta& m, const std::string& key, const py::han
     m.controllers.max_green_s = value.cast<double>();
   } else if (key == "lane_changing") {
     m.lane_changing = value.cast<bool>();
+  } else if (key == "teleport_after") {
+    m.teleport_after_s = value.cast<double>();
+    if (!(m.teleport_after_s >= 0.0)) {
+      throw py::value_error("teleport_after: expected seconds >= 0 (0: never); found " +
+                            std::to_string(m.teleport_after_s));
+    }
   } else {
     throw py::key_error("unknown override '" + key +
                         "' (expected seed, duration, signals, min_green, max_green, "
-                        "lane_changing)");
+                        "lane_changing, teleport_after)");
   }
 }
 
@@ -399,6 +405,7 @@ class PyVecEnv {
     traffic::TrafficConfig traffic;
     traffic.step_s = scenario_->meta.step_s;
     traffic.lane_changing = scenario_->meta.lane_changing;
+    traffic.teleport_after_s = scenario_->meta.teleport_after_s;
     env_ = std::make_unique<ai::SignalVecEnv>(*scenario_->net, *scenario_->demand, traffic, o,
                                               copies, threads, first_seed);
     actions_.resize(env_->copies() * env_->agents());
@@ -523,7 +530,7 @@ PYBIND11_MODULE(_parktwin, m) {
   py::class_<Scenario, std::shared_ptr<Scenario>>(m, "Scenario")
       .def_static("load", &load_scenario, py::arg("path"),
                   "Loads a scenario manifest; keyword overrides: seed, duration, signals, "
-                  "min_green, max_green, lane_changing")
+                  "min_green, max_green, lane_changing, teleport_after")
       .def_property_readonly("name", [](const Scenario& s) { return s.meta.scenario; })
       .def_property_readonly("path", [](const Scenario& s) { return s.meta.scenario_path; })
       .def_property_readonly("seed", [](const Scenario& s) { return s.meta.seed; })

@@ -65,9 +65,9 @@ traffic::Demand import_sumo_routes(const std::string& path, const traffic::Netwo
 // A SUMO configuration (.sumocfg, root <configuration>), as far as parktwin reads it
 // (https://sumo.dlr.de/docs/Basics/Using_the_Command_Line_Applications.html#configuration_files):
 // net-file, route-files and additional-files (comma-separated, relative to the file's folder),
-// begin, end, step-length and seed, in sections or not. Options of the output, report and
-// gui_only sections (and any *-output) are accepted and have no effect; any other option is an
-// error naming the file, line and option, never silently dropped.
+// begin, end, step-length, seed and time-to-teleport, in sections or not. Options of the output,
+// report and gui_only sections (and any *-output) are accepted and have no effect; any other option
+// is an error naming the file, line and option, never silently dropped.
 struct SumoConfig {
   std::string path;
   std::string net_file;
@@ -76,6 +76,7 @@ struct SumoConfig {
   double end_s = -1.0;  // < 0: not given
   double step_length_s = 1.0;
   std::optional<std::uint64_t> seed;
+  std::optional<double> time_to_teleport_s;  // <= 0: never
 };
 SumoConfig read_sumocfg(const std::string& path);
 // Whether the XML file's root element is <configuration>.

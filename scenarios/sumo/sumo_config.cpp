@@ -141,9 +141,12 @@ SumoConfig read_sumocfg(const std::string& path) {
       const long long seed = f.integer(n, "value", what);
       if (seed < 0) f.fail(n, what, "negative seed", ">= 0", std::to_string(seed));
       c.seed = static_cast<std::uint64_t>(seed);
+    } else if (name == "time-to-teleport") {
+      c.time_to_teleport_s = time_value(f, n, what);
     } else if (!only_reports(section, name)) {
       f.fail(n, what, "SUMO option not supported by parktwin (yet)",
-             "net-file, route-files, additional-files, begin, end, step-length, seed, or "
+             "net-file, route-files, additional-files, begin, end, step-length, seed, "
+             "time-to-teleport, or "
              "options of output, report and gui_only",
              what);
     }

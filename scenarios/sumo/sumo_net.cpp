@@ -17,6 +17,7 @@ using traffic::kNone;
 
 namespace {
 
+using sumo::lane_permissions;
 using sumo::quoted;
 using sumo::XmlFile;
 
@@ -271,6 +272,7 @@ traffic::Network import_sumo_net(const std::string& path) {
       net.lane_road.push_back(road);
       net.lane_index.push_back(static_cast<std::uint16_t>(ours));
       net.lane_width_m.push_back(width);
+      net.lane_access.push_back(lane_permissions(f, l, lw));
       net.seg_length_m.push_back(length);  // the file's length, which may differ from the shape's
       net.seg_speed_limit_mps.push_back(speed);
       net.seg_shape.add(shape);

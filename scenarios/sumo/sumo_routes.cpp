@@ -21,6 +21,7 @@ namespace {
 
 using sumo::has_attr;
 using sumo::quoted;
+using sumo::vehicle_class_bit;
 using sumo::XmlFile;
 
 // SUMO 1.15's defaults by vehicle class ("Vehicle Type Parameter Defaults"; checked against
@@ -118,6 +119,7 @@ TypeRead read_type(const XmlFile& f, pugi::xml_node v, const std::string& id) {
   traffic::VehicleType& t = r.type;
   t.name = id;
   t.vclass = cls->ours;
+  t.access_class = static_cast<std::uint8_t>(vehicle_class_bit(vclass));
   const double accel = f.number_or(v, "accel", what, cls->accel);
   const double decel = f.number_or(v, "decel", what, cls->decel);
   // SUMO: emergencyDecel defaults to the class value, but never below decel.

@@ -182,4 +182,43 @@ std::vector<std::pair<double, double>> XmlFile::shape(pugi::xml_node node, const
   return points;
 }
 
+namespace {
+// SUMO's abstract vehicle classes (SUMOVehicleClass.cpp), in its bit order; the last ones
+// came after SUMO 1.15 and may appear in newer networks.
+constexpr std::string_view kVehicleClasses[] = {
+    "ignoring",  "private",       "emergency", "authority",  "army",     "vip",      "pedestrian",
+    "passenger", "hov",           "taxi",      "bus",        "coach",    "delivery", "truck",
+    "trailer",   "motorcycle",    "moped",     "bicycle",    "evehicle", "tram",     "rail_urban",
+    "rail",      "rail_electric", "rail_fast", "ship",       "custom1",  "custom2",  "container",
+    "cable_car", "subway",        "aircraft",  "wheelchair", "scooter",  "drone"};
+}  // namespace
+
+int vehicle_class_bit(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kVehicleClasses); ++i) {
+    if (kVehicleClasses[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::uint64_t lane_permissions(const XmlFile& f, pugi::xml_node node, const std::string& what) {
+  constexpr std::uint64_t kAll = (std::uint64_t{1} << std::size(kVehicleClasses)) - 1;
+  const bool allow = has_attr(node, "allow");
+  if (!allow && !has_attr(node, "disallow")) return kAll;
+  const char* attr = allow ? "allow" : "disallow";
+  std::uint64_t listed = 0;
+  for (const std::string& name : split_ids(node.attribute(attr).value())) {
+    if (name == "all") {
+      listed = kAll;
+      continue;
+    }
+    const int bit = vehicle_class_bit(name);
+    if (bit < 0) {
+      f.fail(node, what, fmt::format("unknown vehicle class in '{}'", attr),
+             "SUMO vehicle classes (passenger, bus, truck, pedestrian, ...)", quoted(name));
+    }
+    listed |= std::uint64_t{1} << bit;
+  }
+  return allow ? listed : kAll & ~listed;
+}
+
 }  // namespace parktwin::scenarios::sumo

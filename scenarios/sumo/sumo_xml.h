@@ -7,6 +7,7 @@
 
 #include <pugixml.hpp>
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -60,6 +61,14 @@ bool parse_number(std::string_view s, double& out);
 bool parse_time(std::string_view s, double& out);
 // "'id'" for messages.
 std::string quoted(std::string_view s);
+
+// SUMO's vehicle classes (SUMO 1.15's list, and newer ones) as bit indices of
+// traffic::Network::lane_access and traffic::VehicleType::access_class; -1 for an unknown name.
+int vehicle_class_bit(std::string_view name);
+// Who may use a lane, from its allow or disallow attribute (SUMO writes one of them; neither:
+// every class; "all" stands for every class), as a bit set over vehicle_class_bit. An
+// unknown class is an Error at the node naming it.
+std::uint64_t lane_permissions(const XmlFile& f, pugi::xml_node node, const std::string& what);
 
 inline constexpr double kForever = std::numeric_limits<double>::infinity();
 

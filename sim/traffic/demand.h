@@ -19,6 +19,9 @@ enum class CarFollowing : std::uint8_t { safe_speed, idm, krauss };
 struct VehicleType {
   std::string name;
   VehicleClass vclass = VehicleClass::car;
+  // Bit of Network::lane_access that lets this type use a lane (SUMO's vClass,
+  // scenarios/sumo/sumo_xml.h); meaningless where the network has no permissions.
+  std::uint8_t access_class = 0;
   CarFollowing model = CarFollowing::safe_speed;
   double length_m = 5.0;
   double width_m = 2.0;

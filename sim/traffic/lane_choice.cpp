@@ -6,9 +6,10 @@ namespace parktwin::traffic {
 
 Index select_link(const Network& net, Index lane, Index next_road, Index after_next,
                   std::span<const std::uint8_t> closed) {
-  return select_link_by(net, lane, next_road, closed, [&](Index to) {
-    return after_next == kNone || net.lane_reaches_road(to, after_next);
-  });
+  return select_link_by(
+      net, lane, next_road, closed,
+      [&](Index to) { return after_next == kNone || net.lane_reaches_road(to, after_next); },
+      [](Index) { return true; });
 }
 
 void start_lanes(const Network& net, Index road, Index next_road, std::vector<Index>& out,

@@ -22,17 +22,18 @@ namespace parktwin::traffic {
 Index select_link(const Network& net, Index lane, Index next_road, Index after_next,
                   std::span<const std::uint8_t> closed = {});
 // The same ranking with "leads on" decided by `continues(end_lane)` (for a look further along
-// the route than the road after: TrafficSim::leads_on).
-template <class Continues>
+// the route than the road after: TrafficSim::leads_on), over the links whose end lane is
+// `usable` (the vehicle may drive it: Network::lane_allows).
+template <class Continues, class Usable>
 Index select_link_by(const Network& net, Index lane, Index next_road,
-                     std::span<const std::uint8_t> closed, Continues&& continues) {
+                     std::span<const std::uint8_t> closed, Continues&& continues, Usable&& usable) {
   // Rank: 0 open and leads on, 1 open, 2 closed and leads on, 3 closed; then the smallest
   // change of lane index; then input order.
   Index best = kNone;
   int best_rank = 4, best_shift = 1 << 30;
   for (Index k = net.lane_links_begin[lane]; k < net.lane_links_begin[lane + 1]; ++k) {
     const Index to = net.link_to_lane[k];
-    if (net.lane_road[to] != next_road) continue;
+    if (net.lane_road[to] != next_road || !usable(to)) continue;
     const int shift = std::abs(int{net.lane_index[to]} - int{net.lane_index[lane]});
     const bool is_closed = !closed.empty() && closed[to] != 0;
     const int rank = (is_closed ? 2 : 0) + (continues(to) ? 0 : 1);

@@ -107,6 +107,9 @@ void validate(const Network& n, const std::string& source) {
       fail(source, "road '" + n.road_id[r] + "'", "junction index out of range");
     }
   }
+  if (!n.lane_access.empty() && n.lane_access.size() != L) {
+    fail(source, "lanes", "lane permissions are not one per lane");
+  }
   if (n.lane_links_begin.size() != L + 1 || n.lane_links_begin.back() != K) {
     fail(source, "links", "lane-to-link index is inconsistent");
   }

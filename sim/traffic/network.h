@@ -59,6 +59,9 @@ struct Network {
   std::vector<Index> lane_road;
   std::vector<std::uint16_t> lane_index;  // position in its road, 0 = leftmost
   std::vector<double> lane_width_m;
+  // Who may drive each lane (SUMO's allow/disallow): bit c set when vehicles of access class
+  // c (VehicleType::access_class) may; empty: every lane is open to every vehicle (CityFlow).
+  std::vector<std::uint64_t> lane_access;
   std::vector<Index> lane_links_begin;  // CSR, L + 1 entries: links leaving lane l are
                                         // [lane_links_begin[l], lane_links_begin[l + 1])
 
@@ -110,6 +113,9 @@ struct Network {
     if (link_yield_begin.empty()) return {};
     return {link_yield_to.data() + link_yield_begin[link],
             link_yield_to.data() + link_yield_begin[link + 1]};
+  }
+  bool lane_allows(Index lane, unsigned access_class) const {
+    return lane_access.empty() || ((lane_access[lane] >> access_class) & 1u) != 0;
   }
   // Does any link lead from `lane` onto `road`?
   bool lane_reaches_road(Index lane, Index road) const;

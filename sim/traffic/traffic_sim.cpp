@@ -14,27 +14,15 @@
 #include "sim/traffic/car_following.h"
 #include "sim/traffic/emissions.h"
 #include "sim/traffic/lane_choice.h"
+#include "sim/traffic/model_constants.h"
 
 namespace parktwin::traffic {
 
 namespace {
 
-// Segments per parallel task: fixed, so the cut never depends on the thread count (and the
-// plan of a segment does not depend on the cut at all). 256 keeps enough tasks for balance
-// on a 10x10 grid (~4900 segments, vehicles only on the ~1300 lanes); 1024 was tried and
-// cut grid_10x10's two-thread speed in half (2026-11-25).
-constexpr std::size_t kSegmentsPerChunk = 256;
-constexpr double kHaltingSpeed = 0.1;  // m/s; SUMO's and CityFlow's "waiting" threshold
-// Lane choice along the route (leads_on): a lane at least this long leaves room to change
-// lanes on it (an assumption: a few vehicle lengths per lane crossed at city speeds; SUMO
-// plans its "best lanes" 3 km ahead), and short lanes are followed at most this many roads on.
-constexpr double kRoomToChange_m = 100.0;
-constexpr int kLeadOnDepth = 4;
-// Lanes and links carry no limit of their own inside a junction in CityFlow's model.
-constexpr double kNoLimit = 1e4;
-// A queued vehicle may enter a lane behind a tail that is still this fast (CityFlow's
-// spillback rule): the tail will have moved on by the time the follower arrives.
-constexpr double kMovingTailSpeed = 2.0;
+using model::kHaltingSpeed, model::kRoomToChange_m, model::kLeadOnDepth, model::kNoLimit,
+    model::kMovingTailSpeed;
+using model::kSegmentsPerChunk;
 
 }  // namespace
 
@@ -77,10 +65,14 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.enter_time_s.assign(n, 0.0);
   s.finish_time_s.assign(n, 0.0);
   s.moves.reserve(n);
+  s.teleporting.reserve(n);
+  s.teleport_ready_s.assign(n, 0.0);
+  s.road_teleports.assign(net.road_count(), 0);
   s.finished_last_step.reserve(n);
   free_time_s_.assign(n, 0.0);
   chunk_halting_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   chunk_leaves_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
+  chunk_stuck_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   segment_leaves_.assign(segs, 0);
 
   // Queue capacity: a jam of the shortest vehicle type at zero gap, plus room for the
@@ -188,6 +180,13 @@ Index TrafficSim::start_lane(Index v, Index current) {
   PT_ASSERT(!lane_scratch_.empty(), "validated routes always have a start lane");
   // Of those, the lanes that lead on as far as they must (all of them on CityFlow's networks);
   // if none does, any.
+  // Lanes it may not drive go (SUMO's permissions; none on CityFlow's networks), unless none
+  // is left.
+  const auto barred = [&](Index l) { return !may_use(v, l); };
+  if (!std::all_of(lane_scratch_.begin(), lane_scratch_.end(), barred)) {
+    lane_scratch_.erase(std::remove_if(lane_scratch_.begin(), lane_scratch_.end(), barred),
+                        lane_scratch_.end());
+  }
   const auto bad = [&](Index l) { return !leads_on(v, l, 0, kLeadOnDepth); };
   if (!std::all_of(lane_scratch_.begin(), lane_scratch_.end(), bad)) {
     lane_scratch_.erase(std::remove_if(lane_scratch_.begin(), lane_scratch_.end(), bad),
@@ -224,11 +223,7 @@ void TrafficSim::enter_waiting_vehicles() {
     const Index v = s.wait_head[lane];
     if (v == kNone || s.lane_closed[lane] != 0) continue;
     const VehicleType& type = type_of(v);
-    if (q.size(lane) > 0) {
-      const Index tail = q.back(lane);
-      const VehicleType& tail_type = type_of(tail);
-      if (s.pos_m[tail] <= tail_type.length_m + type.min_gap_m) continue;
-    }
+    if (!room_at_start(lane, type)) continue;
     if (q.full(lane)) {
       ++s.counters.queue_overflows;
       continue;
@@ -246,6 +241,13 @@ void TrafficSim::enter_waiting_vehicles() {
     q.push_back(lane, v);
     ++s.counters.entered;
   }
+}
+
+bool TrafficSim::room_at_start(Index lane, const VehicleType& type) const {
+  const SegmentQueues& q = state_.queues;
+  if (q.size(lane) == 0) return true;
+  const Index tail = q.back(lane);
+  return state_.pos_m[tail] > type_of(tail).length_m + type.min_gap_m;
 }
 
 // A vehicle put at the start of a lane that junction links feed sticks its body back into
@@ -347,7 +349,7 @@ bool TrafficSim::leads_on(Index v, Index lane, Index k, int depth) const {
   const Index next = route_road(v, k + 1);
   for (Index l = net_.lane_links_begin[lane]; l < net_.lane_links_begin[lane + 1]; ++l) {
     const Index to = net_.link_to_lane[l];
-    if (net_.lane_road[to] != next) continue;
+    if (net_.lane_road[to] != next || !may_use(v, to)) continue;
     if (net_.seg_length_m[to] >= kRoomToChange_m || leads_on(v, to, k + 1, depth - 1)) return true;
   }
   return false;
@@ -364,7 +366,7 @@ Index TrafficSim::choose_link(Index v, Index lane, Index rp) const {
   return select_link_by(net_, lane, next_road,
                         state_.closed_lanes > 0 ? std::span<const std::uint8_t>(state_.lane_closed)
                                                 : std::span<const std::uint8_t>(),
-                        continues);
+                        continues, [&](Index to) { return may_use(v, to); });
 }
 
 Index TrafficSim::next_segment(Index v, Index seg, Index rp, Index planned) const {
@@ -395,6 +397,8 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   const double seg_len = net_.seg_length_m[seg];
   const double seg_limit = net_.is_link(seg) ? kNoLimit : net_.seg_speed_limit_mps[seg];
   std::uint32_t halting = 0;
+  bool stuck = false;
+  const bool teleports = config_.teleport_after_s > 0.0;
 
   for (Index i = 0, n = q.size(seg); i < n; ++i) {
     const Index v = q.at(seg, i);
@@ -457,6 +461,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     // Junction ahead: stop at the line on red, when the lane beyond has no room, or when a
     // vehicle with right of way is coming; slow to the turn speed before a turn.
     bool must_stop = false;
+    bool hold_at_end = false;  // stop at the lane's end even if it takes more than braking
     double turn_cap = kNoLimit;
     const Index link = s.planned_link[v];
     const double remaining = seg_len - pos;
@@ -464,6 +469,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
         s.route_pos[v] + 1 < route_length(v) && remaining <= lookahead) {
       // This lane does not lead on: wait at its end for a gap to change lanes.
       must_stop = true;
+      hold_at_end = teleports;
     } else if (!net_.is_link(seg) && link != kNone && remaining <= lookahead) {
       const Index to = net_.link_to_lane[link];
       bool room = true;
@@ -532,6 +538,11 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     } else {
       advance = (speed + next_speed) * dt / 2.0;
     }
+    if (hold_at_end && pos + advance > seg_len) {
+      // SUMO's emergency stop at the end of a lane that does not lead on.
+      advance = std::max(0.0, seg_len - pos);
+      next_speed = 0.0;
+    }
     if (config_.lane_changing) {
       s.lc_target[v] = net_.is_link(seg) ? kNone : decide_lane_change(v, seg, i);
     }
@@ -548,6 +559,8 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       ++halting;
       if (speed >= kHaltingSpeed) ++tot.stops;
       tot.halted_s += static_cast<float>(dt);
+      stuck = stuck || (teleports && i == 0 &&
+                        static_cast<double>(tot.halted_s) >= config_.teleport_after_s);
     } else {
       tot.halted_s = 0.0f;
     }
@@ -566,7 +579,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   }
   // The front vehicle passing the end means the transfer phase has work on this segment.
   const bool leaves = q.size(seg) > 0 && s.next_pos_m[q.front(seg)] > seg_len;
-  return {halting, leaves};
+  return {halting, leaves, stuck};
 }
 
 // ---- phase 4: vehicles past their segment's end move on, in a fixed order ---------------
@@ -575,8 +588,6 @@ void TrafficSim::transfer() {
   TrafficState& s = state_;
   SegmentQueues& q = s.queues;
   s.moves.clear();
-  s.finished_last_step.clear();
-  const double now = time_s();
   const par::ChunkPlan chunks{net_.segment_count(), kSegmentsPerChunk};
   for (std::size_t c = 0; c < chunks.chunks(); ++c) {
     if (chunk_leaves_[c] == 0) continue;
@@ -589,7 +600,7 @@ void TrafficSim::transfer() {
         double d = s.next_pos_m[v];
         Index cur = seg, rp = s.route_pos[v];
         Index planned = s.planned_link[v];
-        bool finished = false, arrived = false;
+        bool finished = false, arrived = false, held = false;
         while (d > net_.seg_length_m[cur]) {
           d -= net_.seg_length_m[cur];
           free_time_s_[v] += net_.seg_length_m[cur] / free_speed(v, cur);
@@ -597,6 +608,15 @@ void TrafficSim::transfer() {
                                  ? net_.link_to_lane[net_.segment_link(cur)]
                                  : (planned == kNone ? kNone : net_.link_segment(planned));
           if (next == kNone) {
+            // With teleports (SUMO's model), one that ran through onto an empty lane that
+            // does not lead on stops at its end (the plan stops those already on it), to
+            // change lanes or be teleported; otherwise its route ends here.
+            if (rp + 1 < route_length(v) && config_.teleport_after_s > 0.0 && cur != seg &&
+                !net_.is_link(cur) && q.size(cur) == 0) {
+              d = net_.seg_length_m[cur];
+              held = true;
+              break;
+            }
             if (rp + 1 < route_length(v)) ++s.counters.dead_ends;
             arrived = rp + 1 >= route_length(v);
             finished = true;
@@ -616,17 +636,10 @@ void TrafficSim::transfer() {
           cur = next;
         }
         if (finished) {
-          s.status[v] = VehicleStatus::finished;
-          s.finish_time_s[v] = now;
-          if (arrived) s.finished_last_step.push_back(v);
-          s.segment[v] = kNone;
-          ++s.counters.finished;
-          s.counters.finished_travel_s += now - s.create_time_s[v];
-          s.counters.finished_trip_s += now - s.enter_time_s[v];
-          finished_delay_s_ += (now - s.create_time_s[v]) - free_time_s_[v];
-          finished_stops_ += s.totals[v].stops;
+          finish(v, arrived);
           continue;
         }
+        if (held) s.next_speed_mps[v] = 0.0;
         s.route_pos[v] = rp;
         s.planned_link[v] = planned;
         s.moves.push_back({v, cur, d});
@@ -653,6 +666,20 @@ void TrafficSim::transfer() {
   }
 }
 
+void TrafficSim::finish(Index v, bool arrived) {
+  TrafficState& s = state_;
+  const double now = time_s();
+  s.status[v] = VehicleStatus::finished;
+  s.finish_time_s[v] = now;
+  if (arrived) s.finished_last_step.push_back(v);
+  s.segment[v] = kNone;
+  ++s.counters.finished;
+  s.counters.finished_travel_s += now - s.create_time_s[v];
+  s.counters.finished_trip_s += now - s.enter_time_s[v];
+  finished_delay_s_ += (now - s.create_time_s[v]) - free_time_s_[v];
+  finished_stops_ += s.totals[v].stops;
+}
+
 // ---- phase 5: fixed-time signal plans advance ------------------------------------------
 
 void TrafficSim::advance_signals() {
@@ -673,7 +700,9 @@ void TrafficSim::advance_signals() {
 
 void TrafficSim::step() {
   TrafficState& s = state_;
+  s.finished_last_step.clear();
   create_trips();
+  if (!s.teleporting.empty()) reinsert_teleported();
   enter_waiting_vehicles();
   s.counters.vehicle_updates += s.counters.entered - s.counters.finished;
   // Each chunk writes its own vehicles' plan slots and its own chunk summary.
@@ -681,7 +710,7 @@ void TrafficSim::step() {
   par::parallel_for(net_.segment_count(), kSegmentsPerChunk,
                     [this, unit_step](std::size_t begin, std::size_t end, std::size_t chunk) {
                       std::uint32_t halting = 0;
-                      bool leaves = false;
+                      bool leaves = false, stuck = false;
                       for (std::size_t seg = begin; seg < end; ++seg) {
                         // Most segments are empty in most steps (links above all): no call.
                         if (state_.queues.size(static_cast<Index>(seg)) == 0) {
@@ -693,10 +722,12 @@ void TrafficSim::step() {
                                                   : plan_segment<false>(static_cast<Index>(seg));
                         halting += p.halting;
                         leaves = leaves || p.leaves;
+                        stuck = stuck || p.stuck;
                         segment_leaves_[seg] = p.leaves ? 1 : 0;
                       }
                       chunk_halting_[chunk] = halting;
                       chunk_leaves_[chunk] = leaves ? 1 : 0;
+                      chunk_stuck_[chunk] = stuck ? 1 : 0;
                     });
   std::uint64_t halting = 0;
   for (std::uint32_t h : chunk_halting_) halting += h;
@@ -710,6 +741,7 @@ void TrafficSim::step() {
   // without allocation.)
   for (const Index v : closure_stranded_) reroute_around_closures(v, closure_cost_s_);
   closure_stranded_.clear();
+  if (config_.teleport_after_s > 0.0) teleport_stuck();
   advance_signals();
   ++s.step;
 }
@@ -825,6 +857,7 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i) const {
     const int target_index = index + dir;
     if (target_index < 0 || target_index >= lanes) continue;
     const Index target = first + static_cast<Index>(target_index);
+    if (!may_use(v, target)) continue;
     if (mandatory) {
       // Move only toward a lane that leads on to the next road.
       bool toward = false;
@@ -1179,6 +1212,7 @@ TrafficKpis TrafficSim::kpis() const {
   k.waiting = c.created - c.entered;
   k.vehicle_updates = c.vehicle_updates;
   k.dead_ends = c.dead_ends;
+  k.teleports = c.teleports;
   k.amber_entries = c.amber_entries;
   k.lane_changes = c.lane_changes;
   k.closure_reroutes = c.closure_reroutes;
@@ -1186,7 +1220,8 @@ TrafficKpis TrafficSim::kpis() const {
   double open_travel = 0.0;
   for (Index v = 0; v < demand_.trip_count(); ++v) {
     const VehicleStatus st = s.status[v];
-    if (st == VehicleStatus::waiting || st == VehicleStatus::running) {
+    if (st == VehicleStatus::waiting || st == VehicleStatus::running ||
+        st == VehicleStatus::teleporting) {
       open_travel += k.time_s - s.create_time_s[v];
     }
   }
@@ -1245,6 +1280,10 @@ std::uint64_t TrafficSim::state_hash() const {
   h.add(s.step);
   for (Index v = 0; v < demand_.trip_count(); ++v) {
     h.add(s.status[v]);
+    if (s.status[v] == VehicleStatus::teleporting) {
+      h.add(s.route_pos[v]);
+      h.add(s.teleport_ready_s[v]);
+    }
     if (s.status[v] != VehicleStatus::running) continue;
     h.add(s.pos_m[v]);
     h.add(s.speed_mps[v]);

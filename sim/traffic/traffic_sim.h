@@ -25,6 +25,12 @@ struct TrafficConfig {
   // keep the lane they start on, and one whose lane has no link onward ends its trip there.
   bool lane_changing = false;
   mobil::Params mobil{};
+  // SUMO's time-to-teleport: the front vehicle of a lane or junction link that has stood
+  // (below 0.1 m/s) this long leaves the network and moves along its route until a road of
+  // it has room (teleport.cpp); a vehicle that cannot stop before the end of a lane that
+  // does not lead on stops there at once, as in SUMO, instead of ending its route. <= 0:
+  // never, and such a vehicle's route ends there (CityFlow has no teleports).
+  double teleport_after_s = 0.0;
 };
 
 // Random streams of the traffic model (engine/rng.h).
@@ -51,6 +57,7 @@ struct TrafficKpis {
   double co2_kg = 0.0;
   std::uint64_t vehicle_updates = 0;
   std::uint64_t dead_ends = 0;
+  std::uint64_t teleports = 0;  // vehicles that stood too long and were moved on (SUMO's)
   std::uint64_t amber_entries = 0;
   std::uint64_t lane_changes = 0;
   std::uint64_t closure_reroutes = 0;   // vehicles rerouted around a closed road
@@ -78,6 +85,7 @@ void for_each_kpi(const TrafficKpis& k, F&& f) {
   f("co2_kg", k.co2_kg);
   f("vehicle_updates", k.vehicle_updates);
   f("dead_ends", k.dead_ends);
+  f("teleports", k.teleports);
   f("amber_entries", k.amber_entries);
   f("lane_changes", k.lane_changes);
   f("closure_reroutes", k.closure_reroutes);
@@ -112,6 +120,7 @@ class TrafficSim {
   void restore_state(F&& f) {
     visit_state(*this, f);
     arc_blocked_valid_ = false;  // derived from the restored closures when next needed
+    state_.teleporting.reserve(demand_.trip_count());  // grows without allocating
   }
 
   // Puts a trip that has not departed yet onto `lane` at `pos_m` with `speed_mps`, now (an
@@ -165,6 +174,8 @@ class TrafficSim {
   // Vehicles on the lanes that feed movement m and plan to take it, and how many of them are
   // halting: the inputs of queue- and pressure-based controllers.
   std::uint32_t movement_demand(Index movement, bool halting_only) const;
+  // Per road: teleports that started on it (a lane of it or a junction link leaving it).
+  std::span<const std::uint32_t> road_teleports() const { return state_.road_teleports; }
   // Loop detectors (Network::detector_*): vehicles whose front crossed each since the start.
   std::uint64_t detector_count(Index detector) const { return detector_counts_[detector]; }
 
@@ -189,12 +200,25 @@ class TrafficSim {
   struct SegmentPlan {
     std::uint32_t halting;  // vehicles slower than 0.1 m/s after the step
     bool leaves;            // the front vehicle passes the segment's end
+    bool stuck;             // the front vehicle has stood for teleport_after_s
   };
   // kUnitStep: the step is exactly 1 s (CityFlow's networks), so that the compiler drops the
   // divisions and products by it; the same arithmetic, bit for bit, as for a variable step.
   template <bool kUnitStep>
   SegmentPlan plan_segment(Index seg);
   void transfer();
+  // Ends v's trip now; `arrived`: at its route's end (not at a dead end).
+  void finish(Index v, bool arrived);
+  // Teleports (teleport.cpp): stuck front vehicles of the segments in chunks whose plan saw
+  // one leave; teleporting vehicles re-enter where there is room, or move on.
+  void teleport_stuck();
+  void start_teleport(Index v, Index seg);
+  void reinsert_teleported();
+  // Puts v at the start of the lane of road `rp` of its route with the most room; false when
+  // no lane has room for it.
+  bool reenter(Index v, Index rp);
+  // Is there room for a vehicle of `type` at the start of `lane` (behind its tail)?
+  bool room_at_start(Index lane, const VehicleType& type) const;
   // Lane changes: decided in the plan phase from the state before the step (one target per
   // vehicle), applied after the transfer in lane order, each re-checked against the vehicles
   // already moved.
@@ -219,8 +243,6 @@ class TrafficSim {
   Index next_segment(Index v, Index seg, Index rp, Index planned) const;
   // The link onto route road rp + 1 by lane_choice.h's ranking, "leads on" decided by
   // leads_on: through short lanes, as far as the route needs (SUMO's "best lanes" in spirit).
-  // (Making a vehicle whose lane's best link does not lead on stop and change lanes first,
-  // as SUMO does, gridlocked cologne8 and ingolstadt21 without SUMO's teleports: not done.)
   Index choose_link(Index v, Index lane, Index rp) const;
   // Whether `lane`, on route road k of v, carries v along its route without a lane change as
   // far as it must: onto a lane of at least kRoomToChange_m (where it can change lanes
@@ -228,6 +250,10 @@ class TrafficSim {
   // (CityFlow's) this is "a link of the lane reaches road k + 1", CityFlow's rule.
   bool leads_on(Index v, Index lane, Index k, int depth) const;
   double draw_speed_factor(Index v) const;
+  // May v drive `lane` (Network::lane_allows)?
+  bool may_use(Index v, Index lane) const {
+    return net_.lane_allows(lane, type_of(v).access_class);
+  }
   double free_speed(Index v, Index seg) const;
 
   const Network& net_;
@@ -265,6 +291,7 @@ class TrafficSim {
   std::vector<Index> lane_detectors_;
   std::vector<std::uint32_t> chunk_halting_;  // per plan chunk, written by that chunk
   std::vector<std::uint8_t> chunk_leaves_;    // per plan chunk: any vehicle to transfer
+  std::vector<std::uint8_t> chunk_stuck_;     // per plan chunk: a front vehicle to teleport
   std::vector<std::uint8_t> segment_leaves_;  // per segment: its front vehicle passes the end
   std::vector<double> free_time_s_;           // per vehicle: free-flow time of the path so far
   double halting_sum_ = 0.0;
@@ -309,6 +336,9 @@ class TrafficSim {
     f("phase_duration_s", s.phase_duration_s);
     f("lane_closed", s.lane_closed);
     f("closed_lanes", s.closed_lanes);
+    f("teleporting", s.teleporting);
+    f("teleport_ready_s", s.teleport_ready_s);
+    f("road_teleports", s.road_teleports);
     f("detector_counts", self.detector_counts_);
     f("free_time_s", self.free_time_s_);
     f("halting_sum", self.halting_sum_);

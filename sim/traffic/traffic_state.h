@@ -11,7 +11,9 @@
 
 namespace parktwin::traffic {
 
-enum class VehicleStatus : std::uint8_t { pending, waiting, running, finished };
+// teleporting: taken off a segment where it stood too long, moving along its route out of
+// the network until a road of it has room (TrafficConfig::teleport_after_s, teleport.cpp).
+enum class VehicleStatus : std::uint8_t { pending, waiting, running, finished, teleporting };
 
 // Vehicles on one segment in driving order, front (most advanced) first, as a ring buffer of
 // vehicle ids in a pool shared by all segments. Capacity per segment is fixed at init from
@@ -67,6 +69,7 @@ struct TrafficCounters {
   std::uint64_t finished = 0;           // vehicles that reached the end of their route
   std::uint64_t vehicle_updates = 0;    // sum over steps of vehicles moved in that step
   std::uint64_t dead_ends = 0;          // vehicles whose lane had no link onwards (ended early)
+  std::uint64_t teleports = 0;          // vehicles taken off a segment after standing too long
   std::uint64_t queue_overflows = 0;    // entries refused because a segment queue was full
   std::uint64_t amber_entries = 0;      // entries on a just-ended green by vehicles unable to stop
   std::uint64_t lane_changes = 0;       // applied MOBIL lane changes
@@ -128,6 +131,13 @@ struct TrafficState {
   // Lanes closed by events (1: no vehicle may enter; those on it drive out).
   std::vector<std::uint8_t> lane_closed;
   std::uint32_t closed_lanes = 0;  // how many are closed now (0: the step skips every check)
+
+  // Teleports (teleport.cpp): vehicles out of the network, in the order they left it; while
+  // teleporting, route_pos is the road a vehicle is passing virtually, and it may re-enter
+  // at that road's start now, or moves on to the next road at teleport_ready_s.
+  std::vector<Index> teleporting;
+  std::vector<double> teleport_ready_s;       // per vehicle
+  std::vector<std::uint32_t> road_teleports;  // per road: teleports that started on it
 
   Index next_trip = 0;  // trips before this one have been created
   TrafficCounters counters;

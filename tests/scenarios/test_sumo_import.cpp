@@ -15,7 +15,10 @@
 
 #include "engine/error.h"
 #include "scenarios/manifest.h"
+#include "scenarios/run_file.h"
+#include "scenarios/run_world.h"
 #include "scenarios/sumo/sumo.h"
+#include "scenarios/sumo/sumo_xml.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/routing.h"
 #include "tests/support/error_of.h"
@@ -728,6 +731,7 @@ TEST_CASE("SUMO .sumocfg: files, begin and end, and options that only report",
         <end value="1:10"/>
         <step-length value="0.5"/>
     </time>
+    <processing><time-to-teleport value="120"/></processing>
     <random_number><seed value="42"/></random_number>
     <output><tripinfo-output value="trips.xml"/></output>
     <report><no-step-log value="true"/><duration-log.statistics value="true"/></report>
@@ -741,6 +745,7 @@ TEST_CASE("SUMO .sumocfg: files, begin and end, and options that only report",
   CHECK(c.end_s == 70.0);
   CHECK(c.step_length_s == 0.5);
   CHECK(c.seed == std::uint64_t{42});
+  CHECK(c.time_to_teleport_s == 120.0);
   // The configuration stands for its network and demand; its begin is t = 0: "early" (5 s)
   // is dropped, the flow's vehicles from 10 s on arrive shifted, the second route file's
   // vehicle uses the first's route and the additional file's type.
@@ -759,6 +764,8 @@ TEST_CASE("SUMO .sumocfg: files, begin and end, and options that only report",
   CHECK(m.step_s == 0.5);
   CHECK(m.seed == 42);
   CHECK(m.start == "2026-01-01T00:00:10");
+  CHECK(m.teleport_after_s == 120.0);
+  CHECK(parktwin::scenarios::run_meta_of(m).teleport_after_s == 120.0);
   // From a manifest's [traffic] sumocfg, whose own keys win.
   const std::string toml =
       dir.write("scenario.toml", "duration = 30\n[traffic]\nsumocfg = \"s.sumocfg\"\n");
@@ -766,6 +773,59 @@ TEST_CASE("SUMO .sumocfg: files, begin and end, and options that only report",
   CHECK(from_toml.duration_s == 30.0);
   CHECK(from_toml.step_s == 0.5);
   CHECK(from_toml.demand_path == dir.path().string() + "/s.sumocfg");
+  CHECK(from_toml.teleport_after_s == 120.0);
+  const parktwin::scenarios::Manifest never = parktwin::scenarios::load_manifest(
+      dir.write("never.toml", "[traffic]\nsumocfg = \"s.sumocfg\"\nteleport_after = 0\n"));
+  CHECK(never.teleport_after_s == 0.0);
+  // Without time-to-teleport: SUMO's default, 300 s.
+  const std::string plain =
+      dir.write("plain.sumocfg", R"(<configuration><net-file value="tiny.net.xml"/>
+      <route-files value="b.rou.xml"/><end value="600"/></configuration>)");
+  CHECK(parktwin::scenarios::run_meta_of(parktwin::scenarios::load_manifest(plain))
+            .teleport_after_s == parktwin::scenarios::kSumoTimeToTeleport_s);
+  const Error e = error_of([&] {
+    (void)parktwin::scenarios::load_manifest(
+        dir.write("bad.toml", "[traffic]\nsumocfg = \"s.sumocfg\"\nteleport_after = -5\n"));
+  });
+  CHECK(e.context().field == "traffic.teleport_after");
+  CHECK(e.context().line == 3);
+}
+
+TEST_CASE("SUMO lane permissions: allow and disallow per lane, by vehicle class",
+          "[scenarios][sumo]") {
+  TempDir dir;
+  const std::string text = replaced(replaced(kTinyNet, R"(<lane id="in_0" index="0")",
+                                             R"(<lane id="in_0" index="0" allow="bus taxi")"),
+                                    R"(<lane id="out_0" index="0")",
+                                    R"(<lane id="out_0" index="0" disallow="pedestrian bicycle")");
+  const Network net = load_network(dir.write("p.net.xml", text));
+  using parktwin::scenarios::sumo::vehicle_class_bit;
+  const auto bit = [](const char* name) { return static_cast<unsigned>(vehicle_class_bit(name)); };
+  const Index in = net.road_first_lane[net.find_road("in")];
+  const Index out = net.road_first_lane[net.find_road("out")];
+  const Index side = net.road_first_lane[net.find_road("side")];
+  CHECK(net.lane_allows(in, bit("bus")));
+  CHECK(net.lane_allows(in, bit("taxi")));
+  CHECK_FALSE(net.lane_allows(in, bit("passenger")));
+  CHECK(net.lane_allows(out, bit("passenger")));
+  CHECK_FALSE(net.lane_allows(out, bit("pedestrian")));
+  CHECK(net.lane_allows(side, bit("truck")));  // neither attribute: everybody
+  // A route file's vType carries its class's bit.
+  const Demand d = load_demand(dir.write("r.rou.xml", R"(<routes>
+    <vType id="b" vClass="bus"/>
+    <vehicle id="x" type="b" depart="0"><route edges="in out"/></vehicle>
+</routes>)"),
+                               net, 60.0);
+  CHECK(d.types[d.trips[0].type].access_class == bit("bus"));
+  // An unknown class is an error at the lane.
+  const std::string bad = replaced(kTinyNet, R"(<lane id="in_0" index="0")",
+                                   R"(<lane id="in_0" index="0" allow="hovercraft")");
+  const std::string path = dir.write("bad.net.xml", bad);
+  const Error e = error_of([&] { (void)load_network(path); });
+  CHECK(e.context().file == path);
+  CHECK(e.context().line == line_in(bad, "hovercraft"));
+  CHECK_THAT(e.message(), Contains("unknown vehicle class in 'allow'"));
+  CHECK_THAT(e.context().found, Contains("hovercraft"));
 }
 
 TEST_CASE("SUMO .sumocfg errors name the file, the line and the option",
