@@ -6,22 +6,31 @@
 // and the ratio of parktwin's vehicle-updates/s to SUMO's.
 //
 // usage: bench_sumo [--grid N] [--period S] [--end S] [--dir DIR] [--threads N]
-//   needs sumo and sumo-tools (tools/install-deps.sh --test); SUMO_HOME defaults to
+//        bench_sumo --sumocfg NAME.sumocfg [--sumocfg ...] [--threads N]
+//   The second form runs SUMO scenarios as they come (both simulators on the configuration's
+//   net, routes, additional files and hour; parktwin with its SUMO defaults: lane changes,
+//   teleports after the configuration's time-to-teleport or 300 s), one row pair each.
+//   Needs sumo and sumo-tools (tools/install-deps.sh --test); SUMO_HOME defaults to
 //   /usr/share/sumo.
 
 #include <fmt/format.h>
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bench_cli.h"
 #include "engine/parallel.h"
+#include "scenarios/manifest.h"
+#include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/traffic_sim.h"
 
@@ -51,28 +60,113 @@ double number_after(const std::string& text, const std::string& label) {
   return std::stod(m[1].str());
 }
 
+struct Result {
+  double ups = 0.0;  // vehicle-updates per second
+  double mean_trip_s = 0.0;
+  double arrived = 0.0;
+  double wall_s = 0.0;
+  std::uint64_t teleports = 0;
+};
+
+// SUMO with `args` (no output files), statistics read from its log.
+Result run_sumo(const std::string& args) {
+  const auto s0 = std::chrono::steady_clock::now();
+  const std::string log =
+      run("sumo " + args + " --no-step-log --no-warnings --duration-log.statistics true");
+  Result r;
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+  r.ups = number_after(log, "UPS:");
+  // "Duration:" is both the wall time under Performance and the mean trip duration under
+  // "Statistics (avg of N)": read the latter.
+  const auto stats = log.find("Statistics (avg");
+  if (stats == std::string::npos) throw std::runtime_error("no trip statistics in:\n" + log);
+  const std::string trip_stats = log.substr(stats);
+  r.mean_trip_s = number_after(trip_stats, "Duration:");
+  r.arrived = number_after(trip_stats, "avg of");
+  const std::regex teleports(R"(Teleports:\s*([0-9]+))");
+  std::smatch m;
+  if (std::regex_search(log, m, teleports)) r.teleports = std::stoull(m[1].str());
+  return r;
+}
+
+// parktwin's traffic alone for `steps` steps; vehicle-updates per second of stepping.
+Result run_parktwin(const traffic::Network& n, const traffic::Demand& d,
+                    const traffic::TrafficConfig& config, int steps) {
+  traffic::TrafficSim sim(n, d, config);
+  const auto p0 = std::chrono::steady_clock::now();
+  double step_wall = 0.0;
+  for (int i = 0; i < steps; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    sim.step();
+    step_wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  Result r;
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - p0).count();
+  const traffic::TrafficKpis k = sim.kpis();
+  r.ups = static_cast<double>(k.vehicle_updates) / step_wall;
+  r.mean_trip_s = k.mean_finished_trip_duration_s;
+  r.arrived = static_cast<double>(k.finished);
+  r.teleports = k.teleports;
+  return r;
+}
+
+void print_rows(const std::string& scenario, const Result& sumo, const Result& pt) {
+  for (const auto& [name, r] : {std::pair{"sumo", sumo}, std::pair{"parktwin", pt}}) {
+    fmt::print("{},{},{:.4g},{:.1f},{:.0f},{},{:.2f}\n", scenario, name, r.ups, r.mean_trip_s,
+               r.arrived, r.teleports, r.wall_s);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int grid = 10, threads = 1;
   double period = 0.5, end = 3600;
+  std::vector<std::string> configs;
   std::string dir = (std::filesystem::temp_directory_path() / "parktwin_bench_sumo").string();
-  CLI::App app{"Debian's sumo and parktwin on the same signalised grid, in one run.", "bench_sumo"};
+  CLI::App app{"Debian's sumo and parktwin on the same SUMO inputs, in one run.", "bench_sumo"};
   app.add_option("--grid", grid, "junctions a side")->check(CLI::Range(2, 100));
   app.add_option("--period", period, "seconds between departures (randomTrips.py -p)")
       ->check(CLI::PositiveNumber);
   app.add_option("--end", end, "simulated seconds")->check(CLI::PositiveNumber);
   app.add_option("--dir", dir, "work folder for SUMO's files");
+  app.add_option("--sumocfg", configs,
+                 "instead of the grid: SUMO configurations to run as they come (repeatable)")
+      ->check(CLI::ExistingFile);
   app.add_option("--threads", threads, "parktwin's threads")->check(CLI::Range(1, 256));
   if (const int status = bench::parse_command_line(app, argc, argv); status >= 0) return status;
   return bench::run_reporting_errors("bench_sumo", [&]() -> int {
     const char* home = std::getenv("SUMO_HOME");
     const std::string sumo_home = home != nullptr ? home : "/usr/share/sumo";
     setenv("SUMO_HOME", sumo_home.c_str(), 0);
-    std::filesystem::create_directories(dir);
-    const std::string net = dir + "/grid.net.xml", trips = dir + "/grid.trips.xml",
-                      routes = dir + "/grid.rou.xml";
+    par::ThreadLimit limit(threads);
     try {
+      fmt::print(
+          "scenario,simulator,vehicle_updates_per_s,mean_trip_duration_s,arrived,teleports,"
+          "wall_s\n");
+      if (!configs.empty()) {
+        for (const std::string& cfg : configs) {
+          const scenarios::RunMeta meta = scenarios::run_meta_of(scenarios::load_manifest(cfg));
+          const Result sumo =
+              run_sumo(fmt::format("-c {} --xml-validation never --xml-validation.net never", cfg));
+          const traffic::Network n = scenarios::load_network(cfg);
+          const traffic::Demand d = scenarios::load_demand(cfg, n, meta.duration_s);
+          traffic::TrafficConfig config;
+          config.step_s = meta.step_s;
+          config.seed = meta.seed;
+          config.lane_changing = meta.lane_changing;
+          config.teleport_after_s = meta.teleport_after_s;
+          const Result pt = run_parktwin(
+              n, d, config, static_cast<int>(std::lround(meta.duration_s / meta.step_s)));
+          print_rows(meta.scenario, sumo, pt);
+          fmt::print("ratio parktwin/sumo vehicle-updates/s, {}: {:.1f}x ({} threads, {} trips)\n",
+                     meta.scenario, pt.ups / sumo.ups, threads, d.trip_count());
+        }
+        return 0;
+      }
+      std::filesystem::create_directories(dir);
+      const std::string net = dir + "/grid.net.xml", trips = dir + "/grid.trips.xml",
+                        routes = dir + "/grid.rou.xml";
       run(fmt::format(
           "netgenerate --grid --grid.number={} --grid.length=200 --grid.attach-length=200 "
           "--default.lanenumber 1 --default-junction-type traffic_light "
@@ -82,47 +176,15 @@ int main(int argc, char** argv) {
                       net, end, period, trips));
       run(fmt::format("duarouter -n {} -r {} -o {} --no-step-log --no-warnings", net, trips,
                       routes));
-
       // SUMO, 1 s steps (its default), no output files, statistics at the end.
-      const auto s0 = std::chrono::steady_clock::now();
-      const std::string log = run(fmt::format(
-          "sumo -n {} -r {} --end {} --no-step-log --no-warnings --duration-log.statistics true",
-          net, routes, end + 1800));
-      const double sumo_wall =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
-      const double sumo_ups = number_after(log, "UPS:");
-      // "Duration:" is both the wall time under Performance and the mean trip duration under
-      // "Statistics (avg of N)": read the latter.
-      const auto stats = log.find("Statistics (avg");
-      if (stats == std::string::npos) throw std::runtime_error("no trip statistics in:\n" + log);
-      const std::string trip_stats = log.substr(stats);
-      const double sumo_duration = number_after(trip_stats, "Duration:");
-      const double sumo_arrived = number_after(trip_stats, "avg of");
-
-      par::ThreadLimit limit(threads);
+      const Result sumo = run_sumo(fmt::format("-n {} -r {} --end {}", net, routes, end + 1800));
       const traffic::Network n = scenarios::load_network(net);
       const traffic::Demand d = scenarios::load_demand(routes, n, end + 1800);
-      traffic::TrafficSim sim(n, d, {1.0, 0});
-      const auto p0 = std::chrono::steady_clock::now();
-      double step_wall = 0.0;
-      for (int i = 0; i < static_cast<int>(end + 1800); ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        sim.step();
-        step_wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      }
-      const double pt_wall =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - p0).count();
-      const traffic::TrafficKpis k = sim.kpis();
-      const double pt_ups = static_cast<double>(k.vehicle_updates) / step_wall;
-
-      fmt::print("simulator,vehicle_updates_per_s,mean_trip_duration_s,vehicles,wall_s\n");
-      fmt::print("sumo,{:.4g},{:.1f},{:.0f},{:.2f}\n", sumo_ups, sumo_duration, sumo_arrived,
-                 sumo_wall);
-      fmt::print("parktwin,{:.4g},{:.1f},{},{:.2f}\n", pt_ups, k.mean_finished_trip_duration_s,
-                 k.finished, pt_wall);
+      const Result pt = run_parktwin(n, d, {1.0, 0}, static_cast<int>(end + 1800));
+      print_rows(fmt::format("grid{}x{}", grid, grid), sumo, pt);
       fmt::print(
           "ratio parktwin/sumo vehicle-updates/s: {:.1f}x ({} threads, grid {}x{}, {} trips)\n",
-          pt_ups / sumo_ups, threads, grid, grid, d.trip_count());
+          pt.ups / sumo.ups, threads, grid, grid, d.trip_count());
     } catch (const std::exception& e) {
       fmt::print(stderr, "bench_sumo: {}\n", e.what());
       return 1;

@@ -102,6 +102,12 @@ inline double lookahead_distance(const VehicleType& me, double dt) {
 namespace parktwin::traffic::idm {
 
 inline constexpr double kDelta = 4.0;  // acceleration exponent (Treiber et al. 2000, Table 1)
+// r^kDelta by two products (std::pow was 4 % of a SUMO network's step through MOBIL).
+inline double pow_delta(double r) {
+  static_assert(kDelta == 4.0);
+  const double r2 = r * r;
+  return r2 * r2;
+}
 
 // Desired gap s*(v, dv) = s0 + max(0, v T + v dv / (2 sqrt(a b))), Eq. (2).
 inline double desired_gap(const VehicleType& me, double v, double dv) {
@@ -114,7 +120,7 @@ inline double desired_gap(const VehicleType& me, double v, double dv) {
 // of the driver's and the road's). Eq. (1).
 inline double acceleration(const VehicleType& me, double v, double v0, double gap,
                            double v_leader) {
-  const double free = 1.0 - std::pow(v / v0, kDelta);
+  const double free = 1.0 - pow_delta(v / v0);
   const double s_star = desired_gap(me, v, v - v_leader);
   const double interaction = s_star / std::max(gap, 1e-3);
   return me.max_accel_mps2 * (free - interaction * interaction);
@@ -122,12 +128,12 @@ inline double acceleration(const VehicleType& me, double v, double v0, double ga
 
 // Acceleration on a free road.
 inline double free_acceleration(const VehicleType& me, double v, double v0) {
-  return me.max_accel_mps2 * (1.0 - std::pow(v / v0, kDelta));
+  return me.max_accel_mps2 * (1.0 - pow_delta(v / v0));
 }
 
 // Equilibrium gap at speed v (acceleration zero behind a leader at the same speed).
 inline double equilibrium_gap(const VehicleType& me, double v, double v0) {
-  return (me.min_gap_m + v * me.headway_s) / std::sqrt(1.0 - std::pow(v / v0, kDelta));
+  return (me.min_gap_m + v * me.headway_s) / std::sqrt(1.0 - pow_delta(v / v0));
 }
 
 }  // namespace parktwin::traffic::idm

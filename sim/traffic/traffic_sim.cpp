@@ -73,6 +73,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   chunk_halting_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   chunk_leaves_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   chunk_stuck_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
+  chunk_changes_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   segment_leaves_.assign(segs, 0);
 
   // Queue capacity: a jam of the shortest vehicle type at zero gap, plus room for the
@@ -219,6 +220,7 @@ double TrafficSim::draw_speed_factor(Index v) const {
 void TrafficSim::enter_waiting_vehicles() {
   TrafficState& s = state_;
   SegmentQueues& q = s.queues;
+  if (s.counters.created == s.counters.entered) return;  // nobody waits
   for (Index lane = 0; lane < net_.lane_count(); ++lane) {
     const Index v = s.wait_head[lane];
     if (v == kNone || s.lane_closed[lane] != 0) continue;
@@ -397,7 +399,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   const double seg_len = net_.seg_length_m[seg];
   const double seg_limit = net_.is_link(seg) ? kNoLimit : net_.seg_speed_limit_mps[seg];
   std::uint32_t halting = 0;
-  bool stuck = false;
+  bool stuck = false, changes = false;
   const bool teleports = config_.teleport_after_s > 0.0;
 
   for (Index i = 0, n = q.size(seg); i < n; ++i) {
@@ -545,6 +547,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     }
     if (config_.lane_changing) {
       s.lc_target[v] = net_.is_link(seg) ? kNone : decide_lane_change(v, seg, i);
+      changes = changes || s.lc_target[v] != kNone;
     }
     s.next_speed_mps[v] = next_speed;
     s.next_pos_m[v] = pos + advance;
@@ -579,7 +582,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   }
   // The front vehicle passing the end means the transfer phase has work on this segment.
   const bool leaves = q.size(seg) > 0 && s.next_pos_m[q.front(seg)] > seg_len;
-  return {halting, leaves, stuck};
+  return {halting, leaves, stuck, changes};
 }
 
 // ---- phase 4: vehicles past their segment's end move on, in a fixed order ---------------
@@ -710,7 +713,7 @@ void TrafficSim::step() {
   par::parallel_for(net_.segment_count(), kSegmentsPerChunk,
                     [this, unit_step](std::size_t begin, std::size_t end, std::size_t chunk) {
                       std::uint32_t halting = 0;
-                      bool leaves = false, stuck = false;
+                      bool leaves = false, stuck = false, changes = false;
                       for (std::size_t seg = begin; seg < end; ++seg) {
                         // Most segments are empty in most steps (links above all): no call.
                         if (state_.queues.size(static_cast<Index>(seg)) == 0) {
@@ -723,11 +726,13 @@ void TrafficSim::step() {
                         halting += p.halting;
                         leaves = leaves || p.leaves;
                         stuck = stuck || p.stuck;
+                        changes = changes || p.changes;
                         segment_leaves_[seg] = p.leaves ? 1 : 0;
                       }
                       chunk_halting_[chunk] = halting;
                       chunk_leaves_[chunk] = leaves ? 1 : 0;
                       chunk_stuck_[chunk] = stuck ? 1 : 0;
+                      chunk_changes_[chunk] = changes ? 1 : 0;
                     });
   std::uint64_t halting = 0;
   for (std::uint32_t h : chunk_halting_) halting += h;
@@ -898,13 +903,19 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i) const {
 void TrafficSim::apply_lane_changes() {
   TrafficState& s = state_;
   SegmentQueues& q = s.queues;
-  // Candidates in lane order, front to back: a fixed order, whatever the thread count.
+  // Candidates in lane order, front to back: a fixed order, whatever the thread count. Only
+  // chunks whose plan chose a change hold any (a target is chosen afresh every step).
   lc_candidates_.clear();
-  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
-    for (Index j = 0; j < q.size(lane); ++j) {
-      const Index v = q.at(lane, j);
-      const Index t = s.lc_target[v];
-      if (t != kNone && net_.lane_road[t] == net_.lane_road[lane]) lc_candidates_.push_back(v);
+  const par::ChunkPlan chunks{net_.segment_count(), kSegmentsPerChunk};
+  for (std::size_t c = 0; c < chunks.chunks(); ++c) {
+    if (chunk_changes_[c] == 0) continue;
+    const auto end = static_cast<Index>(std::min<std::size_t>(chunks.end(c), net_.lane_count()));
+    for (Index lane = static_cast<Index>(chunks.begin(c)); lane < end; ++lane) {
+      for (Index j = 0; j < q.size(lane); ++j) {
+        const Index v = q.at(lane, j);
+        const Index t = s.lc_target[v];
+        if (t != kNone && net_.lane_road[t] == net_.lane_road[lane]) lc_candidates_.push_back(v);
+      }
     }
   }
   auto length_of = [&](Index w) { return type_of(w).length_m; };

@@ -201,6 +201,7 @@ class TrafficSim {
     std::uint32_t halting;  // vehicles slower than 0.1 m/s after the step
     bool leaves;            // the front vehicle passes the segment's end
     bool stuck;             // the front vehicle has stood for teleport_after_s
+    bool changes;           // a vehicle chose a lane change
   };
   // kUnitStep: the step is exactly 1 s (CityFlow's networks), so that the compiler drops the
   // divisions and products by it; the same arithmetic, bit for bit, as for a variable step.
@@ -292,6 +293,7 @@ class TrafficSim {
   std::vector<std::uint32_t> chunk_halting_;  // per plan chunk, written by that chunk
   std::vector<std::uint8_t> chunk_leaves_;    // per plan chunk: any vehicle to transfer
   std::vector<std::uint8_t> chunk_stuck_;     // per plan chunk: a front vehicle to teleport
+  std::vector<std::uint8_t> chunk_changes_;   // per plan chunk: a lane change chosen
   std::vector<std::uint8_t> segment_leaves_;  // per segment: its front vehicle passes the end
   std::vector<double> free_time_s_;           // per vehicle: free-flow time of the path so far
   double halting_sum_ = 0.0;
