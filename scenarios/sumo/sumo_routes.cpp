@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -56,6 +57,8 @@ constexpr ClassDefaults kClasses[] = {
 constexpr const char* kDefaultType = "DEFAULT_VEHTYPE";
 // The generator's stream for drawing vehicle types from a <vTypeDistribution>.
 constexpr rng::StreamId kTypeDrawStream = 0x74797065;  // "type"
+// ... and for the departures of random flows (probability, period="exp(..)").
+constexpr rng::StreamId kFlowDrawStream = 0x666c6f77;  // "flow"
 // SUMO's default Krauss parameters, the same for every class above.
 constexpr double kDefaultTau = 1.0;
 constexpr double kDefaultSigma = 0.5;
@@ -518,15 +521,16 @@ class RoutesReader {
   // Departures as SUMO 1.15 makes them (checked against sumo's tripinfo): equally spaced by
   // the period (vehsPerHour: 3600 / vehsPerHour) from begin while before end, or `number` of
   // them; `number` alone spreads them over [begin, end), end defaulting to the horizon as
-  // SUMO's to the simulation end. Random flows (probability, period="exp(..)") are refused.
+  // SUMO's to the simulation end. Random flows as SUMO defines them
+  // (https://sumo.dlr.de/docs/Simulation/Randomness.html#flows_with_a_random_number_of_vehicles):
+  // `probability` p emits a vehicle in each second from begin with probability p, and
+  // period="exp(r)" spaces them by exponential gaps of mean 1/r s (a Poisson process); both
+  // until end, or until `number` have left. Their draws use the counter-based generator keyed
+  // by the flow's place in the files (like the type draws): the same for every run seed.
   void read_flow(pugi::xml_node n) {
     const std::string id = f_->text(n, "id", "flow");
     const std::string what = "flow " + quoted(id);
     refuse_children(*f_, n, what);
-    if (has_attr(n, "probability")) {
-      f_->fail(n, what, "random flows ('probability') are not supported",
-               "vehsPerHour, period or number", quoted(n.attribute("probability").value()));
-    }
     const double begin = f_->time_or(n, "begin", what, 0.0);
     const bool has_end = has_attr(n, "end");
     const double end = f_->time_or(n, "end", what, sumo::kForever);
@@ -540,49 +544,67 @@ class RoutesReader {
       number = f_->integer(n, "number", what);
       if (*number < 0) f_->fail(n, what, "negative number", ">= 0", std::to_string(*number));
     }
-    const int rates = int{has_attr(n, "vehsPerHour")} + int{has_attr(n, "period")};
+    const int rates = int{has_attr(n, "vehsPerHour")} + int{has_attr(n, "period")} +
+                      int{has_attr(n, "probability")};
     if (rates > 1) {
-      f_->fail(n, what, "conflicting flow rates", "one of vehsPerHour and period", "both");
+      f_->fail(n, what, "conflicting flow rates", "one of vehsPerHour, period and probability",
+               "more than one");
     }
-    double period = 0.0;
+    double period = 0.0;        // fixed spacing
+    double probability = -1.0;  // per second; < 0: not a probability flow
+    double exp_rate = -1.0;     // per second; < 0: not a Poisson flow
     if (has_attr(n, "vehsPerHour")) {
       const double vph = f_->number(n, "vehsPerHour", what);
       if (!(vph > 0.0)) {
         f_->fail(n, what, "vehsPerHour must be positive", "> 0", fmt::format("{}", vph));
       }
       period = 3600.0 / vph;
+    } else if (has_attr(n, "probability")) {
+      probability = f_->number(n, "probability", what);
+      if (!(probability > 0.0 && probability <= 1.0)) {
+        f_->fail(n, what, "probability out of range", "a probability per second in (0, 1]",
+                 fmt::format("{}", probability));
+      }
     } else if (has_attr(n, "period")) {
       const std::string s = n.attribute("period").value();
       if (s.rfind("exp(", 0) == 0) {
-        f_->fail(n, what, "random flows (period=\"exp(..)\") are not supported",
-                 "a fixed period in seconds", quoted(s));
-      }
-      period = f_->time(n, "period", what);
-      if (!(period > 0.0)) {
-        f_->fail(n, what, "period must be positive", "> 0 s", fmt::format("{}", period));
+        double r = 0.0;
+        if (s.back() != ')' || !sumo::parse_number(s.substr(4, s.size() - 5), r) || !(r > 0.0) ||
+            !std::isfinite(r)) {
+          f_->fail(n, what, "period=\"exp(..)\" needs a positive rate",
+                   "exp(r) with r > 0 vehicles per second", quoted(s));
+        }
+        exp_rate = r;
+      } else {
+        period = f_->time(n, "period", what);
+        if (!(period > 0.0)) {
+          f_->fail(n, what, "period must be positive", "> 0 s", fmt::format("{}", period));
+        }
       }
     }
+    const bool random = probability > 0.0 || exp_rate > 0.0;
     long long count = 0;
     if (rates == 1) {
-      if (number && has_end) {
+      if (number && has_end && !random) {
         f_->fail(n, what, "a flow with a rate takes 'end' or 'number', not both",
                  "one of end and number", "both");
       }
-      if (number) {
+      if (number && !random) {
         count = *number;
       } else {
-        // Vehicles at begin + k * period < end (end excluded, as in SUMO).
+        // Vehicles before end (excluded, as in SUMO), or up to `number` of a random flow.
         const double last = std::min(end, end_s_);
         if (!std::isfinite(last)) {
           f_->fail(n, what, "flow without end needs a finite horizon", "'end' or 'number'");
         }
-        const double n_vehicles = std::ceil((last - begin) / period - 1e-9);
-        if (!(n_vehicles <= static_cast<double>(traffic::kMaxTrips))) {
+        const double n_vehicles = random ? std::ceil(last - begin) + 1.0  // at most one a second
+                                         : std::ceil((last - begin) / period - 1e-9);
+        if (!random && !(n_vehicles <= static_cast<double>(traffic::kMaxTrips))) {
           f_->fail(n, what, "too many trips",
                    fmt::format("at most {} trips in all", traffic::kMaxTrips),
                    fmt::format("{} from this flow", n_vehicles));
         }
-        count = static_cast<long long>(n_vehicles);
+        count = static_cast<long long>(std::min(n_vehicles, 1e12));
       }
     } else if (number) {
       const double until = has_end ? end : end_s_;
@@ -592,22 +614,56 @@ class RoutesReader {
       count = *number;
       period = *number > 0 ? (until - begin) / static_cast<double>(*number) : 0.0;
     } else {
-      f_->fail(n, what, "flow has no rate", "vehsPerHour, period or number");
+      f_->fail(n, what, "flow has no rate", "vehsPerHour, period, probability or number");
     }
-    if (static_cast<double>(pending_.size()) + static_cast<double>(count) >
-        static_cast<double>(traffic::kMaxTrips)) {
+    if (!random && static_cast<double>(pending_.size()) + static_cast<double>(count) >
+                       static_cast<double>(traffic::kMaxTrips)) {
       f_->fail(n, what, "too many trips",
                fmt::format("at most {} trips in all", traffic::kMaxTrips),
                fmt::format("{} more from this flow after {}", count, pending_.size()));
     }
     const TypeRef ty = type(n, what);
     const Route route = route_of(n, what, true);
-    for (long long k = 0; k < count; ++k) {
-      const double t = begin + static_cast<double>(k) * period;
-      if (t >= end_s_) break;
-      if (t < begin_s_) continue;  // before the simulation begins, as SUMO skips them
-      pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(k)), route,
-                          fmt::format("{}.{}", id, k)});
+    const double last = std::min(end, end_s_);
+    const long long cap = number ? *number : std::numeric_limits<long long>::max();
+    long long emitted = 0;
+    const auto emit = [&](double t) {
+      if (t < begin_s_) return;  // before the simulation begins, as SUMO skips them
+      if (pending_.size() >= traffic::kMaxTrips) {
+        f_->fail(n, what, "too many trips",
+                 fmt::format("at most {} trips in all", traffic::kMaxTrips),
+                 fmt::format("more from this flow after {}", pending_.size()));
+      }
+      pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(emitted)), route,
+                          fmt::format("{}.{}", id, emitted)});
+    };
+    if (probability > 0.0) {
+      for (long long k = 0; emitted < cap; ++k) {
+        const double t = begin + static_cast<double>(k);
+        if (t >= last) break;
+        if (rng::uniform(element_, kFlowDrawStream, element_, static_cast<std::uint64_t>(k)) <
+            probability) {
+          emit(t);
+          ++emitted;
+        }
+      }
+    } else if (exp_rate > 0.0) {
+      double t = begin;
+      for (std::uint64_t k = 0; emitted < cap; ++k) {
+        t += rng::exponential(element_, kFlowDrawStream, element_, k, 1.0 / exp_rate);
+        if (t >= last) break;
+        emit(t);
+        ++emitted;
+      }
+    } else {
+      for (long long k = 0; k < count; ++k) {
+        const double t = begin + static_cast<double>(k) * period;
+        if (t >= end_s_) break;
+        if (t >= begin_s_) {
+          pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(k)), route,
+                              fmt::format("{}.{}", id, k)});
+        }
+      }
     }
   }
 

@@ -548,14 +548,62 @@ TEST_CASE("SUMO: vehicle with an unknown type", "[scenarios][sumo][errors]") {
   CHECK(e.context().found == "'lorry'");
 }
 
-TEST_CASE("SUMO: flows with a probability are not supported", "[scenarios][sumo][errors]") {
+TEST_CASE("SUMO random flows: a probability each second, exponential periods",
+          "[scenarios][sumo]") {
   TempDir dir;
-  const std::string text = replaced(kTinyRoutes, "period=\"5\"", "probability=\"0.2\"");
-  std::string path;
-  const Error e = routes_error(dir, text, path);
-  CHECK(e.context().line == line_in(text, "<flow id=\"f\""));
-  CHECK(e.context().field == "flow 'f'");
-  CHECK_THAT(e.message(), Contains("probability") && Contains("not supported"));
+  const Network net = load_network(dir.write("tiny.net.xml", kTinyNet));
+  const auto departures = [&](const std::string& flow) {
+    const std::string path =
+        dir.write("r.rou.xml",
+                  "<routes>\n<route id=\"through\" edges=\"in out\"/>\n" + flow + "\n</routes>\n");
+    const Demand d = load_demand(path, net, 3600.0);
+    std::vector<double> t;
+    for (const auto& trip : d.trips) t.push_back(trip.depart_s);
+    return t;
+  };
+  SECTION("probability: about p per second, on whole seconds, the same every load") {
+    const std::string flow =
+        R"(<flow id="f" begin="0" end="3600" probability="0.2" route="through"/>)";
+    const std::vector<double> t = departures(flow);
+    // Binomial(3600, 0.2): 720 expected, sd 24.
+    CHECK(t.size() > 720 - 4 * 24);
+    CHECK(t.size() < 720 + 4 * 24);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      CHECK(t[i] == std::floor(t[i]));
+      if (i > 0) CHECK(t[i] > t[i - 1]);
+    }
+    CHECK(departures(flow) == t);
+  }
+  SECTION("exp(r): Poisson departures, mean gap 1 / r") {
+    const std::vector<double> t = departures(
+        "<flow id=\"f\" begin=\"0\" end=\"3600\" period=\"exp(0.1)\" route=\"through\"/>");
+    // Poisson(360): sd 19.
+    CHECK(t.size() > 360 - 4 * 19);
+    CHECK(t.size() < 360 + 4 * 19);
+    CHECK(t.back() < 3600.0);
+    const double mean_gap = t.back() / static_cast<double>(t.size());
+    CHECK(mean_gap == Approx(10.0).epsilon(0.15));
+  }
+  SECTION("number caps a random flow") {
+    CHECK(departures(
+              R"(<flow id="f" begin="0" end="3600" probability="0.5" number="7" route="through"/>)")
+              .size() == 7);
+  }
+  SECTION("bad rates are errors at the flow") {
+    for (const char* bad : {"probability=\"1.5\"", "period=\"exp(-1)\"", "period=\"exp(x)\"",
+                            "probability=\"0.1\" period=\"5\""}) {
+      const std::string text = std::string(
+                                   "<routes>\n<route id=\"through\" edges=\"in out\"/>\n"
+                                   "<flow id=\"f\" begin=\"0\" end=\"60\" ") +
+                               bad + " route=\"through\"/>\n</routes>\n";
+      const std::string path = dir.write("bad.rou.xml", text);
+      const Error e = error_of([&] { (void)load_demand(path, net, 3600.0); });
+      INFO(bad);
+      CHECK(e.context().file == path);
+      CHECK(e.context().line == 3);
+      CHECK(e.context().field == "flow 'f'");
+    }
+  }
 }
 
 TEST_CASE("SUMO: a trip whose destination cannot be reached", "[scenarios][sumo][errors]") {
