@@ -11,6 +11,7 @@ namespace parktwin::cli {
 // One line per subcommand; each configure function lives in its own cmd_<name>.cpp.
 CommandRun configure_export(CLI::App& sub);
 CommandRun configure_generate(CLI::App& sub);
+CommandRun configure_import(CLI::App& sub);
 CommandRun configure_inspect(CLI::App& sub);
 CommandRun configure_render(CLI::App& sub);
 CommandRun configure_run(CLI::App& sub);
@@ -23,9 +24,9 @@ CommandRun configure_train(CLI::App& sub);
 
 std::span<const CommandSpec> command_table() {
 #ifdef PARKTWIN_WITH_LEARNING
-  constexpr std::size_t kCount = 9;
+  constexpr std::size_t kCount = 10;
 #else
-  constexpr std::size_t kCount = 7;
+  constexpr std::size_t kCount = 8;
 #endif
   static constexpr std::array<CommandSpec, kCount> kCommands{{
 #ifdef PARKTWIN_WITH_LEARNING
@@ -34,6 +35,8 @@ std::span<const CommandSpec> command_table() {
 #endif
       {"export", "Write a run file's tables and series as CSV files", &configure_export},
       {"generate", "Write a synthetic scenario (grid) to a folder", &configure_generate},
+      {"import", "Make a scenario from an OpenStreetMap file (network via netconvert)",
+       &configure_import},
       {"inspect", "Show a run file's metadata, KPIs and series", &configure_inspect},
       {"render", "Draw a frame of a scenario or run file into a PNG (offscreen Vulkan)",
        &configure_render},
