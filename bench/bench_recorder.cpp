@@ -47,7 +47,7 @@ double run(const traffic::Network& net, const traffic::Demand& demand, const std
     if (recorder && (i + 1) % 600 == 0 && i + 1 < 3600) recorder->checkpoint(sim);
   }
   if (recorder) {
-    recorder->finish(sim.kpis(), sim.state_hash(), 0.0, sim.road_teleports());
+    recorder->finish(sim.kpis(), sim.state_hash(), 0.0, sim);
     wait_s = recorder->wait_s();
   }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -471,7 +471,7 @@ void RunFileWriter::flush() {
 }
 
 void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t state_hash,
-                               double step_wall_s, std::span<const std::uint32_t> road_teleports,
+                               double step_wall_s, const traffic::TrafficSim& tables,
                                const buildings::BuildingsKpis* buildings,
                                const energy::EnergyKpis* energy) {
   const h5::Handle g = h5::create_group(file_.get(), "kpi", path_);
@@ -502,7 +502,18 @@ void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t stat
   }
   h5::write_attr(id, "step_wall_s", step_wall_s);
   h5::write_attr(id, "state_hash", fmt::format("{:016x}", state_hash));
-  h5::write_column(id, "road_teleports", road_teleports);
+  h5::write_column(id, "road_teleports", tables.road_teleports());
+  const traffic::Network& net = tables.network();
+  if (net.detector_count() > 0) {
+    const h5::Handle d = h5::create_group(id, "detectors", path_);
+    std::vector<std::uint32_t> lanes(net.detector_lane.begin(), net.detector_lane.end());
+    std::vector<std::uint64_t> counts(net.detector_count());
+    for (traffic::Index i = 0; i < net.detector_count(); ++i) counts[i] = tables.detector_count(i);
+    h5::write_column(d.get(), "id", std::span<const std::string>(net.detector_id));
+    h5::write_column(d.get(), "lane", std::span<const std::uint32_t>(lanes));
+    h5::write_column(d.get(), "pos_m", std::span<const double>(net.detector_pos_m));
+    h5::write_column(d.get(), "count", std::span<const std::uint64_t>(counts));
+  }
   flush();
 }
 

@@ -157,9 +157,11 @@ class RunFileWriter {
   // Writes /kpi (and the final state hash) once the run has ended.
   // /kpi: traffic's KPIs, the buildings' as "buildings.<name>" and the energy's as
   // "energy.<name>" (each feeder's as "energy.feeder.<feeder>.<name>") when given.
-  // /kpi/road_teleports: per road of /network, the teleports that started on it.
+  // From `tables`, the simulation that ended: /kpi/road_teleports (per road of /network, the
+  // teleports that started on it) and, with loop detectors, /kpi/detectors/{id, lane, pos_m,
+  // count}.
   void write_kpis(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s,
-                  std::span<const std::uint32_t> road_teleports,
+                  const traffic::TrafficSim& tables,
                   const buildings::BuildingsKpis* buildings = nullptr,
                   const energy::EnergyKpis* energy = nullptr);
   const std::string& path() const { return path_; }

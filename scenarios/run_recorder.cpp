@@ -197,12 +197,12 @@ void RunRecorder::writer_loop() {
 }
 
 void RunRecorder::finish(const traffic::TrafficKpis& kpis, std::uint64_t state_hash,
-                         double step_wall_s, std::span<const std::uint32_t> road_teleports,
+                         double step_wall_s, const traffic::TrafficSim& tables,
                          const buildings::BuildingsKpis* buildings,
                          const energy::EnergyKpis* energy) {
   stop_writer();
   rethrow_writer_error();
-  file_.write_kpis(kpis, state_hash, step_wall_s, road_teleports, buildings, energy);
+  file_.write_kpis(kpis, state_hash, step_wall_s, tables, buildings, energy);
 }
 
 }  // namespace parktwin::scenarios

@@ -53,7 +53,7 @@ class RunRecorder {
   void checkpoint(const World& world);
   // Writes every queued sample, then the KPIs, and closes the file.
   void finish(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s,
-              std::span<const std::uint32_t> road_teleports,
+              const traffic::TrafficSim& tables,
               const buildings::BuildingsKpis* buildings = nullptr,
               const energy::EnergyKpis* energy = nullptr);
   // Seconds the simulation thread spent waiting for a free buffer.

@@ -40,7 +40,11 @@ traffic::Network load_network(const std::string& path) {
   // SUMO XML: the importer checks the root element (<net>) and names it if it is another.
   const InputFormat format = detect_format(path);
   if (format == InputFormat::sumo_xml) {
-    return import_sumo_net(is_sumocfg(path) ? read_sumocfg(path).net_file : path);
+    if (is_sumocfg(path)) {
+      const SumoConfig c = read_sumocfg(path);
+      return import_sumo_net(c.net_file, c.additional_files);
+    }
+    return import_sumo_net(path);
   }
   if (format == InputFormat::od_csv) {
     throw Error("an OD matrix is demand, not a road network")

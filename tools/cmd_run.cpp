@@ -470,7 +470,7 @@ int run(const RunOptions& o, const CommandContext& ctx) {
         world->buildings() ? std::optional(world->buildings()->kpis()) : std::nullopt;
     const std::optional<energy::EnergyKpis> ek =
         world->energy() ? std::optional(world->energy()->kpis()) : std::nullopt;
-    recorder->finish(k, sim.state_hash(), step_wall_s, sim.road_teleports(), bk ? &*bk : nullptr,
+    recorder->finish(k, sim.state_hash(), step_wall_s, sim, bk ? &*bk : nullptr,
                      ek ? &*ek : nullptr);
   }
   print_kpis(ctx.out, plan, k, *world, step_wall_s);

@@ -25,7 +25,11 @@ namespace parktwin::scenarios {
 // - signals: the static <tlLogic> named by the connections' `tl`; state character
 //   `linkIndex` of each phase says whether the connection is green (G or g) in it;
 // - right of way: each link yields to the links set in its junction's <request response>.
-traffic::Network import_sumo_net(const std::string& path);
+// - additional files (a .sumocfg's): a <tlLogic> replaces the network's program of that id
+//   (one for a traffic light no junction has is an error); <inductionLoop>/<e1Detector>
+//   become loop detectors (Network::detector_*; pos < 0 counts from the lane's end).
+traffic::Network import_sumo_net(const std::string& path,
+                                 const std::vector<std::string>& additional_files = {});
 
 // What SUMO says about a vehicle type that traffic::VehicleType has no field for (yet).
 struct SumoTypeParams {

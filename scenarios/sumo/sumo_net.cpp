@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <unordered_map>
 #include <unordered_set>
@@ -141,7 +142,8 @@ Program read_program(const XmlFile& f, pugi::xml_node tl) {
 
 }  // namespace
 
-traffic::Network import_sumo_net(const std::string& path) {
+traffic::Network import_sumo_net(const std::string& path,
+                                 const std::vector<std::string>& additional_files) {
   const XmlFile f(path);
   const pugi::xml_node root = f.root();
   if (std::string_view(root.name()) != "net") {
@@ -284,6 +286,17 @@ traffic::Network import_sumo_net(const std::string& path) {
   for (pugi::xml_node t = root.child("tlLogic"); t; t = t.next_sibling("tlLogic")) {
     tl_logic.emplace(f.text(t, "id", "tlLogic"), t);
   }
+  // Additional files: signal programs replace the network's of the same id (the last one
+  // loaded runs, as in SUMO); induction loops become detectors (below).
+  std::vector<std::unique_ptr<XmlFile>> additional;
+  std::unordered_map<std::string, std::pair<const XmlFile*, pugi::xml_node>> tl_added;
+  for (const std::string& a : additional_files) {
+    additional.push_back(std::make_unique<XmlFile>(a));
+    const XmlFile& af = *additional.back();
+    for (pugi::xml_node t = af.root().child("tlLogic"); t; t = t.next_sibling("tlLogic")) {
+      tl_added[af.text(t, "id", "tlLogic")] = {&af, t};
+    }
+  }
 
   // --- connections: between roads -> links; from internal lanes -> the via chains
   std::vector<Connection> conns;
@@ -390,6 +403,10 @@ traffic::Network import_sumo_net(const std::string& path) {
     }
     if (controlled == nullptr) continue;
     auto program = programs.find(controlled->tl);
+    if (program == programs.end() && tl_added.count(controlled->tl) != 0) {
+      const auto& [af, node] = tl_added.at(controlled->tl);
+      program = programs.emplace(controlled->tl, read_program(*af, node)).first;
+    }
     if (program == programs.end()) {
       const auto logic = tl_logic.find(controlled->tl);
       if (logic == tl_logic.end()) {
@@ -407,6 +424,14 @@ traffic::Network import_sumo_net(const std::string& path) {
     }
   }
   net.signal_phase_begin.push_back(static_cast<Index>(net.phases.size()));
+  for (const auto& [id, at] : tl_added) {
+    if (programs.count(id) == 0) {
+      at.first->fail(at.second, "tlLogic " + quoted(id),
+                     "signal program for a traffic light no junction of the network has",
+                     "the id of a traffic light named by the network's connections ('tl')",
+                     quoted(id));
+    }
+  }
 
   // --- movements (one per connection, file order) and their green phases
   for (const Connection& c : conns) {
@@ -538,6 +563,37 @@ traffic::Network import_sumo_net(const std::string& path) {
     }
   }
 
+  // Induction loops (SUMO's e1 detectors) of the additional files: parktwin's loop detectors.
+  for (const auto& af : additional) {
+    for (pugi::xml_node d = af->root().first_child(); d; d = d.next_sibling()) {
+      const std::string_view tag = d.name();
+      if (tag != "inductionLoop" && tag != "e1Detector") continue;
+      const std::string id = af->text(d, "id", std::string(tag));
+      const std::string what = fmt::format("{} {}", tag, quoted(id));
+      const std::string lane_id = af->text(d, "lane", what);
+      const auto lane = normal_lane.find(lane_id);
+      if (lane == normal_lane.end()) {
+        af->fail(d, what, "unknown lane in 'lane'", "a lane id of the network", quoted(lane_id));
+      }
+      const auto [road, sumo_index] = lane->second;
+      const Index ours = net.road_first_lane[road] + net.road_lane_count[road] - 1 -
+                         static_cast<Index>(sumo_index);
+      const double length = net.seg_length_m[ours];
+      double pos = af->number(d, "pos", what);
+      if (pos < 0.0) pos += length;  // SUMO: negative positions count from the lane's end
+      if (!(pos >= 0.0 && pos <= length)) {
+        if (std::string_view(d.attribute("friendlyPos").value()) != "true") {
+          af->fail(d, what, "position outside its lane",
+                   fmt::format("0..{} m (or friendlyPos=\"true\")", length),
+                   fmt::format("{} m", af->number(d, "pos", what)));
+        }
+        pos = std::clamp(pos, 0.0, length);  // friendlyPos: SUMO moves it onto the lane
+      }
+      net.detector_id.push_back(id);
+      net.detector_lane.push_back(ours);
+      net.detector_pos_m.push_back(pos);
+    }
+  }
   traffic::validate(net, path);
   return net;
 }

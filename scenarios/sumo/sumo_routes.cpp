@@ -6,7 +6,10 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "engine/rng.h"
 #include "scenarios/sumo/sumo.h"
@@ -253,10 +256,15 @@ class RoutesReader {
       if (name == "vType" || name == "vTypeDistribution" || name == "route" || name == "param") {
         continue;
       }
+      // Read with the network (import_sumo_net): signal programs and induction loops.
+      if (additional && (name == "tlLogic" || name == "inductionLoop" || name == "e1Detector")) {
+        continue;
+      }
       ++element_;  // the draws of a vehicle or flow are keyed by its place in the files
       if (additional) {
         f_->fail(n, fmt::format("<{}>", name), "element of an additional file is not supported",
-                 "<vType>, <vTypeDistribution> or <route> (vehicles belong in route files)",
+                 "<vType>, <vTypeDistribution>, <route>, <tlLogic>, <inductionLoop> or "
+                 "<e1Detector> (vehicles belong in route files)",
                  fmt::format("<{}>", name));
       }
       if (name == "vehicle") {
@@ -279,7 +287,8 @@ class RoutesReader {
     std::stable_sort(pending_.begin(), pending_.end(),
                      [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
     for (Pending& p : pending_) {
-      out_.demand.trips.push_back({p.depart_s, p.type, p.route.first, p.route.second});
+      out_.demand.trips.push_back(
+          {p.depart_s, p.type, p.route.first, p.route.second, p.how.speed, p.how.lane});
       out_.demand.trip_id.push_back(std::move(p.id));
     }
     traffic::validate(out_.demand, net_, path);
@@ -289,12 +298,69 @@ class RoutesReader {
  private:
   using Route = std::pair<Index, Index>;  // begin, length in route_roads
 
+  // departLane / departSpeed as read (traffic::Trip).
+  struct Entry {
+    float speed = 0.0f;
+    std::int16_t lane = traffic::kDepartLaneBest;
+  };
   struct Pending {
     double depart_s;
     Index type;
     Route route;
     std::string id;
+    Entry how;
   };
+
+  // SUMO's insertion and arrival attributes (Definition_of_Vehicles..., "departLane" ff.):
+  // what parktwin models is read, the rest is an error naming the attribute.
+  Entry entry_of(pugi::xml_node n, const std::string& what, const Route& route) {
+    Entry e;
+    if (has_attr(n, "departLane")) {
+      const std::string v = n.attribute("departLane").value();
+      const Index road = out_.demand.route_roads[route.first];
+      const int lanes = net_.road_lane_count[road];
+      double k = 0.0;
+      if (v == "best" || v == "random" || v == "free" || v == "allowed") {
+        e.lane = traffic::kDepartLaneBest;  // one that leads on, drawn (documented in sumo.md)
+      } else if (v == "first") {
+        e.lane = traffic::kDepartLaneFirst;
+      } else if (sumo::parse_number(v, k) && k == std::floor(k) && k >= 0 && k < lanes) {
+        e.lane =
+            static_cast<std::int16_t>(lanes - 1 - static_cast<int>(k));  // SUMO: from the right
+      } else {
+        f_->fail(n, what, "departLane not supported or not a lane of the first edge",
+                 fmt::format("best, first, random, free, allowed or 0..{}", lanes - 1), quoted(v));
+      }
+    }
+    if (has_attr(n, "departSpeed")) {
+      const std::string v = n.attribute("departSpeed").value();
+      double x = 0.0;
+      if (v == "max" || v == "desired") {
+        e.speed = traffic::kDepartSpeedMax;
+      } else if (v == "speedLimit") {
+        e.speed = traffic::kDepartSpeedLimit;
+      } else if (sumo::parse_number(v, x) && x >= 0.0 && std::isfinite(x)) {
+        e.speed = static_cast<float>(x);
+      } else {
+        f_->fail(n, what, "departSpeed not supported",
+                 "a speed >= 0 m/s, max, desired or speedLimit", quoted(v));
+      }
+    }
+    // SUMO's defaults are what parktwin does; anything else is refused, not ignored.
+    const std::pair<const char*, std::vector<std::string_view>> defaults[] = {
+        {"departPos", {"base", "0"}},      {"arrivalPos", {"max"}},
+        {"arrivalLane", {"current"}},      {"arrivalSpeed", {"current"}},
+        {"departPosLat", {"center", "0"}}, {"arrivalPosLat", {"center"}}};
+    for (const auto& [key, accepted] : defaults) {
+      if (!has_attr(n, key)) continue;
+      const std::string_view v = n.attribute(key).value();
+      if (std::find(accepted.begin(), accepted.end(), v) == accepted.end()) {
+        f_->fail(n, what, fmt::format("'{}' other than SUMO's default is not supported (yet)", key),
+                 fmt::format("{} or no {}", accepted.front(), key), quoted(v));
+      }
+    }
+    return e;
+  }
 
   Index add_type(TypeRead r) {
     const auto index = static_cast<Index>(out_.demand.types.size());
@@ -515,7 +581,9 @@ class RoutesReader {
     const double t = depart(n, what);
     const TypeRef ty = type(n, what);
     const Route route = route_of(n, what, routed);
-    if (t >= begin_s_ && t < end_s_) pending_.push_back({t - begin_s_, draw(ty, 0), route, id});
+    const Entry how = entry_of(n, what, route);
+    if (t >= begin_s_ && t < end_s_)
+      pending_.push_back({t - begin_s_, draw(ty, 0), route, id, how});
   }
 
   // Departures as SUMO 1.15 makes them (checked against sumo's tripinfo): equally spaced by
@@ -624,6 +692,7 @@ class RoutesReader {
     }
     const TypeRef ty = type(n, what);
     const Route route = route_of(n, what, true);
+    const Entry how = entry_of(n, what, route);
     const double last = std::min(end, end_s_);
     const long long cap = number ? *number : std::numeric_limits<long long>::max();
     long long emitted = 0;
@@ -635,7 +704,7 @@ class RoutesReader {
                  fmt::format("more from this flow after {}", pending_.size()));
       }
       pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(emitted)), route,
-                          fmt::format("{}.{}", id, emitted)});
+                          fmt::format("{}.{}", id, emitted), how});
     };
     if (probability > 0.0) {
       for (long long k = 0; emitted < cap; ++k) {
@@ -661,7 +730,7 @@ class RoutesReader {
         if (t >= end_s_) break;
         if (t >= begin_s_) {
           pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(k)), route,
-                              fmt::format("{}.{}", id, k)});
+                              fmt::format("{}.{}", id, k), how});
         }
       }
     }

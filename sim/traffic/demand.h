@@ -47,11 +47,20 @@ struct VehicleType {
   double consumption_kwh_per_km = 0.0;
 };
 
+// How a trip enters (SUMO's departLane and departSpeed): the defaults are the model's own
+// (a lane that leads on along the route, drawn at random; standing).
+inline constexpr std::int16_t kDepartLaneBest = -1;   // one that leads on (SUMO's "best")
+inline constexpr std::int16_t kDepartLaneFirst = -2;  // the rightmost allowed (SUMO's "first")
+inline constexpr float kDepartSpeedMax = -1.0f;       // the fastest safe speed, up to desired
+inline constexpr float kDepartSpeedLimit = -2.0f;     // the lane's limit, if safe
+
 struct Trip {
   double depart_s = 0.0;
   Index type = 0;
   Index route_begin = 0;  // into Demand::route_roads
   Index route_length = 0;
+  float depart_speed = 0.0f;                   // m/s >= 0, or kDepartSpeedMax / kDepartSpeedLimit
+  std::int16_t depart_lane = kDepartLaneBest;  // or a lane of the first road (0 = leftmost)
 };
 
 // The most trips a demand may hold: ten million, several times a large city's hour (about

@@ -196,6 +196,16 @@ Index TrafficSim::start_lane(Index v, Index current) {
   if (std::find(lane_scratch_.begin(), lane_scratch_.end(), current) != lane_scratch_.end()) {
     return current;
   }
+  // A lane the trip asks for (SUMO's departLane), where it may drive and it is open.
+  const std::int16_t asked = demand_.trips[v].depart_lane;
+  if (asked >= 0 && asked < net_.road_lane_count[first]) {
+    const Index lane = net_.road_first_lane[first] + static_cast<Index>(asked);
+    if (may_use(v, lane) && (state_.closed_lanes == 0 || state_.lane_closed[lane] == 0)) {
+      return lane;
+    }
+  } else if (asked == kDepartLaneFirst) {
+    return *std::max_element(lane_scratch_.begin(), lane_scratch_.end());  // the rightmost
+  }
   // First choice at creation (draw 0); a move off a lane that closed draws again (draw 1).
   const std::uint64_t draw = current == kNone ? 0 : 1;
   return lane_scratch_[rng::uniform_int(config_.seed, TrafficStream::start_lane, v, draw,
@@ -237,12 +247,34 @@ void TrafficSim::enter_waiting_vehicles() {
     s.status[v] = VehicleStatus::running;
     s.enter_time_s[v] = time_s();
     s.pos_m[v] = 0.0;
-    s.speed_mps[v] = 0.0;
+    s.speed_mps[v] = demand_.trips[v].depart_speed == 0.0f ? 0.0 : entry_speed(v, lane);
     s.route_pos[v] = 0;
     s.planned_link[v] = choose_link(v, lane, 0);
     q.push_back(lane, v);
     ++s.counters.entered;
   }
+}
+
+// SUMO's departSpeed: the speed asked for, or the lane's limit, or the desired speed, but no
+// faster than lets the vehicle stop behind the lane's tail and before the lane's end.
+double TrafficSim::entry_speed(Index v, Index lane) const {
+  const TrafficState& s = state_;
+  const VehicleType& me = type_of(v);
+  const float asked = demand_.trips[v].depart_speed;
+  const double limit = net_.seg_speed_limit_mps[lane];
+  double speed = asked == kDepartSpeedLimit ? limit
+                 : asked == kDepartSpeedMax ? std::min(me.max_speed_mps, limit * s.speed_factor[v])
+                                            : static_cast<double>(asked);
+  double room = net_.seg_length_m[lane];
+  if (s.queues.size(lane) > 0) {
+    const Index tail = s.queues.back(lane);
+    room = s.pos_m[tail] - type_of(tail).length_m - me.min_gap_m;
+  }
+  // Stopping from v takes v^2 / 2b plus a step's travel at v (the reaction of a step).
+  const double b = me.usual_decel_mps2, dt = config_.step_s;
+  const double safe =
+      std::max(0.0, -b * dt + std::sqrt(b * b * dt * dt + 2.0 * b * std::max(room, 0.0)));
+  return std::min(speed, safe);
 }
 
 bool TrafficSim::room_at_start(Index lane, const VehicleType& type) const {

@@ -218,6 +218,8 @@ class TrafficSim {
   // Puts v at the start of the lane of road `rp` of its route with the most room; false when
   // no lane has room for it.
   bool reenter(Index v, Index rp);
+  // Speed of v entering `lane` (Trip::depart_speed), safe behind the lane's tail.
+  double entry_speed(Index v, Index lane) const;
   // Is there room for a vehicle of `type` at the start of `lane` (behind its tail)?
   bool room_at_start(Index lane, const VehicleType& type) const;
   // Lane changes: decided in the plan phase from the state before the step (one target per

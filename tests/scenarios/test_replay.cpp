@@ -46,7 +46,7 @@ scenarios::TrafficSample record(const std::string& path, bool trajectories,
     if (i % 60 == 0) recorder.record(sim);
     if (i == 300) at_300.take(sim);
   }
-  recorder.finish(sim.kpis(), sim.state_hash(), 0.0, sim.road_teleports());
+  recorder.finish(sim.kpis(), sim.state_hash(), 0.0, sim);
   return at_300;
 }
 
@@ -143,7 +143,7 @@ TEST_CASE("replay from trajectories gives the live buildings at that time",
       if (i == 300) at_300 = world->buildings()->state();
     }
     recorder.finish(world->traffic().kpis(), world->traffic().state_hash(), 0.0,
-                    world->traffic().road_teleports());
+                    world->traffic());
   }
   scenarios::ReplayReader replay(path);
   REQUIRE(replay.has_trajectories());  // no World simulated again: the series say it

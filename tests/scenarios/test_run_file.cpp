@@ -63,7 +63,7 @@ std::vector<scenarios::TrafficSample> record(const Inputs& in, const std::string
       }
       if (i < 600) sim.step();
     }
-    if (finish) recorder.finish(sim.kpis(), sim.state_hash(), 0.0, sim.road_teleports());
+    if (finish) recorder.finish(sim.kpis(), sim.state_hash(), 0.0, sim);
   }
   return seen;
 }
@@ -145,7 +145,7 @@ TEST_CASE("a World's run file holds its buildings' and energy's series", "[scena
       if (i < 600) world->step();
     }
     recorder.finish(world->traffic().kpis(), world->traffic().state_hash(), 0.0,
-                    world->traffic().road_teleports());
+                    world->traffic());
   }
   const buildings::BuildingStock& stock = world->buildings()->stock();
   const energy::DistrictAssets& assets = world->energy()->assets();

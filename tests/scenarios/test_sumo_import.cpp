@@ -21,6 +21,7 @@
 #include "scenarios/sumo/sumo_xml.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/routing.h"
+#include "sim/traffic/traffic_sim.h"
 #include "tests/support/error_of.h"
 #include "tests/support/temp_dir.h"
 
@@ -837,6 +838,118 @@ TEST_CASE("SUMO .sumocfg: files, begin and end, and options that only report",
   });
   CHECK(e.context().field == "traffic.teleport_after");
   CHECK(e.context().line == 3);
+}
+
+TEST_CASE("SUMO additional files: signal programs and induction loops",
+          "[scenarios][sumo][sumocfg]") {
+  TempDir dir;
+  dir.write("tiny.net.xml", kTinyNet);
+  dir.write("tiny.rou.xml", kTinyRoutes);
+  const auto cfg_with = [&](const std::string& additional) {
+    dir.write("a.add.xml", "<additional>\n" + additional + "</additional>\n");
+    return dir.write("s.sumocfg", R"(<configuration>
+    <net-file value="tiny.net.xml"/><route-files value="tiny.rou.xml"/>
+    <additional-files value="a.add.xml"/><end value="600"/>
+</configuration>)");
+  };
+  SECTION("a program replaces the network's; loops count what passes them") {
+    const std::string cfg = cfg_with(R"(<tlLogic id="J1" type="static" programID="mine" offset="0">
+    <phase duration="10" state="G"/>
+    <phase duration="50" state="r"/>
+</tlLogic>
+<inductionLoop id="near_end" lane="out_0" pos="-10" period="60" file="NUL"/>
+<e1Detector id="start" lane="in_0" pos="1" period="60" file="NUL"/>
+)");
+    const Network net = load_network(cfg);
+    REQUIRE(net.signal_count() == 1);
+    const auto phases = net.signal_phases(0);
+    REQUIRE(phases.size() == 2);
+    CHECK(phases[0].duration_s == 10.0);
+    CHECK(phases[1].duration_s == 50.0);
+    REQUIRE(net.detector_count() == 2);
+    CHECK(net.detector_id[0] == "near_end");
+    CHECK(net.detector_lane[0] == net.road_first_lane[net.find_road("out")]);
+    CHECK(net.detector_pos_m[0] == Approx(97.5 - 10.0));
+    CHECK(net.detector_pos_m[1] == 1.0);
+    // The demand reads the same additional file without complaint, and the loops count.
+    const Demand d = load_demand(cfg, net, 600.0);
+    parktwin::traffic::TrafficSim sim(net, d, {});
+    for (int i = 0; i < 600; ++i) sim.step();
+    CHECK(sim.detector_count(1) == d.trip_count());  // every vehicle enters over it
+    CHECK(sim.detector_count(0) == sim.kpis().finished);
+  }
+  SECTION("a program for a traffic light no junction has") {
+    const std::string text = R"(<tlLogic id="nowhere" type="static" programID="x" offset="0">
+    <phase duration="10" state="G"/>
+</tlLogic>
+)";
+    const std::string cfg = cfg_with(text);
+    const Error e = error_of([&] { (void)load_network(cfg); });
+    CHECK(e.context().file == dir.path().string() + "/a.add.xml");
+    CHECK(e.context().line == 2);
+    CHECK_THAT(e.message(), Contains("no junction"));
+  }
+  SECTION("a loop on an unknown lane, or off its lane") {
+    const std::string cfg = cfg_with(R"(<inductionLoop id="x" lane="gone_0" pos="1" file="NUL"/>
+)");
+    Error e = error_of([&] { (void)load_network(cfg); });
+    CHECK(e.context().line == 2);
+    CHECK_THAT(e.message(), Contains("unknown lane"));
+    const std::string off = cfg_with(R"(<inductionLoop id="x" lane="in_0" pos="500" file="NUL"/>
+)");
+    e = error_of([&] { (void)load_network(off); });
+    CHECK_THAT(e.message(), Contains("outside its lane"));
+    const std::string friendly =
+        cfg_with(R"(<inductionLoop id="x" lane="in_0" pos="500" friendlyPos="true" file="NUL"/>
+)");
+    CHECK(load_network(friendly).detector_pos_m[0] == 97.5);
+  }
+}
+
+TEST_CASE("SUMO departLane and departSpeed read, other insertion attributes refused",
+          "[scenarios][sumo]") {
+  TempDir dir;
+  const Network net = load_network(data("grid4.net.xml"));
+  const auto demand = [&](const std::string& vehicles) {
+    return load_demand(dir.write("d.rou.xml", "<routes>\n" + vehicles + "</routes>\n"), net, 600.0);
+  };
+  const Demand d = demand(
+      R"(<vehicle id="fast" depart="0" departLane="best" departSpeed="max"><route edges="A0B0 B0C0"/></vehicle>
+<vehicle id="five" depart="0" departLane="0" departSpeed="5"><route edges="A0A1 A1A2"/></vehicle>
+<flow id="f" begin="0" end="20" period="10" departLane="first" departSpeed="speedLimit"><route edges="B0C0 C0D0"/></flow>
+<vehicle id="plain" depart="1"><route edges="A0B0 B0C0"/></vehicle>
+)");
+  REQUIRE(d.trip_count() == 5);
+  CHECK(d.trips[0].depart_speed == parktwin::traffic::kDepartSpeedMax);
+  CHECK(d.trips[0].depart_lane == parktwin::traffic::kDepartLaneBest);
+  CHECK(d.trips[1].depart_speed == 5.0f);
+  CHECK(d.trips[1].depart_lane == net.road_lane_count[net.find_road("A0A1")] - 1);  // rightmost
+  CHECK(d.trips[2].depart_lane == parktwin::traffic::kDepartLaneFirst);
+  CHECK(d.trips[2].depart_speed == parktwin::traffic::kDepartSpeedLimit);
+  CHECK(d.trips[3].depart_speed == 0.0f);  // "plain", at 1 s (f.1 at 10 s is last)
+  // In the simulation they enter at speed, on the lane asked for, no faster than the limit.
+  parktwin::traffic::TrafficSim sim(net, d, {});
+  sim.step();
+  const auto& st = sim.state();
+  CHECK(st.speed_mps[0] > 5.0);
+  CHECK(st.speed_mps[0] <= net.seg_speed_limit_mps[st.segment[0]] * st.speed_factor[0] + 1e-9);
+  // Entered at 5 m/s, then one step of acceleration (2.6 m/s2, SUMO's passenger default).
+  CHECK(st.speed_mps[1] > 5.0);
+  CHECK(st.speed_mps[1] <= 5.0 + 2.6 + 1e-9);
+  CHECK(st.speed_mps[3] == 0.0);  // not departed yet
+  CHECK(st.segment[1] == net.road_first_lane[net.find_road("A0A1")] +
+                             net.road_lane_count[net.find_road("A0A1")] - 1);
+  SECTION("what parktwin does not model is an error at the vehicle") {
+    for (const char* bad : {R"(departPos="random")", R"(departSpeed="random")", R"(departLane="7")",
+                            R"(arrivalPos="10")", R"(departSpeed="-1")"}) {
+      INFO(bad);
+      const std::string text = std::string("<vehicle id=\"x\" depart=\"0\" ") + bad +
+                               "><route edges=\"A0B0 B0C0\"/></vehicle>\n";
+      const Error e = error_of([&] { (void)demand(text); });
+      CHECK(e.context().line == 2);
+      CHECK(e.context().field == "vehicle 'x'");
+    }
+  }
 }
 
 TEST_CASE("SUMO lane permissions: allow and disallow per lane, by vehicle class",
