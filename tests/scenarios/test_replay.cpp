@@ -142,8 +142,7 @@ TEST_CASE("replay from trajectories gives the live buildings at that time",
       if (i % 60 == 0) recorder.record(*world);
       if (i == 300) at_300 = world->buildings()->state();
     }
-    recorder.finish(world->traffic().kpis(), world->traffic().state_hash(), 0.0,
-                    world->traffic());
+    recorder.finish(world->traffic().kpis(), world->traffic().state_hash(), 0.0, world->traffic());
   }
   scenarios::ReplayReader replay(path);
   REQUIRE(replay.has_trajectories());  // no World simulated again: the series say it

@@ -144,8 +144,7 @@ TEST_CASE("a World's run file holds its buildings' and energy's series", "[scena
       }
       if (i < 600) world->step();
     }
-    recorder.finish(world->traffic().kpis(), world->traffic().state_hash(), 0.0,
-                    world->traffic());
+    recorder.finish(world->traffic().kpis(), world->traffic().state_hash(), 0.0, world->traffic());
   }
   const buildings::BuildingStock& stock = world->buildings()->stock();
   const energy::DistrictAssets& assets = world->energy()->assets();
