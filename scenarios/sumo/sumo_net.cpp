@@ -85,12 +85,18 @@ struct Program {
   std::vector<std::string> states;
 };
 
-// SUMO's signal states (sumo.dlr.de "Traffic Lights", signal state definitions): a phase with
-// any 'y'/'Y' is amber; one with no 'G'/'g' is all-red; the rest are green (refined by
-// mark_clearance_phases once the movements are known).
+// SUMO's signal states (sumo.dlr.de "Traffic Lights", signal state definitions): a link may
+// go in 'G' (priority green), 'g' (green, yielding), 'O' (light off: the junction's priority
+// rules), 'o' (off, blinking: yield) and 's' (stop sign: yield; the full stop before it is
+// not modelled), each yielding as the junction's requests say; 'y'/'Y' (amber), 'r', 'R' and
+// 'u' (red-amber) hold it. A phase with any 'y'/'Y' is amber; one where no link may go is
+// all-red; the rest are green (refined by mark_clearance_phases once the movements are known).
+constexpr std::string_view kGoStates = "GgOos";
 traffic::PhaseKind phase_kind_of(std::string_view state) {
   if (state.find_first_of("yY") != std::string_view::npos) return traffic::PhaseKind::amber;
-  if (state.find_first_of("Gg") == std::string_view::npos) return traffic::PhaseKind::all_red;
+  if (state.find_first_of(kGoStates) == std::string_view::npos) {
+    return traffic::PhaseKind::all_red;
+  }
   return traffic::PhaseKind::green;
 }
 
@@ -457,7 +463,7 @@ traffic::Network import_sumo_net(const std::string& path,
         }
         for (std::size_t p = 0; p < program.states.size(); ++p) {
           const char s = program.states[p][static_cast<std::size_t>(c.link_index)];
-          if (s == 'G' || s == 'g') green |= std::uint64_t{1} << p;
+          if (kGoStates.find(s) != std::string_view::npos) green |= std::uint64_t{1} << p;
         }
       }
     }

@@ -198,7 +198,7 @@ TEST_CASE("SUMO signalised grid imports with the file's counts", "[scenarios][su
   CHECK(net.signal_count() == logics);
 }
 
-TEST_CASE("SUMO signals: a connection is green exactly where its state is G or g",
+TEST_CASE("SUMO signals: a connection may go exactly where its state is G, g, O, o or s",
           "[scenarios][sumo]") {
   const std::string path = data("grid4.net.xml");
   const Network net = load_network(path);
@@ -229,7 +229,9 @@ TEST_CASE("SUMO signals: a connection is green exactly where its state is G or g
     unsigned p = 0;
     for (pugi::xml_node ph : logic.children("phase")) {
       const char s = ph.attribute("state").value()[c.attribute("linkIndex").as_uint()];
-      if (s == 'G' || s == 'g') expected |= std::uint64_t{1} << p;
+      if (std::string_view("GgOos").find(s) != std::string_view::npos) {
+        expected |= std::uint64_t{1} << p;
+      }
       ++p;
     }
     const Index k = link_between(
@@ -240,6 +242,15 @@ TEST_CASE("SUMO signals: a connection is green exactly where its state is G or g
     ++checked;
   }
   CHECK(checked == 192);
+
+  // A light switched off ('O': the junction's priority rules; 'o': yield) or a stop sign ('s')
+  // lets its links go; red-amber ('u') holds them.
+  TempDir dir;
+  const std::string tiny = replaced(
+      replaced(replaced(kTinyNet, R"(state="G")", R"(state="O")"), R"(state="y")", R"(state="u")"),
+      R"(state="r")", R"(state="s")");
+  const Network off = load_network(dir.write("off.net.xml", tiny));
+  CHECK(off.movement_green_phases[0] == 0b101);
 }
 
 TEST_CASE("SUMO links follow their internal lanes", "[scenarios][sumo]") {
