@@ -62,6 +62,8 @@ constexpr const char* kDefaultType = "DEFAULT_VEHTYPE";
 constexpr rng::StreamId kTypeDrawStream = 0x74797065;  // "type"
 // ... and for the departures of random flows (probability, period="exp(..)").
 constexpr rng::StreamId kFlowDrawStream = 0x666c6f77;  // "flow"
+// ... and for the routes of a <routeDistribution>.
+constexpr rng::StreamId kRouteDrawStream = 0x726f7574;  // "rout"
 // SUMO's default Krauss parameters, the same for every class above.
 constexpr double kDefaultTau = 1.0;
 constexpr double kDefaultSigma = 0.5;
@@ -250,10 +252,15 @@ class RoutesReader {
       }
       named_route_.emplace(id, read_route(n, what));
     }
+    for (pugi::xml_node n = root.child("routeDistribution"); n;
+         n = n.next_sibling("routeDistribution")) {
+      read_route_distribution(n);
+    }
     for (pugi::xml_node n = root.first_child(); n; n = n.next_sibling()) {
       if (n.type() != pugi::node_element) continue;
       const std::string_view name = n.name();
-      if (name == "vType" || name == "vTypeDistribution" || name == "route" || name == "param") {
+      if (name == "vType" || name == "vTypeDistribution" || name == "route" ||
+          name == "routeDistribution" || name == "param") {
         continue;
       }
       // Read with the network (import_sumo_net): signal programs and induction loops.
@@ -517,18 +524,113 @@ class RoutesReader {
     return store(roads);
   }
 
-  // The route of a vehicle or flow: attribute `route`, a nested <route>, or from/to(/via).
-  Route route_of(pugi::xml_node n, const std::string& what, bool may_route) {
+  // A route, or a <routeDistribution> to draw one from for each vehicle.
+  struct RouteRef {
+    Route route{};
+    std::size_t distribution = kNoDistribution;
+  };
+  static constexpr std::size_t kNoDistribution = ~std::size_t{0};
+  struct RouteDistribution {
+    std::vector<Route> routes;
+    std::vector<double> cumulative;  // running sums of the probabilities
+    double total = 0.0;
+  };
+
+  // The route of vehicle k of the current element: a distribution's member drawn with the
+  // counter-based generator keyed by the distribution, the element's place in the files and
+  // k, as the type draws are.
+  Route pick(const RouteRef& ref, std::uint64_t k) const {
+    if (ref.distribution == kNoDistribution) return ref.route;
+    const RouteDistribution& d = route_distributions_[ref.distribution];
+    const double u = rng::uniform(ref.distribution, kRouteDrawStream, element_, k) * d.total;
+    const auto at = std::upper_bound(d.cumulative.begin(), d.cumulative.end(), u);
+    return d.routes[std::min<std::size_t>(static_cast<std::size_t>(at - d.cumulative.begin()),
+                                          d.routes.size() - 1)];
+  }
+
+  // <routeDistribution id="..">: nested <route>s with `probability` (default 1; an id makes
+  // them named routes too) and/or `routes` naming routes, with `probabilities`.
+  void read_route_distribution(pugi::xml_node n) {
+    const std::string id = f_->text(n, "id", "routeDistribution");
+    const std::string what = "routeDistribution " + quoted(id);
+    if (named_route_.count(id) != 0 || route_distribution_of_.count(id) != 0) {
+      f_->fail(n, what, "duplicate route or routeDistribution id", "a unique id", quoted(id));
+    }
+    RouteDistribution d;
+    const auto add = [&](pugi::xml_node at, const std::string& where, const Route& r, double w) {
+      if (!(w >= 0.0) || !std::isfinite(w)) {
+        f_->fail(at, where, "a route's probability must be a finite number >= 0", ">= 0",
+                 fmt::format("{}", w));
+      }
+      d.total += w;
+      d.routes.push_back(r);
+      d.cumulative.push_back(d.total);
+    };
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+      if (c.type() != pugi::node_element || std::string_view(c.name()) == "param") continue;
+      if (std::string_view(c.name()) != "route") {
+        f_->fail(c, what, fmt::format("<{}> is not supported", c.name()), "<route> members",
+                 fmt::format("<{}>", c.name()));
+      }
+      const std::string rid = c.attribute("id").value();
+      const std::string where = rid.empty() ? what + " route" : "route " + quoted(rid);
+      if (has_attr(c, "refId")) {
+        f_->fail(c, where, "'refId' is not supported", "a route with 'edges'");
+      }
+      const Route r = read_route(c, where);
+      if (!rid.empty()) {
+        if (named_route_.count(rid) != 0) {
+          f_->fail(c, where, "duplicate route id", "a unique id", quoted(rid));
+        }
+        named_route_.emplace(rid, r);
+      }
+      add(c, where, r, f_->number_or(c, "probability", where, 1.0));
+    }
+    const std::vector<std::string> named = sumo::split_ids(n.attribute("routes").value());
+    std::vector<std::string> given = sumo::split_ids(n.attribute("probabilities").value());
+    if (has_attr(n, "probabilities") && given.size() != named.size()) {
+      f_->fail(n, what, "'probabilities' does not match 'routes'",
+               fmt::format("{} numbers, one per route in routes", named.size()),
+               std::to_string(given.size()));
+    }
+    for (std::size_t i = 0; i < named.size(); ++i) {
+      const auto it = named_route_.find(named[i]);
+      if (it == named_route_.end()) {
+        f_->fail(n, what, "unknown route in 'routes'", "a route id of this file", quoted(named[i]));
+      }
+      double w = 1.0;
+      if (!given.empty() && !sumo::parse_number(given[i], w)) {
+        f_->fail(n, what, "'probabilities' holds something that is not a number", "a number",
+                 quoted(given[i]));
+      }
+      add(n, what, it->second, w);
+    }
+    if (d.routes.empty()) {
+      f_->fail(n, what, "routeDistribution has no routes", "nested <route>s or 'routes'");
+    }
+    if (!(d.total > 0.0)) {
+      f_->fail(n, what, "routeDistribution's probabilities are all 0", "a positive sum", "0");
+    }
+    route_distribution_of_.emplace(id, route_distributions_.size());
+    route_distributions_.push_back(std::move(d));
+  }
+
+  // The route of a vehicle or flow: attribute `route` (a route or a routeDistribution), a
+  // nested <route>, or from/to(/via).
+  RouteRef route_of(pugi::xml_node n, const std::string& what, bool may_route) {
     if (has_attr(n, "route")) {
       const std::string id = n.attribute("route").value();
       const auto it = named_route_.find(id);
-      if (it == named_route_.end()) {
-        f_->fail(n, what, "unknown route", "a route id of this file", quoted(id));
+      if (it != named_route_.end()) return {it->second};
+      const auto dist = route_distribution_of_.find(id);
+      if (dist == route_distribution_of_.end()) {
+        f_->fail(n, what, "unknown route", "a route or routeDistribution id of this file",
+                 quoted(id));
       }
-      return it->second;
+      return {route_distributions_[dist->second].routes.front(), dist->second};
     }
-    if (const pugi::xml_node r = n.child("route")) return read_route(r, what + " route");
-    if (may_route && has_attr(n, "from") && has_attr(n, "to")) return fastest(n, what);
+    if (const pugi::xml_node r = n.child("route")) return {read_route(r, what + " route")};
+    if (may_route && has_attr(n, "from") && has_attr(n, "to")) return {fastest(n, what)};
     f_->fail(
         n, what, "vehicle has no route",
         may_route ? "'route', a nested <route> or 'from' and 'to'" : "'route' or a nested <route>");
@@ -580,10 +682,10 @@ class RoutesReader {
     refuse_children(*f_, n, what);
     const double t = depart(n, what);
     const TypeRef ty = type(n, what);
-    const Route route = route_of(n, what, routed);
-    const Entry how = entry_of(n, what, route);
+    const RouteRef route = route_of(n, what, routed);
+    const Entry how = entry_of(n, what, route.route);
     if (t >= begin_s_ && t < end_s_)
-      pending_.push_back({t - begin_s_, draw(ty, 0), route, id, how});
+      pending_.push_back({t - begin_s_, draw(ty, 0), pick(route, 0), id, how});
   }
 
   // Departures as SUMO 1.15 makes them (checked against sumo's tripinfo): equally spaced by
@@ -691,8 +793,8 @@ class RoutesReader {
                fmt::format("{} more from this flow after {}", count, pending_.size()));
     }
     const TypeRef ty = type(n, what);
-    const Route route = route_of(n, what, true);
-    const Entry how = entry_of(n, what, route);
+    const RouteRef route = route_of(n, what, true);
+    const Entry how = entry_of(n, what, route.route);
     const double last = std::min(end, end_s_);
     const long long cap = number ? *number : std::numeric_limits<long long>::max();
     long long emitted = 0;
@@ -703,7 +805,8 @@ class RoutesReader {
                  fmt::format("at most {} trips in all", traffic::kMaxTrips),
                  fmt::format("more from this flow after {}", pending_.size()));
       }
-      pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(emitted)), route,
+      pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(emitted)),
+                          pick(route, static_cast<std::uint64_t>(emitted)),
                           fmt::format("{}.{}", id, emitted), how});
     };
     if (probability > 0.0) {
@@ -729,7 +832,8 @@ class RoutesReader {
         const double t = begin + static_cast<double>(k) * period;
         if (t >= end_s_) break;
         if (t >= begin_s_) {
-          pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(k)), route,
+          pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(k)),
+                              pick(route, static_cast<std::uint64_t>(k)),
                               fmt::format("{}.{}", id, k), how});
         }
       }
@@ -743,6 +847,8 @@ class RoutesReader {
   std::unordered_map<std::string, Index> road_of_;
   std::unordered_map<std::string, Index> type_of_;
   std::unordered_map<std::string, Route> named_route_;
+  std::unordered_map<std::string, std::size_t> route_distribution_of_;
+  std::vector<RouteDistribution> route_distributions_;
   struct Distribution {
     std::vector<Index> types;
     std::vector<double> cumulative;  // running sums of the weights

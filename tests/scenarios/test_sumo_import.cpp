@@ -963,6 +963,48 @@ TEST_CASE("SUMO departLane and departSpeed read, other insertion attributes refu
   }
 }
 
+TEST_CASE("SUMO routeDistribution: each vehicle draws its route by the probabilities",
+          "[scenarios][sumo]") {
+  TempDir dir;
+  const Network net = load_network(data("grid4.net.xml"));
+  const std::string text = R"(<routes>
+  <route id="east" edges="A0B0 B0C0"/>
+  <routeDistribution id="mix" routes="east" probabilities="1">
+    <route id="north" edges="A0A1 A1A2" probability="3"/>
+  </routeDistribution>
+  <flow id="f" begin="0" end="400" period="1" route="mix"/>
+  <vehicle id="v" depart="0" route="north"/>
+</routes>
+)";
+  const Demand d = load_demand(dir.write("d.rou.xml", text), net, 600.0);
+  REQUIRE(d.trip_count() == 401);
+  std::size_t north = 0;
+  for (std::size_t i = 0; i < d.trip_count(); ++i) {
+    if (d.trip_id[i] == "v") continue;
+    north += net.road_id[d.route_road(d.trips[i], 0)] == "A0A1" ? 1 : 0;
+  }
+  // Binomial(400, 0.75): 300 expected, sd 8.7.
+  CHECK(north > 300 - 4 * 9);
+  CHECK(north < 300 + 4 * 9);
+  // The same draws on every load.
+  const Demand again = load_demand(dir.write("d2.rou.xml", text), net, 600.0);
+  for (std::size_t i = 0; i < d.trip_count(); ++i) {
+    CHECK(again.trips[i].route_begin == d.trips[i].route_begin);
+  }
+  const auto err = [&](const std::string& from, const std::string& to) {
+    const std::string bad = replaced(text, from, to);
+    const std::string path = dir.write("bad.rou.xml", bad);
+    return error_of([&] { (void)load_demand(path, net, 600.0); });
+  };
+  Error e = err(R"(routes="east")", R"(routes="west")");
+  CHECK(e.context().line == 3);
+  CHECK_THAT(e.message(), Contains("unknown route in 'routes'"));
+  e = err(R"(probability="3")", R"(probability="-3")");
+  CHECK(e.context().line == 4);
+  e = err(R"(route="mix")", R"(route="nomix")");
+  CHECK_THAT(e.message(), Contains("unknown route"));
+}
+
 TEST_CASE("SUMO lane permissions: allow and disallow per lane, by vehicle class",
           "[scenarios][sumo]") {
   TempDir dir;
