@@ -58,6 +58,26 @@ constexpr ClassDefaults kClasses[] = {
     {"trailer", traffic::VehicleClass::truck, 1.1, 4.0, 7.0, 16.5, 2.5, 130 / 3.6, 2.55, 0.05},
 };
 constexpr const char* kDefaultType = "DEFAULT_VEHTYPE";
+
+// Members with weights, drawn by a uniform number in [0, 1): a vTypeDistribution's types, a
+// routeDistribution's routes.
+template <class T>
+struct Weighted {
+  std::vector<T> members;
+  std::vector<double> cumulative;  // running sums of the weights
+  double total = 0.0;
+
+  void add(const T& member, double weight) {
+    total += weight;
+    members.push_back(member);
+    cumulative.push_back(total);
+  }
+  const T& at(double u) const {
+    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u * total);
+    return members[std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()),
+                                         members.size() - 1)];
+  }
+};
 // The generator's stream for drawing vehicle types from a <vTypeDistribution>.
 constexpr rng::StreamId kTypeDrawStream = 0x74797065;  // "type"
 // ... and for the departures of random flows (probability, period="exp(..)").
@@ -403,11 +423,54 @@ class RoutesReader {
   // k, so that a vehicle's type depends on nothing else (not the horizon, not other draws).
   Index draw(const TypeRef& ref, std::uint64_t k) const {
     if (ref.type != kNone) return ref.type;
-    const Distribution& d = distributions_[ref.distribution];
-    const double u = rng::uniform(ref.distribution, kTypeDrawStream, element_, k) * d.total;
-    const auto at = std::upper_bound(d.cumulative.begin(), d.cumulative.end(), u);
-    return d.types[std::min<std::size_t>(static_cast<std::size_t>(at - d.cumulative.begin()),
-                                         d.types.size() - 1)];
+    return distributions_[ref.distribution].at(
+        rng::uniform(ref.distribution, kTypeDrawStream, element_, k));
+  }
+
+  // A distribution member's weight, checked.
+  double weight_of(pugi::xml_node at, const std::string& where, const char* kind, double w) {
+    if (!(w >= 0.0) || !std::isfinite(w)) {
+      f_->fail(at, where, fmt::format("a {}'s probability must be a finite number >= 0", kind),
+               ">= 0", fmt::format("{}", w));
+    }
+    return w;
+  }
+
+  // The members a distribution names in attribute `list` ("vTypes", "routes"), weighted by its
+  // `probabilities` or else by `fallback(name)`; `lookup(name)` finds one (nullptr: unknown).
+  template <class T, class Lookup, class Fallback>
+  void add_listed(pugi::xml_node n, const std::string& what, const char* list, const char* kind,
+                  const char* tag, Weighted<T>& d, Lookup&& lookup, Fallback&& fallback) {
+    const std::vector<std::string> named = sumo::split_ids(n.attribute(list).value());
+    const bool weighted = has_attr(n, "probabilities");
+    const std::vector<std::string> given = sumo::split_ids(n.attribute("probabilities").value());
+    if (weighted && given.size() != named.size()) {
+      f_->fail(n, what, fmt::format("'probabilities' does not match '{}'", list),
+               fmt::format("{} numbers, one per {} in {}", named.size(), kind, list),
+               std::to_string(given.size()));
+    }
+    for (std::size_t i = 0; i < named.size(); ++i) {
+      const T* member = lookup(named[i]);
+      if (member == nullptr) {
+        f_->fail(n, what, fmt::format("unknown {} in '{}'", kind, list),
+                 fmt::format("a {} id of this file", tag), quoted(named[i]));
+      }
+      double w = fallback(named[i]);
+      if (weighted && !sumo::parse_number(given[i], w)) {
+        f_->fail(n, what, "'probabilities' holds something that is not a number", "a number",
+                 quoted(given[i]));
+      }
+      d.add(*member, weight_of(n, what, kind, w));
+    }
+  }
+
+  template <class T>
+  void check_weights(pugi::xml_node n, const std::string& what, const char* tag,
+                     const char* members, const char* expected, const Weighted<T>& d) {
+    if (d.members.empty()) f_->fail(n, what, fmt::format("{} has no {}", tag, members), expected);
+    if (!(d.total > 0.0)) {
+      f_->fail(n, what, fmt::format("{}'s probabilities are all 0", tag), "a positive sum", "0");
+    }
   }
 
   // <vTypeDistribution id=".."> with nested <vType probability=".."> members and/or
@@ -420,15 +483,6 @@ class RoutesReader {
       f_->fail(n, what, "duplicate vType or vTypeDistribution id", "a unique id", quoted(id));
     }
     Distribution d;
-    const auto weight = [&](pugi::xml_node at, const std::string& where, double w) {
-      if (!(w >= 0.0) || !std::isfinite(w)) {
-        f_->fail(at, where, "a type's probability must be a finite number >= 0", ">= 0",
-                 fmt::format("{}", w));
-      }
-      d.total += w;
-      d.types.push_back(kNone);
-      d.cumulative.push_back(d.total);
-    };
     for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element || std::string_view(c.name()) == "param") continue;
       if (std::string_view(c.name()) != "vType") {
@@ -440,41 +494,20 @@ class RoutesReader {
         f_->fail(c, "vType " + quoted(type_id), "duplicate vType id", "a unique id",
                  quoted(type_id));
       }
-      weight(c, "vType " + quoted(type_id), f_->number_or(c, "probability", what, 1.0));
-      d.types.back() = add_type(read_type(*f_, c, type_id));
+      const std::string where = "vType " + quoted(type_id);
+      const double w = weight_of(c, where, "type", f_->number_or(c, "probability", what, 1.0));
+      d.add(add_type(read_type(*f_, c, type_id)), w);
     }
-    const std::vector<std::string> named = sumo::split_ids(n.attribute("vTypes").value());
-    std::vector<std::string> given;
-    if (has_attr(n, "probabilities")) {
-      given = sumo::split_ids(n.attribute("probabilities").value());
-      if (given.size() != named.size()) {
-        f_->fail(n, what, "'probabilities' does not match 'vTypes'",
-                 fmt::format("{} numbers, one per type in vTypes", named.size()),
-                 std::to_string(given.size()));
-      }
-    }
-    for (std::size_t i = 0; i < named.size(); ++i) {
-      const auto it = type_of_.find(named[i]);
-      if (it == type_of_.end()) {
-        f_->fail(n, what, "unknown vehicle type in 'vTypes'", "a vType id of this file",
-                 quoted(named[i]));
-      }
-      double w = 1.0;
-      if (!given.empty() && !sumo::parse_number(given[i], w)) {
-        f_->fail(n, what, "'probabilities' holds something that is not a number", "a number",
-                 quoted(given[i]));
-      } else if (given.empty()) {
-        w = root_probability_.count(named[i]) != 0 ? root_probability_.at(named[i]) : 1.0;
-      }
-      weight(n, what, w);
-      d.types.back() = it->second;
-    }
-    if (d.types.empty()) {
-      f_->fail(n, what, "vTypeDistribution has no types", "nested <vType>s or 'vTypes'");
-    }
-    if (!(d.total > 0.0)) {
-      f_->fail(n, what, "vTypeDistribution's probabilities are all 0", "a positive sum", "0");
-    }
+    add_listed(
+        n, what, "vTypes", "vehicle type", "vType", d,
+        [&](const std::string& name) {
+          const auto it = type_of_.find(name);
+          return it == type_of_.end() ? nullptr : &it->second;
+        },
+        [&](const std::string& name) {
+          return root_probability_.count(name) != 0 ? root_probability_.at(name) : 1.0;
+        });
+    check_weights(n, what, "vTypeDistribution", "types", "nested <vType>s or 'vTypes'", d);
     distribution_of_.emplace(id, distributions_.size());
     distributions_.push_back(std::move(d));
   }
@@ -530,22 +563,15 @@ class RoutesReader {
     std::size_t distribution = kNoDistribution;
   };
   static constexpr std::size_t kNoDistribution = ~std::size_t{0};
-  struct RouteDistribution {
-    std::vector<Route> routes;
-    std::vector<double> cumulative;  // running sums of the probabilities
-    double total = 0.0;
-  };
+  using RouteDistribution = Weighted<Route>;
 
   // The route of vehicle k of the current element: a distribution's member drawn with the
   // counter-based generator keyed by the distribution, the element's place in the files and
   // k, as the type draws are.
   Route pick(const RouteRef& ref, std::uint64_t k) const {
     if (ref.distribution == kNoDistribution) return ref.route;
-    const RouteDistribution& d = route_distributions_[ref.distribution];
-    const double u = rng::uniform(ref.distribution, kRouteDrawStream, element_, k) * d.total;
-    const auto at = std::upper_bound(d.cumulative.begin(), d.cumulative.end(), u);
-    return d.routes[std::min<std::size_t>(static_cast<std::size_t>(at - d.cumulative.begin()),
-                                          d.routes.size() - 1)];
+    return route_distributions_[ref.distribution].at(
+        rng::uniform(ref.distribution, kRouteDrawStream, element_, k));
   }
 
   // <routeDistribution id="..">: nested <route>s with `probability` (default 1; an id makes
@@ -557,15 +583,6 @@ class RoutesReader {
       f_->fail(n, what, "duplicate route or routeDistribution id", "a unique id", quoted(id));
     }
     RouteDistribution d;
-    const auto add = [&](pugi::xml_node at, const std::string& where, const Route& r, double w) {
-      if (!(w >= 0.0) || !std::isfinite(w)) {
-        f_->fail(at, where, "a route's probability must be a finite number >= 0", ">= 0",
-                 fmt::format("{}", w));
-      }
-      d.total += w;
-      d.routes.push_back(r);
-      d.cumulative.push_back(d.total);
-    };
     for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element || std::string_view(c.name()) == "param") continue;
       if (std::string_view(c.name()) != "route") {
@@ -584,33 +601,16 @@ class RoutesReader {
         }
         named_route_.emplace(rid, r);
       }
-      add(c, where, r, f_->number_or(c, "probability", where, 1.0));
+      d.add(r, weight_of(c, where, "route", f_->number_or(c, "probability", where, 1.0)));
     }
-    const std::vector<std::string> named = sumo::split_ids(n.attribute("routes").value());
-    std::vector<std::string> given = sumo::split_ids(n.attribute("probabilities").value());
-    if (has_attr(n, "probabilities") && given.size() != named.size()) {
-      f_->fail(n, what, "'probabilities' does not match 'routes'",
-               fmt::format("{} numbers, one per route in routes", named.size()),
-               std::to_string(given.size()));
-    }
-    for (std::size_t i = 0; i < named.size(); ++i) {
-      const auto it = named_route_.find(named[i]);
-      if (it == named_route_.end()) {
-        f_->fail(n, what, "unknown route in 'routes'", "a route id of this file", quoted(named[i]));
-      }
-      double w = 1.0;
-      if (!given.empty() && !sumo::parse_number(given[i], w)) {
-        f_->fail(n, what, "'probabilities' holds something that is not a number", "a number",
-                 quoted(given[i]));
-      }
-      add(n, what, it->second, w);
-    }
-    if (d.routes.empty()) {
-      f_->fail(n, what, "routeDistribution has no routes", "nested <route>s or 'routes'");
-    }
-    if (!(d.total > 0.0)) {
-      f_->fail(n, what, "routeDistribution's probabilities are all 0", "a positive sum", "0");
-    }
+    add_listed(
+        n, what, "routes", "route", "route", d,
+        [&](const std::string& name) {
+          const auto it = named_route_.find(name);
+          return it == named_route_.end() ? nullptr : &it->second;
+        },
+        [](const std::string&) { return 1.0; });
+    check_weights(n, what, "routeDistribution", "routes", "nested <route>s or 'routes'", d);
     route_distribution_of_.emplace(id, route_distributions_.size());
     route_distributions_.push_back(std::move(d));
   }
@@ -627,7 +627,7 @@ class RoutesReader {
         f_->fail(n, what, "unknown route", "a route or routeDistribution id of this file",
                  quoted(id));
       }
-      return {route_distributions_[dist->second].routes.front(), dist->second};
+      return {route_distributions_[dist->second].members.front(), dist->second};
     }
     if (const pugi::xml_node r = n.child("route")) return {read_route(r, what + " route")};
     if (may_route && has_attr(n, "from") && has_attr(n, "to")) return {fastest(n, what)};
@@ -849,11 +849,7 @@ class RoutesReader {
   std::unordered_map<std::string, Route> named_route_;
   std::unordered_map<std::string, std::size_t> route_distribution_of_;
   std::vector<RouteDistribution> route_distributions_;
-  struct Distribution {
-    std::vector<Index> types;
-    std::vector<double> cumulative;  // running sums of the weights
-    double total = 0.0;
-  };
+  using Distribution = Weighted<Index>;
   std::unordered_map<std::string, std::size_t> distribution_of_;
   std::vector<Distribution> distributions_;
   // `probability` of the root vTypes (their weight when a distribution names them).
