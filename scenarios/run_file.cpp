@@ -503,6 +503,8 @@ void RunFileWriter::write_kpis(const traffic::TrafficKpis& k, std::uint64_t stat
   h5::write_attr(id, "step_wall_s", step_wall_s);
   h5::write_attr(id, "state_hash", fmt::format("{:016x}", state_hash));
   h5::write_column(id, "road_teleports", tables.road_teleports());
+  const std::vector<std::uint32_t> waiting = tables.road_waiting();
+  h5::write_column(id, "road_waiting", std::span<const std::uint32_t>(waiting));
   const traffic::Network& net = tables.network();
   if (net.detector_count() > 0) {
     const h5::Handle d = h5::create_group(id, "detectors", path_);

@@ -158,8 +158,8 @@ class RunFileWriter {
   // /kpi: traffic's KPIs, the buildings' as "buildings.<name>" and the energy's as
   // "energy.<name>" (each feeder's as "energy.feeder.<feeder>.<name>") when given.
   // From `tables`, the simulation that ended: /kpi/road_teleports (per road of /network, the
-  // teleports that started on it) and, with loop detectors, /kpi/detectors/{id, lane, pos_m,
-  // count}.
+  // teleports that started on it), /kpi/road_waiting (the insertion backlog per road) and, with
+  // loop detectors, /kpi/detectors/{id, lane, pos_m, count}.
   void write_kpis(const traffic::TrafficKpis& kpis, std::uint64_t state_hash, double step_wall_s,
                   const traffic::TrafficSim& tables,
                   const buildings::BuildingsKpis* buildings = nullptr,

@@ -1308,6 +1308,16 @@ void TrafficSim::lane_state(std::span<std::uint32_t> vehicles, std::span<std::ui
   }
 }
 
+std::vector<std::uint32_t> TrafficSim::road_waiting() const {
+  std::vector<std::uint32_t> out(net_.road_count(), 0);
+  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
+    for (Index v = state_.wait_head[lane]; v != kNone; v = state_.wait_next[v]) {
+      ++out[net_.lane_road[lane]];
+    }
+  }
+  return out;
+}
+
 void TrafficSim::queue_lengths(std::vector<std::uint32_t>& per_lane) const {
   per_lane.assign(net_.lane_count(), 0);
   for (Index lane = 0; lane < net_.lane_count(); ++lane) {

@@ -174,6 +174,9 @@ class TrafficSim {
   // Vehicles on the lanes that feed movement m and plan to take it, and how many of them are
   // halting: the inputs of queue- and pressure-based controllers.
   std::uint32_t movement_demand(Index movement, bool halting_only) const;
+  // Per road: vehicles created but still waiting to enter on one of its lanes (the insertion
+  // backlog). Allocates its result; for reports, not the step.
+  std::vector<std::uint32_t> road_waiting() const;
   // Per road: teleports that started on it (a lane of it or a junction link leaving it).
   std::span<const std::uint32_t> road_teleports() const { return state_.road_teleports; }
   // Loop detectors (Network::detector_*): vehicles whose front crossed each since the start.

@@ -91,6 +91,7 @@ def main():
         assert np.all(f["/series/traffic/lane_halting"][:] <= f["/series/traffic/lane_vehicles"][:])
         kpi = f["/kpi"].attrs
         assert f["/series/traffic/finished"][-1] == kpi["finished"]
+        assert f["/kpi/road_waiting"][:].sum() == kpi["waiting"]
         assert created[-1] == kpi["created"]
         assert f["/meta"].attrs["scenario"] == "hangzhou_4x4 roadworks"
         types = list(f["/events/type"].asstr()[:])

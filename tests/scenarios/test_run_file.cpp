@@ -114,8 +114,9 @@ TEST_CASE("the run file holds what the simulation had at each sample", "[scenari
   for (int i = 0; i < 600; ++i) again.step();
   CHECK(kpi("finished") == std::to_string(again.kpis().finished));
   CHECK(kpi("state_hash") == fmt::format("{:016x}", again.state_hash()));
-  // Series and network, /events (11 columns), /controllers, /kpi/road_teleports.
-  CHECK(summary.datasets.size() == 27 + 11 + 3 + 1);
+  // Series and network, /events (11 columns), /controllers, /kpi/road_teleports and
+  // road_waiting.
+  CHECK(summary.datasets.size() == 27 + 11 + 3 + 2);
 }
 
 TEST_CASE("a World's run file holds its buildings' and energy's series", "[scenarios][hdf5]") {
@@ -179,9 +180,9 @@ TEST_CASE("a World's run file holds its buildings' and energy's series", "[scena
   }
   // A July morning: the sun climbs over the ten minutes.
   CHECK(sun.back() > sun.front());
-  // Traffic's 42, /buildings (7 columns), /energy/feeders (2), the buildings' series (9) and
+  // Traffic's 43, /buildings (7 columns), /energy/feeders (2), the buildings' series (9) and
   // the energy's (8).
-  CHECK(scenarios::summarize_run_file(path).datasets.size() == 42 + 7 + 2 + 9 + 8);
+  CHECK(scenarios::summarize_run_file(path).datasets.size() == 43 + 7 + 2 + 9 + 8);
 }
 
 TEST_CASE("run files of 1 and 2 threads hold the same series", "[scenarios][hdf5][determinism]") {
