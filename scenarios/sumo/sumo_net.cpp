@@ -50,6 +50,8 @@ struct Connection {
   long long link_index = -1;
   traffic::Turn turn = traffic::Turn::straight;
   Index junction_index = kNone;  // position in the junction's right-of-way matrix
+  bool keep_clear = true;        // SUMO's keepClear (default: on)
+  bool major = true;             // its state is a priority one (upper case)
 };
 
 std::vector<geo::Vec2> to_points(const std::vector<std::pair<double, double>>& xy) {
@@ -364,6 +366,19 @@ traffic::Network import_sumo_net(const std::string& path,
         f.fail(c, what, "negative linkIndex", ">= 0", std::to_string(rec.link_index));
       }
     }
+    if (const pugi::xml_attribute st = c.attribute("state")) {
+      const char s0 = st.value()[0];
+      rec.major = s0 >= 'A' && s0 <= 'Z';
+    }
+    if (const pugi::xml_attribute kc = c.attribute("keepClear")) {
+      const std::string_view value = kc.value();
+      if (value == "0" || value == "false") {
+        rec.keep_clear = false;
+      } else if (value != "1" && value != "true") {
+        f.fail(c, what, "keepClear must be a boolean", "0, 1, false or true",
+               quoted(std::string(value)));
+      }
+    }
     conns.push_back(std::move(rec));
   }
 
@@ -446,6 +461,9 @@ traffic::Network import_sumo_net(const std::string& path,
     net.movement_to_road.push_back(c.to_road);
     net.movement_turn.push_back(c.turn);
     std::uint64_t green = 0;
+    // Minor: a lower-case state (MSLink::havePriority is false): the junction's static one,
+    // or where a light controls the link, the light's state in each phase.
+    std::uint64_t minor = c.major ? 0 : ~std::uint64_t{0};
     const Index signal = net.junction_signal[c.junction];
     if (signal != kNone) {
       const auto phases = net.signal_phases(signal).size();
@@ -454,6 +472,7 @@ traffic::Network import_sumo_net(const std::string& path,
         // never stopped by it; right of way alone decides.
         green = phases == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << phases) - 1;
       } else {
+        minor = 0;
         const Program& program = programs.at(c.tl);
         const std::size_t width = program.states.front().size();
         if (static_cast<std::size_t>(c.link_index) >= width) {
@@ -464,10 +483,12 @@ traffic::Network import_sumo_net(const std::string& path,
         for (std::size_t p = 0; p < program.states.size(); ++p) {
           const char s = program.states[p][static_cast<std::size_t>(c.link_index)];
           if (kGoStates.find(s) != std::string_view::npos) green |= std::uint64_t{1} << p;
+          if (s == 'g' || s == 'o' || s == 's') minor |= std::uint64_t{1} << p;
         }
       }
     }
     net.movement_green_phases.push_back(green);
+    net.movement_minor_phases.push_back(minor);
   }
   // A phase whose greens are all always-green links clears the junction like an all-red.
   traffic::mark_clearance_phases(net, traffic::PhaseKind::all_red);
@@ -484,13 +505,20 @@ traffic::Network import_sumo_net(const std::string& path,
   net.lane_links_begin.assign(L + 1, 0);
   for (const Connection& c : conns) ++net.lane_links_begin[c.from_lane + 1];
   for (std::size_t l = 0; l < L; ++l) net.lane_links_begin[l + 1] += net.lane_links_begin[l];
+  net.movement_route_cost_s.assign(conns.size(), 0.0);
+  net.sumo_junctions = true;
   for (const std::size_t i : order) {
     const Connection& c = conns[i];
     net.link_from_lane.push_back(c.from_lane);
     net.link_to_lane.push_back(c.to_lane);
     net.link_movement.push_back(static_cast<Index>(i));
+    net.link_keep_clear.push_back(c.keep_clear ? 1 : 0);
     std::vector<geo::Vec2> points;
     double length = 0.0;
+    // SUMO's minimum routing cost of the crossing: its internal lanes' length over speed,
+    // plus --weights.minor-penalty (1.5 s by default in SUMO 1.15) on a minor link (a
+    // state that is not an upper-case letter, MSLink::havePriority).
+    double route_cost = c.major ? 0.0 : sumo::kMinorPenalty_s;
     double speed =
         std::min(net.seg_speed_limit_mps[c.from_lane], net.seg_speed_limit_mps[c.to_lane]);
     if (c.via.empty()) {
@@ -512,6 +540,7 @@ traffic::Network import_sumo_net(const std::string& path,
         const InternalLane& il = internal_lanes.at(lane);
         length += il.length;
         speed = std::min(speed, il.speed);
+        route_cost += il.length / il.speed;
         for (const geo::Vec2 p : il.shape) {
           if (points.empty() || !(points.back() == p)) points.push_back(p);
         }
@@ -527,6 +556,7 @@ traffic::Network import_sumo_net(const std::string& path,
     net.seg_length_m.push_back(length);
     net.seg_speed_limit_mps.push_back(speed);
     net.seg_shape.add(points);
+    net.movement_route_cost_s[i] = route_cost;
   }
 
   // --- right of way: link k yields to the links whose bit is set in its request's response

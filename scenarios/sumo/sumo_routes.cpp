@@ -314,8 +314,8 @@ class RoutesReader {
     std::stable_sort(pending_.begin(), pending_.end(),
                      [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
     for (Pending& p : pending_) {
-      out_.demand.trips.push_back(
-          {p.depart_s, p.type, p.route.first, p.route.second, p.how.speed, p.how.lane});
+      out_.demand.trips.push_back({p.depart_s, p.type, p.route.first, p.route.second, p.how.speed,
+                                   p.how.lane, p.at_departure});
       out_.demand.trip_id.push_back(std::move(p.id));
     }
     traffic::validate(out_.demand, net_, path);
@@ -336,6 +336,7 @@ class RoutesReader {
     Route route;
     std::string id;
     Entry how;
+    bool at_departure;  // traffic::Trip::route_at_departure
   };
 
   // SUMO's insertion and arrival attributes (Definition_of_Vehicles..., "departLane" ff.):
@@ -561,6 +562,8 @@ class RoutesReader {
   struct RouteRef {
     Route route{};
     std::size_t distribution = kNoDistribution;
+    // From/to without via: SUMO routes it again at departure on the travel times then.
+    bool at_departure = false;
   };
   static constexpr std::size_t kNoDistribution = ~std::size_t{0};
   using RouteDistribution = Weighted<Route>;
@@ -630,7 +633,9 @@ class RoutesReader {
       return {route_distributions_[dist->second].members.front(), dist->second};
     }
     if (const pugi::xml_node r = n.child("route")) return {read_route(r, what + " route")};
-    if (may_route && has_attr(n, "from") && has_attr(n, "to")) return {fastest(n, what)};
+    if (may_route && has_attr(n, "from") && has_attr(n, "to")) {
+      return {fastest(n, what), kNoDistribution, !has_attr(n, "via")};
+    }
     f_->fail(
         n, what, "vehicle has no route",
         may_route ? "'route', a nested <route> or 'from' and 'to'" : "'route' or a nested <route>");
@@ -685,7 +690,7 @@ class RoutesReader {
     const RouteRef route = route_of(n, what, routed);
     const Entry how = entry_of(n, what, route.route);
     if (t >= begin_s_ && t < end_s_)
-      pending_.push_back({t - begin_s_, draw(ty, 0), pick(route, 0), id, how});
+      pending_.push_back({t - begin_s_, draw(ty, 0), pick(route, 0), id, how, route.at_departure});
   }
 
   // Departures as SUMO 1.15 makes them (checked against sumo's tripinfo): equally spaced by
@@ -807,7 +812,7 @@ class RoutesReader {
       }
       pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(emitted)),
                           pick(route, static_cast<std::uint64_t>(emitted)),
-                          fmt::format("{}.{}", id, emitted), how});
+                          fmt::format("{}.{}", id, emitted), how, route.at_departure});
     };
     if (probability > 0.0) {
       for (long long k = 0; emitted < cap; ++k) {
@@ -834,7 +839,7 @@ class RoutesReader {
         if (t >= begin_s_) {
           pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(k)),
                               pick(route, static_cast<std::uint64_t>(k)),
-                              fmt::format("{}.{}", id, k), how});
+                              fmt::format("{}.{}", id, k), how, route.at_departure});
         }
       }
     }

@@ -71,5 +71,8 @@ int vehicle_class_bit(std::string_view name);
 std::uint64_t lane_permissions(const XmlFile& f, pugi::xml_node node, const std::string& what);
 
 inline constexpr double kForever = std::numeric_limits<double>::infinity();
+// sumo --weights.minor-penalty's default (SUMO 1.15): seconds added to the routing cost of a
+// minor link's internal lanes.
+inline constexpr double kMinorPenalty_s = 1.5;
 
 }  // namespace parktwin::scenarios::sumo

@@ -61,6 +61,9 @@ struct Trip {
   Index route_length = 0;
   float depart_speed = 0.0f;                   // m/s >= 0, or kDepartSpeedMax / kDepartSpeedLimit
   std::int16_t depart_lane = kDepartLaneBest;  // or a lane of the first road (0 = leftmost)
+  // Routed again when it departs, from its first to its last road, on the travel times
+  // measured then (SUMO's routing device, which SUMO gives every <trip> and from/to flow).
+  bool route_at_departure = false;
 };
 
 // The most trips a demand may hold: ten million, several times a large city's hour (about

@@ -23,5 +23,12 @@ inline constexpr double kNoLimit = 1e4;
 // A queued vehicle may enter a lane behind a tail that is still this fast (CityFlow's
 // spillback rule): the tail will have moved on by the time the follower arrives.
 inline constexpr double kMovingTailSpeed = 2.0;
+// Keep-clear looks this many lanes ahead for room (SUMO's CRLL_LOOK_AHEAD is 5 links).
+inline constexpr int kKeepClearDepth = 4;
+// How far before a minor link a driver sees the foes (SUMO's default foe visibility, 4.5 m).
+inline constexpr double kFoeVisibility_m = 4.5;
+// A vehicle that must change lanes but has a vehicle alongside drops back to this much below
+// its speed (an assumption: a car length gained in about 3 s).
+inline constexpr double kFallBackSpeed = 2.0;
 
 }  // namespace parktwin::traffic::model

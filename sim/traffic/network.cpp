@@ -125,6 +125,18 @@ void validate(const Network& n, const std::string& source) {
       fail(source, "links", "links are not grouped by start lane");
     }
   }
+  if (!n.movement_minor_phases.empty() && n.movement_minor_phases.size() != n.movement_count()) {
+    fail(source, "movements", "minor-link table is inconsistent");
+  }
+  if (!n.movement_route_cost_s.empty() &&
+      (n.movement_route_cost_s.size() != n.movement_count() ||
+       !std::all_of(n.movement_route_cost_s.begin(), n.movement_route_cost_s.end(),
+                    [](double c) { return c >= 0.0 && std::isfinite(c); }))) {
+    fail(source, "movements", "routing costs are inconsistent");
+  }
+  if (!n.link_keep_clear.empty() && n.link_keep_clear.size() != K) {
+    fail(source, "links", "keep-clear table is inconsistent");
+  }
   if (!n.link_yield_begin.empty()) {
     if (n.link_yield_begin.size() != K + 1 || n.link_yield_begin.back() != n.link_yield_to.size()) {
       fail(source, "links", "right-of-way table is inconsistent");

@@ -7,6 +7,7 @@
 // that a vehicle crossing a junction has a position and a leader like anywhere else.
 // Segment ids: lanes first [0, lane_count()), then links [lane_count(), segment_count()).
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -68,6 +69,18 @@ struct Network {
   // --- links (K entries, segment id = lane_count() + k), grouped by their start lane
   std::vector<Index> link_from_lane, link_to_lane;
   std::vector<Index> link_movement;
+  // SUMO's keep-clear (its connections' keepClear, default on): 1 when a vehicle may enter
+  // link k only if the lane beyond has room for it behind the last standing vehicle,
+  // counting the vehicles already in the junction toward that lane. Empty (CityFlow): a
+  // vehicle may follow a tail that is still moving (TrafficSim's kMovingTailSpeed).
+  std::vector<std::uint8_t> link_keep_clear;
+  // Junctions as SUMO models them (TrafficSim): a link's seg_speed_limit_mps (its internal
+  // lanes' speed) binds vehicles on it, who slow down to it before entering, and before a
+  // minor link to a speed that lets them stop where the foes come into view; a minor link's
+  // gap is accepted on estimated arrival and leaving times (MSLink::blockedByFoe). CityFlow's
+  // (false): no speed limit inside a junction, a turning vehicle slows to its type's turn
+  // speed, and a gap is a fixed crossing time.
+  bool sumo_junctions = false;
 
   // --- right of way between links of one junction (CSR over links, K + 1 entries): the
   // links that link k must let go first when both want the junction at the same time
@@ -82,6 +95,15 @@ struct Network {
   std::vector<Turn> movement_turn;
   // Bit p set: the movement may go during phase p of its junction's signal (<= 64 phases).
   std::vector<std::uint64_t> movement_green_phases;
+  // Bit p set: in phase p the movement may go but must give way (SUMO's lower-case 'g', and
+  // at a junction without a signal, bit 0 for a minor link, state 'm'); empty (CityFlow):
+  // every movement gives way as Network::yield_to says, in every phase. A SUMO movement that
+  // may go without this bit has priority ('G', 'M') and yields to nobody.
+  std::vector<std::uint64_t> movement_minor_phases;
+  // Seconds a route pays for crossing the junction by the movement (Router), M entries or
+  // empty for none: SUMO's minimum routing cost of its internal lanes (length over speed)
+  // plus its weights.minor-penalty on minor links.
+  std::vector<double> movement_route_cost_s;
 
   // --- loop detectors (D entries): a point on a lane that counts passing vehicles
   std::vector<std::string> detector_id;
@@ -113,6 +135,11 @@ struct Network {
     if (link_yield_begin.empty()) return {};
     return {link_yield_to.data() + link_yield_begin[link],
             link_yield_to.data() + link_yield_begin[link + 1]};
+  }
+  // Must `link` let `foe` go first?
+  bool yields(Index link, Index foe) const {
+    const auto foes = yield_to(link);
+    return std::find(foes.begin(), foes.end(), foe) != foes.end();
   }
   bool lane_allows(Index lane, unsigned access_class) const {
     return lane_access.empty() || ((lane_access[lane] >> access_class) & 1u) != 0;

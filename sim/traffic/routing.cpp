@@ -29,6 +29,15 @@ Router::Router(const Network& net) {
   for (std::size_t r = 0; r < R; ++r) next_begin_[r + 1] += next_begin_[r];
   next_.reserve(arcs.size());
   for (const auto& arc : arcs) next_.push_back(arc.second);
+  arc_cost_s_.assign(next_.size(), 0.0);
+  if (!net.movement_route_cost_s.empty()) {
+    std::vector<double> best(next_.size(), std::numeric_limits<double>::infinity());
+    for (std::size_t m = 0; m < net.movement_count(); ++m) {
+      const Index k = arc(net.movement_from_road[m], net.movement_to_road[m]);
+      best[k] = std::min(best[k], net.movement_route_cost_s[m]);
+    }
+    for (std::size_t k = 0; k < best.size(); ++k) arc_cost_s_[k] = best[k];
+  }
 }
 
 std::vector<Index> Router::route(Index from_road, Index to_road) const {
@@ -64,36 +73,64 @@ void Router::blocked_arcs(const Network& net, std::span<const std::uint8_t> clos
 std::vector<Index> Router::route(Index from_road, Index to_road,
                                  std::span<const double> road_cost_s,
                                  std::span<const std::uint8_t> arc_blocked) const {
+  Scratch scratch;
+  return route(from_road, to_road, road_cost_s, arc_blocked, scratch);
+}
+
+std::vector<Index> Router::route(Index from_road, Index to_road,
+                                 std::span<const double> road_cost_s,
+                                 std::span<const std::uint8_t> arc_blocked,
+                                 Scratch& scratch) const {
   const std::size_t R = cost_s_.size();
   if (road_cost_s.size() != R) return {};
   if (from_road >= R || to_road >= R) return {};
   if (from_road == to_road) return {from_road};
-  std::vector<double> dist(R, std::numeric_limits<double>::infinity());
-  std::vector<Index> prev(R, kNone);
+  // Scratch kept between queries: only the entries this one touched are reset after it.
+  std::vector<double>& dist = scratch.dist;
+  std::vector<Index>& prev = scratch.prev;
+  if (dist.size() != R) {
+    dist.assign(R, std::numeric_limits<double>::infinity());
+    prev.assign(R, kNone);
+  }
+  std::vector<Index>& touched = scratch.touched;
   using Item = std::pair<double, Index>;  // (time, road): ties pop the lower road first
-  std::priority_queue<Item, std::vector<Item>, std::greater<>> open;
+  std::vector<Item>& heap = scratch.heap;
+  heap.clear();
+  const auto push = [&](double d, Index r) {
+    heap.emplace_back(d, r);
+    std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+  };
   dist[from_road] = 0.0;
-  open.emplace(0.0, from_road);
-  while (!open.empty()) {
-    const auto [d, r] = open.top();
-    open.pop();
+  touched.push_back(from_road);
+  push(0.0, from_road);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+    const auto [d, r] = heap.back();
+    heap.pop_back();
     if (d > dist[r]) continue;
     if (r == to_road) break;
     for (Index k = next_begin_[r]; k < next_begin_[r + 1]; ++k) {
       if (!arc_blocked.empty() && arc_blocked[k] != 0) continue;
       const Index n = next_[k];
-      const double nd = d + road_cost_s[n];
+      const double nd = d + arc_cost_s_[k] + road_cost_s[n];
       if (nd < dist[n]) {
+        if (dist[n] == std::numeric_limits<double>::infinity()) touched.push_back(n);
         dist[n] = nd;
         prev[n] = r;
-        open.emplace(nd, n);
+        push(nd, n);
       }
     }
   }
-  if (prev[to_road] == kNone) return {};
   std::vector<Index> out;
-  for (Index r = to_road; r != kNone; r = prev[r]) out.push_back(r);
-  std::reverse(out.begin(), out.end());
+  if (prev[to_road] != kNone) {
+    for (Index r = to_road; r != kNone; r = prev[r]) out.push_back(r);
+    std::reverse(out.begin(), out.end());
+  }
+  for (const Index r : touched) {
+    dist[r] = std::numeric_limits<double>::infinity();
+    prev[r] = kNone;
+  }
+  touched.clear();
   return out;
 }
 

@@ -1,12 +1,14 @@
 #pragma once
 // Fastest routes at free flow: Dijkstra's algorithm (Numer. Math. 1, 269, 1959) over roads,
 // with an arc from road a to road b wherever a movement turns from a onto b. Entering a road
-// costs its free-flow travel time, length over speed limit on its quickest lane; junction
-// links are not counted, as in duarouter's default. Ties go to the lower road index, so the
-// result does not depend on anything but the network.
+// costs its free-flow travel time, length over speed limit on its quickest lane, plus the
+// cheapest movement's Network::movement_route_cost_s where the network gives one (SUMO's
+// internal lanes and minor-link penalty; CityFlow's networks give none). Ties go to the lower
+// road index, so the result does not depend on anything but the network.
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "sim/traffic/network.h"
@@ -25,6 +27,15 @@ class Router {
   // routing with travel times measured now (TrafficSim::road_travel_times).
   std::vector<Index> route(Index from_road, Index to_road, std::span<const double> road_cost_s,
                            std::span<const std::uint8_t> arc_blocked = {}) const;
+  // The same with scratch memory kept by the caller between queries (no allocation but the
+  // route's own once it has grown to the network).
+  struct Scratch {
+    std::vector<double> dist;
+    std::vector<Index> prev, touched;
+    std::vector<std::pair<double, Index>> heap;
+  };
+  std::vector<Index> route(Index from_road, Index to_road, std::span<const double> road_cost_s,
+                           std::span<const std::uint8_t> arc_blocked, Scratch& scratch) const;
   // Turns between roads (arcs), numbered for arc_blocked: arc(a, b) is the arc from road a to
   // road b, kNone when no movement joins them.
   std::size_t arc_count() const { return next_.size(); }
@@ -37,9 +48,10 @@ class Router {
   std::span<const double> free_flow_cost_s() const { return cost_s_; }
 
  private:
-  std::vector<Index> next_begin_;  // CSR over roads, R + 1 entries
-  std::vector<Index> next_;        // roads reachable through a movement, ascending
-  std::vector<double> cost_s_;     // free-flow travel time of each road
+  std::vector<Index> next_begin_;   // CSR over roads, R + 1 entries
+  std::vector<Index> next_;         // roads reachable through a movement, ascending
+  std::vector<double> cost_s_;      // free-flow travel time of each road
+  std::vector<double> arc_cost_s_;  // per arc: crossing the junction (0 where not given)
 };
 
 // One-off query; importers routing many trips keep a Router.

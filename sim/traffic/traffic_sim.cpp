@@ -20,9 +20,8 @@ namespace parktwin::traffic {
 
 namespace {
 
-using model::kHaltingSpeed, model::kRoomToChange_m, model::kLeadOnDepth, model::kNoLimit,
-    model::kMovingTailSpeed;
-using model::kSegmentsPerChunk;
+using model::kHaltingSpeed, model::kRoomToChange_m, model::kLeadOnDepth, model::kNoLimit;
+using model::kSegmentsPerChunk, model::kFallBackSpeed, model::kFoeVisibility_m;
 
 }  // namespace
 
@@ -68,6 +67,8 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.teleporting.reserve(n);
   s.teleport_ready_s.assign(n, 0.0);
   s.road_teleports.assign(net.road_count(), 0);
+  routes_at_departure_ = std::any_of(demand.trips.begin(), demand.trips.end(),
+                                     [](const Trip& t) { return t.route_at_departure; });
   s.finished_last_step.reserve(n);
   free_time_s_.assign(n, 0.0);
   chunk_halting_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
@@ -141,6 +142,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
     widest = std::max<Index>(widest, net.road_lane_count[r]);
   }
   lane_scratch_.reserve(widest);
+  if (routes_at_departure_) init_road_speeds();
 }
 
 // ---- phase 1: trips whose departure time has come join their start lane's queue --------
@@ -153,6 +155,9 @@ void TrafficSim::create_trips() {
     if (s.status[v] != VehicleStatus::pending) continue;  // inserted before its departure
     s.status[v] = VehicleStatus::waiting;
     s.segment[v] = net_.road_first_lane[demand_.route_road(demand_.trips[v], 0)];
+    if (demand_.trips[v].route_at_departure && demand_.trips[v].route_length > 1) {
+      route_at_departure(v);
+    }
     // A trip whose route crosses a closed road sets off on a way around it.
     if (s.closed_lanes > 0 && (blocked_arcs(), route_blocked(v, 0))) {
       reroute_around_closures(v, closure_cost_s_);
@@ -316,66 +321,6 @@ bool TrafficSim::entry_is_safe(Index lane, const VehicleType& type) const {
   return true;
 }
 
-void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Index& leader,
-                              double& gap) const {
-  const TrafficState& s = state_;
-  const SegmentQueues& q = s.queues;
-  const Index lane = net_.link_to_lane[link];
-  for (Index i = in_links_begin_[lane]; i < in_links_begin_[lane + 1]; ++i) {
-    const Index k = in_links_[i];
-    if (k == link) continue;
-    const Index ks = net_.link_segment(k);
-    Index w = kNone;
-    double d = 0.0;  // foe's distance to the merge point (the lane start)
-    if (q.size(ks) > 0) {
-      w = q.front(ks);
-      d = net_.seg_length_m[ks] - s.pos_m[w];
-    } else {
-      const Index from = net_.link_from_lane[k];
-      // A foe still on its lane matters only if its light lets it go (one held at red is no
-      // foe, as in CityFlow's notification of approaching vehicles).
-      if (q.size(from) == 0 || s.planned_link[q.front(from)] != k || !link_green(k)) continue;
-      w = q.front(from);
-      d = net_.seg_length_m[from] - s.pos_m[w] + net_.seg_length_m[ks];
-    }
-    // Nearer goes first; on a tie the lower vehicle id, so both sides agree.
-    if (d > distance_to_merge || (d == distance_to_merge && w > v)) continue;
-    const double g = distance_to_merge - d - type_of(w).length_m;
-    if (leader == kNone || g < gap) leader = w, gap = g;
-  }
-}
-
-// Right of way at a junction (Network::yield_to): v may not enter `link` while a vehicle is on
-// a link it must yield to, or while such a vehicle, allowed to go, reaches the junction
-// before v would have crossed it (a time-gap acceptance in the spirit of SUMO's junction
-// model, with the arrival estimated at current speeds). A vehicle that has waited at the
-// line for long stops yielding to foes that wait too, which breaks deadlocks such as four
-// vehicles at an all-way right-before-left junction, deterministically.
-bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed) const {
-  const auto foes = net_.yield_to(link);
-  if (foes.empty()) return false;
-  const TrafficState& s = state_;
-  const SegmentQueues& q = s.queues;
-  constexpr double kCrossingTime = 3.0;  // s our vehicle needs to clear the conflict area
-  constexpr double kPatience = 20.0;     // s of waiting before a standoff is broken
-  const double my_arrival = remaining / std::max(speed, 1.0);
-  const bool impatient = static_cast<double>(s.totals[v].halted_s) > kPatience;
-  for (const Index f : foes) {
-    const Index fs = net_.link_segment(f);
-    if (q.size(fs) > 0) return true;  // a foe is inside the junction
-    const Index from = net_.link_from_lane[f];
-    if (q.size(from) == 0) continue;
-    const Index w = q.front(from);
-    if (s.planned_link[w] != f || !link_green(f)) continue;
-    const double dist = net_.seg_length_m[from] - s.pos_m[w];
-    if (dist > lookahead_of(w)) continue;
-    if (impatient && s.speed_mps[w] < kHaltingSpeed) continue;
-    const double foe_arrival = dist / std::max(s.speed_mps[w], 1.0);
-    if (foe_arrival < my_arrival + kCrossingTime) return true;
-  }
-  return false;
-}
-
 // ---- lane and link sequence -----------------------------------------------------------
 
 bool TrafficSim::leads_on(Index v, Index lane, Index k, int depth) const {
@@ -410,8 +355,17 @@ Index TrafficSim::next_segment(Index v, Index seg, Index rp, Index planned) cons
 }
 
 double TrafficSim::free_speed(Index v, Index seg) const {
-  const double limit = net_.is_link(seg) ? kNoLimit : net_.seg_speed_limit_mps[seg];
+  const double limit =
+      net_.is_link(seg) && !net_.sumo_junctions ? kNoLimit : net_.seg_speed_limit_mps[seg];
   return std::min(type_of(v).max_speed_mps, limit);
+}
+
+bool TrafficSim::link_minor(Index link) const {
+  if (net_.movement_minor_phases.empty()) return true;
+  const Index m = net_.link_movement[link];
+  const Index signal = net_.junction_signal[net_.movement_junction[m]];
+  const std::uint32_t phase = signal == kNone ? 0 : state_.signal_phase[signal];
+  return ((net_.movement_minor_phases[m] >> phase) & 1u) != 0;
 }
 
 bool TrafficSim::link_green(Index link) const {
@@ -429,7 +383,8 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   const SegmentQueues& q = s.queues;
   const double dt = kUnitStep ? 1.0 : config_.step_s;
   const double seg_len = net_.seg_length_m[seg];
-  const double seg_limit = net_.is_link(seg) ? kNoLimit : net_.seg_speed_limit_mps[seg];
+  const double seg_limit =
+      net_.is_link(seg) && !net_.sumo_junctions ? kNoLimit : net_.seg_speed_limit_mps[seg];
   std::uint32_t halting = 0;
   bool stuck = false, changes = false;
   const bool teleports = config_.teleport_after_s > 0.0;
@@ -492,6 +447,24 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       }
     }
 
+    // Lane change, decided from the state before the step. A mandatory change blocked by a
+    // vehicle alongside falls behind it (fall_behind); a vehicle stopped beside this one's
+    // path that must move into this lane is let in (SUMO's cooperative lane changing).
+    Index fall_behind = kNone;
+    if (config_.lane_changing && !net_.is_link(seg)) {
+      s.lc_target[v] = decide_lane_change(v, seg, i, fall_behind);
+      changes = changes || s.lc_target[v] != kNone;
+      if (seg_len - pos <= lookahead) {
+        const Index x = waiting_to_merge(v, seg);
+        if (x != kNone) {
+          const double g = s.pos_m[x] - type_of(x).length_m - pos;
+          if (leader == kNone || g < gap) leader = x, gap = g;
+        }
+      }
+    } else if (config_.lane_changing) {
+      s.lc_target[v] = kNone;
+    }
+
     // Junction ahead: stop at the line on red, when the lane beyond has no room, or when a
     // vehicle with right of way is coming; slow to the turn speed before a turn.
     bool must_stop = false;
@@ -499,6 +472,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     double turn_cap = kNoLimit;
     const Index link = s.planned_link[v];
     const double remaining = seg_len - pos;
+    double stop_dist = remaining;  // where a vehicle that must stop stops
     if (config_.lane_changing && !net_.is_link(seg) && link == kNone &&
         s.route_pos[v] + 1 < route_length(v) && remaining <= lookahead) {
       // This lane does not lead on: wait at its end for a gap to change lanes.
@@ -506,19 +480,40 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       hold_at_end = teleports;
     } else if (!net_.is_link(seg) && link != kNone && remaining <= lookahead) {
       const Index to = net_.link_to_lane[link];
-      bool room = true;
-      if (q.size(to) > 0) {
-        const Index tail = q.back(to);
-        room = s.pos_m[tail] > type_of(tail).length_m + me.length_m ||
-               s.speed_mps[tail] >= kMovingTailSpeed;
-      }
+      const bool room = room_beyond(v, link);
       if (!link_green(link) || s.lane_closed[to] != 0 || !room ||
           must_yield(v, link, remaining, speed)) {
-        // A vehicle that can no longer stop goes on (it entered the amber, in effect).
-        must_stop = safe_speed::min_brake_distance(me, speed) <= remaining;
+        // A vehicle that can no longer stop goes on (it entered the amber, in effect). One
+        // standing at the line stays, though rounding may have put it a hair past it.
+        must_stop = speed < kHaltingSpeed ||
+                    safe_speed::min_brake_distance(me, speed) <= std::max(remaining, 0.0);
+      } else if (net_.sumo_junctions) {
+        // SUMO: slow down in time to enter the junction at its internal lane's speed
+        // (MSCFModel::freeSpeed toward the next lane's allowed speed).
+        const double b = me.usual_decel_mps2;
+        double v_link = net_.seg_speed_limit_mps[net_.link_segment(link)] * s.speed_factor[v];
+        if (link_minor(link)) {
+          // A minor link: approach so as to be able to stop until the foes come into view,
+          // kFoeVisibility_m before the junction (SUMO's visibility distance; MSVehicle's
+          // "couldBrakeForMinor"), at the Krauss safe speed for stopping within it.
+          const double tb = me.headway_s * b;
+          const double v_seen = -tb + std::sqrt(tb * tb + 2.0 * b * kFoeVisibility_m);
+          const double ahead = std::max(0.0, remaining - kFoeVisibility_m);
+          v_link = std::min(v_link, std::sqrt(v_seen * v_seen + 2.0 * b * ahead));
+        }
+        turn_cap = std::sqrt(v_link * v_link + 2.0 * b * remaining);
       } else if (net_.movement_turn[net_.link_movement[link]] != Turn::straight) {
         turn_cap = me.turn_speed_mps;
       }
+    }
+
+    // SUMO looks past the next junction: a light beyond a short lane or from inside a
+    // junction (the two halves of a dual carriageway crossing) stops the front vehicle at
+    // that lane's end, as MSVehicle::planMove does along all its lanes ahead.
+    if (net_.sumo_junctions && i == 0 && !must_stop) {
+      stop_dist = red_light_ahead(v, seg, pos, lookahead);
+      must_stop = stop_dist < kNoLimit &&
+                  (speed < kHaltingSpeed || safe_speed::min_brake_distance(me, speed) <= stop_dist);
     }
 
     // Desired speed: the vehicle's own, and the lane limit times its speed factor.
@@ -534,7 +529,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
             v_max = std::min(v_max, safe_speed::follow(me, speed, lt, v_leader, gap, dt));
           }
         }
-        if (must_stop) v_max = std::min(v_max, safe_speed::stop_before(me, speed, remaining, dt));
+        if (must_stop) v_max = std::min(v_max, safe_speed::stop_before(me, speed, stop_dist, dt));
         next_speed = std::max(v_max, speed - me.max_decel_mps2 * dt);
         break;
       }
@@ -544,22 +539,32 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
                                        : idm::free_acceleration(me, speed, v0);
         if (must_stop) {
           // The stop line acts as a standing leader.
-          accel = std::min(accel, idm::acceleration(me, speed, v0, remaining + me.min_gap_m, 0.0));
+          accel = std::min(accel, idm::acceleration(me, speed, v0, stop_dist + me.min_gap_m, 0.0));
         }
         next_speed = speed + std::max(accel, -me.max_decel_mps2) * dt;
         break;
       }
       case CarFollowing::krauss: {
         double v_max = std::min({desired, speed + me.max_accel_mps2 * dt, turn_cap});
-        if (leader != kNone)
-          v_max = std::min(v_max, krauss::safe_speed(me, gap, s.speed_mps[leader]));
-        if (must_stop) v_max = std::min(v_max, krauss::safe_speed(me, remaining, 0.0));
+        // SUMO's Krauss keeps minGap to its leader (MSCFModel_Krauss: the gap passed to
+        // followSpeed is net of minGap); the stop line needs none.
+        if (leader != kNone) {
+          v_max = std::min(v_max, krauss::safe_speed(me, gap - me.min_gap_m, s.speed_mps[leader]));
+        }
+        if (must_stop) v_max = std::min(v_max, krauss::safe_speed(me, stop_dist, 0.0));
         const double u = rng::uniform(config_.seed, TrafficStream::dawdle, v,
                                       static_cast<std::uint64_t>(s.step));
         next_speed =
             std::max({0.0, krauss::dawdle(me, v_max, u, dt), speed - me.max_decel_mps2 * dt});
         break;
       }
+    }
+
+    if (fall_behind != kNone) {
+      // Drop back at a comfortable deceleration to a little below the blocker's speed.
+      const double cap =
+          std::max(s.speed_mps[fall_behind] - kFallBackSpeed, speed - me.usual_decel_mps2 * dt);
+      next_speed = std::max(0.0, std::min(next_speed, cap));
     }
 
     double advance = 0.0;
@@ -576,10 +581,6 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       // SUMO's emergency stop at the end of a lane that does not lead on.
       advance = std::max(0.0, seg_len - pos);
       next_speed = 0.0;
-    }
-    if (config_.lane_changing) {
-      s.lc_target[v] = net_.is_link(seg) ? kNone : decide_lane_change(v, seg, i);
-      changes = changes || s.lc_target[v] != kNone;
     }
     s.next_speed_mps[v] = next_speed;
     s.next_pos_m[v] = pos + advance;
@@ -779,6 +780,7 @@ void TrafficSim::step() {
   for (const Index v : closure_stranded_) reroute_around_closures(v, closure_cost_s_);
   closure_stranded_.clear();
   if (config_.teleport_after_s > 0.0) teleport_stuck();
+  if (routes_at_departure_) sample_road_speeds();
   advance_signals();
   ++s.step;
 }
@@ -825,151 +827,6 @@ void TrafficSim::insert_vehicle(Index trip, Index lane, double pos_m, double spe
   // Trips are created in order: skip over inserted ones when their departure comes.
   while (s.next_trip < demand_.trip_count() && s.status[s.next_trip] != VehicleStatus::pending) {
     ++s.next_trip;
-  }
-}
-
-// ---- lane changes (MOBIL, lane_change.h) --------------------------------------------------
-
-void TrafficSim::neighbours(Index lane, double pos, Index skip, Index& leader,
-                            Index& follower) const {
-  const TrafficState& s = state_;
-  const SegmentQueues& q = s.queues;
-  leader = follower = kNone;
-  // Positions fall from front to back: the first vehicle at or behind pos is the follower.
-  Index lo = 0, hi = q.size(lane);
-  while (lo < hi) {
-    const Index mid = (lo + hi) / 2;
-    if (s.pos_m[q.at(lane, mid)] > pos)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  for (Index j = lo; j-- > 0;) {
-    if (q.at(lane, j) != skip) {
-      leader = q.at(lane, j);
-      break;
-    }
-  }
-  for (Index j = lo; j < q.size(lane); ++j) {
-    if (q.at(lane, j) != skip) {
-      follower = q.at(lane, j);
-      break;
-    }
-  }
-}
-
-Index TrafficSim::decide_lane_change(Index v, Index seg, Index i) const {
-  const TrafficState& s = state_;
-  const SegmentQueues& q = s.queues;
-  const Index road = net_.lane_road[seg];
-  const int lanes = net_.road_lane_count[road];
-  if (lanes < 2) return kNone;
-  const mobil::Params& p = config_.mobil;
-  if (static_cast<double>(s.step - s.lc_last_step[v]) * config_.step_s < p.cooldown_s) return kNone;
-  const Index rp = s.route_pos[v];
-  const Index next_road = rp + 1 < route_length(v) ? route_road(v, rp + 1) : kNone;
-  const bool mandatory = next_road != kNone && s.planned_link[v] == kNone;
-  const Index first = net_.road_first_lane[road];
-  const int index = net_.lane_index[seg];
-
-  auto desired = [&](Index w, Index lane) {
-    return std::min(type_of(w).max_speed_mps, net_.seg_speed_limit_mps[lane] * s.speed_factor[w]);
-  };
-  // Bumper-to-bumper gap from w (behind) to x (ahead); -1: no vehicle ahead.
-  auto gap = [&](Index w, Index x) {
-    return x == kNone ? -1.0 : s.pos_m[x] - type_of(x).length_m - s.pos_m[w];
-  };
-  auto acc = [&](Index w, Index lane, Index ahead) {
-    return mobil::accel(type_of(w), s.speed_mps[w], desired(w, lane), gap(w, ahead),
-                        ahead == kNone ? 0.0 : s.speed_mps[ahead]);
-  };
-  const VehicleType& me = type_of(v);
-  const Index old_leader = i > 0 ? q.at(seg, i - 1) : kNone;
-  const Index old_follower = i + 1 < q.size(seg) ? q.at(seg, i + 1) : kNone;
-  const double a_self = acc(v, seg, old_leader);
-
-  Index best = kNone;
-  double best_gain = -1e9;
-  for (const int dir : {-1, 1}) {
-    const int target_index = index + dir;
-    if (target_index < 0 || target_index >= lanes) continue;
-    const Index target = first + static_cast<Index>(target_index);
-    if (!may_use(v, target)) continue;
-    if (mandatory) {
-      // Move only toward a lane that leads on to the next road.
-      bool toward = false;
-      for (int k = target_index; k >= 0 && k < lanes; k += dir) {
-        toward = toward || leads_on(v, first + static_cast<Index>(k), rp, kLeadOnDepth);
-      }
-      if (!toward) continue;
-    } else if (next_road != kNone && !leads_on(v, target, rp, kLeadOnDepth)) {
-      continue;  // a discretionary change never leaves the route
-    }
-    if (q.full(target)) continue;
-    Index lead = kNone, follow = kNone;
-    neighbours(target, s.pos_m[v], v, lead, follow);
-    // Room: no overlap with the new leader or follower.
-    if (lead != kNone && gap(v, lead) < 0.5) continue;
-    if (follow != kNone && gap(follow, v) < 0.5) continue;
-    // Safety: the new follower need not brake harder than b_safe.
-    double new_follower_gain = 0.0;
-    if (follow != kNone) {
-      const double after = acc(follow, target, v);
-      if (after < -p.safe_decel_mps2) continue;
-      new_follower_gain = after - acc(follow, target, lead);
-    }
-    const double gain_self = acc(v, target, lead) - a_self;
-    if (mandatory) return target;
-    double old_follower_gain = 0.0;
-    if (old_follower != kNone) {
-      old_follower_gain = acc(old_follower, seg, old_leader) - acc(old_follower, seg, v);
-    }
-    if (!mobil::incentive(gain_self, new_follower_gain, old_follower_gain, p)) continue;
-    const double total = gain_self + p.politeness * (new_follower_gain + old_follower_gain);
-    if (total > best_gain) best = target, best_gain = total;
-  }
-  (void)me;
-  return best;
-}
-
-void TrafficSim::apply_lane_changes() {
-  TrafficState& s = state_;
-  SegmentQueues& q = s.queues;
-  // Candidates in lane order, front to back: a fixed order, whatever the thread count. Only
-  // chunks whose plan chose a change hold any (a target is chosen afresh every step).
-  lc_candidates_.clear();
-  const par::ChunkPlan chunks{net_.segment_count(), kSegmentsPerChunk};
-  for (std::size_t c = 0; c < chunks.chunks(); ++c) {
-    if (chunk_changes_[c] == 0) continue;
-    const auto end = static_cast<Index>(std::min<std::size_t>(chunks.end(c), net_.lane_count()));
-    for (Index lane = static_cast<Index>(chunks.begin(c)); lane < end; ++lane) {
-      for (Index j = 0; j < q.size(lane); ++j) {
-        const Index v = q.at(lane, j);
-        const Index t = s.lc_target[v];
-        if (t != kNone && net_.lane_road[t] == net_.lane_road[lane]) lc_candidates_.push_back(v);
-      }
-    }
-  }
-  auto length_of = [&](Index w) { return type_of(w).length_m; };
-  for (const Index v : lc_candidates_) {
-    const Index from = s.segment[v], to = s.lc_target[v];
-    s.lc_target[v] = kNone;
-    if (q.full(to)) continue;
-    // Re-check room against where everybody is now (others changed or moved this step).
-    Index lead = kNone, follow = kNone;
-    neighbours(to, s.pos_m[v], v, lead, follow);
-    if (lead != kNone && s.pos_m[lead] - length_of(lead) - s.pos_m[v] < 0.5) continue;
-    if (follow != kNone && s.pos_m[v] - length_of(v) - s.pos_m[follow] < 0.5) continue;
-    Index at = 0;
-    while (q.at(from, at) != v) ++at;
-    q.erase_at(from, at);
-    Index slot = 0;
-    while (slot < q.size(to) && s.pos_m[q.at(to, slot)] > s.pos_m[v]) ++slot;
-    q.insert_at(to, slot, v);
-    s.segment[v] = to;
-    s.planned_link[v] = choose_link(v, to, s.route_pos[v]);
-    s.lc_last_step[v] = s.step;
-    ++s.counters.lane_changes;
   }
 }
 
@@ -1024,7 +881,8 @@ bool TrafficSim::reroute(Index v, std::span<const double> road_cost_s) {
     double best = std::numeric_limits<double>::infinity();
     for (Index k = net_.lane_links_begin[lane]; k < net_.lane_links_begin[lane + 1]; ++k) {
       const Index next = net_.lane_road[net_.link_to_lane[k]];
-      std::vector<Index> rest = router_.route(next, destination, road_cost_s, blocked);
+      std::vector<Index> rest =
+          router_.route(next, destination, road_cost_s, blocked, route_scratch_);
       double cost = 0.0;
       for (const Index r : rest) cost += road_cost_s[r];
       if (rest.empty() || !(cost < best)) continue;
@@ -1033,7 +891,7 @@ bool TrafficSim::reroute(Index v, std::span<const double> road_cost_s) {
       path.insert(path.end(), rest.begin(), rest.end());
     }
   } else {
-    path = router_.route(from, destination, road_cost_s, blocked);
+    path = router_.route(from, destination, road_cost_s, blocked, route_scratch_);
   }
   if (path.empty()) return false;
   // New route: the roads already driven (so route_pos stays valid), then the new path.
@@ -1352,6 +1210,7 @@ std::uint64_t TrafficSim::state_hash() const {
   h.add(std::span<const std::uint8_t>(s.signal_held));
   h.add(std::span<const double>(s.phase_duration_s));
   h.add(std::span<const std::uint8_t>(s.lane_closed));
+  if (!s.road_speed_mean.empty()) h.add(std::span<const double>(s.road_speed_mean));
   h.add(s.counters.finished);
   h.add(s.counters.finished_travel_s);
   return h.value();

@@ -193,6 +193,8 @@ class TrafficSim {
   std::uint64_t state_hash() const;
   // Is the movement of `link` green now? Unsignalised junctions are always green.
   bool link_green(Index link) const;
+  // Must a vehicle on `link` give way now (Network::movement_minor_phases)?
+  bool link_minor(Index link) const;
 
  private:
   void create_trips();
@@ -218,6 +220,15 @@ class TrafficSim {
   void teleport_stuck();
   void start_teleport(Index v, Index seg);
   void reinsert_teleported();
+  // Routing at departure (departure_routing.cpp): road speeds sampled and averaged as SUMO's
+  // routing device does, and a departing trip routed on them.
+  double road_sample_speed(Index road) const;
+  void init_road_speeds();
+  void sample_road_speeds();
+  void route_at_departure(Index v);
+  bool routes_at_departure_ = false;      // some trip asks for it (Trip::route_at_departure)
+  std::vector<double> departure_cost_s_;  // per road, for the step departure_cost_step_
+  std::int64_t departure_cost_step_ = -1;
   // Puts v at the start of the lane of road `rp` of its route with the most room; false when
   // no lane has room for it.
   bool reenter(Index v, Index rp);
@@ -228,7 +239,15 @@ class TrafficSim {
   // Lane changes: decided in the plan phase from the state before the step (one target per
   // vehicle), applied after the transfer in lane order, each re-checked against the vehicles
   // already moved.
-  Index decide_lane_change(Index v, Index seg, Index i) const;
+  // A mandatory change blocked by a vehicle alongside sets `fall_behind` to it.
+  Index decide_lane_change(Index v, Index seg, Index i, Index& fall_behind) const;
+  // Must v, on `lane`, leave it to follow its route (must_change), and does a lane in
+  // direction `dir` from `lane` (itself included) lead on (leads_on_toward)?
+  bool must_change(Index v, Index lane) const;
+  bool leads_on_toward(Index v, Index lane, int dir) const;
+  // The nearest vehicle ahead of v on a lane beside v's, stopped and waiting to move into
+  // v's lane, whose rear v can still stop behind (kNone if none).
+  Index waiting_to_merge(Index v, Index lane) const;
   void apply_lane_changes();
   // Leader and follower a vehicle at `pos` would have on `lane` (kNone where there is none).
   void neighbours(Index lane, double pos, Index skip, Index& leader, Index& follower) const;
@@ -270,6 +289,12 @@ class TrafficSim {
   // Must v, `remaining` metres before `link` at `speed`, let a vehicle on a link with right of
   // way go first (Network::yield_to)?
   bool must_yield(Index v, Index link, double remaining, double speed) const;
+  static double time_to_cover(double distance, double speed, const VehicleType& t, double cap);
+  // Distance from v (at `pos` on `seg`) to the end of the first lane after the next
+  // junction whose link onward is red, within `lookahead`; kNoLimit if none.
+  double red_light_ahead(Index v, Index seg, double pos, double lookahead) const;
+  // Is there room for v on the lane beyond `link` (Network::link_keep_clear)?
+  bool room_beyond(Index v, Index link) const;
   // Nearest vehicle heading for the same lane through another link that reaches the merge
   // point first; updates leader/gap when it is closer than the current leader.
   void merge_leader(Index v, Index link, double distance_to_merge, Index& leader,
@@ -281,6 +306,7 @@ class TrafficSim {
   double lookahead_of(Index v) const { return type_lookahead_m_[vehicle_type_[v]]; }
 
   Router router_;
+  Router::Scratch route_scratch_;            // reroute's Dijkstra memory, kept between queries
   std::vector<std::uint16_t> vehicle_type_;  // per vehicle: its type, without the Trip line
   std::vector<double> type_lookahead_m_;     // per type: safe_speed::lookahead_distance
   std::vector<Index> lc_candidates_;         // vehicles with a lane-change target, reused
@@ -346,6 +372,10 @@ class TrafficSim {
     f("teleporting", s.teleporting);
     f("teleport_ready_s", s.teleport_ready_s);
     f("road_teleports", s.road_teleports);
+    f("road_speed_samples", s.road_speed_samples);
+    f("road_speed_mean", s.road_speed_mean);
+    f("road_speed_slot", s.road_speed_slot);
+    f("road_speed_samples_taken", s.road_speed_samples_taken);
     f("detector_counts", self.detector_counts_);
     f("free_time_s", self.free_time_s_);
     f("halting_sum", self.halting_sum_);

@@ -139,6 +139,14 @@ struct TrafficState {
   std::vector<double> teleport_ready_s;       // per vehicle
   std::vector<std::uint32_t> road_teleports;  // per road: teleports that started on it
 
+  // Routing at departure (departure_routing.cpp; only when some trip asks for it): each
+  // road's speed samples (a ring of SUMO's 180, the next to replace at road_speed_slot), their
+  // mean, and how many sampling times have passed.
+  std::vector<double> road_speed_samples;  // R x 180
+  std::vector<double> road_speed_mean;     // per road
+  std::uint32_t road_speed_slot = 0;
+  std::uint64_t road_speed_samples_taken = 0;
+
   Index next_trip = 0;  // trips before this one have been created
   TrafficCounters counters;
 

@@ -1,0 +1,84 @@
+// Routing at departure on measured travel times, as SUMO's routing device does for every
+// <trip> and from/to flow (MSDevice_Routing, forced for trips; MSRoutingEngine with its
+// defaults: --device.rerouting.adaptation-interval 1 s, --device.rerouting.adaptation-steps
+// 180; https://sumo.dlr.de/docs/Demand/Automatic_Routing.html). Every second each road's
+// speed is sampled (the mean speed of the vehicles on it, its speed limit when empty) and
+// averaged over the last 180 samples; a trip departing now takes the fastest route with each
+// road costing its length over that average, never less than its free-flow time. Traffic so
+// spreads away from roads that are congested, as in SUMO; a route fixed at load time sends
+// everyone down the same roads.
+
+#include <algorithm>
+
+#include "sim/traffic/traffic_sim.h"
+
+namespace parktwin::traffic {
+
+namespace {
+constexpr std::uint32_t kAdaptationSteps = 180;  // SUMO's --device.rerouting.adaptation-steps
+constexpr double kAdaptationInterval_s = 1.0;    // --device.rerouting.adaptation-interval
+}  // namespace
+
+double TrafficSim::road_sample_speed(Index r) const {
+  const TrafficState& s = state_;
+  double sum = 0.0, limit = 0.0;
+  Index n = 0;
+  for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
+       ++l) {
+    limit = std::max(limit, net_.seg_speed_limit_mps[l]);
+    for (Index j = 0, m = s.queues.size(l); j < m; ++j) sum += s.speed_mps[s.queues.at(l, j)];
+    n += s.queues.size(l);
+  }
+  return n > 0 ? sum / static_cast<double>(n) : limit;
+}
+
+void TrafficSim::init_road_speeds() {
+  TrafficState& s = state_;
+  const std::size_t R = net_.road_count();
+  s.road_speed_mean.resize(R);
+  s.road_speed_samples.resize(R * kAdaptationSteps);
+  for (Index r = 0; r < R; ++r) {
+    const double v = road_sample_speed(r);
+    s.road_speed_mean[r] = v;
+    std::fill_n(s.road_speed_samples.begin() + static_cast<std::ptrdiff_t>(r * kAdaptationSteps),
+                kAdaptationSteps, v);
+  }
+  s.road_speed_slot = 0;
+}
+
+// Once per adaptation interval (the steps that end on or after a whole second).
+void TrafficSim::sample_road_speeds() {
+  TrafficState& s = state_;
+  const double now = time_s() + config_.step_s;  // the time at the end of this step
+  const double due = static_cast<double>(s.road_speed_samples_taken + 1) * kAdaptationInterval_s;
+  if (now + 1e-9 < due) return;
+  ++s.road_speed_samples_taken;
+  const std::uint32_t slot = s.road_speed_slot % kAdaptationSteps;  // in range whatever restored
+  for (Index r = 0; r < net_.road_count(); ++r) {
+    double& old = s.road_speed_samples[r * kAdaptationSteps + slot];
+    const double v = road_sample_speed(r);
+    s.road_speed_mean[r] += (v - old) / kAdaptationSteps;
+    old = v;
+  }
+  s.road_speed_slot = (slot + 1) % kAdaptationSteps;
+}
+
+void TrafficSim::route_at_departure(Index v) {
+  const TrafficState& s = state_;
+  if (departure_cost_step_ != s.step) {
+    const auto free = router_.free_flow_cost_s();
+    departure_cost_s_.assign(free.begin(), free.end());
+    for (Index r = 0; r < net_.road_count(); ++r) {
+      double length = 0.0;
+      for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
+           ++l) {
+        length = std::max(length, net_.seg_length_m[l]);
+      }
+      departure_cost_s_[r] = std::max(free[r], length / std::max(s.road_speed_mean[r], 0.01));
+    }
+    departure_cost_step_ = s.step;
+  }
+  reroute(v, departure_cost_s_);
+}
+
+}  // namespace parktwin::traffic
