@@ -58,6 +58,11 @@ int import_osm(scenarios::osm::ImportOptions o, const CommandContext& ctx) {
         "left out {} building or area ways that are open, of no area, or reach outside the file\n",
         s.partial_ways);
   }
+  if (s.implausible_tags > 0) {
+    ctx.out << fmt::format(
+        "ignored {} building:levels or height tags beyond any building (> 300 floors, > 1500 m)\n",
+        s.implausible_tags);
+  }
   ctx.out << fmt::format("demand: {} trips over {} s ({} draws without a route redrawn)\n", s.trips,
                          o.duration_s, s.trips_unroutable);
   if (s.buildings > 0 && o.weather_path.empty()) {

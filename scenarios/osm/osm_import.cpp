@@ -40,6 +40,10 @@ constexpr std::string_view kCarTypes = R"(<types>
 </types>
 )";
 
+// Largest building:levels and height (m) taken from a map (above every building built).
+constexpr double kMaxLevels = 300.0;
+constexpr double kMaxHeight_m = 1500.0;
+
 // Storey heights by use (m), an assumption in the range of GB 50352-2019's floor heights;
 // buildings with neither `height` nor `building:levels` get kDefaultFloors.
 constexpr double kStoreyHomes_m = 3.0, kStoreyOther_m = 3.6, kStoreyHall_m = 8.0;
@@ -99,11 +103,14 @@ std::string use_of(const Way& w) {
   return "residential";  // building=yes with nothing else: homes are the commonest buildings
 }
 
-// A number at the start of a tag value ("12", "12.5 m"); false when there is none.
+// A positive number at the start of a tag value ("12", "12.5 m"); false (and out = 0) when
+// there is none.
 bool leading_number(const std::string& s, double& out) {
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
-  return end != s.c_str() && std::isfinite(out) && out > 0.0;
+  const bool ok = end != s.c_str() && std::isfinite(out) && out > 0.0;
+  if (!ok) out = 0.0;
+  return ok;
 }
 
 // Land cover from OSM area tags; "" when the way is neither water nor a park.
@@ -256,10 +263,20 @@ ImportSummary import_osm(const ImportOptions& o) {
     const double storey = f.use == "residential"     ? kStoreyHomes_m
                           : f.use == "manufacturing" ? kStoreyHall_m
                                                      : kStoreyOther_m;
-    if (leading_number(w.tag("building:levels"), levels))
-      f.floors = std::max(1, static_cast<int>(std::lround(levels)));
-    if (!leading_number(w.tag("height"), height)) height = storey * f.floors;
-    if (levels == 0.0 && !w.tag("height").empty()) {
+    // Tags beyond any building (the tallest has 163 floors, 828 m) are mistakes in the map:
+    // left unused and counted, never rounded into an overflow.
+    if (leading_number(w.tag("building:levels"), levels) && levels > kMaxLevels) {
+      ++sum.implausible_tags;
+      levels = 0.0;
+    }
+    if (leading_number(w.tag("height"), height) && height > kMaxHeight_m) {
+      ++sum.implausible_tags;
+      height = 0.0;
+    }
+    if (levels > 0.0) f.floors = std::max(1, static_cast<int>(std::lround(levels)));
+    const bool height_given = height > 0.0;
+    if (!height_given) height = storey * f.floors;
+    if (levels == 0.0 && height_given) {
       f.floors = std::max(1, static_cast<int>(std::lround(height / storey)));
     }
     nlohmann::json props = {

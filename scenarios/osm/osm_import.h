@@ -30,6 +30,7 @@ struct ImportSummary {
   std::size_t buildings = 0, land_polygons = 0, trips = 0;
   std::size_t deleted_skipped = 0;   // JOSM-deleted or invisible elements left out
   std::size_t partial_ways = 0;      // buildings/areas whose nodes are not all in the file
+  std::size_t implausible_tags = 0;  // building:levels or height beyond any building, unused
   std::size_t trips_unroutable = 0;  // draws with no route between their roads, redrawn
   std::string manifest_path;
 };

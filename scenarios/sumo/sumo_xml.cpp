@@ -89,6 +89,22 @@ XmlFile::XmlFile(std::string path) : path_(std::move(path)) {
         .in_file(path_)
         .at_line(line, column);
   }
+  // SUMO's and OpenStreetMap's files nest a few levels deep; a deeper one is no such file,
+  // and a hostile depth would make every later walk (and netconvert) crawl. pugixml's
+  // traversal is iterative, so this check itself is safe at any depth.
+  struct DepthCheck : pugi::xml_tree_walker {
+    pugi::xml_node too_deep;
+    bool for_each(pugi::xml_node& node) override {
+      if (depth() < kMaxXmlDepth) return true;
+      too_deep = node;
+      return false;
+    }
+  } check;
+  doc_.traverse(check);
+  if (check.too_deep) {
+    fail(check.too_deep, "", "elements nested too deeply",
+         fmt::format("at most {} levels", kMaxXmlDepth), "deeper");
+  }
 }
 
 int XmlFile::line_of(pugi::xml_node node) const {

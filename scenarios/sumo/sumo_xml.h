@@ -71,6 +71,8 @@ int vehicle_class_bit(std::string_view name);
 std::uint64_t lane_permissions(const XmlFile& f, pugi::xml_node node, const std::string& what);
 
 inline constexpr double kForever = std::numeric_limits<double>::infinity();
+// Deepest element nesting a SUMO or OpenStreetMap XML file may have (they use 3-4 levels).
+inline constexpr int kMaxXmlDepth = 32;
 // sumo --weights.minor-penalty's default (SUMO 1.15): seconds added to the routing cost of a
 // minor link's internal lanes.
 inline constexpr double kMinorPenalty_s = 1.5;

@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -201,6 +202,26 @@ TEST_CASE("import osm: bad input is refused naming the file, nothing written ove
     CHECK_THAT(e.message(), Contains("netconvert not found"));
     CHECK_THAT(e.context().expected, Contains("sumo"));
   }
+  SECTION("elements nested a hundred thousand deep") {
+    std::string deep = "<osm>\n";
+    for (int i = 0; i < 100000; ++i) deep += "<a>";
+    for (int i = 0; i < 100000; ++i) deep += "</a>";
+    deep += "\n</osm>\n";
+    const std::string path = dir.write("deep.osm", deep);
+    const Error e = error_of([&] { import_into(dir.path() / "out", path); });
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == 2);
+    CHECK_THAT(e.message(), Contains("nested too deeply"));
+    CHECK(!fs::exists(dir.path() / "out"));
+  }
+  SECTION("a node whose latitude is not a number") {
+    const std::string path =
+        dir.write("nan.osm", "<osm>\n<node id='1' lat='nan' lon='120' />\n</osm>\n");
+    const Error e = error_of([&] { import_into(dir.path() / "out", path); });
+    CHECK(e.context().file == path);
+    CHECK(e.context().line == 2);
+    CHECK_THAT(e.message(), Contains("'lat' is not a number"));
+  }
   SECTION("a node with coordinates out of range") {
     const std::string path =
         dir.write("bad.osm", "<osm>\n<node id='1' lat='95' lon='120' />\n</osm>\n");
@@ -209,4 +230,37 @@ TEST_CASE("import osm: bad input is refused naming the file, nothing written ove
     CHECK(e.context().line == 2);
     CHECK_THAT(e.message(), Contains("out of range"));
   }
+}
+
+TEST_CASE("import osm: building heights and levels beyond any building are left unused",
+          "[scenarios][osm]") {
+  if (std::system("command -v netconvert > /dev/null 2>&1") != 0) {
+    WARN("netconvert is not installed (tools/install-deps.sh installs sumo); import skipped");
+    return;
+  }
+  TempDir dir;
+  std::string town = read(kTown);
+  const std::string tower = R"(
+  <node id='9001' lat='31.3010' lon='120.7010' />
+  <node id='9002' lat='31.3010' lon='120.7012' />
+  <node id='9003' lat='31.3012' lon='120.7012' />
+  <node id='9004' lat='31.3012' lon='120.7010' />
+  <way id='9100'><nd ref='9001' /><nd ref='9002' /><nd ref='9003' /><nd ref='9004' /><nd ref='9001' />
+    <tag k='building' v='yes' /><tag k='building:levels' v='1e308' /><tag k='height' v='1e400' /></way>
+)";
+  town.insert(town.rfind("</osm>"), tower);
+  const std::string path = dir.write("tower.osm", town);
+  const osm::ImportSummary s = import_into(dir.path() / "out", path);
+  CHECK(s.buildings == 3);
+  CHECK(s.implausible_tags == 1);  // 1e308 floors; 1e400 is no finite number at all
+  const nlohmann::json b = nlohmann::json::parse(read(dir.path() / "out/buildings.geojson"));
+  bool found = false;
+  for (const auto& f : b["features"]) {
+    if (f["properties"]["id"] != "osm-way-9100") continue;
+    found = true;
+    CHECK(f["properties"]["floors"].get<int>() >= 1);
+    CHECK(f["properties"]["floors"].get<int>() < 100);
+    CHECK(f["properties"]["height"].get<double>() < 100.0);
+  }
+  CHECK(found);
 }

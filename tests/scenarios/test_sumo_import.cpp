@@ -471,6 +471,20 @@ TEST_CASE("SUMO: XML syntax errors carry line and column", "[scenarios][sumo][er
                  Contains("invalid XML"));
 }
 
+TEST_CASE("SUMO: elements nested beyond any SUMO file are refused, fast",
+          "[scenarios][sumo][errors]") {
+  TempDir dir;
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "<param>";
+  for (int i = 0; i < 200000; ++i) deep += "</param>";
+  const std::string text = replaced(kTinyNet, "    </edge>\n", "    </edge>\n" + deep + "\n");
+  std::string path;
+  const Error e = net_error(dir, text, path);
+  CHECK(e.context().file == path);
+  CHECK(e.context().line > 0);
+  CHECK_THAT(e.message(), Contains("nested too deeply"));
+}
+
 TEST_CASE("SUMO: negative lane length names file, line, edge and lane",
           "[scenarios][sumo][errors]") {
   TempDir dir;
