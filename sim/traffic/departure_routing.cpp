@@ -20,16 +20,14 @@ constexpr double kAdaptationInterval_s = 1.0;    // --device.rerouting.adaptatio
 }  // namespace
 
 double TrafficSim::road_sample_speed(Index r) const {
-  const TrafficState& s = state_;
-  double sum = 0.0, limit = 0.0;
-  Index n = 0;
+  double mean = 0.0;
+  if (road_mean_speed(r, mean)) return mean;
+  double limit = 0.0;
   for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
        ++l) {
     limit = std::max(limit, net_.seg_speed_limit_mps[l]);
-    for (Index j = 0, m = s.queues.size(l); j < m; ++j) sum += s.speed_mps[s.queues.at(l, j)];
-    n += s.queues.size(l);
   }
-  return n > 0 ? sum / static_cast<double>(n) : limit;
+  return limit;
 }
 
 void TrafficSim::init_road_speeds() {
@@ -69,12 +67,8 @@ void TrafficSim::route_at_departure(Index v) {
     const auto free = router_.free_flow_cost_s();
     departure_cost_s_.assign(free.begin(), free.end());
     for (Index r = 0; r < net_.road_count(); ++r) {
-      double length = 0.0;
-      for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
-           ++l) {
-        length = std::max(length, net_.seg_length_m[l]);
-      }
-      departure_cost_s_[r] = std::max(free[r], length / std::max(s.road_speed_mean[r], 0.01));
+      departure_cost_s_[r] =
+          std::max(free[r], road_length_m_[r] / std::max(s.road_speed_mean[r], 0.01));
     }
     departure_cost_step_ = s.step;
   }

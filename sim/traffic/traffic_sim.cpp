@@ -138,8 +138,13 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
     for (Index k = 0; k < net.link_count(); ++k) in_links_[fill[net.link_to_lane[k]]++] = k;
   }
   Index widest = 1;
+  road_length_m_.assign(net.road_count(), 0.0);
   for (std::size_t r = 0; r < net.road_count(); ++r) {
     widest = std::max<Index>(widest, net.road_lane_count[r]);
+    for (Index l = net.road_first_lane[r]; l < net.road_first_lane[r] + net.road_lane_count[r];
+         ++l) {
+      road_length_m_[r] = std::max(road_length_m_[r], net.seg_length_m[l]);
+    }
   }
   lane_scratch_.reserve(widest);
   if (routes_at_departure_) init_road_speeds();
@@ -377,6 +382,13 @@ bool TrafficSim::link_green(Index link) const {
 
 // ---- phase 3: plan every vehicle's speed and advance from the state before the step -----
 
+// Can a vehicle of type `me` at `speed` still stop within `distance`? One standing stays,
+// though rounding may have put it a hair past the line.
+static bool can_stop(const VehicleType& me, double speed, double distance) {
+  return speed < kHaltingSpeed ||
+         safe_speed::min_brake_distance(me, speed) <= std::max(distance, 0.0);
+}
+
 template <bool kUnitStep>
 TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   TrafficState& s = state_;
@@ -485,8 +497,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
           must_yield(v, link, remaining, speed)) {
         // A vehicle that can no longer stop goes on (it entered the amber, in effect). One
         // standing at the line stays, though rounding may have put it a hair past it.
-        must_stop = speed < kHaltingSpeed ||
-                    safe_speed::min_brake_distance(me, speed) <= std::max(remaining, 0.0);
+        must_stop = can_stop(me, speed, remaining);
       } else if (net_.sumo_junctions) {
         // SUMO: slow down in time to enter the junction at its internal lane's speed
         // (MSCFModel::freeSpeed toward the next lane's allowed speed).
@@ -512,8 +523,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     // that lane's end, as MSVehicle::planMove does along all its lanes ahead.
     if (net_.sumo_junctions && i == 0 && !must_stop) {
       stop_dist = red_light_ahead(v, seg, pos, lookahead);
-      must_stop = stop_dist < kNoLimit &&
-                  (speed < kHaltingSpeed || safe_speed::min_brake_distance(me, speed) <= stop_dist);
+      must_stop = stop_dist < kNoLimit && can_stop(me, speed, stop_dist);
     }
 
     // Desired speed: the vehicle's own, and the lane limit times its speed factor.
@@ -843,20 +853,28 @@ Index TrafficSim::route_road(Index v, Index k) const {
                                      : demand_.route_road(demand_.trips[v], k);
 }
 
-void TrafficSim::road_travel_times(std::vector<double>& cost_s) const {
+bool TrafficSim::road_mean_speed(Index r, double& mean) const {
   const TrafficState& s = state_;
+  double speed_sum = 0.0;
+  Index n = 0;
+  for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
+       ++l) {
+    for (Index j = 0; j < s.queues.size(l); ++j) speed_sum += s.speed_mps[s.queues.at(l, j)];
+    n += s.queues.size(l);
+  }
+  if (n == 0) return false;
+  mean = speed_sum / n;
+  return true;
+}
+
+void TrafficSim::road_travel_times(std::vector<double>& cost_s) const {
   const auto free = router_.free_flow_cost_s();
   cost_s.assign(free.begin(), free.end());
   for (Index r = 0; r < net_.road_count(); ++r) {
-    double speed_sum = 0.0, length = 0.0;
-    Index n = 0;
-    for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
-         ++l) {
-      length = std::max(length, net_.seg_length_m[l]);
-      for (Index j = 0; j < s.queues.size(l); ++j) speed_sum += s.speed_mps[s.queues.at(l, j)];
-      n += s.queues.size(l);
+    double mean = 0.0;
+    if (road_mean_speed(r, mean)) {
+      cost_s[r] = std::max(free[r], road_length_m_[r] / std::max(mean, 1.0));
     }
-    if (n > 0) cost_s[r] = std::max(free[r], length / std::max(speed_sum / n, 1.0));
   }
 }
 

@@ -223,6 +223,9 @@ class TrafficSim {
   // Routing at departure (departure_routing.cpp): road speeds sampled and averaged as SUMO's
   // routing device does, and a departing trip routed on them.
   double road_sample_speed(Index road) const;
+  // Mean speed of the vehicles on `road`'s lanes; false when there are none.
+  bool road_mean_speed(Index road, double& mean) const;
+  std::vector<double> road_length_m_;  // per road: its longest lane (derived)
   void init_road_speeds();
   void sample_road_speeds();
   void route_at_departure(Index v);
