@@ -21,30 +21,32 @@ constexpr double kAdaptationInterval_s = 1.0;    // --device.rerouting.adaptatio
 
 double TrafficSim::road_sample_speed(Index r) const {
   double mean = 0.0;
-  if (road_mean_speed(r, mean)) return mean;
-  double limit = 0.0;
-  for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
-       ++l) {
-    limit = std::max(limit, net_.seg_speed_limit_mps[l]);
-  }
-  return limit;
+  return road_mean_speed(r, mean) ? mean : road_limit_mps_[r];
 }
 
 void TrafficSim::init_road_speeds() {
   TrafficState& s = state_;
   const std::size_t R = net_.road_count();
+  road_limit_mps_.assign(R, 0.0);
+  for (Index r = 0; r < R; ++r) {
+    for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
+         ++l) {
+      road_limit_mps_[r] = std::max(road_limit_mps_[r], net_.seg_speed_limit_mps[l]);
+    }
+  }
   s.road_speed_mean.resize(R);
   s.road_speed_samples.resize(R * kAdaptationSteps);
   for (Index r = 0; r < R; ++r) {
     const double v = road_sample_speed(r);
     s.road_speed_mean[r] = v;
-    std::fill_n(s.road_speed_samples.begin() + static_cast<std::ptrdiff_t>(r * kAdaptationSteps),
-                kAdaptationSteps, v);
+    for (std::uint32_t k = 0; k < kAdaptationSteps; ++k) s.road_speed_samples[k * R + r] = v;
   }
   s.road_speed_slot = 0;
 }
 
-// Once per adaptation interval (the steps that end on or after a whole second).
+// Once per adaptation interval (the steps that end on or after a whole second). A sample equal
+// to the one it replaces (an empty road at its limit, most roads most of the time) changes
+// nothing.
 void TrafficSim::sample_road_speeds() {
   TrafficState& s = state_;
   const double now = time_s() + config_.step_s;  // the time at the end of this step
@@ -52,11 +54,13 @@ void TrafficSim::sample_road_speeds() {
   if (now + 1e-9 < due) return;
   ++s.road_speed_samples_taken;
   const std::uint32_t slot = s.road_speed_slot % kAdaptationSteps;  // in range whatever restored
-  for (Index r = 0; r < net_.road_count(); ++r) {
-    double& old = s.road_speed_samples[r * kAdaptationSteps + slot];
+  const std::size_t R = net_.road_count();
+  double* samples = s.road_speed_samples.data() + slot * R;
+  for (Index r = 0; r < R; ++r) {
     const double v = road_sample_speed(r);
-    s.road_speed_mean[r] += (v - old) / kAdaptationSteps;
-    old = v;
+    if (v == samples[r]) continue;
+    s.road_speed_mean[r] += (v - samples[r]) / kAdaptationSteps;
+    samples[r] = v;
   }
   s.road_speed_slot = (slot + 1) % kAdaptationSteps;
 }

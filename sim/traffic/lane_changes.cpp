@@ -16,7 +16,7 @@
 namespace parktwin::traffic {
 
 namespace {
-using model::kHaltingSpeed, model::kLeadOnDepth, model::kRoomToChange_m, model::kSegmentsPerChunk;
+using model::kHaltingSpeed, model::kRoomToChange_m, model::kSegmentsPerChunk;
 }  // namespace
 
 void TrafficSim::neighbours(Index lane, double pos, Index skip, Index& leader,
@@ -61,7 +61,7 @@ bool TrafficSim::must_change(Index v, Index lane) const {
   // Its lane has no link onto the next road, or its link leads into a lane that does not
   // lead on (a short lane whose links miss the roads after it): SUMO's strategic change
   // toward its "best lanes".
-  return s.planned_link[v] == kNone || !leads_on(v, lane, rp, kLeadOnDepth);
+  return s.planned_link[v] == kNone || !lane_leads_on(v, lane);
 }
 
 bool TrafficSim::leads_on_toward(Index v, Index lane, int dir) const {
@@ -69,7 +69,7 @@ bool TrafficSim::leads_on_toward(Index v, Index lane, int dir) const {
   const Index first = net_.road_first_lane[road];
   const int lanes = net_.road_lane_count[road];
   for (int k = net_.lane_index[lane]; k >= 0 && k < lanes; k += dir) {
-    if (leads_on(v, first + static_cast<Index>(k), state_.route_pos[v], kLeadOnDepth)) return true;
+    if (lane_leads_on(v, first + static_cast<Index>(k))) return true;
   }
   return false;
 }
@@ -138,7 +138,7 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i, Index& fall_be
     if (!may_use(v, target)) continue;
     if (mandatory) {
       if (!leads_on_toward(v, target, dir)) continue;  // only toward a lane that leads on
-    } else if (next_road != kNone && !leads_on(v, target, rp, kLeadOnDepth)) {
+    } else if (next_road != kNone && !lane_leads_on(v, target)) {
       continue;  // a discretionary change never leaves the route
     }
     if (q.full(target)) continue;

@@ -1,8 +1,10 @@
 #include "sim/traffic/routing.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
+#include <numbers>
 #include <queue>
 #include <utility>
 
@@ -37,6 +39,88 @@ Router::Router(const Network& net) {
       best[k] = std::min(best[k], net.movement_route_cost_s[m]);
     }
     for (std::size_t k = 0; k < best.size(); ++k) arc_cost_s_[k] = best[k];
+  }
+  place_landmarks(net);
+}
+
+// Landmarks on the network's edge, where the bounds are tightest: around the centre of the
+// road ends, in each of kLandmarks sectors, the road end furthest out. Costs from each one
+// over the roads (Dijkstra) and to it (Dijkstra over the reversed arcs).
+void Router::place_landmarks(const Network& net) {
+  constexpr std::size_t kLandmarks = 8;
+  const std::size_t R = cost_s_.size();
+  if (R == 0) return;
+  geo::Vec2 centre{0.0, 0.0};
+  for (std::size_t r = 0; r < R; ++r) centre = centre + net.junction_pos[net.road_to[r]];
+  centre = centre * (1.0 / static_cast<double>(R));
+  std::vector<Index> far(kLandmarks, kNone);
+  std::vector<double> far_m(kLandmarks, -1.0);
+  for (Index r = 0; r < R; ++r) {
+    const geo::Vec2 d = net.junction_pos[net.road_to[r]] - centre;
+    const double angle = std::atan2(d.y, d.x) + std::numbers::pi;  // [0, 2 pi]
+    const auto sector = std::min(
+        kLandmarks - 1, static_cast<std::size_t>(angle / (2.0 * std::numbers::pi) * kLandmarks));
+    if (geo::length(d) > far_m[sector]) far_m[sector] = geo::length(d), far[sector] = r;
+  }
+  std::vector<Index> landmarks;
+  for (const Index r : far) {
+    if (r != kNone) landmarks.push_back(r);
+  }
+  // Reversed arcs for the costs to a landmark.
+  std::vector<Index> prev_begin(R + 1, 0), prev_arc(next_.size());
+  for (Index a = 0; a < R; ++a) {
+    for (Index k = next_begin_[a]; k < next_begin_[a + 1]; ++k) ++prev_begin[next_[k] + 1];
+  }
+  for (std::size_t r = 0; r < R; ++r) prev_begin[r + 1] += prev_begin[r];
+  std::vector<Index> from_of_arc(next_.size());
+  {
+    std::vector<Index> fill(prev_begin.begin(), prev_begin.end() - 1);
+    for (Index a = 0; a < R; ++a) {
+      for (Index k = next_begin_[a]; k < next_begin_[a + 1]; ++k) {
+        prev_arc[fill[next_[k]]++] = k;
+        from_of_arc[k] = a;
+      }
+    }
+  }
+  landmark_count_ = landmarks.size();
+  const double inf = std::numeric_limits<double>::infinity();
+  landmark_cost_s_.assign(R * 2 * landmark_count_, inf);
+  std::vector<double> dist;
+  using Item = std::pair<double, Index>;
+  std::vector<Item> heap;
+  for (std::size_t l = 0; l < landmark_count_; ++l) {
+    for (const bool forward : {true, false}) {
+      dist.assign(R, inf);
+      heap.clear();
+      dist[landmarks[l]] = 0.0;
+      heap.emplace_back(0.0, landmarks[l]);
+      while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+        const auto [d, r] = heap.back();
+        heap.pop_back();
+        if (d > dist[r]) continue;
+        const auto relax = [&](Index n, double nd) {
+          if (nd < dist[n]) {
+            dist[n] = nd;
+            heap.emplace_back(nd, n);
+            std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+          }
+        };
+        if (forward) {
+          for (Index k = next_begin_[r]; k < next_begin_[r + 1]; ++k) {
+            relax(next_[k], d + arc_cost_s_[k] + cost_s_[next_[k]]);
+          }
+        } else {
+          for (Index i = prev_begin[r]; i < prev_begin[r + 1]; ++i) {
+            const Index k = prev_arc[i];
+            relax(from_of_arc[k], d + arc_cost_s_[k] + cost_s_[r]);
+          }
+        }
+      }
+      for (std::size_t r = 0; r < R; ++r) {
+        landmark_cost_s_[(r * landmark_count_ + l) * 2 + (forward ? 0 : 1)] = dist[r];
+      }
+    }
   }
 }
 
@@ -93,20 +177,43 @@ std::vector<Index> Router::route(Index from_road, Index to_road,
     prev.assign(R, kNone);
   }
   std::vector<Index>& touched = scratch.touched;
-  using Item = std::pair<double, Index>;  // (time, road): ties pop the lower road first
+  // The landmark bound holds only while no road is cheaper than at free flow.
+  bool bounded = landmark_count_ > 0;
+  for (std::size_t r = 0; r < R && bounded; ++r) bounded = road_cost_s[r] >= cost_s_[r];
+  const std::size_t L2 = 2 * landmark_count_;
+  const double* to_goal = landmark_cost_s_.data() + to_road * L2;
+  const auto bound = [&](Index r) {
+    if (!bounded) return 0.0;
+    const double* at = landmark_cost_s_.data() + r * L2;
+    double b = 0.0;
+    for (std::size_t i = 0; i < L2; i += 2) {
+      // cost(L, goal) <= cost(L, r) + cost(r, goal); cost(r, L) <= cost(r, goal) + cost(goal, L)
+      const double from_l = to_goal[i] - at[i], to_l = at[i + 1] - to_goal[i + 1];
+      if (std::isfinite(from_l)) b = std::max(b, from_l);
+      if (std::isfinite(to_l)) b = std::max(b, to_l);
+    }
+    return b;
+  };
+  using Item = Scratch::Item;
+  // Lowest estimate first; ties pop the lower road first.
+  const auto later = [](const Item& a, const Item& b) {
+    return a.estimate_s != b.estimate_s ? a.estimate_s > b.estimate_s : a.road > b.road;
+  };
   std::vector<Item>& heap = scratch.heap;
   heap.clear();
-  const auto push = [&](double d, Index r) {
-    heap.emplace_back(d, r);
-    std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+  const auto push = [&](double cost, Index r) {
+    heap.push_back({cost + bound(r), cost, r});
+    std::push_heap(heap.begin(), heap.end(), later);
   };
   dist[from_road] = 0.0;
   touched.push_back(from_road);
   push(0.0, from_road);
   while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
-    const auto [d, r] = heap.back();
+    std::pop_heap(heap.begin(), heap.end(), later);
+    const Item top = heap.back();
     heap.pop_back();
+    const double d = top.cost_s;
+    const Index r = top.road;
     if (d > dist[r]) continue;
     if (r == to_road) break;
     for (Index k = next_begin_[r]; k < next_begin_[r + 1]; ++k) {

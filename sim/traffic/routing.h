@@ -5,6 +5,12 @@
 // cheapest movement's Network::movement_route_cost_s where the network gives one (SUMO's
 // internal lanes and minor-link penalty; CityFlow's networks give none). Ties go to the lower
 // road index, so the result does not depend on anything but the network.
+//
+// Queries are A* with landmarks, "ALT" (Goldberg & Harrelson, SODA 2005): free-flow costs from
+// and to a few landmark roads, computed once, bound the cost from any road to the destination
+// by the triangle inequality. The bound holds whenever every road costs at least its free-flow
+// time (measured travel times do) and is consistent, so a route is as fast as Dijkstra's; with
+// a cost below free flow on some road the query is plain Dijkstra.
 
 #include <cstdint>
 #include <span>
@@ -32,7 +38,12 @@ class Router {
   struct Scratch {
     std::vector<double> dist;
     std::vector<Index> prev, touched;
-    std::vector<std::pair<double, Index>> heap;
+    struct Item {
+      double estimate_s;  // cost so far plus the landmark bound to the destination
+      double cost_s;
+      Index road;
+    };
+    std::vector<Item> heap;
   };
   std::vector<Index> route(Index from_road, Index to_road, std::span<const double> road_cost_s,
                            std::span<const std::uint8_t> arc_blocked, Scratch& scratch) const;
@@ -40,6 +51,8 @@ class Router {
   // road b, kNone when no movement joins them.
   std::size_t arc_count() const { return next_.size(); }
   Index arc(Index from_road, Index to_road) const;
+  // What taking arc `arc` adds to the cost of the road it enters (Network::movement_route_cost_s).
+  double arc_cost_s(Index arc) const { return arc_cost_s_[arc]; }
   // Marks (1) every arc from road a to road b where some lane of a is open but none of the
   // open ones has a link to b: with `closed` lanes (one byte per lane) the turn is impossible.
   // Arcs out of a road with every lane closed stay open (vehicles on it still leave).
@@ -52,6 +65,11 @@ class Router {
   std::vector<Index> next_;         // roads reachable through a movement, ascending
   std::vector<double> cost_s_;      // free-flow travel time of each road
   std::vector<double> arc_cost_s_;  // per arc: crossing the junction (0 where not given)
+  // Landmarks: per road, 2 x landmark_count_ free-flow costs, from landmark k (entry 2k) and to
+  // it (2k + 1), infinite where there is no way.
+  std::size_t landmark_count_ = 0;
+  std::vector<double> landmark_cost_s_;
+  void place_landmarks(const Network& net);
 };
 
 // One-off query; importers routing many trips keep a Router.

@@ -130,6 +130,7 @@ bool TrafficSim::reenter(Index v, Index rp) {
   s.speed_mps[v] = 0.0;
   s.route_pos[v] = rp;
   s.planned_link[v] = choose_link(v, best, rp);
+  remember_lanes_on(v);
   q.push_back(best, v);
   return true;
 }

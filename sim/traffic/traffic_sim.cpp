@@ -57,6 +57,9 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
     type_lookahead_m_.push_back(safe_speed::lookahead_distance(t, config_.step_s));
   }
   s.lc_target.assign(n, kNone);
+  lanes_on_.assign(n, 0);
+  lanes_on_rp_.assign(n, kNone);
+  lanes_on_route_.assign(n, kNone);
   s.lc_last_step.assign(n, std::numeric_limits<std::int64_t>::min() / 2);
   lc_candidates_.reserve(n);
   closure_stranded_.reserve(n);
@@ -260,6 +263,7 @@ void TrafficSim::enter_waiting_vehicles() {
     s.speed_mps[v] = demand_.trips[v].depart_speed == 0.0f ? 0.0 : entry_speed(v, lane);
     s.route_pos[v] = 0;
     s.planned_link[v] = choose_link(v, lane, 0);
+    remember_lanes_on(v);
     q.push_back(lane, v);
     ++s.counters.entered;
   }
@@ -339,6 +343,31 @@ bool TrafficSim::leads_on(Index v, Index lane, Index k, int depth) const {
   return false;
 }
 
+void TrafficSim::remember_lanes_on(Index v) {
+  const Index rp = state_.route_pos[v];
+  if (lanes_on_rp_[v] == rp && lanes_on_route_[v] == state_.reroute_begin[v]) return;
+  const Index road = route_road(v, rp);
+  const Index first = net_.road_first_lane[road];
+  const Index lanes = std::min<Index>(net_.road_lane_count[road], 64);
+  std::uint64_t mask = 0;
+  for (Index j = 0; j < lanes; ++j) {
+    if (leads_on(v, first + j, rp, kLeadOnDepth)) mask |= std::uint64_t{1} << j;
+  }
+  lanes_on_[v] = mask;
+  lanes_on_rp_[v] = rp;
+  lanes_on_route_[v] = state_.reroute_begin[v];
+}
+
+bool TrafficSim::lane_leads_on(Index v, Index lane) const {
+  const Index rp = state_.route_pos[v];
+  const Index j = net_.lane_index[lane];
+  if (lanes_on_rp_[v] == rp && lanes_on_route_[v] == state_.reroute_begin[v] && j < 64 &&
+      net_.lane_road[lane] == route_road(v, rp)) {
+    return ((lanes_on_[v] >> j) & 1u) != 0;
+  }
+  return leads_on(v, lane, rp, kLeadOnDepth);
+}
+
 Index TrafficSim::choose_link(Index v, Index lane, Index rp) const {
   const Index length = route_length(v);
   if (rp + 1 >= length) return kNone;
@@ -389,6 +418,20 @@ static bool can_stop(const VehicleType& me, double speed, double distance) {
          safe_speed::min_brake_distance(me, speed) <= std::max(distance, 0.0);
 }
 
+// With Krauss (SUMO's networks), only what lies within reach of this step's speed: a leader
+// standing, a red light or a junction further than the braking distance from the fastest
+// speed the vehicle may reach, plus its reaction and one step of travel, minGap and the foe
+// visibility distance, leaves every cap of the step above that speed (safe speed, stop, turn
+// and minor-link approach), so need not be looked for (SUMO's MSVehicle::planMove looks as far
+// as brakeGap(maxNextSpeed) in the same way). Other models look `lookahead` ahead always.
+static double approach_lookahead(const VehicleType& me, double speed, double dt, double lookahead) {
+  if (me.model != CarFollowing::krauss) return lookahead;
+  const double v = std::min(me.max_speed_mps, speed + me.max_accel_mps2 * dt);
+  const double reach = v * v / (2.0 * me.usual_decel_mps2) + (me.headway_s + dt) * v +
+                       me.min_gap_m + kFoeVisibility_m;
+  return std::min(reach, lookahead);
+}
+
 template <bool kUnitStep>
 TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   TrafficState& s = state_;
@@ -407,6 +450,8 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     const double speed = s.speed_mps[v];
     const double pos = s.pos_m[v];
     const double lookahead = lookahead_of(v);
+    // How far a leader, a red light or a junction can matter in this step (approach_lookahead).
+    const double approach = approach_lookahead(me, speed, dt, lookahead);
 
     // Leader: the vehicle ahead on this segment, or for the front vehicle the last one on the
     // next segments of the route within the lookahead distance.
@@ -442,7 +487,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
         }
         if (leader != kNone) break;
         ahead += net_.seg_length_m[next];
-        if (ahead > lookahead) break;
+        if (ahead > approach) break;
         cur = next;
       }
     }
@@ -490,7 +535,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       // This lane does not lead on: wait at its end for a gap to change lanes.
       must_stop = true;
       hold_at_end = teleports;
-    } else if (!net_.is_link(seg) && link != kNone && remaining <= lookahead) {
+    } else if (!net_.is_link(seg) && link != kNone && remaining <= approach) {
       const Index to = net_.link_to_lane[link];
       const bool room = room_beyond(v, link);
       if (!link_green(link) || s.lane_closed[to] != 0 || !room ||
@@ -522,7 +567,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     // junction (the two halves of a dual carriageway crossing) stops the front vehicle at
     // that lane's end, as MSVehicle::planMove does along all its lanes ahead.
     if (net_.sumo_junctions && i == 0 && !must_stop) {
-      stop_dist = red_light_ahead(v, seg, pos, lookahead);
+      stop_dist = red_light_ahead(v, seg, pos, approach);
       must_stop = stop_dist < kNoLimit && can_stop(me, speed, stop_dist);
     }
 
@@ -709,6 +754,7 @@ void TrafficSim::transfer() {
     q.push_back(m.to_segment, m.vehicle);
     s.segment[m.vehicle] = m.to_segment;
     s.next_pos_m[m.vehicle] = m.pos_m;
+    remember_lanes_on(m.vehicle);
   }
 }
 
@@ -829,6 +875,7 @@ void TrafficSim::insert_vehicle(Index trip, Index lane, double pos_m, double spe
   s.speed_mps[trip] = speed_mps;
   s.route_pos[trip] = 0;
   s.planned_link[trip] = choose_link(trip, lane, 0);
+  remember_lanes_on(trip);
   s.create_time_s[trip] = time_s();
   s.enter_time_s[trip] = time_s();
   s.speed_factor[trip] = draw_speed_factor(trip);
@@ -920,6 +967,7 @@ bool TrafficSim::reroute(Index v, std::span<const double> road_cost_s) {
   s.reroute_begin[v] = begin;
   s.reroute_length[v] = keep + static_cast<Index>(path.size());
   if (!on_link) s.planned_link[v] = choose_link(v, seg, rp);
+  if (st == VehicleStatus::running) remember_lanes_on(v);
   return true;
 }
 

@@ -6,6 +6,7 @@
 // The plan phase reads only the state before the step and writes only each vehicle's own
 // plan slots, so it runs in parallel with results identical for any thread count.
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -120,6 +121,10 @@ class TrafficSim {
   void restore_state(F&& f) {
     visit_state(*this, f);
     arc_blocked_valid_ = false;  // derived from the restored closures when next needed
+    std::fill(lanes_on_rp_.begin(), lanes_on_rp_.end(), kNone);  // derived: recomputed
+    for (Index v = 0; v < lanes_on_rp_.size(); ++v) {
+      if (state_.status[v] == VehicleStatus::running) remember_lanes_on(v);
+    }
     state_.teleporting.reserve(demand_.trip_count());  // grows without allocating
   }
 
@@ -225,7 +230,8 @@ class TrafficSim {
   double road_sample_speed(Index road) const;
   // Mean speed of the vehicles on `road`'s lanes; false when there are none.
   bool road_mean_speed(Index road, double& mean) const;
-  std::vector<double> road_length_m_;  // per road: its longest lane (derived)
+  std::vector<double> road_length_m_;   // per road: its longest lane (derived)
+  std::vector<double> road_limit_mps_;  // per road: its fastest lane's limit (derived)
   void init_road_speeds();
   void sample_road_speeds();
   void route_at_departure(Index v);
@@ -277,6 +283,13 @@ class TrafficSim {
   // again), to its last road, or `depth` roads on. On networks whose lanes are all that long
   // (CityFlow's) this is "a link of the lane reaches road k + 1", CityFlow's rule.
   bool leads_on(Index v, Index lane, Index k, int depth) const;
+  // leads_on(v, lane, route_pos[v], kLeadOnDepth) for a lane of v's current road, from
+  // lanes_on_ when it is current (the lane-change decisions ask it for every vehicle in every
+  // step), computed afresh otherwise.
+  bool lane_leads_on(Index v, Index lane) const;
+  // Brings lanes_on_ up to date for v's current road and route. Called in the serial phases
+  // wherever a vehicle enters a road or gets a new route, so the plan phase only reads it.
+  void remember_lanes_on(Index v);
   double draw_speed_factor(Index v) const;
   // May v drive `lane` (Network::lane_allows)?
   bool may_use(Index v, Index lane) const {
@@ -313,9 +326,14 @@ class TrafficSim {
   std::vector<std::uint16_t> vehicle_type_;  // per vehicle: its type, without the Trip line
   std::vector<double> type_lookahead_m_;     // per type: safe_speed::lookahead_distance
   std::vector<Index> lc_candidates_;         // vehicles with a lane-change target, reused
-  std::vector<Index> lane_scratch_;          // start-lane candidates, reused
-  std::vector<double> closure_cost_s_;       // road costs for closure reroutes, reused
-  std::vector<Index> closure_stranded_;      // vehicles to reroute after this step's transfer
+  // Per vehicle, derived from its route: bit j says whether lane j of its current road leads
+  // on (leads_on), valid for route position lanes_on_rp_[v] of the route that starts at
+  // lanes_on_route_[v] (its reroute_begin). kNone: nothing remembered.
+  std::vector<std::uint64_t> lanes_on_;
+  std::vector<Index> lanes_on_rp_, lanes_on_route_;
+  std::vector<Index> lane_scratch_;      // start-lane candidates, reused
+  std::vector<double> closure_cost_s_;   // road costs for closure reroutes, reused
+  std::vector<Index> closure_stranded_;  // vehicles to reroute after this step's transfer
   // Per router arc: the turn is impossible with the lanes closed now (Router::blocked_arcs);
   // derived from state_.lane_closed, rebuilt when closures change.
   std::vector<std::uint8_t> arc_blocked_;
@@ -375,7 +393,7 @@ class TrafficSim {
     f("teleporting", s.teleporting);
     f("teleport_ready_s", s.teleport_ready_s);
     f("road_teleports", s.road_teleports);
-    f("road_speed_samples", s.road_speed_samples);
+    f("road_speed_samples_by_slot", s.road_speed_samples);
     f("road_speed_mean", s.road_speed_mean);
     f("road_speed_slot", s.road_speed_slot);
     f("road_speed_samples_taken", s.road_speed_samples_taken);

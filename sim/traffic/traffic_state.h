@@ -142,7 +142,7 @@ struct TrafficState {
   // Routing at departure (departure_routing.cpp; only when some trip asks for it): each
   // road's speed samples (a ring of SUMO's 180, the next to replace at road_speed_slot), their
   // mean, and how many sampling times have passed.
-  std::vector<double> road_speed_samples;  // R x 180
+  std::vector<double> road_speed_samples;  // 180 x R: sample k of road r at k * R + r
   std::vector<double> road_speed_mean;     // per road
   std::uint32_t road_speed_slot = 0;
   std::uint64_t road_speed_samples_taken = 0;
