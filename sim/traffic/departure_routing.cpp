@@ -34,6 +34,8 @@ void TrafficSim::init_road_speeds() {
       road_limit_mps_[r] = std::max(road_limit_mps_[r], net_.seg_speed_limit_mps[l]);
     }
   }
+  road_speed_sum_.assign(R, 0.0);
+  road_speed_count_.assign(R, 0);
   s.road_speed_mean.resize(R);
   s.road_speed_samples.resize(R * kAdaptationSteps);
   for (Index r = 0; r < R; ++r) {
@@ -44,9 +46,10 @@ void TrafficSim::init_road_speeds() {
   s.road_speed_slot = 0;
 }
 
-// Once per adaptation interval (the steps that end on or after a whole second). A sample equal
-// to the one it replaces (an empty road at its limit, most roads most of the time) changes
-// nothing.
+// Once per adaptation interval (the steps that end on or after a whole second). The speeds
+// are summed lane by lane, front to back (the order road_mean_speed sums them in, so the same
+// bits), touching only lanes with vehicles; a sample equal to the one it replaces (an empty
+// road at its limit, most roads most of the time) changes nothing.
 void TrafficSim::sample_road_speeds() {
   TrafficState& s = state_;
   const double now = time_s() + config_.step_s;  // the time at the end of this step
@@ -55,9 +58,22 @@ void TrafficSim::sample_road_speeds() {
   ++s.road_speed_samples_taken;
   const std::uint32_t slot = s.road_speed_slot % kAdaptationSteps;  // in range whatever restored
   const std::size_t R = net_.road_count();
+  std::fill(road_speed_sum_.begin(), road_speed_sum_.end(), 0.0);
+  std::fill(road_speed_count_.begin(), road_speed_count_.end(), 0);
+  const SegmentQueues& q = s.queues;
+  for (Index l = 0; l < net_.lane_count(); ++l) {
+    const Index n = q.size(l);
+    if (n == 0) continue;
+    const Index r = net_.lane_road[l];
+    double sum = road_speed_sum_[r];
+    for (Index j = 0; j < n; ++j) sum += s.speed_mps[q.at(l, j)];
+    road_speed_sum_[r] = sum;
+    road_speed_count_[r] += n;
+  }
   double* samples = s.road_speed_samples.data() + slot * R;
   for (Index r = 0; r < R; ++r) {
-    const double v = road_sample_speed(r);
+    const Index n = road_speed_count_[r];
+    const double v = n > 0 ? road_speed_sum_[r] / n : road_limit_mps_[r];
     if (v == samples[r]) continue;
     s.road_speed_mean[r] += (v - samples[r]) / kAdaptationSteps;
     samples[r] = v;

@@ -1,6 +1,7 @@
 #include "sim/traffic/routing.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -9,6 +10,10 @@
 #include <utility>
 
 namespace parktwin::traffic {
+
+namespace {
+constexpr std::size_t kActiveLandmarks = 4;  // bound terms per query
+}  // namespace
 
 Router::Router(const Network& net) {
   const std::size_t R = net.road_count();
@@ -180,17 +185,34 @@ std::vector<Index> Router::route(Index from_road, Index to_road,
   // The landmark bound holds only while no road is cheaper than at free flow.
   bool bounded = landmark_count_ > 0;
   for (std::size_t r = 0; r < R && bounded; ++r) bounded = road_cost_s[r] >= cost_s_[r];
+  // The landmarks that bound this query best, from its start (the "active" landmarks of
+  // Goldberg & Harrelson): a few terms per road instead of all of them.
   const std::size_t L2 = 2 * landmark_count_;
   const double* to_goal = landmark_cost_s_.data() + to_road * L2;
+  const double* at_start = landmark_cost_s_.data() + from_road * L2;
+  std::array<std::size_t, kActiveLandmarks> active{};
+  std::array<double, kActiveLandmarks> active_bound{};
+  std::size_t active_count = 0;
+  for (std::size_t i = 0; bounded && i < L2; ++i) {
+    const double b = (i % 2 == 0) ? to_goal[i] - at_start[i] : at_start[i] - to_goal[i];
+    if (!(b > 0.0)) continue;  // no bound (or no way: NaN, -inf)
+    std::size_t at = active_count < kActiveLandmarks ? active_count++ : kActiveLandmarks;
+    while (at > 0 && active_bound[at - 1] < b) {
+      if (at < kActiveLandmarks)
+        active[at] = active[at - 1], active_bound[at] = active_bound[at - 1];
+      --at;
+    }
+    if (at < kActiveLandmarks) active[at] = i, active_bound[at] = b;
+  }
+  // cost(L, goal) <= cost(L, r) + cost(r, goal) and cost(r, L) <= cost(r, goal) +
+  // cost(goal, L). Where a landmark has no way to or from a road the difference is +inf (the
+  // goal cannot be reached from r: a true bound) or -inf / NaN (none), which max ignores.
   const auto bound = [&](Index r) {
-    if (!bounded) return 0.0;
     const double* at = landmark_cost_s_.data() + r * L2;
     double b = 0.0;
-    for (std::size_t i = 0; i < L2; i += 2) {
-      // cost(L, goal) <= cost(L, r) + cost(r, goal); cost(r, L) <= cost(r, goal) + cost(goal, L)
-      const double from_l = to_goal[i] - at[i], to_l = at[i + 1] - to_goal[i + 1];
-      if (std::isfinite(from_l)) b = std::max(b, from_l);
-      if (std::isfinite(to_l)) b = std::max(b, to_l);
+    for (std::size_t k = 0; k < active_count; ++k) {
+      const std::size_t i = active[k];
+      b = std::max(b, (i % 2 == 0) ? to_goal[i] - at[i] : at[i] - to_goal[i]);
     }
     return b;
   };

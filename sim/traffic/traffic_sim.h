@@ -232,6 +232,8 @@ class TrafficSim {
   bool road_mean_speed(Index road, double& mean) const;
   std::vector<double> road_length_m_;   // per road: its longest lane (derived)
   std::vector<double> road_limit_mps_;  // per road: its fastest lane's limit (derived)
+  std::vector<double> road_speed_sum_;  // sample_road_speeds' scratch, per road
+  std::vector<Index> road_speed_count_;
   void init_road_speeds();
   void sample_road_speeds();
   void route_at_departure(Index v);
