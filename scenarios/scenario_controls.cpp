@@ -142,8 +142,16 @@ std::vector<traffic::SignalPolicy> signal_policies(const SignalControlSpec& spec
     }
     return *p;
   };
-  std::vector<traffic::SignalPolicy> out(net.signal_count(),
-                                         parse(spec.signals, "controllers.signals"));
+  // fixed_time (the default) runs each signal's own program: a fixed plan as planned, a
+  // SUMO actuated program by its detectors (the actuated controller with the program's
+  // minDur, maxDur, max-gap and detector-gap). A junction named below gets what it names.
+  const traffic::SignalPolicy base = parse(spec.signals, "controllers.signals");
+  std::vector<traffic::SignalPolicy> out(net.signal_count(), base);
+  for (traffic::Index g = 0; g < net.signal_count(); ++g) {
+    if (base == traffic::SignalPolicy::fixed_time && net.signal_actuated(g)) {
+      out[g] = traffic::SignalPolicy::actuated;
+    }
+  }
   for (const auto& [junction, policy] : spec.junctions) {
     const std::string key = "controllers.junctions." + junction;
     const traffic::Index j = find_junction(net, junction);

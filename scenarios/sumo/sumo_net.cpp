@@ -80,11 +80,14 @@ traffic::Turn read_turn(const XmlFile& f, pugi::xml_node c, const std::string& w
   f.fail(c, what, "unknown connection direction", "dir s, l, L, r, R or t", quoted(dir));
 }
 
-// Phases of one static traffic light program.
+// Phases of one traffic light program, fixed-time or actuated.
 struct Program {
   pugi::xml_node node;
   std::vector<double> durations;
   std::vector<std::string> states;
+  std::vector<double> min_s, max_s;  // actuated: per phase (-1 where the duration is fixed)
+  double max_gap_s = 0.0;            // actuated: SUMO's max-gap (0: a fixed-time program)
+  double detector_gap_s = 0.0;       // actuated: SUMO's detector-gap
 };
 
 // SUMO's signal states (sumo.dlr.de "Traffic Lights", signal state definitions): a link may
@@ -105,21 +108,39 @@ traffic::PhaseKind phase_kind_of(std::string_view state) {
 Program read_program(const XmlFile& f, pugi::xml_node tl) {
   const std::string id = tl.attribute("id").value();
   const std::string what = "tlLogic " + quoted(id);
-  // Only fixed-time programs: actuated and delay-based ones adapt their phase durations to
-  // detectors, which a fixed plan cannot represent. They are refused rather than run with
-  // their nominal durations, so a comparison with SUMO never mixes the two silently.
+  // Fixed-time and gap-based actuated programs (MSActuatedTrafficLightLogic's defaults:
+  // max-gap 3 s, detector-gap 2 s). Delay-based and other adaptive ones are refused rather
+  // than run on their nominal durations, so a comparison with SUMO never mixes them silently.
   const std::string type = tl.attribute("type").empty() ? "static" : tl.attribute("type").value();
-  if (type != "static") {
-    f.fail(tl, what, "only fixed-time traffic lights are supported",
-           "type \"static\" (netconvert --tls.default-type static)", quoted(type));
+  if (type != "static" && type != "actuated") {
+    f.fail(tl, what, "only fixed-time and actuated traffic lights are supported",
+           "type \"static\" or \"actuated\"", quoted(type));
   }
+  const bool actuated = type == "actuated";
   const double offset = f.number_or(tl, "offset", what, 0.0);
   if (offset != 0.0) {
     // Our signal plans start phase 0 at time 0; shifting them is not supported yet.
     f.fail(tl, what, "traffic light offsets are not supported", "offset 0",
            fmt::format("{}", offset));
   }
-  Program p{tl, {}, {}};
+  Program p{tl, {}, {}, {}, {}, actuated ? 3.0 : 0.0, actuated ? 2.0 : 0.0};
+  for (pugi::xml_node par = tl.child("param"); par; par = par.next_sibling("param")) {
+    const std::string key = par.attribute("key").value();
+    const std::string pw = fmt::format("{} param {}", what, quoted(key));
+    if (actuated && (key == "max-gap" || key == "detector-gap")) {
+      const double v = f.number(par, "value", pw);
+      if (!(v > 0.0) || !std::isfinite(v)) {
+        f.fail(par, pw, "must be a positive number of seconds", "> 0", fmt::format("{}", v));
+      }
+      (key == "max-gap" ? p.max_gap_s : p.detector_gap_s) = v;
+    } else if (actuated && key == "show-detectors") {
+      continue;  // how sumo-gui draws them
+    } else {
+      f.fail(par, pw, "traffic light parameter not supported",
+             actuated ? "max-gap, detector-gap or show-detectors" : "none on a static program",
+             quoted(key));
+    }
+  }
   for (pugi::xml_node ph = tl.child("phase"); ph; ph = ph.next_sibling("phase")) {
     const std::string pw = fmt::format("{} phase {}", what, p.durations.size());
     const double duration = f.time(ph, "duration", pw);
@@ -138,8 +159,19 @@ Program read_program(const XmlFile& f, pugi::xml_node tl) {
              fmt::format("{} characters like phase 0", p.states.front().size()),
              std::to_string(state.size()));
     }
+    double min_s = -1.0, max_s = -1.0;
+    if (actuated && phase_kind_of(state) == traffic::PhaseKind::green) {
+      min_s = f.number_or(ph, "minDur", pw, duration);
+      max_s = f.number_or(ph, "maxDur", pw, duration);
+      if (!(min_s >= 0.0 && min_s <= max_s && std::isfinite(max_s))) {
+        f.fail(ph, pw, "actuated phase needs 0 <= minDur <= maxDur", "0 <= minDur <= maxDur",
+               fmt::format("minDur {} maxDur {}", min_s, max_s));
+      }
+    }
     p.durations.push_back(duration);
     p.states.push_back(state);
+    p.min_s.push_back(min_s);
+    p.max_s.push_back(max_s);
   }
   if (p.durations.empty()) f.fail(tl, what, "traffic light has no phases", ">= 1 <phase>");
   if (p.durations.size() > 64) {
@@ -163,11 +195,15 @@ traffic::Network import_sumo_net(const std::string& path,
   // --- junctions (internal ones are waiting positions inside a junction, not junctions)
   std::unordered_map<std::string, Index> junction_of;
   std::vector<Junction> junctions;
+  std::unordered_set<std::string> internal_junctions;  // ids (each the lane that starts there)
   for (pugi::xml_node j = root.child("junction"); j; j = j.next_sibling("junction")) {
     const std::string id = f.text(j, "id", "junction");
     const std::string what = "junction " + quoted(id);
     const std::string type = j.attribute("type").value();
-    if (type == "internal") continue;
+    if (type == "internal") {
+      internal_junctions.insert(id);  // where a turn waits inside the junction
+      continue;
+    }
     if (!junction_of.emplace(id, static_cast<Index>(net.junction_count())).second) {
       f.fail(j, what, "duplicate junction id", "a unique id", quoted(id));
     }
@@ -441,10 +477,18 @@ traffic::Network import_sumo_net(const std::string& path,
     net.signal_phase_begin.push_back(static_cast<Index>(net.phases.size()));
     const Program& plan = program->second;
     for (std::size_t p = 0; p < plan.durations.size(); ++p) {
-      net.phases.push_back({plan.durations[p], phase_kind_of(plan.states[p])});
+      net.phases.push_back(
+          {plan.durations[p], phase_kind_of(plan.states[p]), plan.min_s[p], plan.max_s[p]});
     }
+    net.signal_max_gap_s.push_back(plan.max_gap_s);
+    net.signal_detector_gap_s.push_back(plan.detector_gap_s);
   }
   net.signal_phase_begin.push_back(static_cast<Index>(net.phases.size()));
+  if (std::none_of(net.signal_max_gap_s.begin(), net.signal_max_gap_s.end(),
+                   [](double g) { return g > 0.0; })) {
+    net.signal_max_gap_s.clear();  // no actuated signal
+    net.signal_detector_gap_s.clear();
+  }
   for (const auto& [id, at] : tl_added) {
     if (programs.count(id) == 0) {
       at.first->fail(at.second, "tlLogic " + quoted(id),
@@ -521,6 +565,7 @@ traffic::Network import_sumo_net(const std::string& path,
     double route_cost = c.major ? 0.0 : sumo::kMinorPenalty_s;
     double speed =
         std::min(net.seg_speed_limit_mps[c.from_lane], net.seg_speed_limit_mps[c.to_lane]);
+    double wait = 0.0;  // where the internal lanes pass an internal junction (0: they do not)
     if (c.via.empty()) {
       points = {net.seg_shape[c.from_lane].points().back(),
                 net.seg_shape[c.to_lane].points().front()};
@@ -538,6 +583,7 @@ traffic::Network import_sumo_net(const std::string& path,
                  "a chain of internal lanes ending on the 'to' lane", quoted(lane));
         }
         const InternalLane& il = internal_lanes.at(lane);
+        if (step > 0 && wait == 0.0 && internal_junctions.count(lane) != 0) wait = length;
         length += il.length;
         speed = std::min(speed, il.speed);
         route_cost += il.length / il.speed;
@@ -553,10 +599,15 @@ traffic::Network import_sumo_net(const std::string& path,
       }
       if (points.size() < 2) points.push_back(points.back() + geo::Vec2{kMinLinkLength, 0.0});
     }
+    net.link_wait_m.push_back(wait);
     net.seg_length_m.push_back(length);
     net.seg_speed_limit_mps.push_back(speed);
     net.seg_shape.add(points);
     net.movement_route_cost_s[i] = route_cost;
+  }
+  if (std::all_of(net.link_wait_m.begin(), net.link_wait_m.end(),
+                  [](double w) { return w == 0.0; })) {
+    net.link_wait_m.clear();
   }
 
   // --- right of way: link k yields to the links whose bit is set in its request's response

@@ -30,6 +30,8 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
     if (q.size(ks) > 0) {
       w = q.front(ks);
       d = net_.seg_length_m[ks] - s.pos_m[w];
+      // One short of its internal junction that gives way to v's link waits there for v.
+      if (s.pos_m[w] < net_.link_wait(k) && net_.yields(k, link) && link_minor(k)) continue;
     } else {
       const Index from = net_.link_from_lane[k];
       // A foe still on its lane matters only if its light lets it go (one held at red is no
@@ -55,8 +57,12 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
 // leaving times (its body clear of the link, accelerating to the link's speed) against the
 // foe's, with SUMO's look-ahead of 1 s (MSLink::blockedByFoe). A vehicle that has waited at
 // the line for long stops yielding to foes that wait too, which breaks deadlocks such as four
-// vehicles at an all-way right-before-left junction, deterministically.
-bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed) const {
+// vehicles at an all-way right-before-left junction, deterministically. `inside`: v waits at
+// the link's internal junction (Network::link_wait_m), `remaining` before it; there it yields
+// as its light says now: on a red it clears the junction (SUMO's turners that waited inside
+// leave when the light changes).
+bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed,
+                            bool inside) const {
   const auto foes = net_.yield_to(link);
   if (foes.empty() || !link_minor(link)) return false;
   const TrafficState& s = state_;
@@ -71,13 +77,21 @@ bool TrafficSim::must_yield(Index v, Index link, double remaining, double speed)
       sumo ? time_to_cover(remaining, speed, me, net_.seg_speed_limit_mps[ls] * s.speed_factor[v])
            : remaining / std::max(speed, 1.0);
   const double my_leave =
-      sumo ? time_to_cover(remaining + net_.seg_length_m[ls] + me.length_m, speed, me,
-                           net_.seg_speed_limit_mps[ls] * s.speed_factor[v])
+      sumo ? time_to_cover(remaining + net_.seg_length_m[ls] -
+                               (inside ? net_.link_wait(link) : 0.0) + me.length_m,
+                           speed, me, net_.seg_speed_limit_mps[ls] * s.speed_factor[v])
            : my_arrival + kCrossingTime;
   const bool impatient = static_cast<double>(s.totals[v].halted_s) > kPatience;
   for (const Index f : foes) {
     const Index fs = net_.link_segment(f);
-    if (q.size(fs) > 0) return true;  // a foe is inside the junction
+    if (q.size(fs) > 0) {
+      // A foe is inside the junction; waiting inside too, short of its own internal
+      // junction, it holds nobody waiting inside (two turners would wait for each other).
+      const Index w = q.back(fs);
+      const bool waits = inside && s.pos_m[w] < net_.link_wait(f) && s.speed_mps[w] < kHaltingSpeed;
+      if (!waits || q.size(fs) > 1) return true;
+      continue;
+    }
     const Index from = net_.link_from_lane[f];
     if (q.size(from) == 0) continue;
     const Index w = q.front(from);

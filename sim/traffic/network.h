@@ -36,6 +36,10 @@ const char* phase_kind_name(PhaseKind k);  // "green", "amber", "all_red"
 struct SignalPhase {
   double duration_s = 0.0;
   PhaseKind kind = PhaseKind::green;
+  // A green of an actuated program (SUMO's <phase minDur maxDur>): it runs at least min_s and
+  // at most max_s, ended in between by a gap in the traffic at its detectors. Both < 0 for a
+  // phase of fixed duration.
+  double min_s = -1.0, max_s = -1.0;
 };
 
 struct Network {
@@ -74,6 +78,12 @@ struct Network {
   // counting the vehicles already in the junction toward that lane. Empty (CityFlow): a
   // vehicle may follow a tail that is still moving (TrafficSim's kMovingTailSpeed).
   std::vector<std::uint8_t> link_keep_clear;
+  // Per link, SUMO's internal junction: how far into the link a turning vehicle waits for the
+  // links it yields to (Network::yield_to), having entered on green without waiting for them
+  // at the stop line (a left turn waits in the middle of the junction and clears it when the
+  // light changes). 0 where the link has none; empty when no link has one.
+  std::vector<double> link_wait_m;
+  double link_wait(Index link) const { return link_wait_m.empty() ? 0.0 : link_wait_m[link]; }
   // Junctions as SUMO models them (TrafficSim): a link's seg_speed_limit_mps (its internal
   // lanes' speed) binds vehicles on it, who slow down to it before entering, and before a
   // minor link to a speed that lets them stop where the foes come into view; a minor link's
@@ -114,6 +124,14 @@ struct Network {
   std::vector<Index> signal_junction;
   std::vector<Index> signal_phase_begin;  // CSR, G + 1 entries into phases
   std::vector<SignalPhase> phases;
+  // Per signal, for actuated programs (SUMO's tlLogic type="actuated", MSActuatedTrafficLight-
+  // Logic): the time without a vehicle at the detectors that ends a green (max-gap, s) and how
+  // far before the stop line the detectors sit, in seconds of travel at the lane's speed limit
+  // (detector-gap). Empty when no signal is actuated; 0 for a fixed-time signal.
+  std::vector<double> signal_max_gap_s, signal_detector_gap_s;
+  bool signal_actuated(Index signal) const {
+    return !signal_max_gap_s.empty() && signal_max_gap_s[signal] > 0.0;
+  }
 
   std::size_t junction_count() const { return junction_id.size(); }
   std::size_t road_count() const { return road_id.size(); }

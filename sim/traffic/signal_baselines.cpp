@@ -78,7 +78,7 @@ void Sotl::decide(const TrafficSim& sim, SignalSurface& surface, std::span<std::
     kappa_[a] += static_cast<double>(red_near) * dt;  // rule 1
     const auto gs = surface.greens(a);
     surface.ctrl()[a] = index_of(gs, p);  // keep, unless a rule below switches
-    if (sim.signal_time_in_phase_s(g) < surface.params().min_green_s - kClockTolerance_s) {
+    if (sim.signal_time_in_phase_s(g) < surface.min_green_s(g, p) - kClockTolerance_s) {
       continue;  // rule 2
     }
     if (green_close > 0 && green_close <= params_.platoon_max) continue;  // rule 3
@@ -107,6 +107,37 @@ Actuated::Actuated(const SignalSurface& surface, std::vector<Index> agents, Actu
   check_positive(params_.detector_m, "actuated.detector_m", false);
 }
 
+// SUMO's actuated program (MSActuatedTrafficLightLogic, gap-based): is a vehicle over, or
+// has one passed during the last step, a detector detector-gap seconds of travel at the
+// lane's limit before the stop line, on a lane with a link green in phase p? (An induction
+// loop, swept over the step, so a vehicle that jumps past the point in one step counts.)
+static bool detector_hit(const TrafficSim& sim, const SignalSurface& surface, std::size_t a,
+                         std::uint32_t p) {
+  const Network& net = sim.network();
+  const TrafficState& s = sim.state();
+  const Index g = surface.signal(a);
+  const double dt = sim.config().step_s;
+  for (const Index lane : surface.in_lanes(a)) {
+    bool green = false;
+    for (Index k = net.lane_links_begin[lane]; k < net.lane_links_begin[lane + 1] && !green; ++k) {
+      green = green_in(net.movement_green_phases[net.link_movement[k]], p);
+    }
+    if (!green) continue;
+    const double length = net.seg_length_m[lane];
+    const double at =
+        std::max(0.0, length - net.signal_detector_gap_s[g] * net.seg_speed_limit_mps[lane]);
+    for (Index i = 0; i < s.queues.size(lane); ++i) {
+      const Index v = s.queues.at(lane, i);
+      const double front = s.pos_m[v];
+      if (front < at) break;  // front first: the rest are behind the detector too
+      const double back_before =
+          front - sim.demand().types[sim.demand().trips[v].type].length_m - s.speed_mps[v] * dt;
+      if (back_before <= at) return true;
+    }
+  }
+  return false;
+}
+
 void Actuated::decide(const TrafficSim& sim, SignalSurface& surface,
                       std::span<std::uint32_t> in_zone, std::span<std::uint32_t> waiting) {
   if (agents_.empty()) return;
@@ -121,13 +152,24 @@ void Actuated::decide(const TrafficSim& sim, SignalSurface& surface,
       gap_s_[a] = 0.0;
       continue;
     }
-    // A vehicle moving through the zone of a movement the green serves resets the gap.
-    const bool detected = phase_demand(net, surface, a, p, kNone, in_zone) > 0;
-    gap_s_[a] = detected ? 0.0 : gap_s_[a] + dt;
     const auto gs = surface.greens(a);
     const std::int32_t current = index_of(gs, p);
     surface.ctrl()[a] = current;
-    if (sim.signal_time_in_phase_s(g) < surface.params().min_green_s - kClockTolerance_s) continue;
+    if (net.signal_actuated(g)) {
+      // The network's own actuated program: extended while vehicles keep passing its
+      // detectors, between the phase's minDur and maxDur (the surface ends it there), then on
+      // to the next green in the program's order, as SUMO does.
+      gap_s_[a] = detector_hit(sim, surface, a, p) ? 0.0 : gap_s_[a] + dt;
+      if (sim.signal_time_in_phase_s(g) < surface.min_green_s(g, p) - kClockTolerance_s) continue;
+      if (gap_s_[a] < net.signal_max_gap_s[g] - kClockTolerance_s) continue;
+      surface.ctrl()[a] =
+          static_cast<std::int32_t>((static_cast<std::size_t>(current) + 1) % gs.size());
+      continue;
+    }
+    // A vehicle moving through the zone of a movement the green serves resets the gap.
+    const bool detected = phase_demand(net, surface, a, p, kNone, in_zone) > 0;
+    gap_s_[a] = detected ? 0.0 : gap_s_[a] + dt;
+    if (sim.signal_time_in_phase_s(g) < surface.min_green_s(g, p) - kClockTolerance_s) continue;
     if (gap_s_[a] < params_.max_gap_s - kClockTolerance_s) continue;
     // Gap out: the next green in plan order with vehicles waiting for it.
     for (std::size_t k = 1; k < gs.size(); ++k) {

@@ -229,10 +229,10 @@ void SignalSurface::apply(TrafficSim& sim) {
     }
 
     std::uint32_t want = asked == kNone ? p : asked;
-    if (t >= params_.max_green_s - kClockTolerance_s && want == p && gs.size() > 1) {
+    if (t >= max_green_s(g, p) - kClockTolerance_s && want == p && gs.size() > 1) {
       want = next_green(a, p);
     }
-    if (want == p || t < params_.min_green_s - kClockTolerance_s) continue;
+    if (want == p || t < min_green_s(g, p) - kClockTolerance_s) continue;
     const std::uint32_t clearance = clearance_after(g, p);
     if (clearance == kNone) {
       sim.set_signal_phase(g, want);
@@ -241,6 +241,16 @@ void SignalSurface::apply(TrafficSim& sim) {
       sim.set_signal_phase(g, clearance);
     }
   }
+}
+
+double SignalSurface::min_green_s(Index g, std::uint32_t p) const {
+  const SignalPhase& ph = net_.signal_phases(g)[p];
+  return ph.min_s >= 0.0 ? ph.min_s : params_.min_green_s;
+}
+
+double SignalSurface::max_green_s(Index g, std::uint32_t p) const {
+  const SignalPhase& ph = net_.signal_phases(g)[p];
+  return ph.max_s >= 0.0 ? ph.max_s : params_.max_green_s;
 }
 
 std::uint32_t SignalSurface::green_of(const TrafficSim& sim, std::size_t a) const {
@@ -270,8 +280,8 @@ void SignalSurface::action_masks(const TrafficSim& sim, std::span<std::uint8_t> 
       continue;
     }
     const double t = sim.signal_time_in_phase_s(g);
-    const bool before_min = t < params_.min_green_s - kClockTolerance_s;
-    const bool past_max = t >= params_.max_green_s - kClockTolerance_s && gs.size() > 1;
+    const bool before_min = t < min_green_s(g, p) - kClockTolerance_s;
+    const bool past_max = t >= max_green_s(g, p) - kClockTolerance_s && gs.size() > 1;
     for (std::size_t i = 0; i < gs.size(); ++i) {
       const bool current = gs[i] == p;
       row[i] = before_min ? current : (past_max ? !current : 1);

@@ -118,6 +118,10 @@ class SignalSurface {
   // the plan when that is no green, else the plan's first clearance; kNone when the plan has
   // none) and its length by the plan's durations (s).
   std::uint32_t clearance_after(Index g, std::uint32_t p) const;
+  // The minimum and maximum green of phase p of signal g: the phase's own (an actuated
+  // program's minDur and maxDur) where it has them, the surface's otherwise.
+  double min_green_s(Index g, std::uint32_t p) const;
+  double max_green_s(Index g, std::uint32_t p) const;
   double clearance_s(Index g, std::uint32_t p) const;
   // Per movement of the network (only the agents' movements are written): vehicles on the
   // agents' incoming lanes within `within_m` of the stop line that plan to take it; with

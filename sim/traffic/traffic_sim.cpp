@@ -409,6 +409,17 @@ bool TrafficSim::link_green(Index link) const {
   return ((net_.movement_green_phases[m] >> state_.signal_phase[signal]) & 1u) != 0;
 }
 
+bool TrafficSim::link_amber(Index link) const {
+  const Index m = net_.link_movement[link];
+  const Index signal = net_.junction_signal[net_.movement_junction[m]];
+  if (signal == kNone) return false;
+  const auto phases = net_.signal_phases(signal);
+  const std::uint32_t p = state_.signal_phase[signal];
+  if (phases[p].kind != PhaseKind::amber) return false;
+  const auto before = static_cast<std::uint32_t>((p + phases.size() - 1) % phases.size());
+  return ((net_.movement_green_phases[m] >> before) & 1u) != 0;
+}
+
 // ---- phase 3: plan every vehicle's speed and advance from the state before the step -----
 
 // Can a vehicle of type `me` at `speed` still stop within `distance`? One standing stays,
@@ -474,6 +485,11 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
             const Index ks = net_.link_segment(k);
             if (q.size(ks) == 0) continue;
             const Index w = q.back(ks);
+            // A turner gone wholly into its own way through the junction, to wait at its
+            // internal junction, no longer holds the others (SUMO's internal lanes part).
+            if (ks != next && net_.link_wait(k) > 0.0 && s.pos_m[w] > type_of(w).length_m) {
+              continue;
+            }
             const double g = ahead + s.pos_m[w] - type_of(w).length_m;
             if (leader == kNone || g < gap) leader = w, gap = g;
           }
@@ -538,17 +554,27 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     } else if (!net_.is_link(seg) && link != kNone && remaining <= approach) {
       const Index to = net_.link_to_lane[link];
       const bool room = room_beyond(v, link);
-      if (!link_green(link) || s.lane_closed[to] != 0 || !room ||
-          must_yield(v, link, remaining, speed)) {
+      const bool red = !link_green(link);
+      // A turn with an internal junction yields inside the junction, not at the line.
+      const bool waits_inside = net_.link_wait(link) > 0.0;
+      const bool yield = !waits_inside && must_yield(v, link, remaining, speed);
+      if (red || s.lane_closed[to] != 0 || !room || yield) {
         // A vehicle that can no longer stop goes on (it entered the amber, in effect). One
-        // standing at the line stays, though rounding may have put it a hair past it.
-        must_stop = can_stop(me, speed, remaining);
+        // standing at the line stays, though rounding may have put it a hair past it. On
+        // SUMO's networks an amber light stops only who can stop at the usual deceleration
+        // (MSVehicle::planMove brakes for yellow with the vType's decel, not its emergency
+        // decel); the others drive on through it.
+        const bool amber_only = red && net_.sumo_junctions && s.lane_closed[to] == 0 && room &&
+                                link_amber(link) && !yield;
+        must_stop = amber_only ? (speed < kHaltingSpeed ||
+                                  speed * speed / (2.0 * me.usual_decel_mps2) <= remaining)
+                               : can_stop(me, speed, remaining);
       } else if (net_.sumo_junctions) {
         // SUMO: slow down in time to enter the junction at its internal lane's speed
         // (MSCFModel::freeSpeed toward the next lane's allowed speed).
         const double b = me.usual_decel_mps2;
         double v_link = net_.seg_speed_limit_mps[net_.link_segment(link)] * s.speed_factor[v];
-        if (link_minor(link)) {
+        if (link_minor(link) && !waits_inside) {
           // A minor link: approach so as to be able to stop until the foes come into view,
           // kFoeVisibility_m before the junction (SUMO's visibility distance; MSVehicle's
           // "couldBrakeForMinor"), at the Krauss safe speed for stopping within it.
@@ -560,6 +586,18 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
         turn_cap = std::sqrt(v_link * v_link + 2.0 * b * remaining);
       } else if (net_.movement_turn[net_.link_movement[link]] != Turn::straight) {
         turn_cap = me.turn_speed_mps;
+      }
+    }
+
+    // On a link with an internal junction, before its waiting point: yield there to the links
+    // the turn gives way to (SUMO's internal junction; the left turner that entered on green
+    // waits in the middle of the junction and goes when they have passed or stopped).
+    if (net_.is_link(seg) && pos < net_.link_wait(net_.segment_link(seg))) {
+      const Index k = net_.segment_link(seg);
+      const double to_wait = net_.link_wait(k) - pos;
+      if (to_wait <= approach && must_yield(v, k, to_wait, speed, /*inside=*/true)) {
+        must_stop = can_stop(me, speed, to_wait);
+        stop_dist = to_wait;
       }
     }
 

@@ -198,6 +198,9 @@ class TrafficSim {
   std::uint64_t state_hash() const;
   // Is the movement of `link` green now? Unsignalised junctions are always green.
   bool link_green(Index link) const;
+  // Is `link` on amber: its signal in an amber phase that follows a phase in which the link
+  // was green (SUMO's 'y' after 'G'/'g')?
+  bool link_amber(Index link) const;
   // Must a vehicle on `link` give way now (Network::movement_minor_phases)?
   bool link_minor(Index link) const;
 
@@ -306,7 +309,7 @@ class TrafficSim {
   bool entry_is_safe(Index lane, const VehicleType& type) const;
   // Must v, `remaining` metres before `link` at `speed`, let a vehicle on a link with right of
   // way go first (Network::yield_to)?
-  bool must_yield(Index v, Index link, double remaining, double speed) const;
+  bool must_yield(Index v, Index link, double remaining, double speed, bool inside = false) const;
   static double time_to_cover(double distance, double speed, const VehicleType& t, double cap);
   // Distance from v (at `pos` on `seg`) to the end of the first lane after the next
   // junction whose link onward is red, within `lookahead`; kNoLimit if none.

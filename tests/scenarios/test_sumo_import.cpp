@@ -512,6 +512,31 @@ TEST_CASE("SUMO: unknown lane in a connection", "[scenarios][sumo][errors]") {
   CHECK(e.context().found == "3");
 }
 
+// SUMO's gap-based actuated programs (tlLogic type="actuated"): each green's minDur and
+// maxDur, the program's max-gap and detector-gap (SUMO's defaults 3 s and 2 s where not
+// given); amber and red phases keep their fixed durations.
+TEST_CASE("SUMO: an actuated traffic light is read with its bounds and gaps",
+          "[scenarios][sumo][signals]") {
+  TempDir dir;
+  const std::string text =
+      replaced(replaced(kTinyNet, "type=\"static\"", "type=\"actuated\""),
+               "<phase duration=\"30\" state=\"G\"/>",
+               "<param key=\"max-gap\" value=\"2.5\"/>"
+               "<phase duration=\"30\" state=\"G\" minDur=\"5\" maxDur=\"50\"/>");
+  const Network net = load_network(dir.write("actuated.net.xml", text));
+  REQUIRE(net.signal_count() == 1);
+  CHECK(net.signal_actuated(0));
+  CHECK(net.signal_max_gap_s[0] == 2.5);
+  CHECK(net.signal_detector_gap_s[0] == 2.0);
+  const auto phases = net.signal_phases(0);
+  REQUIRE(phases.size() == 3);
+  CHECK(phases[0].min_s == 5.0);
+  CHECK(phases[0].max_s == 50.0);
+  CHECK(phases[1].min_s < 0.0);  // the amber runs its duration
+  const Network fixed = load_network(dir.write("static.net.xml", kTinyNet));
+  CHECK_FALSE(fixed.signal_actuated(0));
+}
+
 TEST_CASE("SUMO: other network errors", "[scenarios][sumo][errors]") {
   TempDir dir;
   std::string path;
@@ -523,13 +548,33 @@ TEST_CASE("SUMO: other network errors", "[scenarios][sumo][errors]") {
     CHECK(e.message() == "unknown edge in 'to'");
     CHECK(e.context().found == "'nowhere'");
   }
-  SECTION("actuated traffic lights are refused") {
-    const std::string text = replaced(kTinyNet, "type=\"static\"", "type=\"actuated\"");
+  SECTION("delay-based traffic lights are refused") {
+    const std::string text = replaced(kTinyNet, "type=\"static\"", "type=\"delay_based\"");
     const Error e = net_error(dir, text, path);
     CHECK(e.context().line == line_in(text, "<tlLogic"));
     CHECK(e.context().field == "tlLogic 'J1'");
-    CHECK_THAT(e.message(), Contains("only fixed-time"));
-    CHECK(e.context().found == "'actuated'");
+    CHECK_THAT(e.message(), Contains("only fixed-time and actuated"));
+    CHECK(e.context().found == "'delay_based'");
+  }
+  SECTION("an actuated phase whose minDur exceeds its maxDur") {
+    const std::string text =
+        replaced(replaced(kTinyNet, "type=\"static\"", "type=\"actuated\""),
+                 "<phase duration=\"30\" state=\"G\"/>",
+                 "<phase duration=\"30\" state=\"G\" minDur=\"40\" maxDur=\"20\"/>");
+    const Error e = net_error(dir, text, path);
+    CHECK(e.context().line == line_in(text, "minDur=\"40\""));
+    CHECK(e.context().field == "tlLogic 'J1' phase 0");
+    CHECK(e.context().found == "minDur 40 maxDur 20");
+  }
+  SECTION("an actuated parameter parktwin does not model") {
+    const std::string text =
+        replaced(replaced(kTinyNet, "type=\"static\"", "type=\"actuated\""),
+                 "<phase duration=\"30\" state=\"G\"/>",
+                 "<param key=\"jam-threshold\" value=\"30\"/><phase duration=\"30\" state=\"G\"/>");
+    const Error e = net_error(dir, text, path);
+    CHECK(e.context().line == line_in(text, "jam-threshold"));
+    CHECK_THAT(e.message(), Contains("not supported"));
+    CHECK(e.context().found == "'jam-threshold'");
   }
   SECTION("linkIndex beyond the state") {
     const std::string text = replaced(kTinyNet, "linkIndex=\"0\"", "linkIndex=\"4\"");
