@@ -512,17 +512,22 @@ TEST_CASE("SUMO: unknown lane in a connection", "[scenarios][sumo][errors]") {
   CHECK(e.context().found == "3");
 }
 
+// The tiny network with its light actuated and its first phase (with any <param>s before it)
+// replaced by `first_phase`.
+static std::string actuated_tiny_net(const std::string& first_phase) {
+  return replaced(replaced(kTinyNet, "type=\"static\"", "type=\"actuated\""),
+                  "<phase duration=\"30\" state=\"G\"/>", first_phase);
+}
+
 // SUMO's gap-based actuated programs (tlLogic type="actuated"): each green's minDur and
 // maxDur, the program's max-gap and detector-gap (SUMO's defaults 3 s and 2 s where not
 // given); amber and red phases keep their fixed durations.
 TEST_CASE("SUMO: an actuated traffic light is read with its bounds and gaps",
           "[scenarios][sumo][signals]") {
   TempDir dir;
-  const std::string text =
-      replaced(replaced(kTinyNet, "type=\"static\"", "type=\"actuated\""),
-               "<phase duration=\"30\" state=\"G\"/>",
-               "<param key=\"max-gap\" value=\"2.5\"/>"
-               "<phase duration=\"30\" state=\"G\" minDur=\"5\" maxDur=\"50\"/>");
+  const std::string text = actuated_tiny_net(
+      "<param key=\"max-gap\" value=\"2.5\"/>"
+      "<phase duration=\"30\" state=\"G\" minDur=\"5\" maxDur=\"50\"/>");
   const Network net = load_network(dir.write("actuated.net.xml", text));
   REQUIRE(net.signal_count() == 1);
   CHECK(net.signal_actuated(0));
@@ -558,19 +563,15 @@ TEST_CASE("SUMO: other network errors", "[scenarios][sumo][errors]") {
   }
   SECTION("an actuated phase whose minDur exceeds its maxDur") {
     const std::string text =
-        replaced(replaced(kTinyNet, "type=\"static\"", "type=\"actuated\""),
-                 "<phase duration=\"30\" state=\"G\"/>",
-                 "<phase duration=\"30\" state=\"G\" minDur=\"40\" maxDur=\"20\"/>");
+        actuated_tiny_net("<phase duration=\"30\" state=\"G\" minDur=\"40\" maxDur=\"20\"/>");
     const Error e = net_error(dir, text, path);
     CHECK(e.context().line == line_in(text, "minDur=\"40\""));
     CHECK(e.context().field == "tlLogic 'J1' phase 0");
     CHECK(e.context().found == "minDur 40 maxDur 20");
   }
   SECTION("an actuated parameter parktwin does not model") {
-    const std::string text =
-        replaced(replaced(kTinyNet, "type=\"static\"", "type=\"actuated\""),
-                 "<phase duration=\"30\" state=\"G\"/>",
-                 "<param key=\"jam-threshold\" value=\"30\"/><phase duration=\"30\" state=\"G\"/>");
+    const std::string text = actuated_tiny_net(
+        "<param key=\"jam-threshold\" value=\"30\"/><phase duration=\"30\" state=\"G\"/>");
     const Error e = net_error(dir, text, path);
     CHECK(e.context().line == line_in(text, "jam-threshold"));
     CHECK_THAT(e.message(), Contains("not supported"));
