@@ -367,11 +367,17 @@ class RoutesReader {
         e.speed = traffic::kDepartSpeedMax;
       } else if (v == "speedLimit") {
         e.speed = traffic::kDepartSpeedLimit;
+      } else if (v == "random") {
+        e.speed = traffic::kDepartSpeedRandom;
+      } else if (v == "avg") {
+        e.speed = traffic::kDepartSpeedAvg;
+      } else if (v == "last") {
+        e.speed = traffic::kDepartSpeedLast;
       } else if (sumo::parse_number(v, x) && x >= 0.0 && std::isfinite(x)) {
         e.speed = static_cast<float>(x);
       } else {
         f_->fail(n, what, "departSpeed not supported",
-                 "a speed >= 0 m/s, max, desired or speedLimit", quoted(v));
+                 "a speed >= 0 m/s, max, desired, speedLimit, random, avg or last", quoted(v));
       }
     }
     // SUMO's defaults are what parktwin does; anything else is refused, not ignored.

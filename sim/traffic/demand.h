@@ -53,13 +53,16 @@ inline constexpr std::int16_t kDepartLaneBest = -1;   // one that leads on (SUMO
 inline constexpr std::int16_t kDepartLaneFirst = -2;  // the rightmost allowed (SUMO's "first")
 inline constexpr float kDepartSpeedMax = -1.0f;       // the fastest safe speed, up to desired
 inline constexpr float kDepartSpeedLimit = -2.0f;     // the lane's limit, if safe
+inline constexpr float kDepartSpeedRandom = -3.0f;    // uniform in [0, min(max speed, limit)]
+inline constexpr float kDepartSpeedAvg = -4.0f;       // the lane's mean speed (empty: desired)
+inline constexpr float kDepartSpeedLast = -5.0f;      // the lane's tail's speed (empty: desired)
 
 struct Trip {
   double depart_s = 0.0;
   Index type = 0;
   Index route_begin = 0;  // into Demand::route_roads
   Index route_length = 0;
-  float depart_speed = 0.0f;                   // m/s >= 0, or kDepartSpeedMax / kDepartSpeedLimit
+  float depart_speed = 0.0f;                   // m/s >= 0, or one of kDepartSpeed*
   std::int16_t depart_lane = kDepartLaneBest;  // or a lane of the first road (0 = leftmost)
   // Routed again when it departs, from its first to its last road, on the travel times
   // measured then (SUMO's routing device, which SUMO gives every <trip> and from/to flow).

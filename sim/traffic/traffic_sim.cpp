@@ -276,12 +276,29 @@ double TrafficSim::entry_speed(Index v, Index lane) const {
   const VehicleType& me = type_of(v);
   const float asked = demand_.trips[v].depart_speed;
   const double limit = net_.seg_speed_limit_mps[lane];
-  double speed = asked == kDepartSpeedLimit ? limit
-                 : asked == kDepartSpeedMax ? std::min(me.max_speed_mps, limit * s.speed_factor[v])
-                                            : static_cast<double>(asked);
+  const double desired = std::min(me.max_speed_mps, limit * s.speed_factor[v]);
+  double speed = static_cast<double>(asked);
+  const SegmentQueues& q = s.queues;
+  if (asked == kDepartSpeedLimit) {
+    speed = limit;
+  } else if (asked == kDepartSpeedMax) {
+    speed = desired;
+  } else if (asked == kDepartSpeedRandom) {  // SUMO: uniform up to min(maxSpeed, lane limit)
+    speed = rng::uniform(config_.seed, TrafficStream::depart_speed, v, 0) *
+            std::min(me.max_speed_mps, limit);
+  } else if (asked == kDepartSpeedAvg || asked == kDepartSpeedLast) {
+    // SUMO: the mean speed of the vehicles on the lane, or its last one's; desired if empty.
+    speed = desired;
+    if (q.size(lane) > 0 && asked == kDepartSpeedLast) speed = s.speed_mps[q.back(lane)];
+    if (q.size(lane) > 0 && asked == kDepartSpeedAvg) {
+      double sum = 0.0;
+      for (Index j = 0; j < q.size(lane); ++j) sum += s.speed_mps[q.at(lane, j)];
+      speed = sum / q.size(lane);
+    }
+  }
   double room = net_.seg_length_m[lane];
-  if (s.queues.size(lane) > 0) {
-    const Index tail = s.queues.back(lane);
+  if (q.size(lane) > 0) {
+    const Index tail = q.back(lane);
     room = s.pos_m[tail] - type_of(tail).length_m - me.min_gap_m;
   }
   // Stopping from v takes v^2 / 2b plus a step's travel at v (the reaction of a step).

@@ -35,7 +35,12 @@ struct TrafficConfig {
 };
 
 // Random streams of the traffic model (engine/rng.h).
-enum class TrafficStream : std::uint32_t { start_lane = 1, speed_factor = 2, dawdle = 3 };
+enum class TrafficStream : std::uint32_t {
+  start_lane = 1,
+  speed_factor = 2,
+  dawdle = 3,
+  depart_speed = 4
+};
 
 // Key performance indicators at the current time.
 struct TrafficKpis {

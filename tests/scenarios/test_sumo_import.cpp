@@ -1011,7 +1011,7 @@ TEST_CASE("SUMO departLane and departSpeed read, other insertion attributes refu
   CHECK(st.segment[1] == net.road_first_lane[net.find_road("A0A1")] +
                              net.road_lane_count[net.find_road("A0A1")] - 1);
   SECTION("what parktwin does not model is an error at the vehicle") {
-    for (const char* bad : {R"(departPos="random")", R"(departSpeed="random")", R"(departLane="7")",
+    for (const char* bad : {R"(departPos="random")", R"(departSpeed="fast")", R"(departLane="7")",
                             R"(arrivalPos="10")", R"(departSpeed="-1")"}) {
       INFO(bad);
       const std::string text = std::string("<vehicle id=\"x\" depart=\"0\" ") + bad +
@@ -1021,6 +1021,62 @@ TEST_CASE("SUMO departLane and departSpeed read, other insertion attributes refu
       CHECK(e.context().field == "vehicle 'x'");
     }
   }
+}
+
+// departSpeed "random" (uniform up to the lower of the vehicle's and the lane's maximum),
+// "last" (the speed of the lane's last vehicle) and "avg" (the lanes' mean), as SUMO defines
+// them, each no faster than lets the vehicle stop behind the lane's tail.
+TEST_CASE("SUMO departSpeed random, last and avg", "[scenarios][sumo]") {
+  TempDir dir;
+  const Network net = load_network(data("grid4.net.xml"));
+  const Demand d = load_demand(dir.write("d.rou.xml",
+                                         R"(<routes>
+<vehicle id="lead" depart="0" departSpeed="8"><route edges="A0B0 B0C0"/></vehicle>
+<vehicle id="last" depart="4" departSpeed="last"><route edges="A0B0 B0C0"/></vehicle>
+<vehicle id="avg" depart="8" departSpeed="avg"><route edges="A0B0 B0C0"/></vehicle>
+<flow id="r" begin="0" end="100" period="10" departSpeed="random"><route edges="A1B1 B1C1"/></flow>
+</routes>
+)"),
+                               net, 600.0);
+  REQUIRE(d.trip_count() == 13);
+  const auto trip = [&](const char* id) {
+    return static_cast<parktwin::traffic::Index>(std::find(d.trip_id.begin(), d.trip_id.end(), id) -
+                                                 d.trip_id.begin());
+  };
+  const auto lead = trip("lead"), last = trip("last");
+  CHECK(d.trips[last].depart_speed == parktwin::traffic::kDepartSpeedLast);
+  CHECK(d.trips[trip("avg")].depart_speed == parktwin::traffic::kDepartSpeedAvg);
+  CHECK(d.trips[trip("r.0")].depart_speed == parktwin::traffic::kDepartSpeedRandom);
+  parktwin::traffic::TrafficConfig config;
+  config.seed = 3;
+  parktwin::traffic::TrafficSim sim(net, d, config);
+  const auto& st = sim.state();
+  const auto lane_of = [&](const char* id) { return net.road_first_lane[net.find_road(id)]; };
+  // "last": the speed the lane's tail has in the step it enters.
+  for (int i = 0; i < 4; ++i) sim.step();
+  const double tail_speed = st.speed_mps[lead];
+  sim.step();  // "last" enters at the start of this step
+  REQUIRE(st.segment[last] == lane_of("A0B0"));
+  // Entered at tail_speed (unless that was unsafe), then one step of Krauss at most +2.6 m/s.
+  CHECK(st.speed_mps[last] <= tail_speed + 2.6 + 1e-9);
+  CHECK(st.speed_mps[last] > 0.5 * tail_speed);
+  // "random": over the flow's vehicles, speeds spread between 0 and the lane's limit.
+  std::vector<double> entered;
+  std::vector<bool> seen(d.trip_count(), false);
+  for (int i = 5; i < 120; ++i) {
+    sim.step();
+    for (parktwin::traffic::Index v = 0; v < d.trip_count(); ++v) {
+      if (!seen[v] && d.trip_id[v].rfind("r.", 0) == 0 &&
+          st.status[v] == parktwin::traffic::VehicleStatus::running) {
+        seen[v] = true;
+        entered.push_back(st.speed_mps[v]);
+      }
+    }
+  }
+  REQUIRE(entered.size() >= 8);
+  const auto [lo, hi] = std::minmax_element(entered.begin(), entered.end());
+  CHECK(*hi <= net.seg_speed_limit_mps[lane_of("A1B1")] + 2.6 + 1e-9);
+  CHECK(*hi - *lo > 3.0);  // not all at one speed
 }
 
 TEST_CASE("SUMO routeDistribution: each vehicle draws its route by the probabilities",
