@@ -27,13 +27,6 @@ double TrafficSim::road_sample_speed(Index r) const {
 void TrafficSim::init_road_speeds() {
   TrafficState& s = state_;
   const std::size_t R = net_.road_count();
-  road_limit_mps_.assign(R, 0.0);
-  for (Index r = 0; r < R; ++r) {
-    for (Index l = net_.road_first_lane[r]; l < net_.road_first_lane[r] + net_.road_lane_count[r];
-         ++l) {
-      road_limit_mps_[r] = std::max(road_limit_mps_[r], net_.seg_speed_limit_mps[l]);
-    }
-  }
   road_speed_sum_.assign(R, 0.0);
   road_speed_count_.assign(R, 0);
   s.road_speed_mean.resize(R);

@@ -142,11 +142,13 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   }
   Index widest = 1;
   road_length_m_.assign(net.road_count(), 0.0);
+  road_limit_mps_.assign(net.road_count(), 0.0);
   for (std::size_t r = 0; r < net.road_count(); ++r) {
     widest = std::max<Index>(widest, net.road_lane_count[r]);
     for (Index l = net.road_first_lane[r]; l < net.road_first_lane[r] + net.road_lane_count[r];
          ++l) {
       road_length_m_[r] = std::max(road_length_m_[r], net.seg_length_m[l]);
+      road_limit_mps_[r] = std::max(road_limit_mps_[r], net.seg_speed_limit_mps[l]);
     }
   }
   lane_scratch_.reserve(widest);
@@ -360,9 +362,13 @@ bool TrafficSim::leads_on(Index v, Index lane, Index k, int depth) const {
   return false;
 }
 
+bool TrafficSim::lanes_on_current(Index v) const {
+  return lanes_on_rp_[v] == state_.route_pos[v] && lanes_on_route_[v] == state_.reroute_begin[v];
+}
+
 void TrafficSim::remember_lanes_on(Index v) {
+  if (lanes_on_current(v)) return;
   const Index rp = state_.route_pos[v];
-  if (lanes_on_rp_[v] == rp && lanes_on_route_[v] == state_.reroute_begin[v]) return;
   const Index road = route_road(v, rp);
   const Index first = net_.road_first_lane[road];
   const Index lanes = std::min<Index>(net_.road_lane_count[road], 64);
@@ -378,8 +384,7 @@ void TrafficSim::remember_lanes_on(Index v) {
 bool TrafficSim::lane_leads_on(Index v, Index lane) const {
   const Index rp = state_.route_pos[v];
   const Index j = net_.lane_index[lane];
-  if (lanes_on_rp_[v] == rp && lanes_on_route_[v] == state_.reroute_begin[v] && j < 64 &&
-      net_.lane_road[lane] == route_road(v, rp)) {
+  if (lanes_on_current(v) && j < 64 && net_.lane_road[lane] == route_road(v, rp)) {
     return ((lanes_on_[v] >> j) & 1u) != 0;
   }
   return leads_on(v, lane, rp, kLeadOnDepth);

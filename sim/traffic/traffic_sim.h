@@ -300,6 +300,7 @@ class TrafficSim {
   // Brings lanes_on_ up to date for v's current road and route. Called in the serial phases
   // wherever a vehicle enters a road or gets a new route, so the plan phase only reads it.
   void remember_lanes_on(Index v);
+  bool lanes_on_current(Index v) const;  // lanes_on_ holds v's current road and route
   double draw_speed_factor(Index v) const;
   // May v drive `lane` (Network::lane_allows)?
   bool may_use(Index v, Index lane) const {
