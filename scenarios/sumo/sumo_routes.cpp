@@ -315,7 +315,7 @@ class RoutesReader {
                      [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
     for (Pending& p : pending_) {
       out_.demand.trips.push_back({p.depart_s, p.type, p.route.first, p.route.second, p.how.speed,
-                                   p.how.lane, p.at_departure});
+                                   p.how.lane, p.at_departure, p.how.pos, p.how.pos_m});
       out_.demand.trip_id.push_back(std::move(p.id));
     }
     traffic::validate(out_.demand, net_, path);
@@ -329,6 +329,8 @@ class RoutesReader {
   struct Entry {
     float speed = 0.0f;
     std::int16_t lane = traffic::kDepartLaneBest;
+    traffic::DepartPos pos = traffic::DepartPos::base;
+    float pos_m = 0.0f;
   };
   struct Pending {
     double depart_s;
@@ -380,11 +382,41 @@ class RoutesReader {
                  "a speed >= 0 m/s, max, desired, speedLimit, random, avg or last", quoted(v));
       }
     }
+    if (has_attr(n, "departPos")) {
+      const std::string v = n.attribute("departPos").value();
+      // A position must lie on every lane of the first edge (negative: from its end).
+      const Index road = out_.demand.route_roads[route.first];
+      double shortest = std::numeric_limits<double>::infinity();
+      for (int k = 0; k < net_.road_lane_count[road]; ++k) {
+        shortest = std::min(shortest, net_.seg_length_m[net_.road_first_lane[road] + k]);
+      }
+      double x = 0.0;
+      if (v == "base") {
+        e.pos = traffic::DepartPos::base;
+      } else if (v == "random") {
+        e.pos = traffic::DepartPos::random;
+      } else if (v == "free") {
+        e.pos = traffic::DepartPos::free;
+      } else if (v == "random_free") {
+        e.pos = traffic::DepartPos::random_free;
+      } else if (sumo::parse_number(v, x) && std::abs(x) <= shortest) {
+        e.pos = traffic::DepartPos::given;
+        e.pos_m = static_cast<float>(x);
+      } else {
+        f_->fail(n, what, "departPos not supported or not on the first edge",
+                 fmt::format("base, random, free, random_free or a position from -{0:.2f} to "
+                             "{0:.2f} m (the first edge's length)",
+                             shortest),
+                 quoted(v));
+      }
+    }
     // SUMO's defaults are what parktwin does; anything else is refused, not ignored.
     const std::pair<const char*, std::vector<std::string_view>> defaults[] = {
-        {"departPos", {"base", "0"}},      {"arrivalPos", {"max"}},
-        {"arrivalLane", {"current"}},      {"arrivalSpeed", {"current"}},
-        {"departPosLat", {"center", "0"}}, {"arrivalPosLat", {"center"}}};
+        {"arrivalPos", {"max"}},
+        {"arrivalLane", {"current"}},
+        {"arrivalSpeed", {"current"}},
+        {"departPosLat", {"center", "0"}},
+        {"arrivalPosLat", {"center"}}};
     for (const auto& [key, accepted] : defaults) {
       if (!has_attr(n, key)) continue;
       const std::string_view v = n.attribute(key).value();

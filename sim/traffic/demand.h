@@ -57,6 +57,16 @@ inline constexpr float kDepartSpeedRandom = -3.0f;    // uniform in [0, min(max 
 inline constexpr float kDepartSpeedAvg = -4.0f;       // the lane's mean speed (empty: desired)
 inline constexpr float kDepartSpeedLast = -5.0f;      // the lane's tail's speed (empty: desired)
 
+// Where a trip enters its first lane (SUMO's departPos; Definition_of_Vehicles..., "departPos"):
+//   base         the lane's start, the body still in the junction behind (the model's own);
+//   given        Trip::depart_pos_m, the front's position (negative: from the lane's end);
+//   random       a position drawn anew at each try, uniform over the lane;
+//   free         the rearmost gap where the vehicle fits safely (MSLane::freeInsertion);
+//   random_free  random, and where that fails free, in the same try.
+// Anywhere but base, a vehicle enters only with a safe gap to its leader and follower, so
+// several may enter one lane in one step.
+enum class DepartPos : std::uint8_t { base, given, random, free, random_free };
+
 struct Trip {
   double depart_s = 0.0;
   Index type = 0;
@@ -67,6 +77,8 @@ struct Trip {
   // Routed again when it departs, from its first to its last road, on the travel times
   // measured then (SUMO's routing device, which SUMO gives every <trip> and from/to flow).
   bool route_at_departure = false;
+  DepartPos depart_pos = DepartPos::base;
+  float depart_pos_m = 0.0f;  // DepartPos::given: m from the lane's start (< 0: from its end)
 };
 
 // The most trips a demand may hold: ten million, several times a large city's hour (about

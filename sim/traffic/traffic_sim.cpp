@@ -240,114 +240,7 @@ double TrafficSim::draw_speed_factor(Index v) const {
   return t.speed_factor_mean;
 }
 
-// ---- phase 2: at most one waiting vehicle per lane enters, if there is room --------------
-
-void TrafficSim::enter_waiting_vehicles() {
-  TrafficState& s = state_;
-  SegmentQueues& q = s.queues;
-  if (s.counters.created == s.counters.entered) return;  // nobody waits
-  for (Index lane = 0; lane < net_.lane_count(); ++lane) {
-    const Index v = s.wait_head[lane];
-    if (v == kNone || s.lane_closed[lane] != 0) continue;
-    const VehicleType& type = type_of(v);
-    if (!room_at_start(lane, type)) continue;
-    if (q.full(lane)) {
-      ++s.counters.queue_overflows;
-      continue;
-    }
-    if (!entry_is_safe(lane, type)) continue;
-    s.wait_head[lane] = s.wait_next[v];
-    if (s.wait_head[lane] == kNone) s.wait_tail[lane] = kNone;
-    s.wait_next[v] = kNone;
-    s.status[v] = VehicleStatus::running;
-    s.enter_time_s[v] = time_s();
-    s.pos_m[v] = 0.0;
-    s.speed_mps[v] = demand_.trips[v].depart_speed == 0.0f ? 0.0 : entry_speed(v, lane);
-    s.route_pos[v] = 0;
-    s.planned_link[v] = choose_link(v, lane, 0);
-    remember_lanes_on(v);
-    q.push_back(lane, v);
-    ++s.counters.entered;
-  }
-}
-
-// SUMO's departSpeed: the speed asked for, or the lane's limit, or the desired speed, but no
-// faster than lets the vehicle stop behind the lane's tail and before the lane's end.
-double TrafficSim::entry_speed(Index v, Index lane) const {
-  const TrafficState& s = state_;
-  const VehicleType& me = type_of(v);
-  const float asked = demand_.trips[v].depart_speed;
-  const double limit = net_.seg_speed_limit_mps[lane];
-  const double desired = std::min(me.max_speed_mps, limit * s.speed_factor[v]);
-  double speed = static_cast<double>(asked);
-  const SegmentQueues& q = s.queues;
-  if (asked == kDepartSpeedLimit) {
-    speed = limit;
-  } else if (asked == kDepartSpeedMax) {
-    speed = desired;
-  } else if (asked == kDepartSpeedRandom) {  // SUMO: uniform up to min(maxSpeed, lane limit)
-    speed = rng::uniform(config_.seed, TrafficStream::depart_speed, v, 0) *
-            std::min(me.max_speed_mps, limit);
-  } else if (asked == kDepartSpeedAvg || asked == kDepartSpeedLast) {
-    // SUMO: the mean speed of the vehicles on the lane, or its last one's; desired if empty.
-    speed = desired;
-    if (q.size(lane) > 0 && asked == kDepartSpeedLast) speed = s.speed_mps[q.back(lane)];
-    if (q.size(lane) > 0 && asked == kDepartSpeedAvg) {
-      double sum = 0.0;
-      for (Index j = 0; j < q.size(lane); ++j) sum += s.speed_mps[q.at(lane, j)];
-      speed = sum / q.size(lane);
-    }
-  }
-  double room = net_.seg_length_m[lane];
-  if (q.size(lane) > 0) {
-    const Index tail = q.back(lane);
-    room = s.pos_m[tail] - type_of(tail).length_m - me.min_gap_m;
-  }
-  // Stopping from v takes v^2 / 2b plus a step's travel at v (the reaction of a step).
-  const double b = me.usual_decel_mps2, dt = config_.step_s;
-  const double safe =
-      std::max(0.0, -b * dt + std::sqrt(b * b * dt * dt + 2.0 * b * std::max(room, 0.0)));
-  return std::min(speed, safe);
-}
-
-bool TrafficSim::room_at_start(Index lane, const VehicleType& type) const {
-  const SegmentQueues& q = state_.queues;
-  if (q.size(lane) == 0) return true;
-  const Index tail = q.back(lane);
-  return state_.pos_m[tail] > type_of(tail).length_m + type.min_gap_m;
-}
-
-// A vehicle put at the start of a lane that junction links feed sticks its body back into
-// the junction: it may enter only if the nearest vehicle coming through each of those links
-// can still stop behind it with its minimum gap, braking comfortably (SUMO checks insertion
-// against approaching vehicles the same way; CityFlow does not, and overlaps there).
-bool TrafficSim::entry_is_safe(Index lane, const VehicleType& type) const {
-  const TrafficState& s = state_;
-  const SegmentQueues& q = s.queues;
-  for (Index i = in_links_begin_[lane]; i < in_links_begin_[lane + 1]; ++i) {
-    const Index k = in_links_[i];
-    const Index ks = net_.link_segment(k);
-    Index w = kNone;
-    double distance = 0.0;  // from w's front bumper to the lane start
-    if (q.size(ks) > 0) {
-      w = q.front(ks);
-      distance = net_.seg_length_m[ks] - s.pos_m[w];
-    } else {
-      const Index from = net_.link_from_lane[k];
-      if (q.size(from) > 0 && s.planned_link[q.front(from)] == k) {
-        w = q.front(from);
-        distance = net_.seg_length_m[from] - s.pos_m[w] + net_.seg_length_m[ks];
-      }
-    }
-    if (w == kNone) continue;
-    const VehicleType& wt = type_of(w);
-    const double v = s.speed_mps[w];
-    const double needed =
-        type.length_m + wt.min_gap_m + v * v / (2.0 * wt.usual_decel_mps2) + v * config_.step_s;
-    if (distance < needed) return false;
-  }
-  return true;
-}
+// ---- phase 2: waiting vehicles enter (insertion.cpp) -----------------------------------
 
 // ---- lane and link sequence -----------------------------------------------------------
 
@@ -932,6 +825,7 @@ void TrafficSim::insert_vehicle(Index trip, Index lane, double pos_m, double spe
   s.status[trip] = VehicleStatus::running;
   s.segment[trip] = lane;
   s.pos_m[trip] = pos_m;
+  free_time_s_[trip] -= pos_m / free_speed(trip, lane);  // delay from where it entered
   s.speed_mps[trip] = speed_mps;
   s.route_pos[trip] = 0;
   s.planned_link[trip] = choose_link(trip, lane, 0);

@@ -39,7 +39,8 @@ enum class TrafficStream : std::uint32_t {
   start_lane = 1,
   speed_factor = 2,
   dawdle = 3,
-  depart_speed = 4
+  depart_speed = 4,
+  depart_pos = 5
 };
 
 // Key performance indicators at the current time.
@@ -251,10 +252,22 @@ class TrafficSim {
   // Puts v at the start of the lane of road `rp` of its route with the most room; false when
   // no lane has room for it.
   bool reenter(Index v, Index rp);
-  // Speed of v entering `lane` (Trip::depart_speed), safe behind the lane's tail.
-  double entry_speed(Index v, Index lane) const;
+  // Insertion (insertion.cpp). Where waiting v may enter `lane` now (its front's position,
+  // by Trip::depart_pos); false when nowhere.
+  bool entry_place(Index v, Index lane, double& pos) const;
+  // May v enter `lane` with its front at `pos` (room to the leader, a follower that can stop)?
+  bool fits_at(Index v, Index lane, double pos) const;
+  // The rearmost place on `lane` where v fits (SUMO's departPos="free"); false when none.
+  bool free_place(Index v, Index lane, double& pos) const;
+  // Index in `lane`'s queue (front first) for a vehicle whose front is at `pos`.
+  Index slot_at(Index lane, double pos) const;
+  // Speed of v entering `lane` at `pos` (Trip::depart_speed), safe behind its leader there.
+  double entry_speed(Index v, Index lane, double pos) const;
   // Is there room for a vehicle of `type` at the start of `lane` (behind its tail)?
   bool room_at_start(Index lane, const VehicleType& type) const;
+  // Can w, its front `distance` behind the front of a vehicle of `type`, stop behind that
+  // vehicle with its minimum gap, braking comfortably after a step's reaction?
+  bool can_stop_behind(Index w, double distance, const VehicleType& type) const;
   // Lane changes: decided in the plan phase from the state before the step (one target per
   // vehicle), applied after the transfer in lane order, each re-checked against the vehicles
   // already moved.
@@ -312,7 +325,9 @@ class TrafficSim {
   const Demand& demand_;
   TrafficConfig config_;
   TrafficState state_;
-  bool entry_is_safe(Index lane, const VehicleType& type) const;
+  // Can the nearest vehicle coming through each junction link into `lane` stop behind a
+  // vehicle of `type` whose front is at `pos` on it?
+  bool entry_is_safe(Index lane, const VehicleType& type, double pos = 0.0) const;
   // Must v, `remaining` metres before `link` at `speed`, let a vehicle on a link with right of
   // way go first (Network::yield_to)?
   bool must_yield(Index v, Index link, double remaining, double speed, bool inside = false) const;

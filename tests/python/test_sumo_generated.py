@@ -20,16 +20,17 @@ import xml.etree.ElementTree as ET
 
 SUMO_HOME = os.environ.get("SUMO_HOME", "/usr/share/sumo")
 END_S = 4500  # an hour of departures and time to finish
-# name: (netgenerate options, seconds between departures)
+# name: (netgenerate options, seconds between departures, randomTrips --trip-attributes)
 NETWORKS = {
-    "rand": (["--rand", "--rand.iterations", "200"], 2),
+    # Insertion at SUMO's departPos "random" and "free" (several vehicles per lane and step).
+    "rand": (["--rand", "--rand.iterations", "200"], 2, 'departPos="random"'),
     "spider": (["--spider", "--spider.arm-number", "6", "--spider.circle-number", "5",
-                "--spider.space-radius", "150"], 2),
+                "--spider.space-radius", "150"], 2, 'departPos="free"'),
     # SUMO's gap-based actuated programs (minDur 5 s, maxDur 50 s, max-gap 3 s), as
     # osmWebWizard makes them for OSM imports, under a demand that makes the greens short
     # (left turners then clear the junction from its internal junctions at each change).
     "grid_actuated": (["--grid", "--grid.number", "5", "--grid.length", "200",
-                       "--grid.attach-length", "200", "--tls.default-type", "actuated"], 0.7),
+                       "--grid.attach-length", "200", "--tls.default-type", "actuated"], 0.7, ""),
 }
 
 
@@ -62,13 +63,14 @@ def main():
     work.mkdir(parents=True)
     env = dict(os.environ, SUMO_HOME=SUMO_HOME)
     failures = []
-    for name, (options, period) in NETWORKS.items():
+    for name, (options, period, attributes) in NETWORKS.items():
         net, routes, cfg = work / f"{name}.net.xml", work / f"{name}.rou.xml", work / f"{name}.sumocfg"
         run(["netgenerate", *options, "--seed", "3", "--default-junction-type", "traffic_light",
              "--no-turnarounds", "true", "--no-warnings", "-o", net], env=env)
         run([sys.executable, random_trips, "-n", net, "-e", "3600", "-p", str(period), "--seed", "7",
              "--fringe-factor", "5", "--min-distance", "300", "-o", work / f"{name}.trips.xml",
-             "-r", routes], env=env, cwd=work)
+             "-r", routes, *(["--trip-attributes", attributes] if attributes else [])],
+            env=env, cwd=work)
         cfg.write_text(f"""<configuration>
     <input><net-file value="{net.name}"/><route-files value="{routes.name}"/></input>
     <time><begin value="0"/><end value="{END_S}"/></time>

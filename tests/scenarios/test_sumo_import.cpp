@@ -1011,7 +1011,8 @@ TEST_CASE("SUMO departLane and departSpeed read, other insertion attributes refu
   CHECK(st.segment[1] == net.road_first_lane[net.find_road("A0A1")] +
                              net.road_lane_count[net.find_road("A0A1")] - 1);
   SECTION("what parktwin does not model is an error at the vehicle") {
-    for (const char* bad : {R"(departPos="random")", R"(departSpeed="fast")", R"(departLane="7")",
+    for (const char* bad : {R"(departPos="last")", R"(departPos="185.7")", R"(departPos="-200")",
+                            R"(departPos="nan")", R"(departSpeed="fast")", R"(departLane="7")",
                             R"(arrivalPos="10")", R"(departSpeed="-1")"}) {
       INFO(bad);
       const std::string text = std::string("<vehicle id=\"x\" depart=\"0\" ") + bad +
@@ -1019,6 +1020,71 @@ TEST_CASE("SUMO departLane and departSpeed read, other insertion attributes refu
       const Error e = error_of([&] { (void)demand(text); });
       CHECK(e.context().line == 2);
       CHECK(e.context().field == "vehicle 'x'");
+    }
+  }
+}
+
+// departPos: a position given (negative: from the lane's end), "free" (the rearmost gap where
+// the vehicle fits, MSLane::freeInsertion) and "random" put several vehicles on one lane in
+// one step, each clear of its leader by its minGap, where "base" lets one in per step.
+TEST_CASE("SUMO departPos: given, free and random insert several per lane and step",
+          "[scenarios][sumo]") {
+  using parktwin::traffic::Index;
+  TempDir dir;
+  const Network net = load_network(data("grid4.net.xml"));
+  const Index lane = net.road_first_lane[net.find_road("A0B0")];
+  const double length = net.seg_length_m[lane];  // 185.6 m
+  const auto run_first_step = [&](const std::string& vehicles) {
+    const Demand d =
+        load_demand(dir.write("d.rou.xml", "<routes>\n" + vehicles + "</routes>\n"), net, 600.0);
+    parktwin::traffic::TrafficSim sim(net, d, {});
+    sim.step();
+    std::vector<double> on_lane;  // positions after the step, front first
+    for (Index j = 0; j < sim.state().queues.size(lane); ++j) {
+      on_lane.push_back(sim.state().pos_m[sim.state().queues.at(lane, j)]);
+    }
+    return std::pair{d, on_lane};
+  };
+  const auto five = [](const char* pos) {
+    std::string out;
+    for (int i = 0; i < 5; ++i) {
+      out +=
+          fmt::format(
+              R"(<vehicle id="v{}" depart="0" departPos="{}"><route edges="A0B0 B0C0"/></vehicle>)",
+              i, pos) +
+          "\n";
+    }
+    return out;
+  };
+  SECTION("a position given") {
+    const auto [d, on_lane] = run_first_step(
+        R"(<vehicle id="at" depart="0" departPos="100"><route edges="A0B0 B0C0"/></vehicle>
+<vehicle id="end" depart="0" departPos="-20"><route edges="A0B0 B0C0"/></vehicle>
+)");
+    CHECK(d.trips[0].depart_pos == parktwin::traffic::DepartPos::given);
+    CHECK(d.trips[1].depart_pos_m == -20.0f);
+    REQUIRE(on_lane.size() == 2);
+    // Entered standing at length - 20 and 100 m, then one step of Krauss: at most 2.6 m on.
+    CHECK(on_lane[0] >= length - 20.0);
+    CHECK(on_lane[0] <= length - 20.0 + 2.6 + 1e-9);
+    CHECK(on_lane[1] >= 100.0);
+    CHECK(on_lane[1] <= 100.0 + 2.6 + 1e-9);
+  }
+  SECTION("base: one per step; free: all five at once, none overlapping") {
+    CHECK(run_first_step(five("base")).second.size() == 1);
+    const auto [d, on_lane] = run_first_step(five("free"));
+    CHECK(d.trips[0].depart_pos == parktwin::traffic::DepartPos::free);
+    REQUIRE(on_lane.size() == 5);
+    for (std::size_t j = 1; j < on_lane.size(); ++j) {
+      CHECK(on_lane[j - 1] - 5.0 - on_lane[j] >= 2.5 - 2.6);  // minGap less a step's drift
+    }
+  }
+  SECTION("random: spread over the lane, none overlapping") {
+    const auto [d, on_lane] = run_first_step(five("random"));
+    REQUIRE(on_lane.size() >= 3);  // a draw may fall too near another: it waits a step
+    CHECK(on_lane.front() - on_lane.back() > 20.0);
+    for (std::size_t j = 1; j < on_lane.size(); ++j) {
+      CHECK(on_lane[j - 1] - 5.0 - on_lane[j] >= 2.5 - 2.6);
     }
   }
 }
