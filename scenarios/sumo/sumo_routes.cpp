@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -315,7 +317,8 @@ class RoutesReader {
                      [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
     for (Pending& p : pending_) {
       out_.demand.trips.push_back({p.depart_s, p.type, p.route.first, p.route.second, p.how.speed,
-                                   p.how.lane, p.at_departure, p.how.pos, p.how.pos_m});
+                                   p.how.lane, p.at_departure, p.how.pos, p.how.pos_m,
+                                   p.how.arrival, p.how.arrival_m});
       out_.demand.trip_id.push_back(std::move(p.id));
     }
     traffic::validate(out_.demand, net_, path);
@@ -324,6 +327,15 @@ class RoutesReader {
 
  private:
   using Route = std::pair<Index, Index>;  // begin, length in route_roads
+  // A route, or a <routeDistribution> to draw one from for each vehicle.
+  struct RouteRef {
+    Route route{};
+    std::size_t distribution = kNoDistribution;
+    // From/to without via: SUMO routes it again at departure on the travel times then.
+    bool at_departure = false;
+  };
+  static constexpr std::size_t kNoDistribution = ~std::size_t{0};
+  using RouteDistribution = Weighted<Route>;
 
   // departLane / departSpeed as read (traffic::Trip).
   struct Entry {
@@ -331,7 +343,18 @@ class RoutesReader {
     std::int16_t lane = traffic::kDepartLaneBest;
     traffic::DepartPos pos = traffic::DepartPos::base;
     float pos_m = 0.0f;
+    traffic::ArrivalPos arrival = traffic::ArrivalPos::max;
+    float arrival_m = 0.0f;
   };
+
+  // The shortest lane of `road`: a position must lie on every lane of it.
+  double shortest_lane_m(Index road) const {
+    double shortest = std::numeric_limits<double>::infinity();
+    for (int k = 0; k < net_.road_lane_count[road]; ++k) {
+      shortest = std::min(shortest, net_.seg_length_m[net_.road_first_lane[road] + k]);
+    }
+    return shortest;
+  }
   struct Pending {
     double depart_s;
     Index type;
@@ -341,24 +364,74 @@ class RoutesReader {
     bool at_departure;  // traffic::Trip::route_at_departure
   };
 
+  // A position attribute (departPos, arrivalPos): one of SUMO's words in `named`, or metres
+  // on the `edge` ("first", "last") edge, negative from its end, within its shortest lane,
+  // read as kind `given`.
+  template <class Kind>
+  void read_position(pugi::xml_node n, const std::string& what, const char* attr,
+                     std::initializer_list<std::pair<std::string_view, Kind>> named, Kind given,
+                     const char* edge, double shortest, Kind& kind, float& metres) {
+    if (!has_attr(n, attr)) return;
+    const std::string v = n.attribute(attr).value();
+    std::string words;
+    for (const auto& [word, k] : named) {
+      if (v == word) {
+        kind = k;
+        return;
+      }
+      words += fmt::format("{}, ", word);
+    }
+    double x = 0.0;
+    if (sumo::parse_number(v, x) && std::abs(x) <= shortest) {
+      kind = given;
+      metres = static_cast<float>(x);
+      return;
+    }
+    f_->fail(n, what, fmt::format("{} not supported or not on the {} edge", attr, edge),
+             fmt::format("{}or a position from -{:.2f} to {:.2f} m (the {} edge's length)", words,
+                         shortest, shortest, edge),
+             quoted(v));
+  }
+
   // SUMO's insertion and arrival attributes (Definition_of_Vehicles..., "departLane" ff.):
   // what parktwin models is read, the rest is an error naming the attribute.
-  Entry entry_of(pugi::xml_node n, const std::string& what, const Route& route) {
+  // Checked against every route the vehicle may take (its own, or each of a distribution's).
+  Entry entry_of(pugi::xml_node n, const std::string& what, const RouteRef& ref) {
     Entry e;
+    const std::span<const Route> routes =
+        ref.distribution == kNoDistribution
+            ? std::span<const Route>(&ref.route, 1)
+            : std::span<const Route>(route_distributions_[ref.distribution].members);
+    const auto first_road = [&](const Route& r) { return out_.demand.route_roads[r.first]; };
+    const auto last_road = [&](const Route& r) {
+      return out_.demand.route_roads[r.first + r.second - 1];
+    };
+    // The shortest lane of the first (last) roads: a position must lie on all of them.
+    double first_shortest = std::numeric_limits<double>::infinity(), last_shortest = first_shortest;
+    for (const Route& r : routes) {
+      first_shortest = std::min(first_shortest, shortest_lane_m(first_road(r)));
+      last_shortest = std::min(last_shortest, shortest_lane_m(last_road(r)));
+    }
     if (has_attr(n, "departLane")) {
       const std::string v = n.attribute("departLane").value();
-      const Index road = out_.demand.route_roads[route.first];
-      const int lanes = net_.road_lane_count[road];
+      // SUMO counts lanes from the right, parktwin from the left: one conversion for all.
+      const int lanes = net_.road_lane_count[first_road(routes.front())];
+      const bool same_lanes = std::all_of(routes.begin(), routes.end(), [&](const Route& r) {
+        return net_.road_lane_count[first_road(r)] == lanes;
+      });
       double k = 0.0;
       if (v == "best" || v == "random" || v == "free" || v == "allowed") {
         e.lane = traffic::kDepartLaneBest;  // one that leads on, drawn (documented in sumo.md)
       } else if (v == "first") {
         e.lane = traffic::kDepartLaneFirst;
-      } else if (sumo::parse_number(v, k) && k == std::floor(k) && k >= 0 && k < lanes) {
+      } else if (sumo::parse_number(v, k) && k == std::floor(k) && k >= 0 && k < lanes &&
+                 same_lanes) {
         e.lane =
             static_cast<std::int16_t>(lanes - 1 - static_cast<int>(k));  // SUMO: from the right
       } else {
-        f_->fail(n, what, "departLane not supported or not a lane of the first edge",
+        f_->fail(n, what,
+                 same_lanes ? "departLane not supported or not a lane of the first edge"
+                            : "a departLane number needs first edges with one lane count",
                  fmt::format("best, first, random, free, allowed or 0..{}", lanes - 1), quoted(v));
       }
     }
@@ -382,37 +455,19 @@ class RoutesReader {
                  "a speed >= 0 m/s, max, desired, speedLimit, random, avg or last", quoted(v));
       }
     }
-    if (has_attr(n, "departPos")) {
-      const std::string v = n.attribute("departPos").value();
-      // A position must lie on every lane of the first edge (negative: from its end).
-      const Index road = out_.demand.route_roads[route.first];
-      double shortest = std::numeric_limits<double>::infinity();
-      for (int k = 0; k < net_.road_lane_count[road]; ++k) {
-        shortest = std::min(shortest, net_.seg_length_m[net_.road_first_lane[road] + k]);
-      }
-      double x = 0.0;
-      if (v == "base") {
-        e.pos = traffic::DepartPos::base;
-      } else if (v == "random") {
-        e.pos = traffic::DepartPos::random;
-      } else if (v == "free") {
-        e.pos = traffic::DepartPos::free;
-      } else if (v == "random_free") {
-        e.pos = traffic::DepartPos::random_free;
-      } else if (sumo::parse_number(v, x) && std::abs(x) <= shortest) {
-        e.pos = traffic::DepartPos::given;
-        e.pos_m = static_cast<float>(x);
-      } else {
-        f_->fail(n, what, "departPos not supported or not on the first edge",
-                 fmt::format("base, random, free, random_free or a position from -{0:.2f} to "
-                             "{0:.2f} m (the first edge's length)",
-                             shortest),
-                 quoted(v));
-      }
-    }
+    using traffic::ArrivalPos, traffic::DepartPos;
+    read_position<DepartPos>(n, what, "departPos",
+                             {{"base", DepartPos::base},
+                              {"random", DepartPos::random},
+                              {"free", DepartPos::free},
+                              {"random_free", DepartPos::random_free}},
+                             DepartPos::given, "first", first_shortest, e.pos, e.pos_m);
+    read_position<ArrivalPos>(
+        n, what, "arrivalPos",
+        {{"max", ArrivalPos::max}, {"random", ArrivalPos::random}, {"center", ArrivalPos::center}},
+        ArrivalPos::given, "last", last_shortest, e.arrival, e.arrival_m);
     // SUMO's defaults are what parktwin does; anything else is refused, not ignored.
     const std::pair<const char*, std::vector<std::string_view>> defaults[] = {
-        {"arrivalPos", {"max"}},
         {"arrivalLane", {"current"}},
         {"arrivalSpeed", {"current"}},
         {"departPosLat", {"center", "0"}},
@@ -596,16 +651,6 @@ class RoutesReader {
     return store(roads);
   }
 
-  // A route, or a <routeDistribution> to draw one from for each vehicle.
-  struct RouteRef {
-    Route route{};
-    std::size_t distribution = kNoDistribution;
-    // From/to without via: SUMO routes it again at departure on the travel times then.
-    bool at_departure = false;
-  };
-  static constexpr std::size_t kNoDistribution = ~std::size_t{0};
-  using RouteDistribution = Weighted<Route>;
-
   // The route of vehicle k of the current element: a distribution's member drawn with the
   // counter-based generator keyed by the distribution, the element's place in the files and
   // k, as the type draws are.
@@ -726,7 +771,7 @@ class RoutesReader {
     const double t = depart(n, what);
     const TypeRef ty = type(n, what);
     const RouteRef route = route_of(n, what, routed);
-    const Entry how = entry_of(n, what, route.route);
+    const Entry how = entry_of(n, what, route);
     if (t >= begin_s_ && t < end_s_)
       pending_.push_back({t - begin_s_, draw(ty, 0), pick(route, 0), id, how, route.at_departure});
   }
@@ -837,7 +882,7 @@ class RoutesReader {
     }
     const TypeRef ty = type(n, what);
     const RouteRef route = route_of(n, what, true);
-    const Entry how = entry_of(n, what, route.route);
+    const Entry how = entry_of(n, what, route);
     const double last = std::min(end, end_s_);
     const long long cap = number ? *number : std::numeric_limits<long long>::max();
     long long emitted = 0;

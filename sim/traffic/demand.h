@@ -67,6 +67,11 @@ inline constexpr float kDepartSpeedLast = -5.0f;      // the lane's tail's speed
 // several may enter one lane in one step.
 enum class DepartPos : std::uint8_t { base, given, random, free, random_free };
 
+// Where a trip ends on its last road (SUMO's arrivalPos): when its front passes the end (max,
+// the default), a position given (Trip::arrival_pos_m; negative: from the lane's end), one
+// drawn once per vehicle, uniform over the lane (random), or the lane's middle (center).
+enum class ArrivalPos : std::uint8_t { max, given, random, center };
+
 struct Trip {
   double depart_s = 0.0;
   Index type = 0;
@@ -79,6 +84,8 @@ struct Trip {
   bool route_at_departure = false;
   DepartPos depart_pos = DepartPos::base;
   float depart_pos_m = 0.0f;  // DepartPos::given: m from the lane's start (< 0: from its end)
+  ArrivalPos arrival_pos = ArrivalPos::max;
+  float arrival_pos_m = 0.0f;  // ArrivalPos::given: m from the lane's start (< 0: from its end)
 };
 
 // The most trips a demand may hold: ten million, several times a large city's hour (about

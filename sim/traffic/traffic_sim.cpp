@@ -72,6 +72,8 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.road_teleports.assign(net.road_count(), 0);
   routes_at_departure_ = std::any_of(demand.trips.begin(), demand.trips.end(),
                                      [](const Trip& t) { return t.route_at_departure; });
+  arrivals_mid_lane_ = std::any_of(demand.trips.begin(), demand.trips.end(),
+                                   [](const Trip& t) { return t.arrival_pos != ArrivalPos::max; });
   s.finished_last_step.reserve(n);
   free_time_s_.assign(n, 0.0);
   chunk_halting_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
@@ -621,8 +623,14 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       }
     }
   }
-  // The front vehicle passing the end means the transfer phase has work on this segment.
-  const bool leaves = q.size(seg) > 0 && s.next_pos_m[q.front(seg)] > seg_len;
+  // The front vehicle passing the end, or any arriving before it, means the transfer phase
+  // has work on this segment.
+  bool leaves = q.size(seg) > 0 && s.next_pos_m[q.front(seg)] > seg_len;
+  if (arrivals_mid_lane_ && !leaves && !net_.is_link(seg)) {
+    for (Index i = 0, n = q.size(seg); i < n && !leaves; ++i) {
+      leaves = arrives_at(q.at(seg, i), seg, s.next_pos_m[q.at(seg, i)]);
+    }
+  }
   return {halting, leaves, stuck, changes};
 }
 
@@ -688,6 +696,18 @@ void TrafficSim::transfer() {
         s.planned_link[v] = planned;
         s.moves.push_back({v, cur, d});
       }
+      // Those that reached their arrival position before the lane's end leave from where
+      // they are (SUMO's arrivalPos).
+      for (Index j = 0; arrivals_mid_lane_ && !net_.is_link(seg) && j < q.size(seg);) {
+        const Index v = q.at(seg, j);
+        if (!arrives_at(v, seg, s.next_pos_m[v])) {
+          ++j;
+          continue;
+        }
+        q.erase_at(seg, j);
+        free_time_s_[v] += arrival_pos_on(v, seg) / free_speed(v, seg);
+        finish(v, /*arrived=*/true);
+      }
     }
   }
   // Arrivals join their new segment behind those already there, furthest first; vehicle id
@@ -723,6 +743,29 @@ void TrafficSim::finish(Index v, bool arrived) {
   s.counters.finished_trip_s += now - s.enter_time_s[v];
   finished_delay_s_ += (now - s.create_time_s[v]) - free_time_s_[v];
   finished_stops_ += s.totals[v].stops;
+}
+
+bool TrafficSim::arrives_at(Index v, Index lane, double next_pos) const {
+  return demand_.trips[v].arrival_pos != ArrivalPos::max &&
+         state_.route_pos[v] + 1 >= route_length(v) && next_pos >= arrival_pos_on(v, lane);
+}
+
+double TrafficSim::arrival_pos_on(Index v, Index lane) const {
+  const Trip& t = demand_.trips[v];
+  const double length = net_.seg_length_m[lane];
+  switch (t.arrival_pos) {
+    case ArrivalPos::given: {
+      const auto given = static_cast<double>(t.arrival_pos_m);
+      return std::clamp(given < 0.0 ? length + given : given, 0.0, length);
+    }
+    case ArrivalPos::random:  // drawn once per vehicle (SUMO draws it at insertion)
+      return length * rng::uniform(config_.seed, TrafficStream::arrival_pos, v, 0);
+    case ArrivalPos::center:
+      return length / 2.0;
+    case ArrivalPos::max:
+      break;
+  }
+  return length;
 }
 
 // ---- phase 5: fixed-time signal plans advance ------------------------------------------

@@ -40,7 +40,8 @@ enum class TrafficStream : std::uint32_t {
   speed_factor = 2,
   dawdle = 3,
   depart_speed = 4,
-  depart_pos = 5
+  depart_pos = 5,
+  arrival_pos = 6
 };
 
 // Key performance indicators at the current time.
@@ -246,7 +247,14 @@ class TrafficSim {
   void init_road_speeds();
   void sample_road_speeds();
   void route_at_departure(Index v);
-  bool routes_at_departure_ = false;      // some trip asks for it (Trip::route_at_departure)
+  bool routes_at_departure_ = false;  // some trip asks for it (Trip::route_at_departure)
+  // Some trip ends before the end of its last road (Trip::arrival_pos): the plan looks for
+  // arrivals on every lane, the transfer takes them out of their queues.
+  bool arrivals_mid_lane_ = false;
+  // Does v, on `lane` with its front reaching `next_pos`, arrive there (its last road, past
+  // its Trip::arrival_pos)? Where on `lane` it arrives (arrival_pos_on).
+  bool arrives_at(Index v, Index lane, double next_pos) const;
+  double arrival_pos_on(Index v, Index lane) const;
   std::vector<double> departure_cost_s_;  // per road, for the step departure_cost_step_
   std::int64_t departure_cost_step_ = -1;
   // Puts v at the start of the lane of road `rp` of its route with the most room; false when

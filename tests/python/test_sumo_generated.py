@@ -22,8 +22,9 @@ SUMO_HOME = os.environ.get("SUMO_HOME", "/usr/share/sumo")
 END_S = 4500  # an hour of departures and time to finish
 # name: (netgenerate options, seconds between departures, randomTrips --trip-attributes)
 NETWORKS = {
-    # Insertion at SUMO's departPos "random" and "free" (several vehicles per lane and step).
-    "rand": (["--rand", "--rand.iterations", "200"], 2, 'departPos="random"'),
+    # Insertion at SUMO's departPos "random" and "free" (several vehicles per lane and step),
+    # trips ending at arrivalPos "random".
+    "rand": (["--rand", "--rand.iterations", "200"], 2, 'departPos="random" arrivalPos="random"'),
     "spider": (["--spider", "--spider.arm-number", "6", "--spider.circle-number", "5",
                 "--spider.space-radius", "150"], 2, 'departPos="free"'),
     # SUMO's gap-based actuated programs (minDur 5 s, maxDur 50 s, max-gap 3 s), as

@@ -1013,7 +1013,7 @@ TEST_CASE("SUMO departLane and departSpeed read, other insertion attributes refu
   SECTION("what parktwin does not model is an error at the vehicle") {
     for (const char* bad : {R"(departPos="last")", R"(departPos="185.7")", R"(departPos="-200")",
                             R"(departPos="nan")", R"(departSpeed="fast")", R"(departLane="7")",
-                            R"(arrivalPos="10")", R"(departSpeed="-1")"}) {
+                            R"(arrivalLane="0")", R"(departSpeed="-1")"}) {
       INFO(bad);
       const std::string text = std::string("<vehicle id=\"x\" depart=\"0\" ") + bad +
                                "><route edges=\"A0B0 B0C0\"/></vehicle>\n";
@@ -1085,6 +1085,59 @@ TEST_CASE("SUMO departPos: given, free and random insert several per lane and st
     CHECK(on_lane.front() - on_lane.back() > 20.0);
     for (std::size_t j = 1; j < on_lane.size(); ++j) {
       CHECK(on_lane[j - 1] - 5.0 - on_lane[j] >= 2.5 - 2.6);
+    }
+  }
+}
+
+// arrivalPos: a trip ends when its front passes the position on its last edge (negative:
+// from the end; "center"; "random", drawn once), wherever it is in its lane's queue.
+TEST_CASE("SUMO arrivalPos: trips end at the position asked for", "[scenarios][sumo]") {
+  using parktwin::traffic::Index;
+  using parktwin::traffic::VehicleStatus;
+  TempDir dir;
+  const Network net = load_network(data("grid4.net.xml"));
+  const double last_length = net.seg_length_m[net.road_first_lane[net.find_road("B0C0")]];
+  const Demand d = load_demand(dir.write("a.rou.xml", R"(<routes>
+<vehicle id="end" depart="0"><route edges="A0B0 B0C0"/></vehicle>
+<vehicle id="at50" depart="0" arrivalPos="50"><route edges="A1B1 B1C1"/></vehicle>
+<vehicle id="back" depart="0" arrivalPos="-100"><route edges="A2B2 B2C2"/></vehicle>
+<flow id="f" begin="0" end="60" period="3" arrivalPos="center"><route edges="A3B3 B3C3"/></flow>
+<flow id="r" begin="0" end="60" period="3" arrivalPos="random"><route edges="A0A1 A1A2"/></flow>
+</routes>
+)"),
+                               net, 600.0);
+  parktwin::traffic::TrafficSim sim(net, d, {});
+  for (int i = 0; i < 300; ++i) sim.step();
+  const auto& st = sim.state();
+  const auto trip = [&](const char* id) {
+    return static_cast<Index>(std::find(d.trip_id.begin(), d.trip_id.end(), id) -
+                              d.trip_id.begin());
+  };
+  CHECK(d.trips[trip("at50")].arrival_pos == parktwin::traffic::ArrivalPos::given);
+  CHECK(d.trips[trip("back")].arrival_pos_m == -100.0f);
+  CHECK(d.trips[trip("r.0")].arrival_pos == parktwin::traffic::ArrivalPos::random);
+  // Every trip ended (a flow's vehicles leave from the middle of their lane's queue).
+  for (Index v = 0; v < d.trip_count(); ++v) {
+    INFO(d.trip_id[v]);
+    CHECK(st.status[v] == VehicleStatus::finished);
+  }
+  // The same road lengths and lights on rows 0-2 (a grid): the earlier the arrival position,
+  // the shorter the trip.
+  const double end_s = st.finish_time_s[trip("end")], at50_s = st.finish_time_s[trip("at50")],
+               back_s = st.finish_time_s[trip("back")];
+  CHECK(at50_s < back_s);
+  CHECK(back_s < end_s);
+  CHECK(end_s - at50_s > (last_length - 50.0) / 13.9 - 2.0);  // the last metres not driven
+  SECTION("a position off the last edge, or not a position, is an error at the vehicle") {
+    for (const char* bad : {R"(arrivalPos="1000")", R"(arrivalPos="-1000")",
+                            R"(arrivalPos="middle")", R"(arrivalPos="inf")"}) {
+      INFO(bad);
+      const std::string text = std::string("<routes>\n<vehicle id=\"x\" depart=\"0\" ") + bad +
+                               "><route edges=\"A0B0 B0C0\"/></vehicle>\n</routes>\n";
+      const Error e =
+          error_of([&] { (void)load_demand(dir.write("b.rou.xml", text), net, 600.0); });
+      CHECK(e.context().line == 2);
+      CHECK(e.context().field == "vehicle 'x'");
     }
   }
 }
