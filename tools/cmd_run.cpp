@@ -249,6 +249,7 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   row("CO2", fmt::format("{:.1f}", k.co2_kg), "kg");
   row("vehicle-updates", std::to_string(k.vehicle_updates), "");
   row("lane changes", std::to_string(k.lane_changes), "");
+  if (k.stops_served > 0) row("halts at stops (SUMO <stop>)", std::to_string(k.stops_served), "");
   if (k.teleports > 0) row("teleports (stood too long)", std::to_string(k.teleports), "");
   if (k.dead_ends > 0) row("routes ended early (no lane onward)", std::to_string(k.dead_ends), "");
   if (k.closure_reroutes + k.closure_no_detour > 0) {

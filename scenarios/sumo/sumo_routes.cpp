@@ -222,11 +222,15 @@ void refuse_children(const XmlFile& f, pugi::xml_node n, const std::string& what
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     const std::string_view name = c.name();
-    if (name == "route" || name == "param") continue;
-    f.fail(c, what, fmt::format("<{}> is not supported", name), "<route> or <param> children",
-           fmt::format("<{}>", name));
+    if (name == "route" || name == "param" || name == "stop") continue;
+    f.fail(c, what, fmt::format("<{}> is not supported", name),
+           "<route>, <stop> or <param> children", fmt::format("<{}>", name));
   }
 }
+
+// SUMO's default stop window: a vehicle has reached its stop once it stands with its front
+// within 2 POSITION_EPS of the end position (MSStop's startPos default, endPos - 0.2 m).
+constexpr double kStopReach_m = 0.2;
 
 class RoutesReader {
  public:
@@ -266,6 +270,11 @@ class RoutesReader {
          n = n.next_sibling("vTypeDistribution")) {
       read_distribution(n);
     }
+    for (const char* tag : {"busStop", "trainStop"}) {
+      for (pugi::xml_node n = root.child(tag); n; n = n.next_sibling(tag)) {
+        read_stopping_place(n);
+      }
+    }
     for (pugi::xml_node n = root.child("route"); n; n = n.next_sibling("route")) {
       const std::string id = f_->text(n, "id", "route");
       const std::string what = "route " + quoted(id);
@@ -282,7 +291,8 @@ class RoutesReader {
       if (n.type() != pugi::node_element) continue;
       const std::string_view name = n.name();
       if (name == "vType" || name == "vTypeDistribution" || name == "route" ||
-          name == "routeDistribution" || name == "param") {
+          name == "routeDistribution" || name == "param" || name == "busStop" ||
+          name == "trainStop") {
         continue;
       }
       // Read with the network (import_sumo_net): signal programs and induction loops.
@@ -292,8 +302,8 @@ class RoutesReader {
       ++element_;  // the draws of a vehicle or flow are keyed by its place in the files
       if (additional) {
         f_->fail(n, fmt::format("<{}>", name), "element of an additional file is not supported",
-                 "<vType>, <vTypeDistribution>, <route>, <tlLogic>, <inductionLoop> or "
-                 "<e1Detector> (vehicles belong in route files)",
+                 "<vType>, <vTypeDistribution>, <route>, <tlLogic>, <inductionLoop>, "
+                 "<e1Detector>, <busStop> or <trainStop> (vehicles belong in route files)",
                  fmt::format("<{}>", name));
       }
       if (name == "vehicle") {
@@ -315,11 +325,18 @@ class RoutesReader {
   SumoDemand finish(const std::string& path) {
     std::stable_sort(pending_.begin(), pending_.end(),
                      [](const Pending& a, const Pending& b) { return a.depart_s < b.depart_s; });
+    const bool any_stops = !stop_pool_.empty();
+    if (any_stops) out_.demand.stops_begin.push_back(0);
     for (Pending& p : pending_) {
       out_.demand.trips.push_back({p.depart_s, p.type, p.route.first, p.route.second, p.how.speed,
                                    p.how.lane, p.at_departure, p.how.pos, p.how.pos_m,
                                    p.how.arrival, p.how.arrival_m});
       out_.demand.trip_id.push_back(std::move(p.id));
+      if (any_stops) {
+        const auto first = stop_pool_.begin() + p.stops.first;
+        out_.demand.stops.insert(out_.demand.stops.end(), first, first + p.stops.second);
+        out_.demand.stops_begin.push_back(static_cast<Index>(out_.demand.stops.size()));
+      }
     }
     traffic::validate(out_.demand, net_, path);
     return std::move(out_);
@@ -361,8 +378,178 @@ class RoutesReader {
     Route route;
     std::string id;
     Entry how;
-    bool at_departure;  // traffic::Trip::route_at_departure
+    bool at_departure;                    // traffic::Trip::route_at_departure
+    std::pair<Index, Index> stops{0, 0};  // begin, count in stop_pool_
   };
+
+  // A <stop> as read, before it is placed on a route: on `road`, `lane` (kNone: any lane).
+  struct RawStop {
+    Index road = kNone;
+    Index lane = kNone;
+    double start_m = 0.0, end_m = 0.0, duration_s = 0.0, until_s = -1.0;
+  };
+  // A <busStop> / <trainStop> of an additional file.
+  struct StoppingPlace {
+    Index lane = kNone;
+    double start_m = 0.0, end_m = 0.0;
+  };
+
+  // A lane of the network by SUMO id ("edge_index", SUMO counting from the right); kNone if
+  // there is none.
+  Index lane_by_id(const std::string& id) const {
+    const std::size_t cut = id.rfind('_');
+    if (cut == std::string::npos) return kNone;
+    const auto road = road_of_.find(id.substr(0, cut));
+    double k = 0.0;
+    if (road == road_of_.end() || !sumo::parse_number(id.substr(cut + 1), k) ||
+        k != std::floor(k) || k < 0 || k >= net_.road_lane_count[road->second]) {
+      return kNone;
+    }
+    return net_.road_first_lane[road->second] + net_.road_lane_count[road->second] - 1 -
+           static_cast<Index>(k);
+  }
+
+  // A position attribute on `lane`: metres from its start, negative from its end, within it.
+  double lane_position(pugi::xml_node n, const std::string& what, const char* attr, Index lane,
+                       double fallback) {
+    const double length = net_.seg_length_m[lane];
+    const double x = f_->number_or(n, attr, what, fallback);
+    if (!(std::abs(x) <= length)) {
+      f_->fail(n, what, fmt::format("'{}' is not on the lane", attr),
+               fmt::format("-{0:.2f} .. {0:.2f} m", length), fmt::format("{}", x));
+    }
+    return x < 0.0 ? length + x : x;
+  }
+
+  // <busStop id lane startPos endPos/> (and <trainStop>): where <stop busStop=".."> halts.
+  void read_stopping_place(pugi::xml_node n) {
+    const std::string id = f_->text(n, "id", n.name());
+    const std::string what = fmt::format("{} {}", n.name(), quoted(id));
+    const std::string lane_id = f_->text(n, "lane", what);
+    StoppingPlace place;
+    place.lane = lane_by_id(lane_id);
+    if (place.lane == kNone) {
+      f_->fail(n, what, "unknown lane", "a lane id of the network (edge_index)", quoted(lane_id));
+    }
+    place.start_m = lane_position(n, what, "startPos", place.lane, 0.0);
+    place.end_m = lane_position(n, what, "endPos", place.lane, net_.seg_length_m[place.lane]);
+    if (place.start_m > place.end_m) {
+      f_->fail(n, what, "startPos after endPos", fmt::format("<= {} m", place.end_m),
+               fmt::format("{} m", place.start_m));
+    }
+    if (!stopping_places_.emplace(id, place).second) {
+      f_->fail(n, what, "duplicate stopping place id", "a unique id", quoted(id));
+    }
+  }
+
+  // The <stop>s nested in a route, vehicle, trip or flow, in the order given.
+  std::vector<RawStop> read_stops(pugi::xml_node n, const std::string& what) {
+    std::vector<RawStop> out;
+    for (pugi::xml_node c = n.child("stop"); c; c = c.next_sibling("stop")) {
+      const std::string where = what + " stop";
+      for (pugi::xml_attribute a = c.first_attribute(); a; a = a.next_attribute()) {
+        static constexpr std::string_view kRead[] = {"busStop", "trainStop", "lane",  "startPos",
+                                                     "endPos",  "duration",  "until", "friendlyPos",
+                                                     "actType", "line",      "tripId"};
+        if (std::find(std::begin(kRead), std::end(kRead), a.name()) == std::end(kRead)) {
+          f_->fail(c, where, fmt::format("stop attribute '{}' is not supported", a.name()),
+                   "busStop or trainStop, or lane with startPos/endPos; duration, until",
+                   quoted(a.value()));
+        }
+      }
+      RawStop s;
+      const char* place_attr = has_attr(c, "busStop") ? "busStop" : "trainStop";
+      if (has_attr(c, place_attr)) {
+        const std::string id = c.attribute(place_attr).value();
+        const auto it = stopping_places_.find(id);
+        if (it == stopping_places_.end()) {
+          f_->fail(c, where, fmt::format("unknown {}", place_attr),
+                   fmt::format("a <{}> of an additional file", place_attr), quoted(id));
+        }
+        s.lane = it->second.lane;
+        s.start_m = it->second.start_m;
+        s.end_m = it->second.end_m;
+      } else {
+        const std::string lane_id = f_->text(c, "lane", where);
+        s.lane = lane_by_id(lane_id);
+        if (s.lane == kNone) {
+          f_->fail(c, where, "unknown lane", "a lane id of the network (edge_index)",
+                   quoted(lane_id));
+        }
+        s.end_m = lane_position(c, where, "endPos", s.lane, net_.seg_length_m[s.lane]);
+        s.start_m =
+            lane_position(c, where, "startPos", s.lane, std::max(0.0, s.end_m - kStopReach_m));
+        if (s.start_m > s.end_m) {
+          f_->fail(c, where, "startPos after endPos", fmt::format("<= {} m", s.end_m),
+                   fmt::format("{} m", s.start_m));
+        }
+      }
+      s.road = net_.lane_road[s.lane];
+      if (!has_attr(c, "duration") && !has_attr(c, "until")) {
+        f_->fail(c, where, "a stop needs a duration or an until time", "duration or until");
+      }
+      s.duration_s = f_->time_or(c, "duration", where, 0.0);
+      if (!(s.duration_s >= 0.0) || !std::isfinite(s.duration_s)) {
+        f_->fail(c, where, "duration out of range", ">= 0 s", fmt::format("{}", s.duration_s));
+      }
+      if (has_attr(c, "until")) {
+        s.until_s = f_->time_or(c, "until", where, 0.0) - begin_s_;
+        if (!std::isfinite(s.until_s)) {
+          f_->fail(c, where, "until out of range", "a time", fmt::format("{}", s.until_s));
+        }
+      }
+      out.push_back(s);
+    }
+    return out;
+  }
+
+  // Places `raw` on `route` in order: each at the first occurrence of its edge at or after the
+  // one before.
+  std::vector<traffic::TripStop> place_stops(pugi::xml_node n, const std::string& what,
+                                             const std::vector<RawStop>& raw, Route route) {
+    std::vector<traffic::TripStop> out;
+    Index from = 0;
+    for (const RawStop& r : raw) {
+      Index k = from;
+      while (k < route.second && out_.demand.route_roads[route.first + k] != r.road) ++k;
+      if (k == route.second) {
+        f_->fail(n, what, "a stop's edge is not on the route (after the stop before)",
+                 "stops on edges of the route, in its order", quoted(net_.road_id[r.road]));
+      }
+      out.push_back({k, r.lane, r.start_m, r.end_m, r.duration_s, std::max(r.until_s, -1.0)});
+      from = k;
+    }
+    return out;
+  }
+
+  // The stops of a vehicle on `route`: the route's own and the vehicle's, in route order, as a
+  // range of stop_pool_ (shared by all vehicles of one element on one route).
+  std::pair<Index, Index> stops_for(pugi::xml_node n, const std::string& what,
+                                    const std::vector<RawStop>& own, Route route,
+                                    bool at_departure) {
+    const auto of_route = route_stops_.find(route.first);
+    if (own.empty() && of_route == route_stops_.end()) return {0, 0};
+    if (at_departure) {
+      f_->fail(n, what, "stops on a trip routed when it departs are not supported",
+               "a route, or 'via' edges");
+    }
+    if (const auto memo = element_stops_.find(route.first); memo != element_stops_.end()) {
+      return memo->second;
+    }
+    std::vector<traffic::TripStop> all = place_stops(n, what, own, route);
+    if (of_route != route_stops_.end()) {
+      all.insert(all.end(), of_route->second.begin(), of_route->second.end());
+      std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        return a.route_index != b.route_index ? a.route_index < b.route_index
+                                              : a.end_pos_m < b.end_pos_m;
+      });
+    }
+    const std::pair<Index, Index> range{static_cast<Index>(stop_pool_.size()),
+                                        static_cast<Index>(all.size())};
+    stop_pool_.insert(stop_pool_.end(), all.begin(), all.end());
+    element_stops_.emplace(route.first, range);
+    return range;
+  }
 
   // A position attribute (departPos, arrivalPos): one of SUMO's words in `named`, or metres
   // on the `edge` ("first", "last") edge, negative from its end, within its shortest lane,
@@ -648,7 +835,12 @@ class RoutesReader {
       }
       roads.push_back(r);
     }
-    return store(roads);
+    const Route route = store(roads);
+    // A route's stops are made by every vehicle that takes it.
+    if (const std::vector<RawStop> raw = read_stops(n, what); !raw.empty()) {
+      route_stops_[route.first] = place_stops(n, what, raw, route);
+    }
+    return route;
   }
 
   // The route of vehicle k of the current element: a distribution's member drawn with the
@@ -772,8 +964,13 @@ class RoutesReader {
     const TypeRef ty = type(n, what);
     const RouteRef route = route_of(n, what, routed);
     const Entry how = entry_of(n, what, route);
-    if (t >= begin_s_ && t < end_s_)
-      pending_.push_back({t - begin_s_, draw(ty, 0), pick(route, 0), id, how, route.at_departure});
+    const std::vector<RawStop> own = read_stops(n, what);
+    element_stops_.clear();
+    if (t >= begin_s_ && t < end_s_) {
+      const Route r = pick(route, 0);
+      pending_.push_back({t - begin_s_, draw(ty, 0), r, id, how, route.at_departure,
+                          stops_for(n, what, own, r, route.at_departure)});
+    }
   }
 
   // Departures as SUMO 1.15 makes them (checked against sumo's tripinfo): equally spaced by
@@ -883,6 +1080,13 @@ class RoutesReader {
     const TypeRef ty = type(n, what);
     const RouteRef route = route_of(n, what, true);
     const Entry how = entry_of(n, what, route);
+    const std::vector<RawStop> own = read_stops(n, what);
+    element_stops_.clear();
+    const auto add = [&](double t, std::uint64_t k) {
+      const Route r = pick(route, k);
+      pending_.push_back({t - begin_s_, draw(ty, k), r, fmt::format("{}.{}", id, k), how,
+                          route.at_departure, stops_for(n, what, own, r, route.at_departure)});
+    };
     const double last = std::min(end, end_s_);
     const long long cap = number ? *number : std::numeric_limits<long long>::max();
     long long emitted = 0;
@@ -893,9 +1097,7 @@ class RoutesReader {
                  fmt::format("at most {} trips in all", traffic::kMaxTrips),
                  fmt::format("more from this flow after {}", pending_.size()));
       }
-      pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(emitted)),
-                          pick(route, static_cast<std::uint64_t>(emitted)),
-                          fmt::format("{}.{}", id, emitted), how, route.at_departure});
+      add(t, static_cast<std::uint64_t>(emitted));
     };
     if (probability > 0.0) {
       for (long long k = 0; emitted < cap; ++k) {
@@ -919,11 +1121,7 @@ class RoutesReader {
       for (long long k = 0; k < count; ++k) {
         const double t = begin + static_cast<double>(k) * period;
         if (t >= end_s_) break;
-        if (t >= begin_s_) {
-          pending_.push_back({t - begin_s_, draw(ty, static_cast<std::uint64_t>(k)),
-                              pick(route, static_cast<std::uint64_t>(k)),
-                              fmt::format("{}.{}", id, k), how, route.at_departure});
-        }
+        if (t >= begin_s_) add(t, static_cast<std::uint64_t>(k));
       }
     }
   }
@@ -944,6 +1142,10 @@ class RoutesReader {
   std::unordered_map<std::string, double> root_probability_;
   std::uint32_t element_ = 0;  // vehicles, trips and flows read so far
   std::vector<Pending> pending_;
+  std::unordered_map<std::string, StoppingPlace> stopping_places_;
+  std::unordered_map<Index, std::vector<traffic::TripStop>> route_stops_;  // by route begin
+  std::unordered_map<Index, std::pair<Index, Index>> element_stops_;  // this element's, by route
+  std::vector<traffic::TripStop> stop_pool_;
   SumoDemand out_;
 };
 

@@ -5,6 +5,7 @@
 // simulation knows its vehicle count, and thus every capacity, before the first step.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,18 @@ struct Trip {
   float arrival_pos_m = 0.0f;  // ArrivalPos::given: m from the lane's start (< 0: from its end)
 };
 
+// A halt on the way (SUMO's <stop>, at a <busStop> or a lane position): the vehicle stops with
+// its front between start_pos_m and end_pos_m on the road at position route_index of its route
+// (on `lane` if it can get there), stays duration_s and until until_s at least, then drives on.
+struct TripStop {
+  Index route_index = 0;
+  Index lane = kNone;  // the lane it changes to for the stop; kNone: any lane of the road
+  double start_pos_m = 0.0;
+  double end_pos_m = 0.0;
+  double duration_s = 0.0;
+  double until_s = -1.0;  // simulated seconds; < 0: none
+};
+
 // The most trips a demand may hold: ten million, several times a large city's hour (about
 // 5 GB of vehicle state and routes). More is a mistake in an input (a flow interval of 1e-9 s,
 // an OD cell of 1e15, a multiplier of 1e12), and the readers say so before allocating.
@@ -98,8 +111,16 @@ struct Demand {
   std::vector<Index> route_roads;  // all routes, back to back
   std::vector<Trip> trips;         // sorted by departure, ties in input order
   std::vector<std::string> trip_id;
+  // Stops, in route order per trip: trip t's are stops[stops_begin[t] .. stops_begin[t + 1]).
+  // Both empty when no trip stops.
+  std::vector<TripStop> stops;
+  std::vector<Index> stops_begin;
 
   std::size_t trip_count() const { return trips.size(); }
+  std::span<const TripStop> stops_of(Index trip) const {
+    if (stops_begin.empty()) return {};
+    return {stops.data() + stops_begin[trip], stops_begin[trip + 1] - stops_begin[trip]};
+  }
   Index route_road(const Trip& t, Index k) const { return route_roads[t.route_begin + k]; }
 };
 

@@ -50,6 +50,11 @@ void TrafficSim::neighbours(Index lane, double pos, Index skip, Index& leader,
 bool TrafficSim::must_change(Index v, Index lane) const {
   const TrafficState& s = state_;
   const Index rp = s.route_pos[v];
+  // Its next stop is on this road, on another lane (stops.cpp).
+  if (const Index stop_lane = stop_lane_here(v);
+      stop_lane != kNone && net_.lane_road[stop_lane] == net_.lane_road[lane]) {
+    return stop_lane != lane;
+  }
   if (rp + 1 >= route_length(v)) return false;
   // Quick answer for the usual case: the planned link (usable, chosen among those that lead
   // on) ends on a lane long enough to change lanes on.

@@ -66,6 +66,9 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   s.create_time_s.assign(n, 0.0);
   s.enter_time_s.assign(n, 0.0);
   s.finish_time_s.assign(n, 0.0);
+  s.next_stop.assign(n, 0);
+  s.stop_leave_s.assign(n, -1.0);
+  has_stops_ = !demand.stops.empty();
   s.moves.reserve(n);
   s.teleporting.reserve(n);
   s.teleport_ready_s.assign(n, 0.0);
@@ -80,6 +83,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   chunk_leaves_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   chunk_stuck_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   chunk_changes_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
+  chunk_stops_.assign(par::ChunkPlan{segs, kSegmentsPerChunk}.chunks(), 0);
   segment_leaves_.assign(segs, 0);
 
   // Queue capacity: a jam of the shortest vehicle type at zero gap, plus room for the
@@ -271,6 +275,11 @@ void TrafficSim::remember_lanes_on(Index v) {
   for (Index j = 0; j < lanes; ++j) {
     if (leads_on(v, first + j, rp, kLeadOnDepth)) mask |= std::uint64_t{1} << j;
   }
+  // A stop on this road: its lane first (stops.cpp), the route's lanes after it.
+  if (const Index stop_lane = stop_lane_here(v);
+      stop_lane != kNone && net_.lane_road[stop_lane] == road && net_.lane_index[stop_lane] < 64) {
+    mask = std::uint64_t{1} << net_.lane_index[stop_lane];
+  }
   lanes_on_[v] = mask;
   lanes_on_rp_[v] = rp;
   lanes_on_route_[v] = state_.reroute_begin[v];
@@ -369,7 +378,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
   const double seg_limit =
       net_.is_link(seg) && !net_.sumo_junctions ? kNoLimit : net_.seg_speed_limit_mps[seg];
   std::uint32_t halting = 0;
-  bool stuck = false, changes = false;
+  bool stuck = false, changes = false, at_stops = false;
   const bool teleports = config_.teleport_after_s > 0.0;
 
   for (Index i = 0, n = q.size(seg); i < n; ++i) {
@@ -377,6 +386,17 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     const VehicleType& me = type_of(v);
     const double speed = s.speed_mps[v];
     const double pos = s.pos_m[v];
+    // Dwelling at a stop: it stands until update_stops lets it go; neither halting (no
+    // teleport) nor delayed.
+    if (has_stops_ && s.stop_leave_s[v] >= 0.0) {
+      s.next_speed_mps[v] = 0.0;
+      s.next_pos_m[v] = pos;
+      if (config_.lane_changing) s.lc_target[v] = kNone;
+      s.totals[v].halted_s = 0.0f;
+      free_time_s_[v] += dt;
+      at_stops = true;
+      continue;
+    }
     const double lookahead = lookahead_of(v);
     // How far a leader, a red light or a junction can matter in this step (approach_lookahead).
     const double approach = approach_lookahead(me, speed, dt, lookahead);
@@ -526,6 +546,15 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       must_stop = stop_dist < kNoLimit && can_stop(me, speed, stop_dist);
     }
 
+    // Its next stop (stops.cpp): it halts there, braking as hard as it must.
+    if (has_stops_) {
+      if (const double d = distance_to_stop(v, seg, pos); d <= approach) {
+        if (!must_stop || d < stop_dist) stop_dist = d;
+        must_stop = true;
+        at_stops = true;
+      }
+    }
+
     // Desired speed: the vehicle's own, and the lane limit times its speed factor.
     const double desired = std::min(me.max_speed_mps, seg_limit * s.speed_factor[v]);
     double next_speed = 0.0;
@@ -631,7 +660,7 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       leaves = arrives_at(q.at(seg, i), seg, s.next_pos_m[q.at(seg, i)]);
     }
   }
-  return {halting, leaves, stuck, changes};
+  return {halting, leaves, stuck, changes, at_stops};
 }
 
 // ---- phase 4: vehicles past their segment's end move on, in a fixed order ---------------
@@ -692,6 +721,11 @@ void TrafficSim::transfer() {
           continue;
         }
         if (held) s.next_speed_mps[v] = 0.0;
+        // A stop on a road it has left behind (passed while teleporting, or never reached)
+        // is skipped.
+        while (has_stops_ && next_stop_of(v) != nullptr && next_stop_of(v)->route_index < rp) {
+          ++s.next_stop[v];
+        }
         s.route_pos[v] = rp;
         s.planned_link[v] = planned;
         s.moves.push_back({v, cur, d});
@@ -798,7 +832,7 @@ void TrafficSim::step() {
   par::parallel_for(net_.segment_count(), kSegmentsPerChunk,
                     [this, unit_step](std::size_t begin, std::size_t end, std::size_t chunk) {
                       std::uint32_t halting = 0;
-                      bool leaves = false, stuck = false, changes = false;
+                      bool leaves = false, stuck = false, changes = false, stops = false;
                       for (std::size_t seg = begin; seg < end; ++seg) {
                         // Most segments are empty in most steps (links above all): no call.
                         if (state_.queues.size(static_cast<Index>(seg)) == 0) {
@@ -812,12 +846,14 @@ void TrafficSim::step() {
                         leaves = leaves || p.leaves;
                         stuck = stuck || p.stuck;
                         changes = changes || p.changes;
+                        stops = stops || p.stops;
                         segment_leaves_[seg] = p.leaves ? 1 : 0;
                       }
                       chunk_halting_[chunk] = halting;
                       chunk_leaves_[chunk] = leaves ? 1 : 0;
                       chunk_stuck_[chunk] = stuck ? 1 : 0;
                       chunk_changes_[chunk] = changes ? 1 : 0;
+                      chunk_stops_[chunk] = stops ? 1 : 0;
                     });
   std::uint64_t halting = 0;
   for (std::uint32_t h : chunk_halting_) halting += h;
@@ -826,6 +862,7 @@ void TrafficSim::step() {
   std::swap(s.pos_m, s.next_pos_m);
   std::swap(s.speed_mps, s.next_speed_mps);
   if (config_.lane_changing) apply_lane_changes();
+  if (has_stops_) update_stops();
   // Vehicles that closures left on a lane without a way on get a new route from it. (Only
   // with closures in force; the router allocates its scratch, the one exception to a step
   // without allocation.)
@@ -963,6 +1000,8 @@ bool TrafficSim::reroute(Index v, std::span<const double> road_cost_s) {
   s.rerouted_roads.insert(s.rerouted_roads.end(), path.begin(), path.end());
   s.reroute_begin[v] = begin;
   s.reroute_length[v] = keep + static_cast<Index>(path.size());
+  // Its stops were placed on the old route: a new one makes none of those left.
+  if (has_stops_) s.next_stop[v] = static_cast<Index>(demand_.stops_of(v).size());
   if (!on_link) s.planned_link[v] = choose_link(v, seg, rp);
   if (st == VehicleStatus::running) remember_lanes_on(v);
   return true;
@@ -1181,6 +1220,7 @@ TrafficKpis TrafficSim::kpis() const {
   k.lane_changes = c.lane_changes;
   k.closure_reroutes = c.closure_reroutes;
   k.closure_no_detour = c.closure_no_detour;
+  k.stops_served = c.stops_served;
   double open_travel = 0.0;
   for (Index v = 0; v < demand_.trip_count(); ++v) {
     const VehicleStatus st = s.status[v];

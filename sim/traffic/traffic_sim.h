@@ -70,6 +70,7 @@ struct TrafficKpis {
   std::uint64_t lane_changes = 0;
   std::uint64_t closure_reroutes = 0;   // vehicles rerouted around a closed road
   std::uint64_t closure_no_detour = 0;  // vehicles that found no way around one
+  std::uint64_t stops_served = 0;       // halts made at the trips' stops (SUMO's <stop>)
 };
 
 // Calls f(name, value) for every KPI, in one fixed order with the names that every output
@@ -98,6 +99,7 @@ void for_each_kpi(const TrafficKpis& k, F&& f) {
   f("lane_changes", k.lane_changes);
   f("closure_reroutes", k.closure_reroutes);
   f("closure_no_detour", k.closure_no_detour);
+  f("stops_served", k.stops_served);
 }
 
 class TrafficSim {
@@ -222,6 +224,7 @@ class TrafficSim {
     bool leaves;            // the front vehicle passes the segment's end
     bool stuck;             // the front vehicle has stood for teleport_after_s
     bool changes;           // a vehicle chose a lane change
+    bool stops;             // a vehicle on the road of its next stop, or standing at it
   };
   // kUnitStep: the step is exactly 1 s (CityFlow's networks), so that the compiler drops the
   // divisions and products by it; the same arithmetic, bit for bit, as for a variable step.
@@ -248,6 +251,18 @@ class TrafficSim {
   void sample_road_speeds();
   void route_at_departure(Index v);
   bool routes_at_departure_ = false;  // some trip asks for it (Trip::route_at_departure)
+  // Stops (stops.cpp). The stop v makes next (nullptr: none left), and where it halts.
+  const TripStop* next_stop_of(Index v) const;
+  // The lane v must change to on its current road for its next stop (kNone: any).
+  Index stop_lane_here(Index v) const;
+  // Distance from v's front (`pos` on `seg`) to the point where it halts for its next stop, if
+  // that lies on this road or the next one (kNoLimit otherwise); 0 once past it.
+  double distance_to_stop(Index v, Index seg, double pos) const;
+  // After the move (a serial phase): vehicles standing at their stop begin to dwell, those
+  // whose time is up drive on; only segments of chunks whose plan saw a vehicle at a stop.
+  void update_stops();
+  bool has_stops_ = false;  // some trip stops (Demand::stops)
+
   // Some trip ends before the end of its last road (Trip::arrival_pos): the plan looks for
   // arrivals on every lane, the transfer takes them out of their queues.
   bool arrivals_mid_lane_ = false;
@@ -380,6 +395,7 @@ class TrafficSim {
   std::vector<std::uint8_t> chunk_leaves_;    // per plan chunk: any vehicle to transfer
   std::vector<std::uint8_t> chunk_stuck_;     // per plan chunk: a front vehicle to teleport
   std::vector<std::uint8_t> chunk_changes_;   // per plan chunk: a lane change chosen
+  std::vector<std::uint8_t> chunk_stops_;     // per plan chunk: a vehicle at or near its stop
   std::vector<std::uint8_t> segment_leaves_;  // per segment: its front vehicle passes the end
   std::vector<double> free_time_s_;           // per vehicle: free-flow time of the path so far
   double halting_sum_ = 0.0;
@@ -411,6 +427,8 @@ class TrafficSim {
     f("create_time_s", s.create_time_s);
     f("enter_time_s", s.enter_time_s);
     f("finish_time_s", s.finish_time_s);
+    f("next_stop", s.next_stop);
+    f("stop_leave_s", s.stop_leave_s);
     f("queue_pool", s.queues.pool);
     f("queue_begin", s.queues.begin);
     f("queue_capacity", s.queues.capacity);

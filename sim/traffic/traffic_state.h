@@ -75,6 +75,7 @@ struct TrafficCounters {
   std::uint64_t lane_changes = 0;       // applied MOBIL lane changes
   std::uint64_t closure_reroutes = 0;   // vehicles given a new route around a closed road
   std::uint64_t closure_no_detour = 0;  // ... for which no route around it existed (they wait)
+  std::uint64_t stops_served = 0;       // halts made at the trips' stops (Demand::stops)
   double finished_travel_s = 0.0;       // sum of travel times of finished vehicles
   double finished_trip_s = 0.0;         // the same from entering the network (SUMO's duration)
   double finished_distance_m = 0.0;
@@ -115,6 +116,10 @@ struct TrafficState {
   std::vector<double> create_time_s;
   std::vector<double> enter_time_s;  // when it entered the network (after waiting to enter)
   std::vector<double> finish_time_s;
+  // Stops (stops.cpp): the next of the trip's Demand::stops to make (counted from its first),
+  // and while it stands at one, the time it leaves (< 0: not at a stop).
+  std::vector<Index> next_stop;
+  std::vector<double> stop_leave_s;
 
   SegmentQueues queues;
 

@@ -1142,6 +1142,89 @@ TEST_CASE("SUMO arrivalPos: trips end at the position asked for", "[scenarios][s
   }
 }
 
+// <stop> at a <busStop> (additional file) and at a lane position (a route's stop, made by
+// every vehicle on the route): the vehicle halts inside the stop, dwells its duration or
+// until its time, is neither halting nor teleported meanwhile, and holds up those behind it
+// on a one-lane road.
+TEST_CASE("SUMO stops: halts at bus stops and lane positions, for a duration or until a time",
+          "[scenarios][sumo]") {
+  using parktwin::traffic::Index;
+  using parktwin::traffic::VehicleStatus;
+  TempDir dir;
+  dir.write("stops.add.xml", R"(<additional>
+    <busStop id="bs" lane="A0B0_0" startPos="100" endPos="120"/>
+</additional>)");
+  dir.write("s.rou.xml", R"(<routes>
+    <route id="line" edges="A1B1 B1C1"><stop lane="B1C1_0" endPos="60" until="150"/></route>
+    <vehicle id="bus" depart="0"><route edges="A0B0 B0C0"/><stop busStop="bs" duration="30"/></vehicle>
+    <vehicle id="behind" depart="3"><route edges="A0B0 B0C0"/></vehicle>
+    <vehicle id="tram" depart="0" route="line"/>
+</routes>)");
+  const std::string cfg =
+      dir.write("s.sumocfg", fmt::format(R"(<configuration><input><net-file value="{}"/>
+<route-files value="s.rou.xml"/><additional-files value="stops.add.xml"/></input>
+<time><end value="600"/></time></configuration>)",
+                                         data("grid4.net.xml")));
+  const Network net = load_network(cfg);
+  const Demand d = load_demand(cfg, net, 600.0);
+  REQUIRE(d.trip_id == std::vector<std::string>{"bus", "tram", "behind"});
+  REQUIRE(d.stops.size() == 2);
+  CHECK(d.stops_of(0)[0].route_index == 0);
+  CHECK(d.stops_of(0)[0].start_pos_m == 100.0);
+  CHECK(d.stops_of(1)[0].until_s == 150.0);
+  CHECK(d.stops_of(1)[0].start_pos_m == Approx(59.8));
+  parktwin::traffic::TrafficSim sim(net, d, {});
+  const auto& st = sim.state();
+  const Index bus = 0, tram = 1, behind = 2;
+  int bus_dwell = 0;
+  bool tram_dwelt_at_145 = false;
+  for (int i = 0; i < 600; ++i) {
+    sim.step();
+    if (st.stop_leave_s[bus] >= 0.0) {
+      ++bus_dwell;
+      CHECK(st.pos_m[bus] >= 100.0);
+      CHECK(st.pos_m[bus] <= 120.0 + 1e-9);
+      CHECK(st.speed_mps[bus] == 0.0);
+      CHECK(st.totals[bus].halted_s == 0.0f);  // not waiting: never teleported
+      // The car behind waits behind it.
+      if (st.status[behind] == VehicleStatus::running && st.segment[behind] == st.segment[bus]) {
+        CHECK(st.pos_m[behind] < st.pos_m[bus] - 5.0);
+      }
+    }
+    if (i == 145 && st.stop_leave_s[tram] >= 0.0) {
+      tram_dwelt_at_145 = true;
+      CHECK(st.pos_m[tram] == Approx(60.0).margin(0.2));
+    }
+  }
+  CHECK(bus_dwell >= 30);
+  CHECK(bus_dwell <= 31);
+  CHECK(tram_dwelt_at_145);
+  for (const Index v : {bus, tram, behind}) CHECK(st.status[v] == VehicleStatus::finished);
+  CHECK(st.finish_time_s[tram] > 150.0);
+  CHECK(st.finish_time_s[behind] > st.finish_time_s[bus]);  // it could not pass
+  CHECK(sim.kpis().stops_served == 2);
+
+  SECTION("stops that cannot be made are errors naming the stop") {
+    const auto stop_error = [&](const std::string& vehicle) {
+      const std::string text = "<routes>\n" + vehicle + "\n</routes>\n";
+      return error_of([&] { (void)load_demand(dir.write("bad.rou.xml", text), net, 600.0); });
+    };
+    for (
+        const char* bad :
+        {R"(<vehicle id="x" depart="0"><route edges="A0B0 B0C0"/><stop lane="C1D1_0" duration="5"/></vehicle>)",
+         R"(<vehicle id="x" depart="0"><route edges="A0B0 B0C0"/><stop busStop="nowhere" duration="5"/></vehicle>)",
+         R"(<vehicle id="x" depart="0"><route edges="A0B0 B0C0"/><stop lane="A0B0_0" parking="true" duration="5"/></vehicle>)",
+         R"(<vehicle id="x" depart="0"><route edges="A0B0 B0C0"/><stop lane="A0B0_0"/></vehicle>)",
+         R"(<vehicle id="x" depart="0"><route edges="A0B0 B0C0"/><stop lane="A0B0_0" endPos="900" duration="5"/></vehicle>)",
+         R"(<trip id="x" depart="0" from="A0B0" to="B0C0"><stop lane="A0B0_0" duration="5"/></trip>)"}) {
+      INFO(bad);
+      const Error e = stop_error(bad);
+      CHECK(e.context().line == 2);
+      CHECK(e.context().field.find("'x'") != std::string::npos);
+    }
+  }
+}
+
 // departSpeed "random" (uniform up to the lower of the vehicle's and the lane's maximum),
 // "last" (the speed of the lane's last vehicle) and "avg" (the lanes' mean), as SUMO defines
 // them, each no faster than lets the vehicle stop behind the lane's tail.

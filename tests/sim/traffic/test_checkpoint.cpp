@@ -28,7 +28,7 @@ TEST_CASE("a restored simulation continues bit for bit", "[traffic][checkpoint]"
   traffic::TrafficSim original(net, demand, {1.0, 3});
   for (int i = 0; i < 600; ++i) original.step();
   const Saved saved = save_state(original);
-  CHECK(saved.size() == 47);
+  CHECK(saved.size() == 49);
 
   traffic::TrafficSim restored(net, demand, {1.0, 3});
   restore_state(restored, saved);
