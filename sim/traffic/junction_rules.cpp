@@ -27,7 +27,23 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
     const Index ks = net_.link_segment(k);
     Index w = kNone;
     double d = 0.0;  // foe's distance to the merge point (the lane start)
-    if (q.size(ks) > 0) {
+    if (q.size(ks) > 0 && net_.sumo_junctions) {
+      // SUMO's networks: of the vehicles on the foe link, the last one ahead of v at the
+      // merge (MSLink::getZipperSpeed follows each foe that gets there first, the nearest
+      // binding); none of them ahead: no foe on this link.
+      for (Index j = q.size(ks); j-- > 0;) {
+        const Index x = q.at(ks, j);
+        const double dx = net_.seg_length_m[ks] - s.pos_m[x];
+        if (dx < distance_to_merge || (dx == distance_to_merge && x < v)) {
+          w = x;
+          d = dx;
+          break;
+        }
+      }
+      if (w == kNone) continue;
+      // One short of its internal junction that gives way to v's link waits there for v.
+      if (s.pos_m[w] < net_.link_wait(k) && net_.yields(k, link) && link_minor(k)) continue;
+    } else if (q.size(ks) > 0) {
       w = q.front(ks);
       d = net_.seg_length_m[ks] - s.pos_m[w];
       // One short of its internal junction that gives way to v's link waits there for v.

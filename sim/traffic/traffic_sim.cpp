@@ -452,7 +452,8 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
       if (net_.is_link(seg)) {
         merge_leader(v, net_.segment_link(seg), seg_len - pos, leader, gap);
       } else if (const Index k = s.planned_link[v];
-                 k != kNone && q.size(net_.link_segment(k)) == 0 && seg_len - pos <= lookahead) {
+                 k != kNone && (q.size(net_.link_segment(k)) == 0 || net_.sumo_junctions) &&
+                 seg_len - pos <= lookahead) {
         merge_leader(v, k, seg_len - pos + net_.seg_length_m[net_.link_segment(k)], leader, gap);
       }
     }
