@@ -52,6 +52,7 @@ struct Connection {
   Index junction_index = kNone;  // position in the junction's right-of-way matrix
   bool keep_clear = true;        // SUMO's keepClear (default: on)
   bool major = true;             // its state is a priority one (upper case)
+  bool zipper = false;           // state 'Z': a zipper merge
 };
 
 std::vector<geo::Vec2> to_points(const std::vector<std::pair<double, double>>& xy) {
@@ -405,6 +406,7 @@ traffic::Network import_sumo_net(const std::string& path,
     if (const pugi::xml_attribute st = c.attribute("state")) {
       const char s0 = st.value()[0];
       rec.major = s0 >= 'A' && s0 <= 'Z';
+      rec.zipper = s0 == 'Z';
     }
     if (const pugi::xml_attribute kc = c.attribute("keepClear")) {
       const std::string_view value = kc.value();
@@ -557,6 +559,7 @@ traffic::Network import_sumo_net(const std::string& path,
     net.link_to_lane.push_back(c.to_lane);
     net.link_movement.push_back(static_cast<Index>(i));
     net.link_keep_clear.push_back(c.keep_clear ? 1 : 0);
+    net.link_zipper.push_back(c.zipper ? 1 : 0);
     std::vector<geo::Vec2> points;
     double length = 0.0;
     // SUMO's minimum routing cost of the crossing: its internal lanes' length over speed,
@@ -609,6 +612,10 @@ traffic::Network import_sumo_net(const std::string& path,
                   [](double w) { return w == 0.0; })) {
     net.link_wait_m.clear();
   }
+  if (std::all_of(net.link_zipper.begin(), net.link_zipper.end(),
+                  [](std::uint8_t z) { return z == 0; })) {
+    net.link_zipper.clear();
+  }
 
   // --- right of way: link k yields to the links whose bit is set in its request's response
   // (the string's last character is junction index 0).
@@ -640,7 +647,11 @@ traffic::Network import_sumo_net(const std::string& path,
         }
         const std::size_t index = response.size() - 1 - pos;
         const auto& v = by_index[c.junction];
-        if (bit == '1' && index < v.size() && v[index] != kNone) out.push_back(v[index]);
+        if (bit != '1' || index >= v.size() || v[index] == kNone) continue;
+        // The links of a zipper merge yield to each other in SUMO's matrix; parktwin has them
+        // take turns by who is nearer the merge instead (merge_leader).
+        if (net.zipper(link_of[i]) && net.zipper(v[index])) continue;
+        out.push_back(v[index]);
       }
       std::sort(out.begin(), out.end());
     }

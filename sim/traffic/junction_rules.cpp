@@ -21,46 +21,62 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
   const TrafficState& s = state_;
   const SegmentQueues& q = s.queues;
   const Index lane = net_.link_to_lane[link];
+  // Nearer goes first; on a tie the lower vehicle id, so both sides agree.
+  const auto ahead_of_v = [&](Index w, double d) {
+    return d < distance_to_merge || (d == distance_to_merge && w < v);
+  };
   for (Index i = in_links_begin_[lane]; i < in_links_begin_[lane + 1]; ++i) {
     const Index k = in_links_[i];
     if (k == link) continue;
     const Index ks = net_.link_segment(k);
+    const Index from = net_.link_from_lane[k];
+    // A foe that must give way to v's link waits for v (must_yield): following it would
+    // deadlock the two.
+    const bool gives_way = net_.yields(k, link) && link_minor(k);
     Index w = kNone;
     double d = 0.0;  // foe's distance to the merge point (the lane start)
-    if (q.size(ks) > 0 && net_.sumo_junctions) {
-      // SUMO's networks: of the vehicles on the foe link, the last one ahead of v at the
-      // merge (MSLink::getZipperSpeed follows each foe that gets there first, the nearest
-      // binding); none of them ahead: no foe on this link.
-      for (Index j = q.size(ks); j-- > 0;) {
+    if (net_.zipper(link)) {
+      // A zipper merge (MSLink::getZipperSpeed follows every foe that gets to the merge
+      // first, the nearest binding): the foe nearest before v in the merge order, among the
+      // vehicles on the foe link's lane bound for it while its light lets them go, then those
+      // on the link (nearer the merge), each from the back.
+      if (!gives_way && link_green(k)) {
+        for (Index j = q.size(from); j-- > 0 && w == kNone;) {
+          const Index x = q.at(from, j);
+          const double dx = net_.seg_length_m[from] - s.pos_m[x] + net_.seg_length_m[ks];
+          if (s.planned_link[x] == k && ahead_of_v(x, dx)) w = x, d = dx;
+        }
+      }
+      for (Index j = q.size(ks); j-- > 0 && w == kNone;) {
         const Index x = q.at(ks, j);
         const double dx = net_.seg_length_m[ks] - s.pos_m[x];
-        if (dx < distance_to_merge || (dx == distance_to_merge && x < v)) {
-          w = x;
-          d = dx;
-          break;
-        }
+        if (ahead_of_v(x, dx)) w = x, d = dx;
+      }
+      if (w == kNone) continue;
+    } else if (q.size(ks) > 0 && net_.sumo_junctions) {
+      // SUMO's networks: the last vehicle on the foe link that is ahead of v at the merge.
+      for (Index j = q.size(ks); j-- > 0 && w == kNone;) {
+        const Index x = q.at(ks, j);
+        const double dx = net_.seg_length_m[ks] - s.pos_m[x];
+        if (ahead_of_v(x, dx)) w = x, d = dx;
       }
       if (w == kNone) continue;
       // One short of its internal junction that gives way to v's link waits there for v.
-      if (s.pos_m[w] < net_.link_wait(k) && net_.yields(k, link) && link_minor(k)) continue;
+      if (s.pos_m[w] < net_.link_wait(k) && gives_way) continue;
     } else if (q.size(ks) > 0) {
       w = q.front(ks);
       d = net_.seg_length_m[ks] - s.pos_m[w];
       // One short of its internal junction that gives way to v's link waits there for v.
-      if (s.pos_m[w] < net_.link_wait(k) && net_.yields(k, link) && link_minor(k)) continue;
+      if (s.pos_m[w] < net_.link_wait(k) && gives_way) continue;
     } else {
-      const Index from = net_.link_from_lane[k];
       // A foe still on its lane matters only if its light lets it go (one held at red is no
       // foe, as in CityFlow's notification of approaching vehicles).
       if (q.size(from) == 0 || s.planned_link[q.front(from)] != k || !link_green(k)) continue;
-      // Nor is one that must give way to v's link: it waits for v (must_yield), so following
-      // it would deadlock the two.
-      if (net_.yields(k, link) && link_minor(k)) continue;
+      if (gives_way) continue;
       w = q.front(from);
       d = net_.seg_length_m[from] - s.pos_m[w] + net_.seg_length_m[ks];
     }
-    // Nearer goes first; on a tie the lower vehicle id, so both sides agree.
-    if (d > distance_to_merge || (d == distance_to_merge && w > v)) continue;
+    if (!ahead_of_v(w, d)) continue;
     const double g = distance_to_merge - d - type_of(w).length_m;
     if (leader == kNone || g < gap) leader = w, gap = g;
   }

@@ -30,5 +30,8 @@ inline constexpr double kFoeVisibility_m = 4.5;
 // A vehicle that must change lanes but has a vehicle alongside drops back to this much below
 // its speed (an assumption: a car length gained in about 3 s).
 inline constexpr double kFallBackSpeed = 2.0;
+// How far before a zipper merge vehicles adapt to the foes of their link (SUMO's
+// ZIPPER_ADAPT_DIST, MSLink.cpp).
+inline constexpr double kZipperLook_m = 100.0;
 
 }  // namespace parktwin::traffic::model

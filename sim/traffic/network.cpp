@@ -137,6 +137,9 @@ void validate(const Network& n, const std::string& source) {
   if (!n.link_keep_clear.empty() && n.link_keep_clear.size() != K) {
     fail(source, "links", "keep-clear table is inconsistent");
   }
+  if (!n.link_zipper.empty() && n.link_zipper.size() != K) {
+    fail(source, "links", "zipper table is inconsistent");
+  }
   if (!n.link_yield_begin.empty()) {
     if (n.link_yield_begin.size() != K + 1 || n.link_yield_begin.back() != n.link_yield_to.size()) {
       fail(source, "links", "right-of-way table is inconsistent");

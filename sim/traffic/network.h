@@ -78,6 +78,11 @@ struct Network {
   // counting the vehicles already in the junction toward that lane. Empty (CityFlow): a
   // vehicle may follow a tail that is still moving (TrafficSim's kMovingTailSpeed).
   std::vector<std::uint8_t> link_keep_clear;
+  // SUMO's zipper merges (connection state 'Z'): 1 when link k ends in a zipper merge, where
+  // the vehicles of its links take turns by who is nearer the merge (TrafficSim::
+  // merge_leader); empty when no link does.
+  std::vector<std::uint8_t> link_zipper;
+  bool zipper(Index link) const { return !link_zipper.empty() && link_zipper[link] != 0; }
   // Per link, SUMO's internal junction: how far into the link a turning vehicle waits for the
   // links it yields to (Network::yield_to), having entered on green without waiting for them
   // at the stop line (a left turn waits in the middle of the junction and clears it when the

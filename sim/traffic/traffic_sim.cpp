@@ -22,6 +22,7 @@ namespace {
 
 using model::kHaltingSpeed, model::kRoomToChange_m, model::kLeadOnDepth, model::kNoLimit;
 using model::kSegmentsPerChunk, model::kFallBackSpeed, model::kFoeVisibility_m;
+using model::kZipperLook_m;
 
 }  // namespace
 
@@ -446,16 +447,20 @@ TrafficSim::SegmentPlan TrafficSim::plan_segment(Index seg) {
     }
 
     // Merging: links that end on the same lane are foes; whoever is nearer the lane start goes
-    // first and the other follows it as if it were already ahead (zipper order). Only the
-    // front vehicle of a link, or of a lane whose next link is empty, needs to look.
-    if (i == 0) {
-      if (net_.is_link(seg)) {
-        merge_leader(v, net_.segment_link(seg), seg_len - pos, leader, gap);
-      } else if (const Index k = s.planned_link[v];
-                 k != kNone && (q.size(net_.link_segment(k)) == 0 || net_.sumo_junctions) &&
-                 seg_len - pos <= lookahead) {
-        merge_leader(v, k, seg_len - pos + net_.seg_length_m[net_.link_segment(k)], leader, gap);
-      }
+    // first and the other follows it as if it were already ahead. Only the front vehicle of a
+    // link, or of a lane whose next link is empty (on SUMO's networks: whatever its link
+    // holds), looks; at a SUMO zipper merge every vehicle within kZipperLook_m of it, as each
+    // vehicle approaching a zipper link adapts to its foes (MSLink::getZipperSpeed).
+    if (const Index k = net_.is_link(seg) ? net_.segment_link(seg) : s.planned_link[v];
+        k != kNone && (i == 0 || net_.zipper(k))) {
+      const double to_merge =
+          seg_len - pos + (net_.is_link(seg) ? 0.0 : net_.seg_length_m[net_.link_segment(k)]);
+      const bool looks = net_.zipper(k) ? to_merge <= kZipperLook_m
+                         : net_.is_link(seg)
+                             ? true
+                             : (net_.sumo_junctions || q.size(net_.link_segment(k)) == 0) &&
+                                   seg_len - pos <= lookahead;
+      if (looks) merge_leader(v, k, to_merge, leader, gap);
     }
 
     // Lane change, decided from the state before the step. A mandatory change blocked by a
