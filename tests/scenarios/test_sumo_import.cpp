@@ -23,6 +23,7 @@
 #include "sim/traffic/routing.h"
 #include "sim/traffic/traffic_sim.h"
 #include "tests/support/error_of.h"
+#include "tests/support/saved_state.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
@@ -1198,6 +1199,18 @@ TEST_CASE("SUMO stops: halts at bus stops and lane positions, for a duration or 
   }
   CHECK(bus_dwell >= 30);
   CHECK(bus_dwell <= 31);
+  SECTION("a checkpoint taken while the bus dwells continues bit for bit") {
+    parktwin::traffic::TrafficSim a(net, d, {}), b(net, d, {});
+    for (int i = 0; i < 25; ++i) a.step();
+    REQUIRE(a.state().stop_leave_s[bus] >= 0.0);  // dwelling now
+    parktwin::test::restore_state(b, parktwin::test::save_state(a));
+    for (int i = 0; i < 300; ++i) {
+      a.step();
+      b.step();
+    }
+    CHECK(b.state_hash() == a.state_hash());
+    CHECK(b.kpis().stops_served == 2);
+  }
   CHECK(tram_dwelt_at_145);
   for (const Index v : {bus, tram, behind}) CHECK(st.status[v] == VehicleStatus::finished);
   CHECK(st.finish_time_s[tram] > 150.0);
