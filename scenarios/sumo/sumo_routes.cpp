@@ -330,7 +330,7 @@ class RoutesReader {
     for (Pending& p : pending_) {
       out_.demand.trips.push_back({p.depart_s, p.type, p.route.first, p.route.second, p.how.speed,
                                    p.how.lane, p.at_departure, p.how.pos, p.how.pos_m,
-                                   p.how.arrival, p.how.arrival_m});
+                                   p.how.arrival, p.how.arrival_m, p.how.arrival_lane});
       out_.demand.trip_id.push_back(std::move(p.id));
       if (any_stops) {
         const auto first = stop_pool_.begin() + p.stops.first;
@@ -362,6 +362,7 @@ class RoutesReader {
     float pos_m = 0.0f;
     traffic::ArrivalPos arrival = traffic::ArrivalPos::max;
     float arrival_m = 0.0f;
+    std::int16_t arrival_lane = traffic::kArrivalLaneCurrent;
   };
 
   // The shortest lane of `road`: a position must lie on every lane of it.
@@ -653,9 +654,31 @@ class RoutesReader {
         n, what, "arrivalPos",
         {{"max", ArrivalPos::max}, {"random", ArrivalPos::random}, {"center", ArrivalPos::center}},
         ArrivalPos::given, "last", last_shortest, e.arrival, e.arrival_m);
+    if (has_attr(n, "arrivalLane")) {
+      const std::string v = n.attribute("arrivalLane").value();
+      const int lanes = net_.road_lane_count[last_road(routes.front())];
+      const bool same_lanes = std::all_of(routes.begin(), routes.end(), [&](const Route& r) {
+        return net_.road_lane_count[last_road(r)] == lanes;
+      });
+      double k = 0.0;
+      if (v == "current") {
+        e.arrival_lane = traffic::kArrivalLaneCurrent;
+      } else if (v == "random") {
+        e.arrival_lane = traffic::kArrivalLaneRandom;
+      } else if (v == "first") {
+        e.arrival_lane = traffic::kArrivalLaneFirst;
+      } else if (sumo::parse_number(v, k) && k == std::floor(k) && k >= 0 && k < lanes &&
+                 same_lanes) {
+        e.arrival_lane = static_cast<std::int16_t>(lanes - 1 - static_cast<int>(k));
+      } else {
+        f_->fail(n, what,
+                 same_lanes ? "arrivalLane not supported or not a lane of the last edge"
+                            : "an arrivalLane number needs last edges with one lane count",
+                 fmt::format("current, random, first or 0..{}", lanes - 1), quoted(v));
+      }
+    }
     // SUMO's defaults are what parktwin does; anything else is refused, not ignored.
     const std::pair<const char*, std::vector<std::string_view>> defaults[] = {
-        {"arrivalLane", {"current"}},
         {"arrivalSpeed", {"current"}},
         {"departPosLat", {"center", "0"}},
         {"arrivalPosLat", {"center"}}};

@@ -72,6 +72,12 @@ enum class DepartPos : std::uint8_t { base, given, random, free, random_free };
 // the default), a position given (Trip::arrival_pos_m; negative: from the lane's end), one
 // drawn once per vehicle, uniform over the lane (random), or the lane's middle (center).
 enum class ArrivalPos : std::uint8_t { max, given, random, center };
+// Which lane of its last road a trip ends on (SUMO's arrivalLane): any (current, the default),
+// a given one (Trip::arrival_lane >= 0, 0 = leftmost), one drawn once per vehicle (random), or
+// the rightmost it may use (first). It changes to it on its last road as for its route.
+inline constexpr std::int16_t kArrivalLaneCurrent = -1;
+inline constexpr std::int16_t kArrivalLaneRandom = -2;
+inline constexpr std::int16_t kArrivalLaneFirst = -3;
 
 struct Trip {
   double depart_s = 0.0;
@@ -87,6 +93,7 @@ struct Trip {
   float depart_pos_m = 0.0f;  // DepartPos::given: m from the lane's start (< 0: from its end)
   ArrivalPos arrival_pos = ArrivalPos::max;
   float arrival_pos_m = 0.0f;  // ArrivalPos::given: m from the lane's start (< 0: from its end)
+  std::int16_t arrival_lane = kArrivalLaneCurrent;  // or a lane of the last road (0 = leftmost)
 };
 
 // A halt on the way (SUMO's <stop>, at a <busStop> or a lane position): the vehicle stops with

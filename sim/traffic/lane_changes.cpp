@@ -50,10 +50,10 @@ void TrafficSim::neighbours(Index lane, double pos, Index skip, Index& leader,
 bool TrafficSim::must_change(Index v, Index lane) const {
   const TrafficState& s = state_;
   const Index rp = s.route_pos[v];
-  // Its next stop is on this road, on another lane (stops.cpp).
-  if (const Index stop_lane = stop_lane_here(v);
-      stop_lane != kNone && net_.lane_road[stop_lane] == net_.lane_road[lane]) {
-    return stop_lane != lane;
+  // Its next stop, or its arrival lane, is on this road, on another lane (stops.cpp).
+  if (const Index target = lane_target_here(v);
+      target != kNone && net_.lane_road[target] == net_.lane_road[lane]) {
+    return target != lane;
   }
   if (rp + 1 >= route_length(v)) return false;
   // Quick answer for the usual case: the planned link (usable, chosen among those that lead
@@ -143,8 +143,8 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i, Index& fall_be
     if (!may_use(v, target)) continue;
     if (mandatory) {
       if (!leads_on_toward(v, target, dir)) continue;  // only toward a lane that leads on
-    } else if (next_road != kNone && !lane_leads_on(v, target)) {
-      continue;  // a discretionary change never leaves the route
+    } else if ((next_road != kNone || lane_target_here(v) != kNone) && !lane_leads_on(v, target)) {
+      continue;  // a discretionary change never leaves the route, nor the lane it must reach
     }
     if (q.full(target)) continue;
     Index lead = kNone, follow = kNone;

@@ -13,6 +13,7 @@
 #include <algorithm>
 
 #include "engine/parallel.h"
+#include "engine/rng.h"
 #include "sim/traffic/model_constants.h"
 #include "sim/traffic/traffic_sim.h"
 
@@ -33,6 +34,26 @@ Index TrafficSim::stop_lane_here(Index v) const {
   const TripStop* stop = next_stop_of(v);
   if (stop == nullptr || stop->route_index != state_.route_pos[v]) return kNone;
   return stop->lane;
+}
+
+Index TrafficSim::lane_target_here(Index v) const {
+  if (const Index stop_lane = stop_lane_here(v); stop_lane != kNone) return stop_lane;
+  const std::int16_t asked = demand_.trips[v].arrival_lane;
+  const Index rp = state_.route_pos[v];
+  if (asked == kArrivalLaneCurrent || rp + 1 < route_length(v)) return kNone;
+  const Index road = route_road(v, rp);
+  const Index first = net_.road_first_lane[road];
+  const Index lanes = net_.road_lane_count[road];
+  if (asked >= 0)
+    return static_cast<Index>(asked) < lanes ? first + static_cast<Index>(asked) : kNone;
+  if (asked == kArrivalLaneRandom) {
+    return first + static_cast<Index>(
+                       rng::uniform_int(config_.seed, TrafficStream::arrival_lane, v, 0, lanes));
+  }
+  for (Index k = lanes; k-- > 0;) {  // kArrivalLaneFirst: the rightmost it may use
+    if (may_use(v, first + k)) return first + k;
+  }
+  return kNone;
 }
 
 double TrafficSim::distance_to_stop(Index v, Index seg, double pos) const {

@@ -276,10 +276,11 @@ void TrafficSim::remember_lanes_on(Index v) {
   for (Index j = 0; j < lanes; ++j) {
     if (leads_on(v, first + j, rp, kLeadOnDepth)) mask |= std::uint64_t{1} << j;
   }
-  // A stop on this road: its lane first (stops.cpp), the route's lanes after it.
-  if (const Index stop_lane = stop_lane_here(v);
-      stop_lane != kNone && net_.lane_road[stop_lane] == road && net_.lane_index[stop_lane] < 64) {
-    mask = std::uint64_t{1} << net_.lane_index[stop_lane];
+  // A stop on this road: its lane first (stops.cpp), the route's lanes after it; on the last
+  // road, the arrival lane (Trip::arrival_lane).
+  if (const Index target = lane_target_here(v);
+      target != kNone && net_.lane_road[target] == road && net_.lane_index[target] < 64) {
+    mask = std::uint64_t{1} << net_.lane_index[target];
   }
   lanes_on_[v] = mask;
   lanes_on_rp_[v] = rp;

@@ -41,7 +41,8 @@ enum class TrafficStream : std::uint32_t {
   dawdle = 3,
   depart_speed = 4,
   depart_pos = 5,
-  arrival_pos = 6
+  arrival_pos = 6,
+  arrival_lane = 7
 };
 
 // Key performance indicators at the current time.
@@ -255,6 +256,9 @@ class TrafficSim {
   const TripStop* next_stop_of(Index v) const;
   // The lane v must change to on its current road for its next stop (kNone: any).
   Index stop_lane_here(Index v) const;
+  // The lane v must reach on its current road: its next stop's there, else on its last road
+  // its Trip::arrival_lane; kNone when any will do.
+  Index lane_target_here(Index v) const;
   // Distance from v's front (`pos` on `seg`) to the point where it halts for its next stop, if
   // that lies on this road or the next one (kNoLimit otherwise); 0 once past it.
   double distance_to_stop(Index v, Index seg, double pos) const;

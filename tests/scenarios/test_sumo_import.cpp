@@ -1014,7 +1014,7 @@ TEST_CASE("SUMO departLane and departSpeed read, other insertion attributes refu
   SECTION("what parktwin does not model is an error at the vehicle") {
     for (const char* bad : {R"(departPos="last")", R"(departPos="185.7")", R"(departPos="-200")",
                             R"(departPos="nan")", R"(departSpeed="fast")", R"(departLane="7")",
-                            R"(arrivalLane="0")", R"(departSpeed="-1")"}) {
+                            R"(arrivalSpeed="3")", R"(departSpeed="-1")"}) {
       INFO(bad);
       const std::string text = std::string("<vehicle id=\"x\" depart=\"0\" ") + bad +
                                "><route edges=\"A0B0 B0C0\"/></vehicle>\n";
@@ -1235,6 +1235,54 @@ TEST_CASE("SUMO stops: halts at bus stops and lane positions, for a duration or 
       CHECK(e.context().line == 2);
       CHECK(e.context().field.find("'x'") != std::string::npos);
     }
+  }
+}
+
+// arrivalLane: on its last edge the vehicle changes to the lane asked for (SUMO counts from
+// the right: 0 is the rightmost), as it changes lanes for its route, and ends its trip there.
+TEST_CASE("SUMO arrivalLane: trips end on the lane asked for", "[scenarios][sumo]") {
+  using parktwin::traffic::Index;
+  TempDir dir;
+  const Network net = load_network(data("grid3_priority.net.xml"));
+  const Demand d = load_demand(dir.write("al.rou.xml", R"(<routes>
+<vehicle id="right" depart="0" departLane="1" arrivalLane="0"><route edges="A0B0 B0C0"/></vehicle>
+<vehicle id="left" depart="0" departLane="0" arrivalLane="1"><route edges="A1B1 B1C1"/></vehicle>
+<vehicle id="first" depart="0" departLane="1" arrivalLane="first"><route edges="A2B2 B2C2"/></vehicle>
+</routes>
+)"),
+                               net, 600.0);
+  const Index last[] = {net.find_road("B0C0"), net.find_road("B1C1"), net.find_road("B2C2")};
+  CHECK(d.trips[0].arrival_lane == 1);  // ours: 0 = leftmost of two
+  CHECK(d.trips[1].arrival_lane == 0);
+  CHECK(d.trips[2].arrival_lane == parktwin::traffic::kArrivalLaneFirst);
+  parktwin::traffic::TrafficConfig config;
+  config.lane_changing = true;  // as parktwin run has it for SUMO's scenarios
+  parktwin::traffic::TrafficSim sim(net, d, config);
+  const auto& st = sim.state();
+  Index lane_at_end[3] = {kNone, kNone, kNone};
+  for (int i = 0; i < 300; ++i) {
+    for (Index v = 0; v < 3; ++v) {
+      if (st.status[v] == parktwin::traffic::VehicleStatus::running &&
+          st.segment[v] < net.lane_count() && net.lane_road[st.segment[v]] == last[v]) {
+        lane_at_end[v] = net.lane_index[st.segment[v]];
+      }
+    }
+    sim.step();
+  }
+  CHECK(sim.kpis().finished == 3);
+  CHECK(lane_at_end[0] == 1);  // the rightmost
+  CHECK(lane_at_end[1] == 0);  // the leftmost
+  CHECK(lane_at_end[2] == 1);  // the rightmost allowed
+  SECTION("a lane the last edge does not have is an error at the vehicle") {
+    const Error e = error_of([&] {
+      (void)load_demand(
+          dir.write("bad.rou.xml",
+                    "<routes>\n<vehicle id=\"x\" depart=\"0\" arrivalLane=\"2\"><route "
+                    "edges=\"A0B0 B0C0\"/></vehicle>\n</routes>\n"),
+          net, 600.0);
+    });
+    CHECK(e.context().line == 2);
+    CHECK(e.context().field == "vehicle 'x'");
   }
 }
 
