@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <regex>
 #include <string>
@@ -112,11 +113,13 @@ Result run_parktwin(const traffic::Network& n, const traffic::Demand& d,
 
 // The fastest of `repeat` runs of each, alternating so that both see the same machine (the
 // machines here vary 2x over minutes; the fastest run is the least disturbed).
-template <class Sumo, class Parktwin>
-std::pair<Result, Result> best_of(int repeat, Sumo&& sumo, Parktwin&& parktwin) {
+// An empty `sumo` runs parktwin alone.
+template <class Parktwin>
+std::pair<Result, Result> best_of(int repeat, const std::function<Result()>& sumo,
+                                  Parktwin&& parktwin) {
   Result best_sumo, best_pt;
   for (int i = 0; i < repeat; ++i) {
-    const Result s = sumo();
+    const Result s = sumo ? sumo() : Result{};
     const Result p = parktwin();
     if (s.ups > best_sumo.ups) best_sumo = s;
     if (p.ups > best_pt.ups) best_pt = p;
@@ -126,6 +129,7 @@ std::pair<Result, Result> best_of(int repeat, Sumo&& sumo, Parktwin&& parktwin) 
 
 void print_rows(const std::string& scenario, const Result& sumo, const Result& pt) {
   for (const auto& [name, r] : {std::pair{"sumo", sumo}, std::pair{"parktwin", pt}}) {
+    if (r.wall_s == 0.0) continue;  // not run (--no-sumo)
     fmt::print("{},{},{:.4g},{:.1f},{:.0f},{},{:.2f}\n", scenario, name, r.ups, r.mean_trip_s,
                r.arrived, r.teleports, r.wall_s);
   }
@@ -135,6 +139,7 @@ void print_rows(const std::string& scenario, const Result& sumo, const Result& p
 
 int main(int argc, char** argv) {
   int grid = 10, threads = 1, repeat = 1;
+  bool no_sumo = false;
   double period = 0.5, end = 3600;
   std::vector<std::string> configs;
   std::string dir = (std::filesystem::temp_directory_path() / "parktwin_bench_sumo").string();
@@ -151,6 +156,8 @@ int main(int argc, char** argv) {
   app.add_option("--repeat", repeat,
                  "runs of each simulator, alternating; the fastest of each is reported")
       ->check(CLI::Range(1, 100));
+  app.add_flag("--no-sumo", no_sumo,
+               "run parktwin alone (for profiling; no ratio, which needs both in one run)");
   if (const int status = bench::parse_command_line(app, argc, argv); status >= 0) return status;
   return bench::run_reporting_errors("bench_sumo", [&]() -> int {
     const char* home = std::getenv("SUMO_HOME");
@@ -171,17 +178,19 @@ int main(int argc, char** argv) {
           config.seed = meta.seed;
           config.lane_changing = meta.lane_changing;
           config.teleport_after_s = meta.teleport_after_s;
-          const auto [sumo, pt] = best_of(
-              repeat,
-              [&] {
-                return run_sumo(
-                    fmt::format("-c {} --xml-validation never --xml-validation.net never", cfg));
-              },
-              [&] {
-                return run_parktwin(n, d, config,
-                                    static_cast<int>(std::lround(meta.duration_s / meta.step_s)));
-              });
+          std::function<Result()> sumo_run;
+          if (!no_sumo) {
+            sumo_run = [&] {
+              return run_sumo(
+                  fmt::format("-c {} --xml-validation never --xml-validation.net never", cfg));
+            };
+          }
+          const auto [sumo, pt] = best_of(repeat, sumo_run, [&] {
+            return run_parktwin(n, d, config,
+                                static_cast<int>(std::lround(meta.duration_s / meta.step_s)));
+          });
           print_rows(meta.scenario, sumo, pt);
+          if (no_sumo) continue;
           fmt::print("ratio parktwin/sumo vehicle-updates/s, {}: {:.1f}x ({} threads, {} trips)\n",
                      meta.scenario, pt.ups / sumo.ups, threads, d.trip_count());
         }
@@ -202,13 +211,17 @@ int main(int argc, char** argv) {
       // SUMO, 1 s steps (its default), no output files, statistics at the end.
       const traffic::Network n = scenarios::load_network(net);
       const traffic::Demand d = scenarios::load_demand(routes, n, end + 1800);
-      const auto [sumo, pt] = best_of(
-          repeat,
-          [&] { return run_sumo(fmt::format("-n {} -r {} --end {}", net, routes, end + 1800)); },
-          [&] {
-            return run_parktwin(n, d, {1.0, 0}, static_cast<int>(end + 1800));
-          });
+      std::function<Result()> sumo_run;
+      if (!no_sumo) {
+        sumo_run = [&] {
+          return run_sumo(fmt::format("-n {} -r {} --end {}", net, routes, end + 1800));
+        };
+      }
+      const auto [sumo, pt] = best_of(repeat, sumo_run, [&] {
+        return run_parktwin(n, d, {1.0, 0}, static_cast<int>(end + 1800));
+      });
       print_rows(fmt::format("grid{}x{}", grid, grid), sumo, pt);
+      if (no_sumo) return 0;
       fmt::print(
           "ratio parktwin/sumo vehicle-updates/s: {:.1f}x ({} threads, grid {}x{}, {} trips)\n",
           pt.ups / sumo.ups, threads, grid, grid, d.trip_count());
