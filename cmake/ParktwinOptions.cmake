@@ -7,6 +7,10 @@ target_compile_options(parktwin_options INTERFACE
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
   -Wnull-dereference -Wdouble-promotion -Wimplicit-fallthrough
   -Wno-missing-field-initializers)  # designated initialisers leave the rest defaulted on purpose
+# The Python extension makes every library position-independent; without this GCC may not
+# inline a function into its own file's callers (it could be interposed at load time, which
+# parktwin never does): the step's small helpers stayed out-of-line calls.
+target_compile_options(parktwin_options INTERFACE -fno-semantic-interposition)
 if(PARKTWIN_ASSERTS)
   target_compile_definitions(parktwin_options INTERFACE PARKTWIN_ENABLE_ASSERTS=1)
 endif()

@@ -32,7 +32,7 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
     const Index from = net_.link_from_lane[k];
     // A foe that must give way to v's link waits for v (must_yield): following it would
     // deadlock the two.
-    const bool gives_way = net_.yields(k, link) && link_minor(k);
+    const auto gives_way = [&] { return net_.yields(k, link) && link_minor(k); };  // asked late
     Index w = kNone;
     double d = 0.0;  // foe's distance to the merge point (the lane start)
     if (net_.zipper(link)) {
@@ -40,7 +40,7 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
       // first, the nearest binding): the foe nearest before v in the merge order, among the
       // vehicles on the foe link's lane bound for it while its light lets them go, then those
       // on the link (nearer the merge), each from the back.
-      if (!gives_way && link_green(k)) {
+      if (link_green(k) && !gives_way()) {
         for (Index j = q.size(from); j-- > 0 && w == kNone;) {
           const Index x = q.at(from, j);
           const double dx = net_.seg_length_m[from] - s.pos_m[x] + net_.seg_length_m[ks];
@@ -62,17 +62,17 @@ void TrafficSim::merge_leader(Index v, Index link, double distance_to_merge, Ind
       }
       if (w == kNone) continue;
       // One short of its internal junction that gives way to v's link waits there for v.
-      if (s.pos_m[w] < net_.link_wait(k) && gives_way) continue;
+      if (s.pos_m[w] < net_.link_wait(k) && gives_way()) continue;
     } else if (q.size(ks) > 0) {
       w = q.front(ks);
       d = net_.seg_length_m[ks] - s.pos_m[w];
       // One short of its internal junction that gives way to v's link waits there for v.
-      if (s.pos_m[w] < net_.link_wait(k) && gives_way) continue;
+      if (s.pos_m[w] < net_.link_wait(k) && gives_way()) continue;
     } else {
       // A foe still on its lane matters only if its light lets it go (one held at red is no
       // foe, as in CityFlow's notification of approaching vehicles).
       if (q.size(from) == 0 || s.planned_link[q.front(from)] != k || !link_green(k)) continue;
-      if (gives_way) continue;
+      if (gives_way()) continue;
       w = q.front(from);
       d = net_.seg_length_m[from] - s.pos_m[w] + net_.seg_length_m[ks];
     }

@@ -176,9 +176,11 @@ std::vector<Index> Router::route(Index from_road, Index to_road,
   if (from_road == to_road) return {from_road};
   // Scratch kept between queries: only the entries this one touched are reset after it.
   std::vector<double>& dist = scratch.dist;
+  std::vector<double>& bound_of = scratch.bound;
   std::vector<Index>& prev = scratch.prev;
   if (dist.size() != R) {
     dist.assign(R, std::numeric_limits<double>::infinity());
+    bound_of.assign(R, 0.0);
     prev.assign(R, kNone);
   }
   std::vector<Index>& touched = scratch.touched;
@@ -207,12 +209,17 @@ std::vector<Index> Router::route(Index from_road, Index to_road,
   // cost(L, goal) <= cost(L, r) + cost(r, goal) and cost(r, L) <= cost(r, goal) +
   // cost(goal, L). Where a landmark has no way to or from a road the difference is +inf (the
   // goal cannot be reached from r: a true bound) or -inf / NaN (none), which max ignores.
+  // Each term as sign * (goal's entry - road's entry), the goal's entry looked up once.
+  std::array<double, kActiveLandmarks> goal_term{}, sign{};
+  for (std::size_t k = 0; k < active_count; ++k) {
+    sign[k] = active[k] % 2 == 0 ? 1.0 : -1.0;
+    goal_term[k] = sign[k] * to_goal[active[k]];
+  }
   const auto bound = [&](Index r) {
     const double* at = landmark_cost_s_.data() + r * L2;
     double b = 0.0;
     for (std::size_t k = 0; k < active_count; ++k) {
-      const std::size_t i = active[k];
-      b = std::max(b, (i % 2 == 0) ? to_goal[i] - at[i] : at[i] - to_goal[i]);
+      b = std::max(b, goal_term[k] - sign[k] * at[active[k]]);
     }
     return b;
   };
@@ -223,27 +230,34 @@ std::vector<Index> Router::route(Index from_road, Index to_road,
   };
   std::vector<Item>& heap = scratch.heap;
   heap.clear();
+  // A road's bound is worked out once, when the query first reaches it.
   const auto push = [&](double cost, Index r) {
-    heap.push_back({cost + bound(r), cost, r});
+    heap.push_back({cost + bound_of[r], r});
     std::push_heap(heap.begin(), heap.end(), later);
   };
   dist[from_road] = 0.0;
+  bound_of[from_road] = bound(from_road);
   touched.push_back(from_road);
   push(0.0, from_road);
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), later);
     const Item top = heap.back();
     heap.pop_back();
-    const double d = top.cost_s;
     const Index r = top.road;
-    if (d > dist[r]) continue;
+    const double d = dist[r];
+    // An entry left behind when a cheaper way to r was found (its estimate is no longer
+    // dist + bound, computed in the same order, so exactly equal when current).
+    if (top.estimate_s > d + bound_of[r]) continue;
     if (r == to_road) break;
     for (Index k = next_begin_[r]; k < next_begin_[r + 1]; ++k) {
       if (!arc_blocked.empty() && arc_blocked[k] != 0) continue;
       const Index n = next_[k];
       const double nd = d + arc_cost_s_[k] + road_cost_s[n];
       if (nd < dist[n]) {
-        if (dist[n] == std::numeric_limits<double>::infinity()) touched.push_back(n);
+        if (dist[n] == std::numeric_limits<double>::infinity()) {
+          touched.push_back(n);
+          bound_of[n] = bound(n);
+        }
         dist[n] = nd;
         prev[n] = r;
         push(nd, n);

@@ -37,10 +37,10 @@ class Router {
   // route's own once it has grown to the network).
   struct Scratch {
     std::vector<double> dist;
+    std::vector<double> bound;  // the landmark bound of each road the query touched
     std::vector<Index> prev, touched;
     struct Item {
       double estimate_s;  // cost so far plus the landmark bound to the destination
-      double cost_s;
       Index road;
     };
     std::vector<Item> heap;

@@ -461,4 +461,32 @@ class TrafficSim {
   }
 };
 
+// Called for every vehicle in every step, from several files: defined here to be inlined.
+
+inline Index TrafficSim::route_length(Index v) const {
+  const TrafficState& s = state_;
+  return s.reroute_begin[v] != kNone ? s.reroute_length[v] : demand_.trips[v].route_length;
+}
+
+inline Index TrafficSim::route_road(Index v, Index k) const {
+  const TrafficState& s = state_;
+  return s.reroute_begin[v] != kNone ? s.rerouted_roads[s.reroute_begin[v] + k]
+                                     : demand_.route_road(demand_.trips[v], k);
+}
+
+inline bool TrafficSim::link_minor(Index link) const {
+  if (net_.movement_minor_phases.empty()) return true;
+  const Index m = net_.link_movement[link];
+  const Index signal = net_.junction_signal[net_.movement_junction[m]];
+  const std::uint32_t phase = signal == kNone ? 0 : state_.signal_phase[signal];
+  return ((net_.movement_minor_phases[m] >> phase) & 1u) != 0;
+}
+
+inline bool TrafficSim::link_green(Index link) const {
+  const Index m = net_.link_movement[link];
+  const Index signal = net_.junction_signal[net_.movement_junction[m]];
+  if (signal == kNone) return true;
+  return ((net_.movement_green_phases[m] >> state_.signal_phase[signal]) & 1u) != 0;
+}
+
 }  // namespace parktwin::traffic

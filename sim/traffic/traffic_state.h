@@ -23,6 +23,27 @@ struct SegmentQueues {
   std::vector<Index> begin, capacity, head, count;  // per segment
 
   Index size(Index s) const { return count[s]; }
+  // Calls f(s) for every segment in [first, end) holding a vehicle, in index order. Most
+  // segments are empty in most steps (links above all): eight counts are tested at once.
+  template <class F>
+  void for_each_occupied(Index first, Index end, F&& f) const {
+    const Index* n = count.data();
+    Index s = first;
+    for (; s < end && s % 8 != 0; ++s) {
+      if (n[s] != 0) f(s);
+    }
+    for (; s + 8 <= end; s += 8) {
+      Index any = 0;
+      for (Index k = 0; k < 8; ++k) any |= n[s + k];
+      if (any == 0) continue;
+      for (Index k = 0; k < 8; ++k) {
+        if (n[s + k] != 0) f(s + k);
+      }
+    }
+    for (; s < end; ++s) {
+      if (n[s] != 0) f(s);
+    }
+  }
   // i-th vehicle from the front.
   Index at(Index s, Index i) const {
     Index slot = head[s] + i;
