@@ -30,7 +30,7 @@
 //   [controllers]
 //   signals = "max_pressure"   # or "fixed_time" (default)
 //   batteries = "time_of_use"  # or "self_consumption", "idle"
-//   charging = "immediate"     # or "delayed"
+//   charging = "immediate"     # or "delayed", "edf", "llf" (sim/energy/ev_charging.h)
 //   [[events]]
 //   at = 900                   # s after the start, or a local date-time
 //   type = "close_road"        # close_road, open_road, close_lane, open_lane, signal_plan,

@@ -238,7 +238,7 @@ SignalControlSpec read_controllers(const std::string& path, const toml::table& r
     out = *v;
   };
   one_of("batteries", {"time_of_use", "self_consumption", "idle"}, spec.batteries);
-  one_of("charging", {"immediate", "delayed"}, spec.charging);
+  one_of("charging", {"immediate", "delayed", "edf", "llf"}, spec.charging);
   const auto policy = [&](const toml::node& n, const std::string& key) {
     const std::optional<std::string> v = n.value<std::string>();
     if (!n.is_string() || !v || !traffic::parse_signal_policy(*v)) {

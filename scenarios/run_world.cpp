@@ -134,8 +134,12 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
                   : meta.controllers.batteries == "self_consumption"
                       ? energy::BatteryPolicy::self_consumption
                       : energy::BatteryPolicy::time_of_use;
-    e.charging = meta.controllers.charging == "delayed" ? energy::ChargingPolicy::delayed
-                                                        : energy::ChargingPolicy::immediate;
+    if (!energy::parse_charging_policy(meta.controllers.charging, e.charging)) {
+      throw Error("unknown charging policy")  // the manifest reader refuses it; a run file may not
+          .field("controllers.charging")
+          .expected("immediate, delayed, edf or llf")
+          .found(meta.controllers.charging);
+    }
     std::vector<energy::FeederOutage> outages = feeder_outages(meta.events, *assets, meta.step_s);
     world->attach_buildings(
         std::move(stock),

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <utility>
 
 #include "engine/error.h"
 #include "engine/parallel.h"
@@ -94,6 +97,8 @@ EnergySim::EnergySim(const DistrictAssets& assets, const Tariff& tariff, const E
   s.sessions.reserve(session_capacity);
   chargers_busy_.assign(n, 0);
   cap_left_w_.assign(n, 0.0);
+  feeder_room_w_.assign(nf, 0.0);
+  scheduled_.reserve(session_capacity);
   s.battery_ctrl_w.assign(n, std::numeric_limits<double>::quiet_NaN());
   s.charging_cap_w.assign(n, std::numeric_limits<double>::quiet_NaN());
   const std::size_t chunks = par::ChunkPlan{n, kBuildingsPerChunk}.chunks();
@@ -111,8 +116,30 @@ void ChargingSessions::reserve(std::size_t capacity) {
   count = active_count = 0;
 }
 
+namespace {
+constexpr std::array<std::pair<std::string_view, ChargingPolicy>, 4> kChargingPolicies{{
+    {"immediate", ChargingPolicy::immediate},
+    {"delayed", ChargingPolicy::delayed},
+    {"edf", ChargingPolicy::edf},
+    {"llf", ChargingPolicy::llf},
+}};
+}  // namespace
+
 const char* charging_policy_name(ChargingPolicy p) {
-  return p == ChargingPolicy::immediate ? "immediate" : "delayed";
+  for (const auto& [name, policy] : kChargingPolicies) {
+    if (policy == p) return name.data();
+  }
+  return "?";
+}
+
+bool parse_charging_policy(std::string_view name, ChargingPolicy& out) {
+  for (const auto& [n, policy] : kChargingPolicies) {
+    if (n == name) {
+      out = policy;
+      return true;
+    }
+  }
+  return false;
 }
 
 void EnergySim::plug_in(std::uint32_t building, double now_s, double depart_s, double need_kwh) {
@@ -228,18 +255,23 @@ void EnergySim::set_charging_caps(std::span<const double> cap_w) {
   std::copy(cap_w.begin(), cap_w.end(), state_.charging_cap_w.begin());
 }
 
-// Sessions in order of arrival: leave, finish, or take a free charger and charge.
-void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period) {
+// Sessions in order of arrival: leave, finish, or take a free charger and charge (edf, llf:
+// charge in schedule_charging, in order of priority).
+void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period,
+                              std::span<const float> demand_w, std::span<const float> pv_w) {
   EnergyState& s = state_;
   ChargingSessions& c = s.sessions;
   std::fill(chargers_busy_.begin(), chargers_busy_.end(), 0);
   std::fill(s.charger_w.begin(), s.charger_w.end(), 0.0f);
   std::copy(s.charging_cap_w.begin(), s.charging_cap_w.end(), cap_left_w_.begin());
+  const bool scheduled =
+      config_.charging == ChargingPolicy::edf || config_.charging == ChargingPolicy::llf;
+  scheduled_.clear();
   std::uint64_t kept = 0;
   for (std::uint64_t k = 0; k < c.active_count; ++k) {
     const std::uint32_t i = c.active[k];
     const double remaining_kwh = c.need_kwh[i] - c.delivered_kwh[i];
-    if (remaining_kwh <= 1e-9) {  // arrived full: it takes no charger
+    if (remaining_kwh <= 1e-9) {  // arrived full (or filled by the schedule): no charger
       ++s.sessions_full;
       continue;
     }
@@ -257,25 +289,108 @@ void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period) {
     const double full_w =
         capped ? std::min(assets_.charger_w[b], cap_left_w_[b]) : assets_.charger_w[b];
     if (capped) cap_left_w_[b] -= full_w;
+    if (scheduled && !capped) {
+      // Priority key, lowest first: the departure (edf), or the laxity (llf): the time left
+      // less the time the charger needs to finish.
+      const double finish_s = remaining_kwh / (full_w / kJoulesPerKwh * kChargingEfficiency);
+      const double key = config_.charging == ChargingPolicy::edf
+                             ? c.depart_s[i]
+                             : (c.depart_s[i] - now_s) - (full_w > 0.0 ? finish_s : 0.0);
+      scheduled_.emplace_back(key, i);
+      continue;
+    }
     // Into the battery per second at that power; a car leaving within the step charges only
     // until it leaves.
     const double kwh_per_s = full_w / kJoulesPerKwh * kChargingEfficiency;
     const double here_s = std::min(dt_s, c.depart_s[i] - now_s);
-    bool charge = full_w > 0.0;
+    bool charge_now = full_w > 0.0;
     if (!capped && config_.charging == ChargingPolicy::delayed && period != TouPeriod::valley) {
       // Least laxity: wait only while the rest of the stay at full power still reaches the target.
       const double left_after_s = c.depart_s[i] - (now_s + dt_s);
-      charge = remaining_kwh > kwh_per_s * left_after_s;
+      charge_now = remaining_kwh > kwh_per_s * left_after_s;
     }
-    if (!charge) continue;
-    const double kwh = std::min(kwh_per_s * here_s, remaining_kwh);
-    c.delivered_kwh[i] += kwh;
-    s.ev_delivered_kwh += kwh;
-    s.charger_w[b] += static_cast<float>(kwh / kChargingEfficiency * kJoulesPerKwh / dt_s);
-    if (remaining_kwh - kwh <= 1e-9) {  // full: it leaves its charger to the next in line
+    if (!charge_now) continue;
+    if (remaining_kwh - charge(i, full_w, here_s, dt_s) <= 1e-9) {
+      // full: it leaves its charger to the next in line
       ++s.sessions_full;
       --kept;
     }
+  }
+  c.active_count = kept;
+  if (scheduled) schedule_charging(now_s, dt_s, demand_w, pv_w);
+}
+
+double EnergySim::charge(std::uint32_t i, double w, double here_s, double dt_s) {
+  EnergyState& s = state_;
+  ChargingSessions& c = s.sessions;
+  const double kwh = std::min(w / kJoulesPerKwh * kChargingEfficiency * here_s,
+                              c.need_kwh[i] - c.delivered_kwh[i]);
+  c.delivered_kwh[i] += kwh;
+  s.ev_delivered_kwh += kwh;
+  s.charger_w[c.building[i]] +=
+      static_cast<float>(kwh / kChargingEfficiency * kJoulesPerKwh / dt_s);
+  return kwh;
+}
+
+double EnergySim::battery_decision_w(std::size_t b, double load_w, double pv_w, TouPeriod period,
+                                     bool out) const {
+  const EnergyState& s = state_;
+  const BatterySpec& bat = assets_.battery[b];
+  if (!(bat.capacity_kwh > 0.0)) return 0.0;
+  const double charge_max = max_charge_w(bat, s.stored_kwh[b], config_.step_s);
+  const double discharge_max = max_discharge_w(bat, s.stored_kwh[b], config_.step_s);
+  const double asked_w = s.battery_ctrl_w[b];
+  double battery = !out && !std::isnan(asked_w)
+                       ? std::clamp(asked_w, -discharge_max, charge_max)  // the BMS's limits
+                       : battery_power_w(out ? BatteryPolicy::self_consumption : config_.batteries,
+                                         period, load_w - pv_w, charge_max, discharge_max);
+  // Islanded, the battery can only charge from PV.
+  if (out) battery = std::min(battery, std::max(pv_w - load_w, 0.0));
+  return battery;
+}
+
+void EnergySim::schedule_charging(double now_s, double dt_s, std::span<const float> demand_w,
+                                  std::span<const float> pv_w) {
+  EnergyState& s = state_;
+  ChargingSessions& c = s.sessions;
+  // Each feeder's room: its capacity less what its buildings draw without the scheduled
+  // charging (demand and the chargers already drawing, agents' caps, with the battery's answer
+  // to that load, less PV), less a watt for the rounding of the chargers' draw. Any battery
+  // rule here answers more load by at most as much more draw, so what the schedule adds keeps
+  // the feeder within its capacity.
+  std::copy(assets_.feeder_capacity_w.begin(), assets_.feeder_capacity_w.end(),
+            feeder_room_w_.begin());
+  for (double& room : feeder_room_w_) room -= kScheduleMargin_w;
+  for (std::size_t b = 0; b < assets_.buildings(); ++b) {
+    const double load = static_cast<double>(demand_w[b]) + static_cast<double>(s.charger_w[b]);
+    const double pv = static_cast<double>(pv_w[b]);
+    feeder_room_w_[assets_.feeder[b]] -=
+        load + battery_decision_w(b, load, pv, s.period, false) - pv;
+  }
+  // Lowest key first; equal keys in order of arrival.
+  std::sort(scheduled_.begin(), scheduled_.end());
+  for (const auto& [key, i] : scheduled_) {
+    const std::uint32_t b = c.building[i];
+    double& room = feeder_room_w_[assets_.feeder[b]];
+    const double w = std::min(assets_.charger_w[b], std::max(room, 0.0));
+    if (!(w > 0.0)) continue;
+    const double here_s = std::min(dt_s, c.depart_s[i] - now_s);
+    // What it takes: no more than what finishes it within the step.
+    const double need_w =
+        (c.need_kwh[i] - c.delivered_kwh[i]) / kChargingEfficiency * kJoulesPerKwh / here_s;
+    const double used_w = std::min(w, need_w);
+    charge(i, used_w, here_s, dt_s);
+    room -= used_w * here_s / dt_s;
+  }
+  // The full leave their chargers now, as in step_charging.
+  std::uint64_t kept = 0;
+  for (std::uint64_t k = 0; k < c.active_count; ++k) {
+    const std::uint32_t i = c.active[k];
+    if (c.need_kwh[i] - c.delivered_kwh[i] <= 1e-9) {
+      ++s.sessions_full;
+      continue;
+    }
+    c.active[kept++] = i;
   }
   c.active_count = kept;
 }
@@ -290,7 +405,7 @@ void EnergySim::step(std::span<const float> demand_w, std::span<const float> pv_
   const double carbon = config_.carbon_kg_per_kwh;
   EnergyState& s = state_;
   s.period = period;
-  step_charging(now, dt, period);
+  step_charging(now, dt, period, demand_w, pv_w);
 
   const double to_kwh = dt / kJoulesPerKwh;
   par::parallel_for(n, kBuildingsPerChunk, [&](std::size_t b0, std::size_t b1, std::size_t chunk) {
@@ -305,15 +420,7 @@ void EnergySim::step(std::span<const float> demand_w, std::span<const float> pv_
       const BatterySpec& bat = assets_.battery[b];
       double battery = 0.0;
       if (bat.capacity_kwh > 0.0) {
-        const double charge_max = max_charge_w(bat, s.stored_kwh[b], dt);
-        const double discharge_max = max_discharge_w(bat, s.stored_kwh[b], dt);
-        const double asked_w = s.battery_ctrl_w[b];
-        battery = !out && !std::isnan(asked_w)
-                      ? std::clamp(asked_w, -discharge_max, charge_max)  // the BMS's limits
-                      : battery_power_w(out ? BatteryPolicy::self_consumption : config_.batteries,
-                                        period, load - pv, charge_max, discharge_max);
-        // Islanded, the battery can only charge from PV.
-        if (out) battery = std::min(battery, std::max(pv - load, 0.0));
+        battery = battery_decision_w(b, load, pv, period, out);
         s.stored_kwh[b] = stored_after(bat, s.stored_kwh[b], battery, dt);
       }
       const double net = load + battery - pv;  // what the grid would have to give

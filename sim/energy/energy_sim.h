@@ -214,7 +214,18 @@ class EnergySim {
   }
 
  private:
-  void step_charging(double now_s, double dt_s, TouPeriod period);
+  void step_charging(double now_s, double dt_s, TouPeriod period, std::span<const float> demand_w,
+                     std::span<const float> pv_w);
+  // Energy into session i's battery over here_s at charger power w (bounded by its need);
+  // returns it (kWh).
+  double charge(std::uint32_t i, double w, double here_s, double dt_s);
+  // Building b's battery power (W, + charging) this step at this load and PV: the agent's
+  // request within the battery's limits, or the scenario's rule (self-consumption when out).
+  double battery_decision_w(std::size_t b, double load_w, double pv_w, TouPeriod period,
+                            bool out) const;
+  // edf, llf: the sessions on chargers in order of priority share their feeder's room.
+  void schedule_charging(double now_s, double dt_s, std::span<const float> demand_w,
+                         std::span<const float> pv_w);
   void check_battery_power(std::uint32_t b, double power_w) const;
   void check_charging_cap(std::uint32_t b, double cap_w) const;
   void check_per_building(std::size_t n, const char* what) const;
@@ -277,8 +288,11 @@ class EnergySim {
   double pv_kwh_ = 0.0, demand_kwh_ = 0.0;    // site sums since t = 0
   std::vector<std::uint16_t> chargers_busy_;  // scratch per step, per building
   std::vector<double> cap_left_w_;            // scratch per step, per building
-  std::vector<double> chunk_feeder_w_;        // per chunk x feeder, reduced in chunk order
-  std::vector<double> chunk_sums_;            // per chunk: import, pv, demand (W)
+  std::vector<double> feeder_room_w_;         // scratch per step, per feeder (edf, llf)
+  // Scratch per step (edf, llf): (priority key, session) of the sessions on chargers.
+  std::vector<std::pair<double, std::uint32_t>> scheduled_;
+  std::vector<double> chunk_feeder_w_;  // per chunk x feeder, reduced in chunk order
+  std::vector<double> chunk_sums_;      // per chunk: import, pv, demand (W)
 };
 
 }  // namespace parktwin::energy

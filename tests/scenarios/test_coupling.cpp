@@ -230,7 +230,7 @@ TEST_CASE("a feeder outage of an unknown feeder, or without buildings, names its
   CHECK_THAT(std::string(e.what()), Catch::Contains("feeder outage needs buildings"));
 }
 
-TEST_CASE("the shipped delayed-charging what-if takes the EVs off the morning feeders",
+TEST_CASE("the shipped delayed- and scheduled-charging what-ifs keep the morning feeders in bounds",
           "[coupling]") {
   const Outcome now = run(default_meta());
   const Outcome later = run(scenarios::run_meta_of(scenarios::load_manifest(
@@ -245,6 +245,20 @@ TEST_CASE("the shipped delayed-charging what-if takes the EVs off the morning fe
   for (std::size_t f = 0; f < 2; ++f) CHECK(later.feeder_import_kwh[f] < now.feeder_import_kwh[f]);
   CHECK(later.energy.feeder_overload_h == 0.0);
   CHECK(now.energy.feeder_overload_h > 0.0);
+
+  // Scheduled (least laxity first within each feeder's room): the cars charge through the
+  // flat hour as far as the feeders allow, and no feeder is overloaded.
+  const Outcome llf = run(scenarios::run_meta_of(
+      scenarios::load_manifest(std::string(PARKTWIN_SOURCE_DIR) +
+                               "/assets/scenarios/hangzhou_4x4/scheduled_charging.toml")));
+  INFO("scheduled: charging " << llf.energy.charging_kwh << " kWh, overload "
+                              << llf.energy.feeder_overload_h << " h");
+  CHECK(llf.energy.ev_sessions == now.energy.ev_sessions);
+  CHECK(llf.energy.feeder_overload_h == 0.0);
+  CHECK(llf.energy.charging_kwh > 0.5 * now.energy.charging_kwh);
+  CHECK(llf.energy.charging_kwh < now.energy.charging_kwh);
+  CHECK(llf.energy.ev_unserved_kwh == 0.0);
+  for (const auto& f : llf.energy.feeders) CHECK(f.peak_kw <= f.capacity_kw);
 }
 
 TEST_CASE("the coupled World gives the same bits for 1 and 2 threads", "[coupling][determinism]") {
