@@ -288,7 +288,7 @@ Manifest load_manifest(const std::string& path) {
   if (const toml::node* energy = root.get("energy")) {
     if (!energy->is_table()) fail_at(path, *energy, "energy", "wrong type", "a table");
     const toml::table& e = *energy->as_table();
-    reject_unknown(path, e, "energy.", {"grid", "tariff", "carbon"});
+    reject_unknown(path, e, "energy.", {"grid", "tariff", "carbon", "carbon_series"});
     if (m.buildings_path.empty()) {
       fail_at(path, *energy, "energy", "[energy] without buildings",
               "a [buildings] section: the district's electricity is its buildings'");
@@ -305,6 +305,11 @@ Manifest load_manifest(const std::string& path) {
                 "0..2 kg CO2 per kWh (China's grid: about 0.57)", fmt::format("{}", *v));
       }
       m.carbon_kg_per_kwh = *v;
+    }
+    // Hour by hour; where given it is what counts, so that a what-if can set it on a base
+    // that names a constant factor (which it cannot take away).
+    if (e.get("carbon_series")) {
+      m.carbon_series_path = input_file(path, e, "carbon_series", "energy");
     }
   }
   m.events = read_events(path, root, start, m.duration_s);

@@ -23,6 +23,7 @@
 //   grid = "grid.toml"         # feeders and substations (scenarios/grid_toml.h); default none
 //   tariff = "tariff.toml"     # time-of-use tariff (scenarios/tariff_toml.h); default none
 //   carbon = 0.5703            # kg CO2 per kWh bought (default: energy::kGridCarbonKgPerKwh)
+//   carbon_series = "c.csv"    # hour by hour (scenarios/carbon_csv.h); counts over `carbon`
 //   [outputs]
 //   file = "run.h5"            # HDF5 run file (docs/hdf5-layout.md)
 //   series_interval = 60       # s
@@ -69,6 +70,7 @@ struct Manifest {
   // [energy]: "" for none
   std::string grid_path, tariff_path;
   double carbon_kg_per_kwh = -1.0;  // < 0: the default factor
+  std::string carbon_series_path;   // "" for none (the factor above)
   std::string run_file;             // "" for none (--out overrides)
   double series_interval_s = 60.0;
   double checkpoint_interval_s = 600.0;  // 0: none

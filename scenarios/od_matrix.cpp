@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
-#include <sstream>
 #include <unordered_map>
 
 #include "engine/error.h"
+#include "scenarios/csv_cells.h"
 #include "sim/traffic/routing.h"
 
 namespace parktwin::scenarios {
@@ -16,30 +15,6 @@ namespace parktwin::scenarios {
 using traffic::Index;
 
 namespace {
-
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  std::istringstream in(line);
-  while (std::getline(in, cell, ',')) {
-    const auto b = cell.find_first_not_of(" \t\r");
-    const auto e = cell.find_last_not_of(" \t\r");
-    cells.push_back(b == std::string::npos ? std::string{} : cell.substr(b, e - b + 1));
-  }
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
-
-bool parse_double(const std::string& s, double& out) {
-  const char* end = s.data() + s.size();
-  const auto r = std::from_chars(s.data(), end, out);
-  return r.ec == std::errc() && r.ptr == end && !s.empty();
-}
-
-bool is_comment_or_blank(const std::string& line) {
-  const auto b = line.find_first_not_of(" \t\r");
-  return b == std::string::npos || line[b] == '#';
-}
 
 struct Window {
   double start_s, end_s;
@@ -64,12 +39,7 @@ traffic::Demand import_od_matrix(const std::string& path, const traffic::Network
   if (!in) throw Error("cannot open file").in_file(path).expected("a readable OD matrix CSV");
   auto fail = [&](int line, int column, const std::string& field, const std::string& msg,
                   const std::string& expected, const std::string& found) {
-    throw Error(msg)
-        .in_file(path)
-        .at_line(line, column)
-        .field(field)
-        .expected(expected)
-        .found(found);
+    throw_csv_error(path, line, column, field, msg, expected, found);
   };
 
   std::unordered_map<std::string, Index> road_of;

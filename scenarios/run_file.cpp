@@ -321,6 +321,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "grid_path", meta.grid_path);
     h5::write_attr(g.get(), "tariff_path", meta.tariff_path);
     h5::write_attr(g.get(), "carbon_kg_per_kwh", meta.carbon_kg_per_kwh);
+    h5::write_attr(g.get(), "carbon_series_path", meta.carbon_series_path);
     h5::write_attr(g.get(), "land_cover_path", meta.land_cover_path);
     h5::write_attr(g.get(), "start", meta.start);
     h5::write_attr(g.get(), "seed", meta.seed);
@@ -641,6 +642,9 @@ RunMeta read_run_meta(const std::string& path) {
     m.grid_path = text("grid_path");
     m.tariff_path = text("tariff_path");
     m.carbon_kg_per_kwh = h5::read_double_attr(meta.get(), "carbon_kg_per_kwh", path);
+  }
+  if (h5::attr_exists(meta.get(), "carbon_series_path")) {  // files from before: none
+    m.carbon_series_path = text("carbon_series_path");
   }
   if (h5::attr_exists(meta.get(), "land_cover_path")) {  // files from before: none
     m.land_cover_path = text("land_cover_path");

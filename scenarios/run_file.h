@@ -61,7 +61,8 @@ struct RunMeta {
   // [energy] ("" for none; the carbon factor < 0: the default)
   std::string grid_path, tariff_path;
   double carbon_kg_per_kwh = -1.0;
-  std::string land_cover_path;  // [scene] land_cover ("" for none)
+  std::string carbon_series_path;  // hourly carbon intensity CSV ("" for none)
+  std::string land_cover_path;     // [scene] land_cover ("" for none)
 };
 
 // One sample of the traffic series, in buffers sized once for the network (the recorder

@@ -8,6 +8,7 @@
 
 #include "engine/error.h"
 #include "scenarios/buildings_geojson.h"
+#include "scenarios/carbon_csv.h"
 #include "scenarios/grid_toml.h"
 #include "scenarios/scenario_controls.h"
 #include "scenarios/tariff_toml.h"
@@ -45,6 +46,7 @@ RunMeta run_meta_of(const Manifest& m) {
   meta.grid_path = m.grid_path;
   meta.tariff_path = m.tariff_path;
   meta.carbon_kg_per_kwh = m.carbon_kg_per_kwh;
+  meta.carbon_series_path = m.carbon_series_path;
   return meta;
 }
 
@@ -130,6 +132,9 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
     e.clock =
         LocalClock::at(b.start_year, b.start_month, b.start_day, b.start_hour, b.start_minute);
     if (meta.carbon_kg_per_kwh >= 0.0) e.carbon_kg_per_kwh = meta.carbon_kg_per_kwh;
+    if (!meta.carbon_series_path.empty()) {
+      e.carbon_hourly_kg_per_kwh = read_carbon_csv(meta.carbon_series_path);
+    }
     e.batteries = meta.controllers.batteries == "idle" ? energy::BatteryPolicy::idle
                   : meta.controllers.batteries == "self_consumption"
                       ? energy::BatteryPolicy::self_consumption

@@ -202,7 +202,11 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
     nlohmann::ordered_json je;
     je["tariff"] = e->tariff().name;
     je["currency"] = e->tariff().currency;
-    je["carbon_kg_per_kwh"] = e->config().carbon_kg_per_kwh;
+    if (e->config().carbon_hourly_kg_per_kwh.empty()) {
+      je["carbon_kg_per_kwh"] = e->config().carbon_kg_per_kwh;
+    } else {
+      je["carbon_kg_per_kwh"] = "hourly";
+    }
     je["batteries"] = energy::battery_policy_name(e->config().batteries);
     je["charging"] = energy::charging_policy_name(e->config().charging);
     energy::for_each_kpi(ek, [&](const char* name, auto value) { je[name] = value; });
@@ -297,8 +301,13 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   row("peak net draw from the grid", fmt::format("{:.0f}", g.peak_import_kw),
       fmt::format("kW at t = {:.0f} s", g.peak_time_s).c_str());
   row("cost", fmt::format("{:.0f}", g.cost), es->tariff().currency.c_str());
-  row("CO2 of electricity bought", fmt::format("{:.0f}", g.co2_kg),
-      fmt::format("kg ({:.4f} kg/kWh)", es->config().carbon_kg_per_kwh).c_str());
+  // An hourly series: the mean over what was bought.
+  const std::string carbon_unit =
+      es->config().carbon_hourly_kg_per_kwh.empty()
+          ? fmt::format("kg ({:.4f} kg/kWh)", es->config().carbon_kg_per_kwh)
+          : fmt::format("kg ({:.4f} kg/kWh, hourly series, mean over what was bought)",
+                        g.import_kwh > 0.0 ? g.co2_kg / g.import_kwh : 0.0);
+  row("CO2 of electricity bought", fmt::format("{:.0f}", g.co2_kg), carbon_unit.c_str());
   row("CO2, electricity + tailpipe", fmt::format("{:.0f}", g.co2_kg + k.co2_kg), "kg");
   if (g.unserved_kwh > 0.0 || g.curtailed_kwh > 0.0) {
     row("unserved (feeder outages)", fmt::format("{:.1f}", g.unserved_kwh), "kWh");

@@ -68,6 +68,21 @@ EnergySim::EnergySim(const DistrictAssets& assets, const Tariff& tariff, const E
         .expected("0..2 kg CO2 per kWh (fossil power is about 0.8)")
         .found(fmt::format("{}", config.carbon_kg_per_kwh));
   }
+  const std::vector<double>& hourly = config.carbon_hourly_kg_per_kwh;
+  if (!hourly.empty() && hourly.size() != 24 && hourly.size() != 8760 && hourly.size() != 8784) {
+    throw Error("grid carbon series of the wrong length")
+        .field("carbon_hourly_kg_per_kwh")
+        .expected("24 hourly values (a day) or 8760 / 8784 (a year)")
+        .found(std::to_string(hourly.size()));
+  }
+  for (std::size_t h = 0; h < hourly.size(); ++h) {
+    if (!(hourly[h] >= 0.0 && hourly[h] <= 2.0)) {
+      throw Error("grid carbon intensity out of range")
+          .field(fmt::format("carbon_hourly_kg_per_kwh[{}]", h))
+          .expected("0..2 kg CO2 per kWh")
+          .found(fmt::format("{}", hourly[h]));
+    }
+  }
   const std::size_t n = assets.buildings(), nf = assets.feeders();
   if (assets.battery.size() != n || assets.chargers.size() != n || assets.charger_w.size() != n ||
       assets.feeder_capacity_w.size() != nf || assets.feeder_substation.size() != nf ||
@@ -395,6 +410,17 @@ void EnergySim::schedule_charging(double now_s, double dt_s, std::span<const flo
   c.active_count = kept;
 }
 
+double EnergySim::carbon_kg_per_kwh_at(double t_s) const {
+  const std::vector<double>& series = config_.carbon_hourly_kg_per_kwh;
+  if (series.empty()) return config_.carbon_kg_per_kwh;
+  const LocalTime local = config_.clock.at_time(t_s);
+  const auto hour_of_day = static_cast<long long>(local.second_of_day / 3600.0);
+  const long long day_of_year = days_from_civil(local.date.year, local.date.month, local.date.day) -
+                                days_from_civil(local.date.year, 1, 1);
+  const long long hour = series.size() == 24 ? hour_of_day : day_of_year * 24 + hour_of_day;
+  return series[static_cast<std::size_t>(hour % static_cast<long long>(series.size()))];
+}
+
 void EnergySim::step(std::span<const float> demand_w, std::span<const float> pv_w) {
   const std::size_t n = assets_.buildings(), nf = assets_.feeders();
   const double dt = config_.step_s;
@@ -402,7 +428,7 @@ void EnergySim::step(std::span<const float> demand_w, std::span<const float> pv_
   const LocalTime local = config_.clock.at_time(now + 0.5 * dt);
   const TouPeriod period = tariff_.period(local.date.month, local.minute_of_day());
   const double price = tariff_.price(period), export_price = tariff_.export_price_per_kwh;
-  const double carbon = config_.carbon_kg_per_kwh;
+  const double carbon = carbon_kg_per_kwh_at(now + 0.5 * dt);
   EnergyState& s = state_;
   s.period = period;
   step_charging(now, dt, period, demand_w, pv_w);

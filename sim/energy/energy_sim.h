@@ -72,6 +72,9 @@ struct EnergyConfig {
   double step_s = 60.0;
   LocalClock clock;  // local time of t = 0, for the tariff's periods
   double carbon_kg_per_kwh = kGridCarbonKgPerKwh;
+  // Hour by hour instead (scenarios/carbon_csv.h): 24 values (a day, every day) or 8760 / 8784
+  // (a year from 1 January 00:00, local time); empty: the constant above.
+  std::vector<double> carbon_hourly_kg_per_kwh;
   BatteryPolicy batteries = BatteryPolicy::time_of_use;
   ChargingPolicy charging = ChargingPolicy::immediate;
 };
@@ -198,6 +201,9 @@ class EnergySim {
   void set_charging_caps(std::span<const double> cap_w);
 
   double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
+  // The grid's carbon intensity at simulated time t_s (kg CO2 per kWh): the hourly series'
+  // value of that local hour, or the constant factor; also for hours ahead (a forecast).
+  double carbon_kg_per_kwh_at(double t_s) const;
   const EnergyState& state() const { return state_; }
   const DistrictAssets& assets() const { return assets_; }
   const Tariff& tariff() const { return tariff_; }

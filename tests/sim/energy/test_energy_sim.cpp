@@ -445,3 +445,39 @@ TEST_CASE("energy actions out of bounds are refused, naming the building", "[ene
   CHECK(std::isnan(sim.state().battery_ctrl_w[1]));
   CHECK(std::isnan(sim.state().charging_cap_w[2]));
 }
+
+TEST_CASE("an hourly carbon series counts each hour's bought energy at that hour's intensity",
+          "[energy][carbon]") {
+  DistrictAssets a = four_buildings();
+  const Tariff t = flat_tariff(0.5);
+  EnergyConfig c = config_at(9, BatteryPolicy::idle);  // 09:00 local
+  c.carbon_hourly_kg_per_kwh.assign(24, 0.6);
+  c.carbon_hourly_kg_per_kwh[9] = 0.4;
+  c.carbon_hourly_kg_per_kwh[10] = 0.8;
+  EnergySim sim(a, t, c, 1);
+  CHECK(sim.carbon_kg_per_kwh_at(0.0) == 0.4);
+  CHECK(sim.carbon_kg_per_kwh_at(3600.0) == 0.8);
+  CHECK(sim.carbon_kg_per_kwh_at(15 * 3600.0) == 0.6);  // a day's series repeats
+  CHECK(sim.carbon_kg_per_kwh_at(24 * 3600.0) == 0.4);
+  // 100 kW bought by the four buildings for two hours: 40 kg then 80 kg of CO2.
+  const std::vector<float> demand(4, 25e3f), pv(4, 0.0f);
+  for (int step = 0; step < 120; ++step) sim.step(demand, pv);
+  CHECK(sim.kpis().import_kwh == Approx(200.0));
+  CHECK(sim.kpis().co2_kg == Approx(100.0 * 0.4 + 100.0 * 0.8));
+
+  // A year's series: hour of the year from 1 January 00:00 local time (15 July 09:00 is hour
+  // 195 * 24 + 9).
+  EnergyConfig y = c;
+  y.carbon_hourly_kg_per_kwh.assign(8760, 0.5);
+  y.carbon_hourly_kg_per_kwh[195 * 24 + 9] = 1.5;
+  const EnergySim year(a, t, y, 1);
+  CHECK(year.carbon_kg_per_kwh_at(0.0) == 1.5);
+  CHECK(year.carbon_kg_per_kwh_at(3600.0) == 0.5);
+
+  EnergyConfig bad = c;
+  bad.carbon_hourly_kg_per_kwh.assign(23, 0.5);
+  CHECK_THROWS_WITH(EnergySim(a, t, bad, 1), Catch::Contains("wrong length"));
+  bad.carbon_hourly_kg_per_kwh.assign(24, 0.5);
+  bad.carbon_hourly_kg_per_kwh[3] = -1.0;
+  CHECK_THROWS_WITH(EnergySim(a, t, bad, 1), Catch::Contains("carbon_hourly_kg_per_kwh[3]"));
+}
