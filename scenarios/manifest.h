@@ -30,7 +30,7 @@
 //   checkpoint_interval = 600  # s, 0: none
 //   [controllers]
 //   signals = "max_pressure"   # or "fixed_time" (default)
-//   batteries = "time_of_use"  # or "self_consumption", "idle"
+//   batteries = "time_of_use"  # or "self_consumption", "idle", "peak_shaving"
 //   charging = "immediate"     # or "delayed", "edf", "llf" (sim/energy/ev_charging.h)
 //   [[events]]
 //   at = 900                   # s after the start, or a local date-time

@@ -237,7 +237,7 @@ SignalControlSpec read_controllers(const std::string& path, const toml::table& r
     }
     out = *v;
   };
-  one_of("batteries", {"time_of_use", "self_consumption", "idle"}, spec.batteries);
+  one_of("batteries", {"time_of_use", "self_consumption", "idle", "peak_shaving"}, spec.batteries);
   one_of("charging", {"immediate", "delayed", "edf", "llf"}, spec.charging);
   const auto policy = [&](const toml::node& n, const std::string& key) {
     const std::optional<std::string> v = n.value<std::string>();

@@ -135,10 +135,12 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
     if (!meta.carbon_series_path.empty()) {
       e.carbon_hourly_kg_per_kwh = read_carbon_csv(meta.carbon_series_path);
     }
-    e.batteries = meta.controllers.batteries == "idle" ? energy::BatteryPolicy::idle
-                  : meta.controllers.batteries == "self_consumption"
-                      ? energy::BatteryPolicy::self_consumption
-                      : energy::BatteryPolicy::time_of_use;
+    if (!energy::parse_battery_policy(meta.controllers.batteries, e.batteries)) {
+      throw Error("unknown battery policy")  // the manifest reader refuses it; a run file may not
+          .field("controllers.batteries")
+          .expected("time_of_use, self_consumption, idle or peak_shaving")
+          .found(meta.controllers.batteries);
+    }
     if (!energy::parse_charging_policy(meta.controllers.charging, e.charging)) {
       throw Error("unknown charging policy")  // the manifest reader refuses it; a run file may not
           .field("controllers.charging")

@@ -35,22 +35,46 @@ double battery_power_w(BatteryPolicy policy, TouPeriod period, double deficit_w,
       if (period == TouPeriod::valley) return charge_max;
       if (period == TouPeriod::peak) return -std::min(std::max(deficit_w, 0.0), discharge_max);
       return std::min(std::max(surplus_w, 0.0), charge_max);
+    case BatteryPolicy::peak_shaving:
+      return 0.0;  // a feeder's rule: EnergySim::battery_decision_w
   }
   return 0.0;
 }
 
-}  // namespace
+constexpr std::array<std::pair<std::string_view, BatteryPolicy>, 4> kBatteryPolicies{{
+    {"idle", BatteryPolicy::idle},
+    {"self_consumption", BatteryPolicy::self_consumption},
+    {"time_of_use", BatteryPolicy::time_of_use},
+    {"peak_shaving", BatteryPolicy::peak_shaving},
+}};
 
-const char* battery_policy_name(BatteryPolicy p) {
-  switch (p) {
-    case BatteryPolicy::idle:
-      return "idle";
-    case BatteryPolicy::self_consumption:
-      return "self_consumption";
-    case BatteryPolicy::time_of_use:
-      return "time_of_use";
+// A policy's name in a table of (name, policy), and back.
+template <class E, std::size_t N>
+const char* name_of(const std::array<std::pair<std::string_view, E>, N>& table, E p) {
+  for (const auto& [name, policy] : table) {
+    if (policy == p) return name.data();
   }
   return "?";
+}
+
+template <class E, std::size_t N>
+bool parse_named(const std::array<std::pair<std::string_view, E>, N>& table, std::string_view name,
+                 E& out) {
+  for (const auto& [n, policy] : table) {
+    if (n == name) {
+      out = policy;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* battery_policy_name(BatteryPolicy p) { return name_of(kBatteryPolicies, p); }
+
+bool parse_battery_policy(std::string_view name, BatteryPolicy& out) {
+  return parse_named(kBatteryPolicies, name, out);
 }
 
 EnergySim::EnergySim(const DistrictAssets& assets, const Tariff& tariff, const EnergyConfig& config,
@@ -113,6 +137,9 @@ EnergySim::EnergySim(const DistrictAssets& assets, const Tariff& tariff, const E
   chargers_busy_.assign(n, 0);
   cap_left_w_.assign(n, 0.0);
   feeder_room_w_.assign(nf, 0.0);
+  feeder_shave_w_.assign(nf, 0.0);
+  feeder_discharge_max_w_.assign(nf, 0.0);
+  feeder_charge_max_w_.assign(nf, 0.0);
   scheduled_.reserve(session_capacity);
   s.battery_ctrl_w.assign(n, std::numeric_limits<double>::quiet_NaN());
   s.charging_cap_w.assign(n, std::numeric_limits<double>::quiet_NaN());
@@ -140,23 +167,11 @@ constexpr std::array<std::pair<std::string_view, ChargingPolicy>, 4> kChargingPo
 }};
 }  // namespace
 
-const char* charging_policy_name(ChargingPolicy p) {
-  for (const auto& [name, policy] : kChargingPolicies) {
-    if (policy == p) return name.data();
-  }
-  return "?";
-}
+const char* charging_policy_name(ChargingPolicy p) { return name_of(kChargingPolicies, p); }
 
 bool parse_charging_policy(std::string_view name, ChargingPolicy& out) {
-  for (const auto& [n, policy] : kChargingPolicies) {
-    if (n == name) {
-      out = policy;
-      return true;
-    }
-  }
-  return false;
+  return parse_named(kChargingPolicies, name, out);
 }
-
 void EnergySim::plug_in(std::uint32_t building, double now_s, double depart_s, double need_kwh) {
   ChargingSessions& c = state_.sessions;
   if (building >= assets_.buildings()) {
@@ -355,6 +370,18 @@ double EnergySim::battery_decision_w(std::size_t b, double load_w, double pv_w, 
   const double charge_max = max_charge_w(bat, s.stored_kwh[b], config_.step_s);
   const double discharge_max = max_discharge_w(bat, s.stored_kwh[b], config_.step_s);
   const double asked_w = s.battery_ctrl_w[b];
+  if (!out && std::isnan(asked_w) && config_.batteries == BatteryPolicy::peak_shaving) {
+    // Its share of what the feeder's batteries are to discharge or may recharge.
+    const std::uint32_t f = assets_.feeder[b];
+    const double x = feeder_shave_w_[f];
+    if (x > 0.0 && feeder_discharge_max_w_[f] > 0.0) {
+      return -discharge_max * std::min(x / feeder_discharge_max_w_[f], 1.0);
+    }
+    if (x < 0.0 && feeder_charge_max_w_[f] > 0.0) {
+      return charge_max * std::min(-x / feeder_charge_max_w_[f], 1.0);
+    }
+    return 0.0;
+  }
   double battery = !out && !std::isnan(asked_w)
                        ? std::clamp(asked_w, -discharge_max, charge_max)  // the BMS's limits
                        : battery_power_w(out ? BatteryPolicy::self_consumption : config_.batteries,
@@ -362,6 +389,31 @@ double EnergySim::battery_decision_w(std::size_t b, double load_w, double pv_w, 
   // Islanded, the battery can only charge from PV.
   if (out) battery = std::min(battery, std::max(pv_w - load_w, 0.0));
   return battery;
+}
+
+void EnergySim::plan_peak_shaving(std::span<const float> demand_w, std::span<const float> pv_w) {
+  const EnergyState& s = state_;
+  std::fill(feeder_discharge_max_w_.begin(), feeder_discharge_max_w_.end(), 0.0);
+  std::fill(feeder_charge_max_w_.begin(), feeder_charge_max_w_.end(), 0.0);
+  for (std::size_t f = 0; f < assets_.feeders(); ++f) {
+    feeder_shave_w_[f] = -kPeakShavingThreshold * assets_.feeder_capacity_w[f];
+  }
+  for (std::size_t b = 0; b < assets_.buildings(); ++b) {
+    const std::uint32_t f = assets_.feeder[b];
+    feeder_shave_w_[f] += static_cast<double>(demand_w[b]) + static_cast<double>(s.charger_w[b]) -
+                          static_cast<double>(pv_w[b]);
+    const BatterySpec& bat = assets_.battery[b];
+    if (bat.capacity_kwh > 0.0 && std::isnan(s.battery_ctrl_w[b])) {
+      feeder_discharge_max_w_[f] += max_discharge_w(bat, s.stored_kwh[b], config_.step_s);
+      feeder_charge_max_w_[f] += max_charge_w(bat, s.stored_kwh[b], config_.step_s);
+    } else {
+      feeder_shave_w_[f] += battery_decision_w(b, 0.0, 0.0, s.period, false);  // agent's
+    }
+  }
+  // No capacity, no peak: -inf excess would recharge without end; stay idle instead.
+  for (std::size_t f = 0; f < assets_.feeders(); ++f) {
+    if (!std::isfinite(assets_.feeder_capacity_w[f])) feeder_shave_w_[f] = 0.0;
+  }
 }
 
 void EnergySim::schedule_charging(double now_s, double dt_s, std::span<const float> demand_w,
@@ -379,8 +431,11 @@ void EnergySim::schedule_charging(double now_s, double dt_s, std::span<const flo
   for (std::size_t b = 0; b < assets_.buildings(); ++b) {
     const double load = static_cast<double>(demand_w[b]) + static_cast<double>(s.charger_w[b]);
     const double pv = static_cast<double>(pv_w[b]);
+    // Peak shaving decides after the charging (it shaves what the chargers add): idle here.
+    const bool shaving =
+        config_.batteries == BatteryPolicy::peak_shaving && std::isnan(s.battery_ctrl_w[b]);
     feeder_room_w_[assets_.feeder[b]] -=
-        load + battery_decision_w(b, load, pv, s.period, false) - pv;
+        load + (shaving ? 0.0 : battery_decision_w(b, load, pv, s.period, false)) - pv;
   }
   // Lowest key first; equal keys in order of arrival.
   std::sort(scheduled_.begin(), scheduled_.end());
@@ -432,6 +487,7 @@ void EnergySim::step(std::span<const float> demand_w, std::span<const float> pv_
   EnergyState& s = state_;
   s.period = period;
   step_charging(now, dt, period, demand_w, pv_w);
+  if (config_.batteries == BatteryPolicy::peak_shaving) plan_peak_shaving(demand_w, pv_w);
 
   const double to_kwh = dt / kJoulesPerKwh;
   par::parallel_for(n, kBuildingsPerChunk, [&](std::size_t b0, std::size_t b1, std::size_t chunk) {

@@ -16,7 +16,14 @@
 //   idle:             the battery does nothing;
 //   self_consumption: stores PV beyond the load, gives it back when the load exceeds PV;
 //   time_of_use:      charges at full power in the valley period, discharges to cover the
-//                     load in the peak period, stores PV surplus in the flat period.
+//                     load in the peak period, stores PV surplus in the flat period;
+//   peak_shaving:     keeps each feeder at kPeakShavingThreshold of its capacity: its
+//                     batteries discharge what the feeder would carry beyond that and
+//                     recharge with the room below it, each in proportion to its own limit
+//                     (the threshold rule of Oudalov, Cherkaoui and Beguin, "Sizing and optimal
+//                     operation of battery energy storage system for peak shaving
+//                     application", IEEE PowerTech 2007; recalled, not verified). On a feeder
+//                     without a capacity there is no peak to shave: its batteries stay idle.
 // Outages override the policy with self-consumption (the battery keeps the lights on).
 //
 // The control surface for agents (docs/ai.md, "Energy control"), per building, read each step:
@@ -31,6 +38,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,8 +49,16 @@
 
 namespace parktwin::energy {
 
-enum class BatteryPolicy : std::uint8_t { idle, self_consumption, time_of_use };
+enum class BatteryPolicy : std::uint8_t { idle, self_consumption, time_of_use, peak_shaving };
 const char* battery_policy_name(BatteryPolicy p);
+// The policy of a manifest's name ("idle", "self_consumption", "time_of_use",
+// "peak_shaving"); false if unknown.
+bool parse_battery_policy(std::string_view name, BatteryPolicy& out);
+
+// peak_shaving: the share of its feeder's capacity above which a feeder's batteries discharge
+// and below which they recharge (an assumption: a tenth kept in reserve for what the
+// batteries cannot shave).
+inline constexpr double kPeakShavingThreshold = 0.9;
 
 // The district's electrical assets (the model, built once: sim/coupling/district.h builds it
 // from the buildings and the grid file). Per building b, feeder f, substation s.
@@ -229,6 +245,8 @@ class EnergySim {
   // request within the battery's limits, or the scenario's rule (self-consumption when out).
   double battery_decision_w(std::size_t b, double load_w, double pv_w, TouPeriod period,
                             bool out) const;
+  // peak_shaving: each feeder's excess over its threshold with its batteries idle.
+  void plan_peak_shaving(std::span<const float> demand_w, std::span<const float> pv_w);
   // edf, llf: the sessions on chargers in order of priority share their feeder's room.
   void schedule_charging(double now_s, double dt_s, std::span<const float> demand_w,
                          std::span<const float> pv_w);
@@ -295,6 +313,9 @@ class EnergySim {
   std::vector<std::uint16_t> chargers_busy_;  // scratch per step, per building
   std::vector<double> cap_left_w_;            // scratch per step, per building
   std::vector<double> feeder_room_w_;         // scratch per step, per feeder (edf, llf)
+  // Scratch per step, per feeder (peak_shaving): what its batteries should discharge (> 0)
+  // or may recharge (< 0), and the sums of their discharge and charge limits.
+  std::vector<double> feeder_shave_w_, feeder_discharge_max_w_, feeder_charge_max_w_;
   // Scratch per step (edf, llf): (priority key, session) of the sessions on chargers.
   std::vector<std::pair<double, std::uint32_t>> scheduled_;
   std::vector<double> chunk_feeder_w_;  // per chunk x feeder, reduced in chunk order

@@ -146,14 +146,24 @@ TEST_CASE("without a feeder limit scheduled charging is immediate charging", "[e
   CHECK(edf.charging_kwh == Approx(now.charging_kwh));
 }
 
-TEST_CASE("charging policies have names both ways", "[energy][charging]") {
+TEST_CASE("charging and battery policies have names both ways", "[energy][charging]") {
   for (const ChargingPolicy p : {ChargingPolicy::immediate, ChargingPolicy::delayed,
                                  ChargingPolicy::edf, ChargingPolicy::llf}) {
     ChargingPolicy back = ChargingPolicy::immediate;
     REQUIRE(parse_charging_policy(charging_policy_name(p), back));
     CHECK(back == p);
   }
+  for (const BatteryPolicy p : {BatteryPolicy::idle, BatteryPolicy::self_consumption,
+                                BatteryPolicy::time_of_use, BatteryPolicy::peak_shaving}) {
+    BatteryPolicy back = BatteryPolicy::idle;
+    REQUIRE(parse_battery_policy(battery_policy_name(p), back));
+    CHECK(back == p);
+  }
+  // An unknown name leaves the policy as it was.
   ChargingPolicy x = ChargingPolicy::delayed;
   CHECK_FALSE(parse_charging_policy("fifo", x));
   CHECK(x == ChargingPolicy::delayed);
+  BatteryPolicy y = BatteryPolicy::peak_shaving;
+  CHECK_FALSE(parse_battery_policy("greedy", y));
+  CHECK(y == BatteryPolicy::peak_shaving);
 }
