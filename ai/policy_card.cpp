@@ -17,6 +17,19 @@ namespace parktwin::ai {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
+void write_card_json(const nlohmann::json& j, const std::string& dir) {
+  const fs::path path = fs::path(dir) / kCardFile;
+  const fs::path tmp = fs::path(dir) / (std::string(kCardFile) + ".tmp");
+  {
+    std::ofstream out(tmp);
+    out << j.dump(2) << "\n";
+    if (!out) throw Error("cannot write the policy card").in_file(path.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw Error("cannot write the policy card").in_file(path.string()).found(ec.message());
+}
+
 PolicyCard card_for(const traffic::SignalSurface& surface) {
   PolicyCard c;
   c.features = kPhaseFeatureLayout;
@@ -48,49 +61,10 @@ void write_card(const PolicyCard& c, const std::string& dir) {
   j["reward"] = {{"kind", c.reward}, {"scale", c.reward_scale}};
   j["weights"] = kWeightsFile;
   j["training"] = c.training;
-  const fs::path path = fs::path(dir) / kCardFile;
-  const fs::path tmp = fs::path(dir) / (std::string(kCardFile) + ".tmp");
-  {
-    std::ofstream out(tmp);
-    out << j.dump(2) << "\n";
-    if (!out) throw Error("cannot write the policy card").in_file(path.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw Error("cannot write the policy card").in_file(path.string()).found(ec.message());
+  write_card_json(j, dir);
 }
 
-namespace {
-
-// The field at `key` (a path like "control.decision_s") of type T, or an error naming it.
-template <class T>
-T field(const Json& root, const std::string& key, const std::string& path, const char* expected) {
-  const Json* node = &root;
-  std::size_t from = 0;
-  while (true) {
-    const std::size_t dot = key.find('.', from);
-    const std::string part = key.substr(from, dot == std::string::npos ? dot : dot - from);
-    if (!node->is_object() || !node->contains(part)) {
-      throw Error("policy card lacks a field").in_file(path).field(key).expected(expected);
-    }
-    node = &(*node)[part];
-    if (dot == std::string::npos) break;
-    from = dot + 1;
-  }
-  try {
-    return node->get<T>();
-  } catch (const Json::exception&) {
-    throw Error("policy card field has the wrong type")
-        .in_file(path)
-        .field(key)
-        .expected(expected)
-        .found(node->is_primitive() ? node->dump() : std::string("a JSON ") + node->type_name());
-  }
-}
-
-}  // namespace
-
-PolicyCard read_card(const std::string& dir) {
+nlohmann::json read_card_json(const std::string& dir, const char* format, int format_version) {
   const fs::path path = fs::path(dir) / kCardFile;
   const std::string p = path.string();
   std::error_code ec;
@@ -130,24 +104,30 @@ PolicyCard read_card(const std::string& dir) {
   } catch (const Json::parse_error& e) {
     throw Error("policy card is not valid JSON").in_file(p).found(e.what());
   }
-  if (!j.is_object() || !j.contains("format") || j["format"] != kPolicyFormat) {
+  if (!j.is_object() || !j.contains("format") || j["format"] != format) {
     throw Error("not a parktwin policy card")
         .in_file(p)
         .field("format")
-        .expected(fmt::format("\"{}\"", kPolicyFormat));
+        .expected(fmt::format("\"{}\"", format));
   }
-  const int version = field<int>(j, "format_version", p, "an integer");
-  if (version != kPolicyFormatVersion) {
+  const int version = card_field<int>(j, "format_version", p, "an integer");
+  if (version != format_version) {
     throw Error("policy card of another format version")
         .in_file(p)
         .field("format_version")
-        .expected(std::to_string(kPolicyFormatVersion))
+        .expected(std::to_string(format_version))
         .found(std::to_string(version));
   }
+  return j;
+}
+
+PolicyCard read_card(const std::string& dir) {
+  const std::string p = (fs::path(dir) / kCardFile).string();
+  const Json j = read_card_json(dir, kPolicyFormat, kPolicyFormatVersion);
   PolicyCard c;
-  c.parktwin_version = field<std::string>(j, "parktwin_version", p, "a string");
-  c.agent = field<std::string>(j, "agent", p, "a string");
-  c.model = field<std::string>(j, "model.kind", p, "\"phase_q_mlp\" or \"colight\"");
+  c.parktwin_version = card_field<std::string>(j, "parktwin_version", p, "a string");
+  c.agent = card_field<std::string>(j, "agent", p, "a string");
+  c.model = card_field<std::string>(j, "model.kind", p, "\"phase_q_mlp\" or \"colight\"");
   if (c.model != "phase_q_mlp" && c.model != "colight") {
     throw Error("unknown policy model")
         .in_file(p)
@@ -155,7 +135,7 @@ PolicyCard read_card(const std::string& dir) {
         .expected("\"phase_q_mlp\" or \"colight\"")
         .found(c.model);
   }
-  c.features = field<std::string>(j, "model.features", p, "a string");
+  c.features = card_field<std::string>(j, "model.features", p, "a string");
   if (c.features != kPhaseFeatureLayout) {
     throw Error("policy expects another observation layout")
         .in_file(p)
@@ -163,7 +143,7 @@ PolicyCard read_card(const std::string& dir) {
         .expected(fmt::format("\"{}\" (this build's)", kPhaseFeatureLayout))
         .found(c.features);
   }
-  c.feature_count = field<int>(j, "model.feature_count", p, "an integer");
+  c.feature_count = card_field<int>(j, "model.feature_count", p, "an integer");
   if (c.feature_count != static_cast<int>(kPhaseFeatures)) {
     throw Error("policy expects another number of features")
         .in_file(p)
@@ -171,7 +151,7 @@ PolicyCard read_card(const std::string& dir) {
         .expected(std::to_string(kPhaseFeatures))
         .found(std::to_string(c.feature_count));
   }
-  c.hidden = field<std::vector<int>>(j, "model.hidden", p, "an array of layer widths");
+  c.hidden = card_field<std::vector<int>>(j, "model.hidden", p, "an array of layer widths");
   for (const int h : c.hidden) {
     if (h < 1 || h > 65536) {
       throw Error("bad hidden layer width")
@@ -180,8 +160,8 @@ PolicyCard read_card(const std::string& dir) {
           .found(std::to_string(h));
     }
   }
-  c.junctions = field<std::vector<std::string>>(j, "network.junctions", p, "an array of ids");
-  c.greens = field<std::vector<int>>(j, "network.green_phases", p, "an array of counts");
+  c.junctions = card_field<std::vector<std::string>>(j, "network.junctions", p, "an array of ids");
+  c.greens = card_field<std::vector<int>>(j, "network.green_phases", p, "an array of counts");
   if (c.greens.size() != c.junctions.size()) {
     throw Error("policy card's network lists differ in length")
         .in_file(p)
@@ -189,9 +169,9 @@ PolicyCard read_card(const std::string& dir) {
         .expected(std::to_string(c.junctions.size()))
         .found(std::to_string(c.greens.size()));
   }
-  c.decision_s = field<double>(j, "control.decision_s", p, "seconds > 0");
-  c.min_green_s = field<double>(j, "control.min_green_s", p, "seconds >= 0");
-  c.max_green_s = field<double>(j, "control.max_green_s", p, "seconds >= min_green_s");
+  c.decision_s = card_field<double>(j, "control.decision_s", p, "seconds > 0");
+  c.min_green_s = card_field<double>(j, "control.min_green_s", p, "seconds >= 0");
+  c.max_green_s = card_field<double>(j, "control.max_green_s", p, "seconds >= min_green_s");
   if (!(c.decision_s > 0.0) || !(c.min_green_s >= 0.0) || !(c.max_green_s >= c.min_green_s)) {
     throw Error("bad control timing in the policy card")
         .in_file(p)
@@ -200,8 +180,8 @@ PolicyCard read_card(const std::string& dir) {
         .found(fmt::format("decision_s {}, min_green_s {}, max_green_s {}", c.decision_s,
                            c.min_green_s, c.max_green_s));
   }
-  c.reward = field<std::string>(j, "reward.kind", p, "a string");
-  c.reward_scale = field<double>(j, "reward.scale", p, "a number");
+  c.reward = card_field<std::string>(j, "reward.kind", p, "a string");
+  c.reward_scale = card_field<double>(j, "reward.scale", p, "a number");
   if (j.contains("training")) c.training = j["training"];
   return c;
 }

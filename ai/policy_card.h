@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/error.h"
 #include "sim/traffic/signal_surface.h"
 
 namespace parktwin::ai {
@@ -48,5 +49,40 @@ PolicyCard read_card(const std::string& dir);
 // network: other junctions, another order, other green phases).
 void check_fits(const PolicyCard& card, const traffic::SignalSurface& surface,
                 const std::string& dir);
+
+// --- shared by the cards of every kind of policy (signal, energy)
+// DIR/policy.json as JSON, checked to be a card of `format` and `format_version`; throws
+// parktwin::Error naming the file for a missing folder or file, a file too large or nested
+// too deeply to be a card, bad JSON, another format or version.
+nlohmann::json read_card_json(const std::string& dir, const char* format, int format_version);
+// Writes DIR/policy.json (a temporary file renamed over it).
+void write_card_json(const nlohmann::json& j, const std::string& dir);
+
+// The field at `key` (a path like "control.decision_s") of type T, or an error naming it.
+template <class T>
+T card_field(const nlohmann::json& root, const std::string& key, const std::string& path,
+             const char* expected) {
+  const nlohmann::json* node = &root;
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t dot = key.find('.', from);
+    const std::string part = key.substr(from, dot == std::string::npos ? dot : dot - from);
+    if (!node->is_object() || !node->contains(part)) {
+      throw Error("policy card lacks a field").in_file(path).field(key).expected(expected);
+    }
+    node = &(*node)[part];
+    if (dot == std::string::npos) break;
+    from = dot + 1;
+  }
+  try {
+    return node->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error("policy card field has the wrong type")
+        .in_file(path)
+        .field(key)
+        .expected(expected)
+        .found(node->is_primitive() ? node->dump() : std::string("a JSON ") + node->type_name());
+  }
+}
 
 }  // namespace parktwin::ai

@@ -28,7 +28,9 @@
 #include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
 #include "sim/traffic/signal_control.h"
+#include "tools/cmd_eval_energy.h"
 #include "tools/command.h"
+#include "tools/eval_stats.h"
 #include "tools/learning_options.h"
 
 namespace parktwin::cli {
@@ -45,6 +47,9 @@ struct EvalOptions {
   bool force = false;
   bool quiet = false;
   LearningEnvOptions env;
+  EnergyCliOptions energy;
+  std::vector<std::string> weeks{"summer", "winter"};
+  bool seeds_given = false;
 };
 
 // The KPIs compared, in table order: name, unit, and how to read them from a run.
@@ -62,16 +67,6 @@ constexpr std::array<Metric, 6> kMetrics{{
     {"stops_per_veh", "", [](const traffic::TrafficKpis& k) { return k.mean_stops_per_vehicle; }},
     {"co2_kg", "kg", [](const traffic::TrafficKpis& k) { return k.co2_kg; }},
 }};
-
-// Student's t, two-sided 95%, for n - 1 degrees of freedom (n samples); 1.96 beyond 30.
-double t95(std::size_t n) {
-  static constexpr double t[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
-                                 2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-                                 2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
-                                 2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
-  const std::size_t dof = n - 1;
-  return dof < std::size(t) ? t[dof] : 1.96;
-}
 
 struct Policy {
   std::string label;  // as given
@@ -108,6 +103,19 @@ struct Run {
 };
 
 int run_eval(const EvalOptions& o, const CommandContext& ctx) {
+  if (o.energy.active()) {
+    EnergyEvalArgs a;
+    a.scenario = o.scenario;
+    a.policies = o.policies;
+    a.weeks = o.weeks;
+    if (o.seeds_given) a.seeds = o.seeds;
+    a.csv = o.csv;
+    a.out = o.out;
+    a.force = o.force;
+    a.quiet = o.quiet;
+    a.energy = o.energy;
+    return run_energy_eval(a, ctx);
+  }
   const scenarios::Manifest manifest = scenarios::load_manifest(o.scenario);
   const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
   for (const std::string& f : {o.csv, o.out}) {
@@ -149,9 +157,7 @@ int run_eval(const EvalOptions& o, const CommandContext& ctx) {
         "on {} threads\n",
         policies.size(), env.demand_scales.size(), o.seeds, runs.size(), env.episode_s, threads);
   }
-  const auto t0 = std::chrono::steady_clock::now();
-  std::atomic<std::size_t> done{0};
-  std::mutex progress;
+  RunProgress progress(ctx.err, runs.size(), o.quiet);
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, runs.size(), [&](std::size_t i) {
@@ -168,20 +174,10 @@ int run_eval(const EvalOptions& o, const CommandContext& ctx) {
         e.world->set_agent(std::make_shared<ai::LearnedSignalAgent>(p.learned, *e.world));
       for (std::int64_t t = 0; t < steps; ++t) e.world->step();
       r.kpis = e.world->traffic().kpis();
-      const std::size_t n = ++done;
-      if (!o.quiet) {
-        const std::lock_guard lock(progress);
-        const double wall =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        ctx.err << fmt::format(
-            "\r{}/{} runs, {:.1f} runs/s, ETA {:.0f} s   ", n, runs.size(),
-            static_cast<double>(n) / wall,
-            wall / static_cast<double>(n) * static_cast<double>(runs.size() - n));
-        ctx.err.flush();
-      }
+      progress.one_done();
     });
   });
-  if (!o.quiet) ctx.err << "\n";
+  progress.finish();
 
   // Summary: per policy and scale, mean and 95% interval of each metric over the seeds.
   struct Row {
@@ -197,16 +193,9 @@ int run_eval(const EvalOptions& o, const CommandContext& ctx) {
         for (const Run& r : runs) {
           if (r.policy == p && r.scale == s) v.push_back(kMetrics[m].of(r.kpis));
         }
-        double sum = 0.0;
-        for (const double x : v) sum += x;
-        const double mean = sum / static_cast<double>(v.size());
-        double ss = 0.0;
-        for (const double x : v) ss += (x - mean) * (x - mean);
-        row.mean[m] = mean;
-        row.ci[m] = v.size() > 1
-                        ? t95(v.size()) * std::sqrt(ss / static_cast<double>(v.size() - 1)) /
-                              std::sqrt(static_cast<double>(v.size()))
-                        : 0.0;
+        const MeanCi stats = mean_ci95(v);
+        row.mean[m] = stats.mean;
+        row.ci[m] = stats.ci95;
       }
       rows.push_back(row);
     }
@@ -302,15 +291,23 @@ CommandRun configure_eval(CLI::App& sub) {
   sub.add_option(
          "--policy", o->policies,
          "a policy to compare (repeat): fixed_time, max_pressure, sotl, actuated, webster, or a "
-         "folder written by parktwin train")
+         "folder written by parktwin train; with --control: BATTERY+CHARGING+HVAC rules (e.g. "
+         "time_of_use+llf+precool), rules (every combination) or a trained energy policy")
       ->required();
-  sub.add_option("--seeds", o->seeds, "evaluation seeds 1..K per policy and demand scale")
-      ->check(CLI::Range(1, 100'000));
+  sub.add_option("--seeds", o->seeds,
+                 "evaluation seeds 1..K per policy and demand scale (energy: per week; 10 and 3 "
+                 "by default)")
+      ->check(CLI::Range(1, 100'000))
+      ->each([o](const std::string&) { o->seeds_given = true; });
+  sub.add_option("--weeks", o->weeks, "energy: held-out weeks to evaluate on (summer, winter)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"summer", "winter"}));
   sub.add_option("--csv", o->csv, "write the summary table as CSV");
   sub.add_option("--out", o->out, "write every run and the summary as HDF5 (/runs, /summary)");
   sub.add_flag("--force", o->force, "replace existing output files");
   sub.add_flag("--quiet", o->quiet, "no progress line");
   add_learning_env_options(sub, o->env);
+  add_energy_options(sub, o->energy);
   return [o](const CommandContext& ctx) { return run_eval(*o, ctx); };
 }
 

@@ -25,6 +25,7 @@
 #include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
 #include "tools/cli_checks.h"
+#include "tools/cmd_eval_energy.h"
 #include "tools/command.h"
 #include "tools/learning_options.h"
 
@@ -52,7 +53,32 @@ struct TrainOptions {
   int updates = ai::DqnConfig{}.updates_per_decision;
   std::vector<int> hidden = ai::DqnConfig{}.hidden;
   LearningEnvOptions env;
+  EnergyCliOptions energy;
+  bool agent_given = false, episodes_given = false, envs_given = false, gamma_given = false,
+       hidden_given = false;
 };
+
+int run_train_energy(const TrainOptions& o, const CommandContext& ctx) {
+  if (o.resume) {
+    throw Error("energy training cannot resume yet")
+        .field("--resume")
+        .expected("a fresh training (checkpoints are written for signal control only)");
+  }
+  EnergyTrainArgs a;
+  a.scenario = o.scenario;
+  a.out = o.out;
+  if (o.agent_given) a.agent = o.agent;
+  if (o.episodes_given) a.episodes = o.episodes;
+  if (o.envs_given) a.envs = o.envs;
+  if (o.learning_rate_given) a.learning_rate = o.learning_rate;
+  if (o.gamma_given) a.gamma = o.gamma;
+  if (o.hidden_given) a.hidden = o.hidden;
+  a.seed = o.seed;
+  a.force = o.force;
+  a.quiet = o.quiet;
+  a.energy = o.energy;
+  return run_energy_train(a, ctx);
+}
 
 std::string duration_text(double s) {
   if (!(s >= 0.0) || !std::isfinite(s)) return "?";
@@ -95,6 +121,7 @@ void write_curve(const ai::TrainResult& r, const std::string& dir) {
 }
 
 int run_train(const TrainOptions& o, const CommandContext& ctx) {
+  if (o.energy.active()) return run_train_energy(o, ctx);
   const scenarios::Manifest manifest = scenarios::load_manifest(o.scenario);
   const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
   std::error_code ec;
@@ -242,18 +269,23 @@ CommandRun configure_train(CLI::App& sub) {
   sub.add_option("--agent", o->agent,
                  "learner: dqn (a shared phase-scoring DQN), colight (the same with graph "
                  "attention over the neighbouring junctions) or ppo (clipped PPO with GAE)")
-      ->check(CLI::IsMember({"dqn", "colight", "ppo"}));
+      ->check(CLI::IsMember({"dqn", "colight", "ppo"}))
+      ->each([o](const std::string&) { o->agent_given = true; });
   sub.add_option("--episodes", o->episodes, "training episodes in all")
-      ->check(CLI::Range(1, 1'000'000));
+      ->check(CLI::Range(1, 1'000'000))
+      ->each([o](const std::string&) { o->episodes_given = true; });
   sub.add_option("--envs", o->envs, "environment copies stepped together")
-      ->check(CLI::Range(1, 1024));
+      ->check(CLI::Range(1, 1024))
+      ->each([o](const std::string&) { o->envs_given = true; });
   // Training episodes draw seeds from 1e6 + 1e5 x seed on: a bound keeps them apart from
   // evaluation and validation seeds, with no wrap-around.
   sub.add_option("--seed", o->seed, "seed of the weights, exploration and episodes")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000'000}));
   sub.add_option("--out", o->out, "folder for the policy (policy.pt, policy.json) and its curve")
       ->required();
-  sub.add_option("--gamma", o->gamma, "discount per decision")->check(CLI::Range(0.01, 0.9999));
+  sub.add_option("--gamma", o->gamma, "discount per decision")
+      ->check(CLI::Range(0.01, 0.9999))
+      ->each([o](const std::string&) { o->gamma_given = true; });
   sub.add_option("--n-step", o->n_step, "steps of the returns")->check(CLI::Range(1, 100));
   sub.add_option("--updates", o->updates, "gradient steps per vectorised decision")
       ->check(CLI::Range(0, 64));
@@ -262,7 +294,8 @@ CommandRun configure_train(CLI::App& sub) {
       ->each([o](const std::string&) { o->learning_rate_given = true; });
   sub.add_option("--hidden", o->hidden, "hidden layer widths, comma-separated")
       ->delimiter(',')
-      ->check(CLI::Range(1, 4096));
+      ->check(CLI::Range(1, 4096))
+      ->each([o](const std::string&) { o->hidden_given = true; });
   sub.add_flag("--force", o->force,
                "replace a policy already in --out, or start afresh over an interrupted training");
   sub.add_flag("--resume", o->resume,
@@ -275,6 +308,7 @@ CommandRun configure_train(CLI::App& sub) {
       ->check(CLI::Range(0.0, 1e9));
   sub.add_flag("--quiet", o->quiet, "no progress lines");
   add_learning_env_options(sub, o->env);
+  add_energy_options(sub, o->energy);
   return [o](const CommandContext& ctx) { return run_train(*o, ctx); };
 }
 

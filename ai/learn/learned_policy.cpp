@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "ai/learn/mlp.h"
 #include "engine/error.h"
 
 namespace parktwin::ai {
@@ -19,32 +20,20 @@ std::shared_ptr<const LearnedSignalPolicy> LearnedSignalPolicy::load(const std::
   p->card_ = read_card(dir);
   p->dir_ = dir;
   const std::string weights = (fs::path(dir) / kWeightsFile).string();
-  std::error_code ec;
-  if (!fs::is_regular_file(weights, ec)) {
-    throw Error("policy folder has no weights")
-        .in_file(weights)
-        .expected("the TorchScript file parktwin train writes");
-  }
-  try {
-    p->module_ = torch::jit::load(weights);
-    p->module_.eval();
+  p->module_ = load_policy_weights(weights, [&](torch::jit::Module& m) {
     // The weights must score each phase slot of each agent: [1, A, P, F] -> [1, A, P].
     const auto A = static_cast<long>(p->card_.junctions.size());
     long P = 1;
     for (const int g : p->card_.greens) P = std::max(P, static_cast<long>(g));
     const auto x = torch::zeros({1, A, P, static_cast<long>(kPhaseFeatures)});
-    const torch::Tensor y = p->module_.forward({x}).toTensor();
+    const torch::Tensor y = m.forward({x}).toTensor();
     if (y.dim() != 3 || y.size(0) != 1 || y.size(1) != A || y.size(2) != P) {
       throw Error("policy weights do not match their card")
           .in_file(weights)
           .expected(fmt::format("one score per phase slot and agent (1x{}x{})", A, P))
           .found(fmt::format("an output of shape {}", fmt::join(y.sizes(), "x")));
     }
-  } catch (const c10::Error& e) {
-    throw Error("cannot read the policy's weights (corrupt or not TorchScript?)")
-        .in_file(weights)
-        .found(e.what_without_backtrace());
-  }
+  });
   return p;
 }
 

@@ -8,62 +8,13 @@
 #include <cmath>
 #include <limits>
 
+#include "ai/learn/mlp.h"
 #include "ai/phase_features.h"
 #include "engine/error.h"
 
 namespace parktwin::ai {
 
 namespace {
-
-// A stack of linear layers with ReLU between them, and its TorchScript text.
-struct Mlp {
-  std::vector<torch::nn::Linear> layers;
-  void build(torch::nn::Module& owner, const std::string& name, int in,
-             const std::vector<int>& widths) {
-    for (std::size_t i = 0; i < widths.size(); ++i) {
-      layers.push_back(
-          owner.register_module(fmt::format("{}{}", name, i), torch::nn::Linear(in, widths[i])));
-      in = widths[i];
-    }
-  }
-  // relu after every layer but, when `last_linear`, the last.
-  torch::Tensor forward(torch::Tensor h, bool last_linear) {
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-      h = layers[i]->forward(h);
-      if (!(last_linear && i + 1 == layers.size())) h = torch::relu(h);
-    }
-    return h;
-  }
-  void export_to(torch::jit::Module& m, const std::string& name) const {
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-      m.register_parameter(fmt::format("{}_w{}", name, i), layers[i]->weight.detach().clone(),
-                           false);
-      m.register_parameter(fmt::format("{}_b{}", name, i), layers[i]->bias.detach().clone(), false);
-    }
-  }
-  std::string script(const std::string& name, const std::string& in, const std::string& out,
-                     bool last_linear) const {
-    std::string s = fmt::format("    {} = {}\n", out, in);
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-      s += fmt::format("    {0} = torch.matmul({0}, self.{1}_w{2}.t()) + self.{1}_b{2}\n", out,
-                       name, i);
-      if (!(last_linear && i + 1 == layers.size()))
-        s += fmt::format("    {0} = torch.relu({0})\n", out);
-    }
-    return s;
-  }
-};
-
-void save_module(torch::jit::Module& m, const std::string& body, const std::string& path) {
-  m.define(body);
-  try {
-    m.save(path);
-  } catch (const c10::Error& e) {
-    throw Error("cannot write the policy's weights")
-        .in_file(path)
-        .found(e.what_without_backtrace());
-  }
-}
 
 class PhaseQMlp : public SignalQNet {
  public:

@@ -165,6 +165,26 @@ void BuildingsSim::check_hvac_setpoints(std::size_t b, double heating_c, double 
   }
 }
 
+BuildingsSim::Schedule BuildingsSim::schedule_at(std::size_t b, double t_s) const {
+  const double local_s = start_hour_s_ + t_s;
+  const auto day = static_cast<long long>(std::floor(local_s / 86400.0));
+  const int hour =
+      std::clamp(static_cast<int>((local_s - static_cast<double>(day) * 86400.0) / 3600.0), 0, 23);
+  const bool weekend = ((start_weekday_ + day) % 7 + 7) % 7 >= 5;
+  const Archetype& a = archetype(stock_.use[b]);
+  const auto h = static_cast<std::size_t>(hour);
+  Schedule out;
+  out.occupied = (weekend ? a.occupancy_weekend : a.occupancy_weekday)[h] >= kOccupiedShare;
+  const BuildingStock& k = stock_;
+  out.heating_c = out.occupied ? k.heating_setpoint_c[b] : k.heating_setback_c[b];
+  out.cooling_c = out.occupied ? k.cooling_setpoint_c[b] : k.cooling_setback_c[b];
+  return out;
+}
+
+energy::WeatherNow BuildingsSim::weather_at(double t_s) const {
+  return energy::weather_at(weather_, start_of_year_s_ + t_s);
+}
+
 void BuildingsSim::step() {
   const double dt = config_.step_s;
   // Inputs for the middle of the step [t, t + dt).

@@ -130,6 +130,16 @@ class BuildingsSim {
   void set_hvac_setpoints(std::span<const double> heating_c, std::span<const double> cooling_c);
   double time_s() const { return static_cast<double>(state_.step) * config_.step_s; }
   double time_step_s() const { return config_.step_s; }
+  // What building b's schedule asks for at simulated time t_s (also ahead, for forecasts):
+  // whether it is occupied, and its set-points then (C; set back when unoccupied).
+  struct Schedule {
+    bool occupied = false;
+    double heating_c = 0.0, cooling_c = 0.0;
+  };
+  Schedule schedule_at(std::size_t b, double t_s) const;
+  // The weather file's values at simulated time t_s (without a heat wave's offset).
+  energy::WeatherNow weather_at(double t_s) const;
+  const energy::WeatherSeries& weather() const { return weather_; }
   const BuildingsConfig& config() const { return config_; }
   const BuildingsState& state() const { return state_; }
   const BuildingStock& stock() const { return stock_; }

@@ -25,6 +25,7 @@
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
 #include "scenarios/traffic_inputs.h"
+#include "tests/support/policy_weights.h"
 #include "tests/support/temp_dir.h"
 
 using namespace parktwin;
@@ -74,14 +75,6 @@ std::string bytes_of(const std::string& path) {
   return bytes.str();
 }
 
-// The trained weights as one flat tensor.
-torch::Tensor weights_of(const std::string& dir) {
-  torch::jit::Module m = torch::jit::load((fs::path(dir) / ai::kWeightsFile).string());
-  std::vector<torch::Tensor> all;
-  for (const auto& p : m.parameters()) all.push_back(p.flatten());
-  return torch::cat(all);
-}
-
 }  // namespace
 
 CATCH_TEST_CASE("training twice with one seed gives identical weights, the policy runs a World",
@@ -97,8 +90,10 @@ CATCH_TEST_CASE("training twice with one seed gives identical weights, the polic
   CATCH_REQUIRE(ra.updates > 100);  // it did learn something: gradient steps were taken
   CATCH_CHECK(ra.updates == rb.updates);
   CATCH_CHECK(ra.best_validation_att_s == rb.best_validation_att_s);
-  CATCH_CHECK(torch::equal(weights_of(a.path().string()), weights_of(b.path().string())));
-  CATCH_CHECK_FALSE(torch::equal(weights_of(a.path().string()), weights_of(c.path().string())));
+  CATCH_CHECK(
+      torch::equal(test::weights_of(a.path().string()), test::weights_of(b.path().string())));
+  CATCH_CHECK_FALSE(
+      torch::equal(test::weights_of(a.path().string()), test::weights_of(c.path().string())));
   CATCH_REQUIRE(ra.curve.size() == 2);
   CATCH_CHECK(ra.curve.back().episode == 4);
 
@@ -160,7 +155,8 @@ CATCH_TEST_CASE("the CoLight-style model trains, saves and runs a World like the
   const ai::TrainResult ra = ai::train_dqn(h.net, h.demand, {}, c, a.path().string(), {}, {});
   const ai::TrainResult rb = ai::train_dqn(h.net, h.demand, {}, c, b.path().string(), {}, {});
   CATCH_REQUIRE(ra.updates > 100);
-  CATCH_CHECK(torch::equal(weights_of(a.path().string()), weights_of(b.path().string())));
+  CATCH_CHECK(
+      torch::equal(test::weights_of(a.path().string()), test::weights_of(b.path().string())));
   const auto policy = ai::LearnedSignalPolicy::load(a.path().string());
   CATCH_CHECK(policy->card().model == "colight");
   CATCH_CHECK(policy->card().agent == "colight");
@@ -186,8 +182,10 @@ CATCH_TEST_CASE("PPO trains reproducibly and its policy runs a World", "[ai][lea
   ai::train_ppo(h.net, h.demand, {}, p, c.path().string(), {}, {});
   CATCH_REQUIRE(ra.updates >= 16);  // 4 epochs x 4 minibatches per rollout
   CATCH_CHECK(ra.best_validation_att_s == rb.best_validation_att_s);
-  CATCH_CHECK(torch::equal(weights_of(a.path().string()), weights_of(b.path().string())));
-  CATCH_CHECK_FALSE(torch::equal(weights_of(a.path().string()), weights_of(c.path().string())));
+  CATCH_CHECK(
+      torch::equal(test::weights_of(a.path().string()), test::weights_of(b.path().string())));
+  CATCH_CHECK_FALSE(
+      torch::equal(test::weights_of(a.path().string()), test::weights_of(c.path().string())));
   const auto policy = ai::LearnedSignalPolicy::load(a.path().string());
   CATCH_CHECK(policy->card().agent == "ppo");
   check_serves_traffic(h, policy, 600);
@@ -263,8 +261,8 @@ void check_resumes_exactly(Train train) {
   const ai::TrainResult rest = train(stopped, resume, 1);
   CATCH_CHECK_FALSE(rest.stopped);
   check_same_curve(whole, rest);
-  CATCH_CHECK(
-      torch::equal(weights_of(through.path().string()), weights_of(stopped.path().string())));
+  CATCH_CHECK(torch::equal(test::weights_of(through.path().string()),
+                           test::weights_of(stopped.path().string())));
 }
 
 }  // namespace

@@ -1,0 +1,71 @@
+#pragma once
+// A trained energy policy on disk and in use: a folder with the actor's weights as TorchScript
+// (`policy.pt`: observations [N, kEnergyFeatures] -> action means [N, kEnergyActions]) and a
+// JSON card (`policy.json`) that says what it expects: the observation layout, what it
+// controls and the rules for the rest, the decision interval, the district's buildings (so a
+// policy for another district is refused), the reward weights and the training run. It acts
+// with the actor's mean (no exploration noise), clipped to [-1, 1].
+
+#include <nlohmann/json.hpp>
+#include <torch/script.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ai/energy_env.h"
+
+namespace parktwin::ai {
+
+inline constexpr const char* kEnergyPolicyFormat = "parktwin-energy-policy";
+inline constexpr int kEnergyPolicyFormatVersion = 1;
+inline constexpr const char* kEnergyFeatureLayout = "energy_features_v1";
+
+struct EnergyPolicyCard {
+  std::string agent = "ppo";
+  std::string features = kEnergyFeatureLayout;
+  int feature_count = static_cast<int>(kEnergyFeatures);
+  int action_count = static_cast<int>(kEnergyActions);
+  std::vector<int> hidden;
+  std::string control = "energy";  // ai::energy_control_name
+  std::string rules;               // ai::energy_rules_name, for what it does not control
+  double decision_s = 900.0;
+  std::vector<std::string> buildings;  // the district's building ids, in order
+  EnergyRewardWeights reward;
+  std::string parktwin_version;
+  nlohmann::json training = nlohmann::json::object();
+};
+
+// The card of a policy for `scenario` trained with `options`.
+EnergyPolicyCard energy_card_for(const EnergyScenario& scenario, const EnergyEnvOptions& options);
+void write_energy_card(const EnergyPolicyCard& card, const std::string& dir);
+// Throws parktwin::Error naming DIR/policy.json and the field for a missing file, bad JSON,
+// another format or layout, or a missing or mistyped field.
+EnergyPolicyCard read_energy_card(const std::string& dir);
+
+class LearnedEnergyPolicy {
+ public:
+  // Reads DIR's card and weights; throws parktwin::Error naming the file for a missing or
+  // corrupt one, or weights that do not map the card's features to its actions.
+  static std::shared_ptr<const LearnedEnergyPolicy> load(const std::string& dir);
+
+  const EnergyPolicyCard& card() const { return card_; }
+  const std::string& dir() const { return dir_; }
+  // The environment options it was trained for: its control, rules, decision interval.
+  void configure(EnergyEnvOptions& options) const;
+  // Throws parktwin::Error naming the card when `scenario`'s district is not the policy's
+  // (other buildings, or in another order). `label`: how the user named the policy.
+  void check(const EnergyScenario& scenario, const std::string& label) const;
+  // Actions (agents x kEnergyActions) for the observations of one copy; masked actions are 0.
+  void act(std::span<const float> obs, std::span<const std::uint8_t> mask,
+           std::span<float> actions) const;
+
+ private:
+  EnergyPolicyCard card_;
+  std::string dir_;
+  mutable torch::jit::Module module_;  // forward() is not const in torch's API
+};
+
+}  // namespace parktwin::ai

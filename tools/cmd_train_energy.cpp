@@ -1,0 +1,136 @@
+// parktwin train --control ...: learns an energy policy for a scenario's district (PPO with a
+// Gaussian policy, ai/learn/energy_ppo.h) and writes it (TorchScript weights and a JSON card)
+// with its learning curve (train.csv) to a folder. Training writes into OUT/.training and
+// moves the files into OUT when it has finished, so a failed training leaves OUT as it was.
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "ai/learn/energy_ppo.h"
+#include "ai/policy_card.h"
+#include "engine/error.h"
+#include "engine/parallel.h"
+#include "scenarios/manifest.h"
+#include "scenarios/run_world.h"
+#include "tools/cmd_eval_energy.h"
+
+namespace parktwin::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void write_energy_curve_csv(const std::vector<ai::EnergyTrainPoint>& curve, const fs::path& dir) {
+  std::ofstream csv(dir / "train.csv");
+  // Episode 0: the rules alone on the validation windows.
+  csv << "episode,mean_reward,train_cost,validation_reward,validation_cost,validation_co2_kg,"
+         "validation_discomfort_kh,validation_ev_unserved_kwh,wall_s\n";
+  for (const ai::EnergyTrainPoint& p : curve) {
+    csv << fmt::format("{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.3f}\n", p.episode,
+                       p.mean_reward, p.train_cost, p.validation_reward, p.validation_cost,
+                       p.validation_co2_kg, p.validation_discomfort_kh, p.validation_unserved_kwh,
+                       p.wall_s);
+  }
+}
+
+}  // namespace
+
+int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
+  if (a.agent != "ppo") {
+    throw Error("no such energy learner")
+        .field("--agent")
+        .expected("ppo (dqn and colight learn signal control)")
+        .found(a.agent);
+  }
+  const scenarios::Manifest manifest = scenarios::load_manifest(a.scenario);
+  const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
+  std::error_code ec;
+  if (fs::exists(fs::path(a.out) / ai::kCardFile, ec) && !a.force) {
+    throw Error("the output folder holds a policy already")
+        .in_file(a.out)
+        .expected("another folder, or --force to replace it");
+  }
+  ai::EnergyPpoConfig c;
+  c.env = to_energy_env_options(a.energy, meta);
+  if (!c.env.control.any()) {
+    throw Error("nothing to learn")
+        .field("--control")
+        .expected("hvac, battery, charging or energy");
+  }
+  c.episodes = a.episodes.value_or(c.episodes);
+  c.envs = a.envs.value_or(c.envs);
+  c.seed = a.seed;
+  c.hidden = a.hidden;
+  c.learning_rate = a.learning_rate.value_or(c.learning_rate);
+  c.gamma = a.gamma.value_or(c.gamma);
+  c.threads = ctx.global.threads > 0 ? ctx.global.threads : par::hardware_threads();
+
+  const fs::path work = fs::path(a.out) / ".training";
+  fs::remove_all(work, ec);
+  fs::create_directories(work, ec);
+  if (ec || !fs::is_directory(work)) {
+    throw Error("cannot create the output folder").in_file(a.out).found(ec.message());
+  }
+  const scenarios::ScenarioTraffic loaded = scenarios::load_scenario_traffic(a.scenario);
+  const ai::EnergyScenario scenario(scenarios::make_world(loaded.meta, loaded.net, loaded.demand),
+                                    meta.duration_s, c.env.traffic_days);
+  const nlohmann::json record = {{"scenario", fs::absolute(a.scenario).lexically_normal().string()},
+                                 {"agent", a.agent},
+                                 {"threads", c.threads}};
+  if (!a.quiet) {
+    ctx.err << fmt::format(
+        "training ppo for {} control on {} ({} buildings): {} episodes of {} days, {} copies, "
+        "rules for the rest {}, {} threads, seed {}\n",
+        ai::energy_control_name(c.env.control), a.scenario, scenario.buildings(), c.episodes,
+        c.env.episode_days, c.envs, ai::energy_rules_name(c.env.rules), c.threads, c.seed);
+  }
+  std::vector<ai::EnergyTrainPoint> curve;
+  const ai::EnergyTrainResult r =
+      ai::train_energy_ppo(scenario, c, work.string(), record, [&](const ai::EnergyTrainPoint& p) {
+        curve.push_back(p);
+        write_energy_curve_csv(curve, work);
+        if (a.quiet) return;
+        if (p.episode == 0) {
+          ctx.err << fmt::format(
+              "the rules on the validation windows: reward {:.1f} cost {:.0f} CO2 {:.0f} kg "
+              "discomfort {:.1f} Kh unserved {:.1f} kWh\n",
+              p.validation_reward, p.validation_cost, p.validation_co2_kg,
+              p.validation_discomfort_kh, p.validation_unserved_kwh);
+          return;
+        }
+        const double eta =
+            p.episode > 0 ? p.wall_s / p.episode * std::max(0, c.episodes - p.episode) : 0.0;
+        ctx.err << fmt::format(
+            "episode {:>4}/{}  {:.2f} episodes/min  reward {:>10.1f}  train cost {:>8.0f}  "
+            "validation: reward {:>10.1f} cost {:>8.0f} CO2 {:>7.0f} kg discomfort {:>6.1f} Kh "
+            "unserved {:>5.1f} kWh  ETA {:.0f} s\n",
+            p.episode, c.episodes, p.wall_s > 0 ? p.episode / p.wall_s * 60.0 : 0.0, p.mean_reward,
+            p.train_cost, p.validation_reward, p.validation_cost, p.validation_co2_kg,
+            p.validation_discomfort_kh, p.validation_unserved_kwh, eta);
+        ctx.err.flush();
+      });
+  write_energy_curve_csv(curve, work);
+  for (const char* f : {ai::kWeightsFile, "train.csv", ai::kCardFile}) {
+    fs::rename(work / f, fs::path(a.out) / f, ec);  // the card last: it names a whole policy
+    if (ec) {
+      throw Error("cannot move the trained policy into place").in_file(a.out).found(ec.message());
+    }
+  }
+  fs::remove_all(work, ec);
+  ctx.out << fmt::format(
+      "trained ppo ({} control) in {:.0f} s: best validation reward {:.1f} at episode {}; {} "
+      "decisions, {} updates\n"
+      "time: {:.0f} s stepping the copies, {:.0f} s learning, {:.0f} s validating\n"
+      "policy: {}/{} and {}; learning curve: train.csv\n",
+      ai::energy_control_name(c.env.control), r.wall_s, r.best_validation_reward, r.best_episode,
+      r.decisions, r.updates, r.env_s, r.learn_s, r.validate_s, a.out, ai::kWeightsFile,
+      ai::kCardFile);
+  return exit_code::ok;
+}
+
+}  // namespace parktwin::cli
