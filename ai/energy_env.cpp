@@ -317,50 +317,60 @@ void EnergyVecEnv::act(std::size_t c, std::span<const float> actions) {
   // precool: the site's decision (a peak begins within the window and the day is hot).
   bool precool = false;
   double peak_start_s = 0.0;
-  if (!ctl.hvac && options_.rules.hvac == HvacRule::precool) {
+  if (options_.rules.hvac == HvacRule::precool) {
     const double ahead = to_next_peak_s(es.tariff(), es.config().clock, t);
     peak_start_s = t + ahead;
     precool =
         ahead > 0.0 && ahead <= kPrecoolHours * 3600.0 &&
         bs.weather_at(peak_start_s).dry_bulb_c + bs.state().outdoor_offset_c > kPrecoolOutdoorC;
   }
+  const auto clip = [](float x) { return std::clamp(static_cast<double>(x), -1.0, 1.0); };
   for (std::size_t b = 0; b < agents_; ++b) {
     const float* a = actions.data() + b * kEnergyActions;
-    const auto clip = [](float x) { return std::clamp(static_cast<double>(x), -1.0, 1.0); };
     const auto bi = static_cast<std::uint32_t>(b);
+    // Within the dead band an action hands its asset to the rule (NaN), so that a policy of
+    // zeros is the rules and a learner starts from them (residual policy learning).
     if (mask_[b * kEnergyActions + 0]) {
-      es.set_battery_power(bi, clip(a[0]) * assets.battery[b].power_kw * 1000.0);
+      const double x = clip(a[0]);
+      es.set_battery_power(
+          bi, std::abs(x) < kActionDeadband ? kNaN : x * assets.battery[b].power_kw * 1000.0);
     }
     if (mask_[b * kEnergyActions + 1]) {
-      es.set_charging_cap(bi, 0.5 * (clip(a[1]) + 1.0) * es.charging_cap_max_w(bi));
+      const double x = clip(a[1]);
+      es.set_charging_cap(bi, x > -kActionDeadband ? kNaN
+                                                   : (x + 1.0) / (1.0 - kActionDeadband) *
+                                                         es.charging_cap_max_w(bi));
     }
+    // The HVAC rule's set-points (NaN: the schedule's) ...
     double heating = kNaN, cooling = kNaN;
-    if (ctl.hvac) {
-      const double offset = clip(a[2]) * kHvacOffsetMaxK;
-      const buildings::BuildingsSim::Schedule sched = bs.schedule_at(b, t_mid);
-      const bool in_use =
-          sched.occupied || bs.schedule_at(b, t_mid + kPrecoolHours * 3600.0).occupied;
-      if (std::abs(offset) >= kHvacOffsetDeadbandK && in_use) {
-        // While occupied, within the comfort band: what a raise would save comes back as
-        // discomfort (the band is the comfort KPI's), which a learner was seen to trade away.
-        const buildings::BuildingStock& k = bs.stock();
-        const double cool_max = sched.occupied
-                                    ? std::min<double>(bc.agent_cooling_max_c, k.comfort_high_c[b])
-                                    : bc.agent_cooling_max_c;
-        const double heat_min = sched.occupied
-                                    ? std::max<double>(bc.agent_heating_min_c, k.comfort_low_c[b])
-                                    : bc.agent_heating_min_c;
-        cooling = std::clamp(sched.cooling_c + offset, bc.agent_cooling_min_c,
-                             std::max<double>(bc.agent_cooling_min_c, cool_max));
-        heating = std::min(cooling, std::clamp(sched.heating_c + offset, heat_min,
-                                               std::max(heat_min, bc.agent_heating_max_c)));
-      }
-    } else if (precool && bs.schedule_at(b, peak_start_s + 1.0).occupied) {
+    if (precool && bs.schedule_at(b, peak_start_s + 1.0).occupied) {
       const buildings::BuildingsSim::Schedule at_peak = bs.schedule_at(b, peak_start_s + 1.0);
       cooling = std::clamp(at_peak.cooling_c - kPrecoolDropK, bc.agent_cooling_min_c,
                            bc.agent_cooling_max_c);
       heating = std::min(cooling, std::clamp(bs.schedule_at(b, t_mid).heating_c,
                                              bc.agent_heating_min_c, bc.agent_heating_max_c));
+    }
+    // ... moved by the agent's offset where it acts.
+    const double offset = ctl.hvac ? clip(a[2]) * kHvacOffsetMaxK : 0.0;
+    const buildings::BuildingsSim::Schedule sched = bs.schedule_at(b, t_mid);
+    const bool in_use =
+        sched.occupied || bs.schedule_at(b, t_mid + kPrecoolHours * 3600.0).occupied;
+    if (std::abs(offset) >= kHvacOffsetDeadbandK && in_use) {
+      // While occupied, within the comfort band: what a raise would save comes back as
+      // discomfort (the band is the comfort KPI's), which a learner was seen to trade away.
+      const buildings::BuildingStock& k = bs.stock();
+      const double cool_max = sched.occupied
+                                  ? std::min<double>(bc.agent_cooling_max_c, k.comfort_high_c[b])
+                                  : bc.agent_cooling_max_c;
+      const double heat_min = sched.occupied
+                                  ? std::max<double>(bc.agent_heating_min_c, k.comfort_low_c[b])
+                                  : bc.agent_heating_min_c;
+      const double base_cooling = std::isnan(cooling) ? sched.cooling_c : cooling;
+      const double base_heating = std::isnan(heating) ? sched.heating_c : heating;
+      cooling = std::clamp(base_cooling + offset, bc.agent_cooling_min_c,
+                           std::max<double>(bc.agent_cooling_min_c, cool_max));
+      heating = std::min(cooling, std::clamp(base_heating + offset, heat_min,
+                                             std::max(heat_min, bc.agent_heating_max_c)));
     }
     if (ctl.hvac || options_.rules.hvac == HvacRule::precool) {
       bs.set_hvac_setpoints(b, heating, cooling);

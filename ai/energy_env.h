@@ -21,15 +21,20 @@
 // departure_noise_h), and the feeder's loading.
 //
 // Actions (kEnergyActions per building, each in [-1, 1], values beyond clipped), each acting
-// only where the building has the asset and the agent controls it (action_mask):
-//   0 battery: power = a x its rating (+ charging), within what its charge allows;
-//   1 charging: the car park's cap = (a + 1) / 2 x its chargers' power;
-//   2 HVAC: both set-points of the schedule moved by a x kHvacOffsetMaxK (K), kept within the
-//     scenario's safe range and, while occupied, within the comfort band (cooling at most its
-//     upper edge, heating at least its lower), while the building is occupied or will be within
-//     kPrecoolHours (its set-back hours before that stay the schedule's: what they save comes back
-//     as discomfort hours later, beyond what a learner's horizon credits); offsets below
-//     kHvacOffsetDeadbandK leave the schedule in charge.
+// only where the building has the asset and the agent controls it (action_mask). Near zero
+// each hands its asset to the rule (EnergyRules), so that a policy of zeros is the rules and a
+// learner starts from them (residual policy learning: Silver, Allen, Tenenbaum & Kaelbling,
+// arXiv:1812.06298, 2018; Johannink et al., ICRA 2019):
+//   0 battery: |a| < kActionDeadband: the rule; else power = a x its rating (+ charging),
+//     within what its charge allows;
+//   1 charging: a > -kActionDeadband: the rule; else the car park's cap = (a + 1) / (1 -
+//     kActionDeadband) x its chargers' power (0 at a = -1);
+//   2 HVAC: the rule's set-points (the schedule's, or pre-cooling's) moved by a x
+//     kHvacOffsetMaxK (K) from kHvacOffsetDeadbandK on, kept within the scenario's safe range
+//     and, while occupied, within the comfort band (cooling at most its upper edge, heating
+//     at least its lower), while the building is occupied or will be within kPrecoolHours
+//     (its set-back hours before that stay the rule's: what they save comes back as
+//     discomfort hours later, beyond what a learner's horizon credits).
 // What the agent does not control follows the rules (EnergyRules).
 //
 // Rewards per building and decision (negative costs, documented weights): its electricity
@@ -61,6 +66,7 @@ inline constexpr std::size_t kEnergyFeatures = 28;
 inline constexpr std::size_t kEnergyActions = 3;
 inline constexpr double kHvacOffsetMaxK = 2.0;
 inline constexpr double kHvacOffsetDeadbandK = 0.25;
+inline constexpr double kActionDeadband = 0.125;
 
 // Which parts the agent drives (`--control hvac|battery|charging|energy`).
 struct EnergyControl {

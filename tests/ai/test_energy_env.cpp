@@ -281,3 +281,24 @@ TEST_CASE("energy control needs a district", "[ai][energy]") {
                          60.0, 0),
       Catch::Contains("traffic days out of range"));
 }
+
+TEST_CASE("a policy of zeros is the rules it drives on top of", "[ai][energy]") {
+  const Loaded& h = hangzhou();
+  for (const ai::HvacRule hvac : {ai::HvacRule::schedule, ai::HvacRule::precool}) {
+    ai::EnergyEnvOptions o = one_day(205);
+    o.episode_days = 2;
+    o.rules = {energy::BatteryPolicy::time_of_use, energy::ChargingPolicy::immediate, hvac};
+    const ai::EnergyPolicyFn zeros = [](std::span<const float>, std::span<const std::uint8_t>,
+                                        std::span<float> out) {
+      std::fill(out.begin(), out.end(), 0.0f);
+    };
+    const ai::EnergyEpisodeResult agent = ai::run_energy_episode(h.energy, o, 205, 4, zeros);
+    o.control = {};
+    const ai::EnergyEpisodeResult rules = ai::run_energy_episode(h.energy, o, 205, 4, {});
+    CHECK(agent.cost == rules.cost);
+    CHECK(agent.co2_kg == rules.co2_kg);
+    CHECK(agent.discomfort_kh == rules.discomfort_kh);
+    CHECK(agent.ev_unserved_kwh == rules.ev_unserved_kwh);
+    CHECK(agent.overload_kwh == rules.overload_kwh);
+  }
+}

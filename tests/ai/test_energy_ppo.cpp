@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <torch/script.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -182,4 +183,42 @@ CATCH_TEST_CASE("an energy policy for another district or with a broken card is 
   std::ofstream(dir.path() / ai::kWeightsFile) << "not torchscript";
   CATCH_CHECK_THROWS_WITH(ai::LearnedEnergyPolicy::load(dir.path().string()),
                           Catch::Contains("cannot read the policy's weights"));
+}
+
+// Learning happened: 48 one-day episodes (about 10 s) of battery control from the idle rule,
+// rewarded by cost alone, beat the idle rule (the untrained policy: zeros) on the held-out
+// summer and winter weeks (3 days each, seeds 1-3). How far it goes is in docs/ai.md.
+CATCH_TEST_CASE("energy PPO learns: trained batteries cost less than idle ones on held-out days",
+                "[ai][learn][energy]") {
+  const Loaded& h = hangzhou();
+  test::TempDir dir;
+  ai::EnergyPpoConfig c;
+  c.threads = 2;
+  c.episodes = 48;
+  c.envs = 4;
+  c.env.episode_days = 1;
+  c.env.control = {false, true, false};
+  c.env.rules.batteries = energy::BatteryPolicy::idle;
+  c.env.reward = {1.0, 0.0, 0.0, 0.0, 0.0, 1.0};
+  ai::train_energy_ppo(h.energy, c, dir.path().string(), {}, {});
+  const auto policy = ai::LearnedEnergyPolicy::load(dir.path().string());
+  ai::EnergyEnvOptions o;
+  policy->configure(o);
+  o.episode_days = 3;
+  o.reward = c.env.reward;
+  const ai::EnergyPolicyFn trained = [&](std::span<const float> obs,
+                                         std::span<const std::uint8_t> m,
+                                         std::span<float> out) { policy->act(obs, m, out); };
+  const ai::EnergyPolicyFn zeros = [](std::span<const float>, std::span<const std::uint8_t>,
+                                      std::span<float> out) {
+    std::fill(out.begin(), out.end(), 0.0f);
+  };
+  double cost_trained = 0.0, cost_idle = 0.0;
+  for (const ai::EvaluationWeek& week : ai::kEvaluationWeeks) {
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      cost_trained += ai::run_energy_episode(h.energy, o, week.start_day, seed, trained, 2).cost;
+      cost_idle += ai::run_energy_episode(h.energy, o, week.start_day, seed, zeros, 2).cost;
+    }
+  }
+  CATCH_CHECK(cost_trained < cost_idle);
 }
