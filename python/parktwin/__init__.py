@@ -1,13 +1,14 @@
 """parktwin: the smart-city simulation and digital-twin engine, from Python.
 
 The C++ engine's scenarios and Worlds (`Scenario`, `World`), environments for learning signal
-control in the Gymnasium and PettingZoo styles (`parktwin.envs`), the classic and trained
+control in the Gymnasium and PettingZoo styles (`parktwin.envs`) and energy control
+(`parktwin.energy_envs`), the classic and trained
 signal policies (`parktwin.policies`), and run files as pandas DataFrames (`read_run`).
 See docs/python.md.
 """
 
 from ._parktwin import PHASE_FEATURES, Scenario, Snapshot, World, __version__
-from . import envs, policies, spaces
+from . import energy_envs, envs, policies, spaces
 from .runs import RunFile, read_run
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Snapshot",
     "World",
     "__version__",
+    "energy_envs",
     "envs",
     "policies",
     "read_run",

@@ -37,11 +37,16 @@ def _scenario(scenario):
     return Scenario.load(os.fspath(scenario))
 
 
-def _env_options(kwargs):
-    unknown = sorted(set(kwargs) - set(_OPTIONS))
+def _known_options(kwargs, known):
+    """The options given, all of them among `known` (else a TypeError naming the first)."""
+    unknown = sorted(set(kwargs) - set(known))
     if unknown:
-        raise TypeError(f"unknown option {unknown[0]!r} (expected one of {', '.join(_OPTIONS)})")
-    options = dict(kwargs)
+        raise TypeError(f"unknown option {unknown[0]!r} (expected one of {', '.join(known)})")
+    return dict(kwargs)
+
+
+def _env_options(kwargs):
+    options = _known_options(kwargs, _OPTIONS)
     if "demand_scales" in options:
         options["demand_scales"] = [float(s) for s in options["demand_scales"]]
     return options

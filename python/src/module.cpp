@@ -22,6 +22,8 @@
 #include "ai/signal_env.h"
 #include "engine/error.h"
 #include "engine/version.h"
+#include "python/src/energy_env.h"
+#include "python/src/py_scenario.h"
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
 #include "scenarios/scenario_controls.h"
@@ -31,16 +33,10 @@
 
 namespace py = pybind11;
 using namespace parktwin;
+using parktwin::python::copy_of;
+using parktwin::python::Scenario;
 
 namespace {
-
-// A scenario loaded once: its settings, network and demand, shared by every World and
-// environment made from it (they must outlive those, hence the shared pointers).
-struct Scenario {
-  scenarios::RunMeta meta;
-  std::shared_ptr<const traffic::Network> net;
-  std::shared_ptr<const traffic::Demand> demand;
-};
 
 // The overrides Scenario.load accepts, as the manifest's keys.
 void apply_override(scenarios::RunMeta& m, const std::string& key, const py::handle& value) {
@@ -136,13 +132,6 @@ py::array view(const std::vector<T>& v, const py::object& owner) {
   py::array a(py::dtype::of<T>(), {static_cast<py::ssize_t>(v.size())}, {sizeof(T)}, v.data(),
               owner);
   py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-  return a;
-}
-
-template <class T>
-py::array_t<T> copy_of(std::span<const T> v, std::vector<py::ssize_t> shape) {
-  py::array_t<T> a(shape);
-  std::copy(v.begin(), v.end(), a.mutable_data());
   return a;
 }
 
@@ -446,9 +435,7 @@ class PyVecEnv {
                    {static_cast<py::ssize_t>(copies()), static_cast<py::ssize_t>(agents())});
   }
   py::array_t<bool> dones() const {
-    py::array_t<bool> a(static_cast<py::ssize_t>(copies()));
-    for (std::size_t c = 0; c < copies(); ++c) a.mutable_data()[c] = env_->dones()[c] != 0;
-    return a;
+    return python::bools_of(env_->dones(), {static_cast<py::ssize_t>(copies())});
   }
 
   // actions: integers of shape (copies, agents), each an index into the agent's greens.
@@ -502,9 +489,7 @@ class PyVecEnv {
 
  private:
   py::array_t<bool> bools(std::span<const std::uint8_t> v) const {
-    py::array_t<bool> a(mask_shape());
-    for (std::size_t i = 0; i < v.size(); ++i) a.mutable_data()[i] = v[i] != 0;
-    return a;
+    return python::bools_of(v, mask_shape());
   }
 
   std::shared_ptr<Scenario> scenario_;
@@ -515,7 +500,8 @@ class PyVecEnv {
 }  // namespace
 
 PYBIND11_MODULE(_parktwin, m) {
-  m.doc() = "parktwin's C++ engine: scenarios, Worlds and vectorised signal environments";
+  m.doc() =
+      "parktwin's C++ engine: scenarios, Worlds and vectorised signal and energy environments";
   m.attr("__version__") = std::string(version());
   m.attr("PHASE_FEATURES") = ai::kPhaseFeatures;
 
@@ -583,6 +569,8 @@ PYBIND11_MODULE(_parktwin, m) {
       .def_property_readonly("signal_greens", &PyWorld::signal_greens)
       .def("signal_action_mask", &PyWorld::signal_action_mask)
       .def("set_signal_actions", &PyWorld::set_signal_actions, py::arg("actions"));
+
+  python::bind_energy_env(m);
 
   py::class_<PyVecEnv>(m, "SignalVecEnv")
       .def(py::init<std::shared_ptr<Scenario>, int, int, std::uint64_t, double,
