@@ -77,8 +77,9 @@ inline void add_energy_options(CLI::App& sub, EnergyCliOptions& o) {
       ->check(CLI::IsMember({"hvac", "battery", "charging", "energy", "none"}))
       ->group(group);
   sub.add_option("--rules", o.rules,
-                 "rules for what the agent does not drive, BATTERY+CHARGING+HVAC (default: the "
-                 "scenario's batteries and charging, HVAC schedule)")
+                 "rules, BATTERY+CHARGING+HVAC: what the agent does not drive, and what its "
+                 "actions near zero hand back to (default: the scenario's batteries and "
+                 "charging, HVAC schedule)")
       ->group(group);
   sub.add_option("--decision-interval", o.decision_s, "s between energy decisions")
       ->check(CLI::Range(60.0, 86400.0))
