@@ -141,6 +141,7 @@ EnergySim::EnergySim(const DistrictAssets& assets, const Tariff& tariff, const E
   feeder_discharge_max_w_.assign(nf, 0.0);
   feeder_charge_max_w_.assign(nf, 0.0);
   scheduled_.reserve(session_capacity);
+  capped_.reserve(session_capacity);
   s.battery_ctrl_w.assign(n, std::numeric_limits<double>::quiet_NaN());
   s.charging_cap_w.assign(n, std::numeric_limits<double>::quiet_NaN());
   const std::size_t chunks = par::ChunkPlan{n, kBuildingsPerChunk}.chunks();
@@ -315,11 +316,15 @@ void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period,
     if (chargers_busy_[b] >= assets_.chargers[b] || s.feeder_out[assets_.feeder[b]] != 0) continue;
     ++chargers_busy_[b];
     const bool capped = !std::isnan(cap_left_w_[b]);
-    // An agent's cap, shared in order of arrival; NaN: the charger's full power.
-    const double full_w =
-        capped ? std::min(assets_.charger_w[b], cap_left_w_[b]) : assets_.charger_w[b];
-    if (capped) cap_left_w_[b] -= full_w;
-    if (scheduled && !capped) {
+    if (capped) {
+      // An agent's cap: shared after this loop, least laxity first (capped_share).
+      const double finish_s =
+          remaining_kwh / (assets_.charger_w[b] / kJoulesPerKwh * kChargingEfficiency);
+      capped_.emplace_back((c.depart_s[i] - now_s) - finish_s, i);
+      continue;
+    }
+    const double full_w = assets_.charger_w[b];
+    if (scheduled) {
       // Priority key, lowest first: the departure (edf), or the laxity (llf): the time left
       // less the time the charger needs to finish.
       const double finish_s = remaining_kwh / (full_w / kJoulesPerKwh * kChargingEfficiency);
@@ -347,7 +352,52 @@ void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period,
     }
   }
   c.active_count = kept;
+  if (!capped_.empty()) share_caps(now_s, dt_s);
   if (scheduled) schedule_charging(now_s, dt_s, demand_w, pv_w);
+}
+
+// An agent's cap on a car park is shared least laxity first (the time left less the time its
+// charger needs to finish; equal laxity in order of arrival), each session up to its charger
+// and no more than what finishes it within the step: the car that can least wait charges
+// first, as under ACN-Sim's least-laxity-first (Lee, Li & Low, e-Energy 2019), so that a cap
+// delays the cars with time to spare rather than those about to leave.
+void EnergySim::share_caps(double now_s, double dt_s) {
+  const ChargingSessions& c = state_.sessions;
+  std::sort(capped_.begin(), capped_.end());
+  for (const auto& [laxity, i] : capped_) {
+    const std::uint32_t b = c.building[i];
+    const double w = std::min(assets_.charger_w[b], std::max(cap_left_w_[b], 0.0));
+    if (w > 0.0) cap_left_w_[b] -= charge_up_to(i, w, now_s, dt_s).used_w;
+  }
+  capped_.clear();
+  release_full_sessions();
+}
+
+// The full leave their chargers now.
+void EnergySim::release_full_sessions() {
+  EnergyState& s = state_;
+  ChargingSessions& c = s.sessions;
+  std::uint64_t kept = 0;
+  for (std::uint64_t k = 0; k < c.active_count; ++k) {
+    const std::uint32_t i = c.active[k];
+    if (c.need_kwh[i] - c.delivered_kwh[i] <= 1e-9) {
+      ++s.sessions_full;
+      continue;
+    }
+    c.active[kept++] = i;
+  }
+  c.active_count = kept;
+}
+
+EnergySim::Charged EnergySim::charge_up_to(std::uint32_t i, double w, double now_s, double dt_s) {
+  const ChargingSessions& c = state_.sessions;
+  const double here_s = std::min(dt_s, c.depart_s[i] - now_s);
+  // What it takes: no more than what finishes it within the step.
+  const double need_w =
+      (c.need_kwh[i] - c.delivered_kwh[i]) / kChargingEfficiency * kJoulesPerKwh / here_s;
+  const double used_w = std::min(w, need_w);
+  charge(i, used_w, here_s, dt_s);
+  return {used_w, here_s};
 }
 
 double EnergySim::charge(std::uint32_t i, double w, double here_s, double dt_s) {
@@ -444,25 +494,10 @@ void EnergySim::schedule_charging(double now_s, double dt_s, std::span<const flo
     double& room = feeder_room_w_[assets_.feeder[b]];
     const double w = std::min(assets_.charger_w[b], std::max(room, 0.0));
     if (!(w > 0.0)) continue;
-    const double here_s = std::min(dt_s, c.depart_s[i] - now_s);
-    // What it takes: no more than what finishes it within the step.
-    const double need_w =
-        (c.need_kwh[i] - c.delivered_kwh[i]) / kChargingEfficiency * kJoulesPerKwh / here_s;
-    const double used_w = std::min(w, need_w);
-    charge(i, used_w, here_s, dt_s);
-    room -= used_w * here_s / dt_s;
+    const Charged got = charge_up_to(i, w, now_s, dt_s);
+    room -= got.used_w * got.here_s / dt_s;
   }
-  // The full leave their chargers now, as in step_charging.
-  std::uint64_t kept = 0;
-  for (std::uint64_t k = 0; k < c.active_count; ++k) {
-    const std::uint32_t i = c.active[k];
-    if (c.need_kwh[i] - c.delivered_kwh[i] <= 1e-9) {
-      ++s.sessions_full;
-      continue;
-    }
-    c.active[kept++] = i;
-  }
-  c.active_count = kept;
+  release_full_sessions();
 }
 
 double EnergySim::carbon_kg_per_kwh_at(double t_s) const {

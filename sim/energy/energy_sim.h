@@ -32,7 +32,7 @@
 //     state of charge limits it further within the step, as a battery management system does
 //     (battery_limits_w says by how much, for the next step).
 //   charging_cap_w: the most the car park's chargers draw together (W); NaN: the scenario's
-//     charging policy. Sessions take the cap in order of arrival, each up to its charger.
+//     charging policy. Sessions share the cap least laxity first, each up to its charger.
 // A ctrl value stands until changed; an outage still overrides the battery.
 
 #include <cstdint>
@@ -318,6 +318,14 @@ class EnergySim {
   std::vector<double> feeder_shave_w_, feeder_discharge_max_w_, feeder_charge_max_w_;
   // Scratch per step (edf, llf): (priority key, session) of the sessions on chargers.
   std::vector<std::pair<double, std::uint32_t>> scheduled_;
+  std::vector<std::pair<double, std::uint32_t>> capped_;  // (laxity, session) under a cap
+  void share_caps(double now_s, double dt_s);
+  // Session i charges at up to w for the step, no more than what finishes it.
+  struct Charged {
+    double used_w, here_s;  // the power it took; the seconds of the step it was here
+  };
+  Charged charge_up_to(std::uint32_t i, double w, double now_s, double dt_s);
+  void release_full_sessions();
   std::vector<double> chunk_feeder_w_;  // per chunk x feeder, reduced in chunk order
   std::vector<double> chunk_sums_;      // per chunk: import, pv, demand (W)
 };

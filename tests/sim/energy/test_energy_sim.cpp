@@ -392,7 +392,7 @@ TEST_CASE("an agent's battery power is followed within the state of charge, NaN 
   CHECK(sim.battery_limits_w(0) == std::pair<double, double>{0.0, 0.0});  // no battery
 }
 
-TEST_CASE("an agent's charging cap is shared in order of arrival", "[energy][control]") {
+TEST_CASE("an agent's charging cap is shared least laxity first", "[energy][control]") {
   DistrictAssets a = four_buildings();  // building 2: two chargers of 7 kW
   const Tariff t = flat_tariff(0.5);
   EnergySim sim(a, t, config_at(9), 3);
@@ -400,7 +400,7 @@ TEST_CASE("an agent's charging cap is shared in order of arrival", "[energy][con
   CHECK(sim.charging_cap_max_w(2) == 14000.0);
   sim.plug_in(2, 0.0, 36000.0, 30.0);
   sim.plug_in(2, 0.0, 36000.0, 30.0);
-  sim.set_charging_cap(2, 10e3);  // the first gets 7 kW, the second the 3 kW left
+  sim.set_charging_cap(2, 10e3);  // equal laxity: the first to arrive gets 7 kW, then 3 kW
   sim.step(demand, pv);
   CHECK(static_cast<double>(sim.state().charger_w[2]) == Approx(10e3));
   const double first = sim.state().sessions.delivered_kwh[0];
@@ -414,6 +414,15 @@ TEST_CASE("an agent's charging cap is shared in order of arrival", "[energy][con
   sim.set_charging_cap(2, std::numeric_limits<double>::quiet_NaN());  // the policy: immediate
   sim.step(demand, pv);
   CHECK(static_cast<double>(sim.state().charger_w[2]) == Approx(14e3));
+
+  // A third car that must leave sooner (less laxity) takes the cap before those here longer.
+  EnergySim later(a, t, config_at(9), 3);
+  later.plug_in(2, 0.0, 36000.0, 30.0);
+  later.plug_in(2, 0.0, 7200.0, 10.0);  // 10 kWh in 2 h: 1.4 h at 7 kW, 0.6 h to spare
+  later.set_charging_cap(2, 7e3);
+  later.step(demand, pv);
+  CHECK(later.state().sessions.delivered_kwh[0] == 0.0);
+  CHECK(later.state().sessions.delivered_kwh[1] == Approx(7.0 / 60.0 * kChargingEfficiency));
 }
 
 TEST_CASE("energy actions out of bounds are refused, naming the building", "[energy][control]") {
