@@ -119,6 +119,25 @@ bool parse_energy_rules(std::string_view text, EnergyRules& out) {
   return true;
 }
 
+std::vector<EnergyRules> all_energy_rules() {
+  using energy::BatteryPolicy;
+  using energy::ChargingPolicy;
+  std::vector<EnergyRules> out;
+  for (const BatteryPolicy b : {BatteryPolicy::idle, BatteryPolicy::self_consumption,
+                                BatteryPolicy::time_of_use, BatteryPolicy::peak_shaving}) {
+    for (const ChargingPolicy c : {ChargingPolicy::immediate, ChargingPolicy::delayed,
+                                   ChargingPolicy::edf, ChargingPolicy::llf}) {
+      for (const HvacRule h : {HvacRule::schedule, HvacRule::precool}) out.push_back({b, c, h});
+    }
+  }
+  return out;
+}
+
+double energy_score(const EnergyEpisodeResult& r, const EnergyRewardWeights& w) {
+  return w.cost * r.cost + w.co2 * r.co2_kg + w.discomfort * r.discomfort_kh +
+         w.unserved * r.ev_unserved_kwh + w.overload * r.overload_kwh;
+}
+
 std::vector<int> training_start_days(int episode_days, int days) {
   std::vector<int> out;
   for (int d = 0; d + episode_days <= days; ++d) {
@@ -337,9 +356,13 @@ void EnergyVecEnv::act(std::size_t c, std::span<const float> actions) {
     }
     if (mask_[b * kEnergyActions + 1]) {
       const double x = clip(a[1]);
-      es.set_charging_cap(bi, x > -kActionDeadband ? kNaN
-                                                   : (x + 1.0) / (1.0 - kActionDeadband) *
-                                                         es.charging_cap_max_w(bi));
+      const double full_w = es.charging_cap_max_w(bi);
+      es.set_charging_cap(
+          bi, std::abs(x) < kActionDeadband
+                  ? kNaN
+                  : (x >= kActionDeadband
+                         ? full_w
+                         : std::min(full_w, (x + 1.0) / (1.0 - kActionDeadband) * full_w)));
     }
     // The HVAC rule's set-points (NaN: the schedule's) ...
     double heating = kNaN, cooling = kNaN;

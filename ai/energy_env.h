@@ -27,8 +27,10 @@
 // arXiv:1812.06298, 2018; Johannink et al., ICRA 2019):
 //   0 battery: |a| < kActionDeadband: the rule; else power = a x its rating (+ charging),
 //     within what its charge allows;
-//   1 charging: a > -kActionDeadband: the rule; else the car park's cap = (a + 1) / (1 -
-//     kActionDeadband) x its chargers' power (0 at a = -1);
+//   1 charging: |a| < kActionDeadband: the rule; below, the car park's cap = (a + 1) / (1 -
+//     kActionDeadband) x its chargers' power (0 at a = -1); above, its chargers' full power
+//     (a cap at their sum: whatever the rule would hold back for the feeder). A cap is shared
+//     least laxity first (EnergySim::share_caps);
 //   2 HVAC: the rule's set-points (the schedule's, or pre-cooling's) moved by a x
 //     kHvacOffsetMaxK (K) from kHvacOffsetDeadbandK on, kept within the scenario's safe range
 //     and, while occupied, within the comfort band (cooling at most its upper edge, heating
@@ -131,6 +133,9 @@ struct EnergyEnvOptions {
   EnergyRewardWeights reward;
 };
 
+// Every combination of the rules (4 battery x 4 charging x 2 HVAC), in a fixed order.
+std::vector<EnergyRules> all_energy_rules();
+
 // The weeks held out of training: a summer and a winter week (day of the year of their first
 // day, and a name).
 struct EvaluationWeek {
@@ -138,6 +143,9 @@ struct EvaluationWeek {
   int start_day;
 };
 inline constexpr EvaluationWeek kEvaluationWeeks[] = {{"summer", 214}, {"winter", 11}};
+// Validation episodes' seeds for the energy learners (evaluation uses 1, 2, ...; training
+// kTrainingSeeds on).
+inline constexpr std::uint64_t kEnergyValidationSeeds = 500'000;
 // Every day of a year of `days` whose window of `episode_days` days misses the evaluation weeks.
 std::vector<int> training_start_days(int episode_days, int days = 365);
 
@@ -150,6 +158,10 @@ struct EnergyEpisodeResult {
   double overload_kwh = 0.0;  // carried beyond the feeders' capacity
   double import_kwh = 0.0, peak_import_kw = 0.0, charging_kwh = 0.0;
 };
+
+// What an episode cost at the reward's weights (cost, CO2, discomfort, unserved charging and
+// overload energy): lower is better. The best rules of a week are those with the lowest.
+double energy_score(const EnergyEpisodeResult& r, const EnergyRewardWeights& w);
 
 // What the rules or an agent make of a district, with its recorded traffic days: built once
 // per scenario, shared by environments (read-only).

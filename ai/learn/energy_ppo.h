@@ -30,9 +30,6 @@
 
 namespace parktwin::ai {
 
-// Validation episodes' seeds (evaluation uses 1, 2, ...; training kTrainingSeeds on).
-inline constexpr std::uint64_t kEnergyValidationSeeds = 500'000;
-
 struct EnergyPpoConfig {
   int episodes = 64;  // training episodes (over all copies)
   int envs = 4;       // copies of the district
