@@ -60,14 +60,10 @@ struct EnergyPolicy {
   std::shared_ptr<const ai::LearnedEnergyPolicy> learned;
 };
 
-// Every combination of the rules: 4 battery policies x 4 charging policies x 2 HVAC rules.
+// Every combination of the rules, by name.
 std::vector<std::string> all_rules() {
   std::vector<std::string> out;
-  for (const char* b : {"idle", "self_consumption", "time_of_use", "peak_shaving"}) {
-    for (const char* c : {"immediate", "delayed", "edf", "llf"}) {
-      for (const char* h : {"schedule", "precool"}) out.push_back(fmt::format("{}+{}+{}", b, c, h));
-    }
-  }
+  for (const ai::EnergyRules& r : ai::all_energy_rules()) out.push_back(ai::energy_rules_name(r));
   return out;
 }
 
@@ -198,20 +194,39 @@ int run_energy_eval(const EnergyEvalArgs& a, const CommandContext& ctx) {
   // The best rule-based combination per week: the lowest cost of all the reward counts (cost,
   // CO2, discomfort, unserved charging and overload at the reward's weights) among the rules
   // evaluated: the cheapest rule that leaves EVs uncharged or rooms hot is not the best.
+  const auto score_of = [&](const Row& r) {
+    const ai::EnergyRewardWeights& weight = base.reward;
+    return weight.cost * r.mean[0] + weight.co2 * r.mean[1] + weight.discomfort * r.mean[2] +
+           weight.unserved * r.mean[3] + weight.overload * r.mean[5];
+  };
   for (std::size_t w = 0; w < weeks.size(); ++w) {
     const Row* best = nullptr;
     double best_score = std::numeric_limits<double>::infinity();
     for (const Row& r : rows) {
       if (r.week != w || policies[r.policy].learned) continue;
-      const ai::EnergyRewardWeights& weight = base.reward;
-      const double score = weight.cost * r.mean[0] + weight.co2 * r.mean[1] +
-                           weight.discomfort * r.mean[2] + weight.unserved * r.mean[3] +
-                           weight.overload * r.mean[5];
-      if (score < best_score) best_score = score, best = &r;
+      if (const double score = score_of(r); score < best_score) best_score = score, best = &r;
     }
-    if (best && policies.size() > 1) {
-      ctx.out << fmt::format("best rules, {} week (by the reward's weights): {} ({:.0f})\n",
-                             weeks[w]->name, policies[best->policy].label, best_score);
+    if (!best || policies.size() < 2) continue;
+    ctx.out << fmt::format("best rules, {} week (by the reward's weights): {} ({:.0f})\n",
+                           weeks[w]->name, policies[best->policy].label, best_score);
+    // Each trained policy against them, count by count (issue 19's test: lower cost and CO2,
+    // no more discomfort or unserved charging, fewer overload hours), and its combined score
+    // as a share of theirs (CityLearn's way of reporting: below 1 is better).
+    for (const Row& r : rows) {
+      if (r.week != w || !policies[r.policy].learned) continue;
+      const auto change = [&](std::size_t m) {
+        return best->mean[m] != 0.0
+                   ? fmt::format("{:+.2f} %", 100.0 * (r.mean[m] / best->mean[m] - 1.0))
+                   : fmt::format("{:+.1f}", r.mean[m]);
+      };
+      const bool beats = r.mean[0] < best->mean[0] && r.mean[1] < best->mean[1] &&
+                         r.mean[2] <= best->mean[2] && r.mean[3] <= best->mean[3] &&
+                         r.mean[4] < best->mean[4];
+      ctx.out << fmt::format(
+          "  {} against them: cost {}, CO2 {}, discomfort {}, EV unserved {}, overload hours {}; "
+          "combined score {:.4f} of theirs; {}\n",
+          policies[r.policy].label, change(0), change(1), change(2), change(3), change(4),
+          score_of(r) / best_score, beats ? "better on every count" : "not better on every count");
     }
   }
 

@@ -30,6 +30,7 @@ struct EnergyTrainArgs {
   std::uint64_t seed = 0;
   std::optional<double> learning_rate, gamma;
   std::vector<int> hidden{64, 64};
+  std::optional<int> iterations, directions;  // ars
   bool force = false, quiet = false;
   EnergyCliOptions energy;
 };

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -54,6 +55,7 @@ struct TrainOptions {
   std::vector<int> hidden = ai::DqnConfig{}.hidden;
   LearningEnvOptions env;
   EnergyCliOptions energy;
+  std::optional<int> iterations, directions;  // ars
   bool agent_given = false, episodes_given = false, envs_given = false, gamma_given = false,
        hidden_given = false;
 };
@@ -73,6 +75,8 @@ int run_train_energy(const TrainOptions& o, const CommandContext& ctx) {
   if (o.learning_rate_given) a.learning_rate = o.learning_rate;
   if (o.gamma_given) a.gamma = o.gamma;
   if (o.hidden_given) a.hidden = o.hidden;
+  a.iterations = o.iterations;
+  a.directions = o.directions;
   a.seed = o.seed;
   a.force = o.force;
   a.quiet = o.quiet;
@@ -122,6 +126,13 @@ void write_curve(const ai::TrainResult& r, const std::string& dir) {
 
 int run_train(const TrainOptions& o, const CommandContext& ctx) {
   if (o.energy.active()) return run_train_energy(o, ctx);
+  if (o.agent == "ars" || o.iterations || o.directions) {
+    throw Error("ars learns energy control only")
+        .field("--agent")
+        .expected(
+            "--control hvac|battery|charging|energy with --agent ars, or dqn, colight or "
+            "ppo for signals");
+  }
   const scenarios::Manifest manifest = scenarios::load_manifest(o.scenario);
   const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
   std::error_code ec;
@@ -268,12 +279,19 @@ CommandRun configure_train(CLI::App& sub) {
       ->check(CLI::ExistingFile);
   sub.add_option("--agent", o->agent,
                  "learner: dqn (a shared phase-scoring DQN), colight (the same with graph "
-                 "attention over the neighbouring junctions) or ppo (clipped PPO with GAE)")
-      ->check(CLI::IsMember({"dqn", "colight", "ppo"}))
+                 "attention over the neighbouring junctions) or ppo (clipped PPO with GAE); "
+                 "with --control: ppo (Gaussian PPO) or ars (random search of a linear policy "
+                 "that must beat the best rules on every count)")
+      ->check(CLI::IsMember({"dqn", "colight", "ppo", "ars"}))
       ->each([o](const std::string&) { o->agent_given = true; });
   sub.add_option("--episodes", o->episodes, "training episodes in all")
       ->check(CLI::Range(1, 1'000'000))
       ->each([o](const std::string&) { o->episodes_given = true; });
+  sub.add_option("--iterations", o->iterations,
+                 "ars: search iterations (each 2 x directions x 6 training episodes)")
+      ->check(CLI::Range(1, 100'000));
+  sub.add_option("--directions", o->directions, "ars: random directions tried per iteration")
+      ->check(CLI::Range(1, 1024));
   sub.add_option("--envs", o->envs, "environment copies stepped together")
       ->check(CLI::Range(1, 1024))
       ->each([o](const std::string&) { o->envs_given = true; });

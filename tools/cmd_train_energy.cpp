@@ -11,6 +11,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "ai/learn/energy_ars.h"
 #include "ai/learn/energy_ppo.h"
 #include "ai/policy_card.h"
 #include "engine/error.h"
@@ -38,13 +39,119 @@ void write_energy_curve_csv(const std::vector<ai::EnergyTrainPoint>& curve, cons
   }
 }
 
+void write_ars_curve_csv(const std::vector<ai::EnergyArsPoint>& curve, const fs::path& dir) {
+  std::ofstream csv(dir / "train.csv");
+  // Iteration -1: the best rules on the validation windows (score 0 by definition).
+  csv << "iteration,episodes,train_score,validation_score,validation_cost,validation_co2_kg,"
+         "validation_discomfort_kh,validation_ev_unserved_kwh,validation_overload_h,wall_s\n";
+  for (const ai::EnergyArsPoint& p : curve) {
+    csv << fmt::format("{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.3f}\n",
+                       p.iteration, p.episodes, p.train_score, p.validation_score,
+                       p.validation_cost, p.validation_co2_kg, p.validation_discomfort_kh,
+                       p.validation_unserved_kwh, p.validation_overload_h, p.wall_s);
+  }
+}
+
+// Moves the finished policy's files from `work` into `out`, the card last: it names a whole
+// policy.
+void move_policy_into_place(const fs::path& work, const std::string& out) {
+  std::error_code ec;
+  for (const char* f : {ai::kWeightsFile, "train.csv", ai::kCardFile}) {
+    fs::rename(work / f, fs::path(out) / f, ec);
+    if (ec) {
+      throw Error("cannot move the trained policy into place").in_file(out).found(ec.message());
+    }
+  }
+  fs::remove_all(work, ec);
+}
+
+// ARS (ai/learn/energy_ars.h): a linear policy searched to beat the best rules on every count.
+int run_energy_train_ars(const EnergyTrainArgs& a, const CommandContext& ctx,
+                         const ai::EnergyEnvOptions& env, const fs::path& work) {
+  ai::EnergyArsConfig c;
+  c.env = env;
+  c.iterations = a.iterations.value_or(c.iterations);
+  c.directions = a.directions.value_or(c.directions);
+  c.top = std::min(c.top, c.directions);
+  c.seed = a.seed;
+  c.threads = ctx.global.threads > 0 ? ctx.global.threads : par::hardware_threads();
+  const scenarios::ScenarioTraffic loaded = scenarios::load_scenario_traffic(a.scenario);
+  const ai::EnergyScenario scenario(scenarios::make_world(loaded.meta, loaded.net, loaded.demand),
+                                    loaded.meta.duration_s, c.env.traffic_days);
+  const nlohmann::json record = {{"scenario", fs::absolute(a.scenario).lexically_normal().string()},
+                                 {"agent", "ars"},
+                                 {"threads", c.threads}};
+  const int per_iteration = 2 * c.directions * c.windows + c.validation_runs;
+  if (!a.quiet) {
+    ctx.err << fmt::format(
+        "training ars for {} control on {} ({} buildings): {} iterations of {} directions on {} "
+        "windows of {} days ({} episodes each), rules for the rest {}, {} threads, seed {}\n"
+        "finding the best rules on each window first ({} episodes)\n",
+        ai::energy_control_name(c.env.control), a.scenario, scenario.buildings(), c.iterations,
+        c.directions, c.windows, c.env.episode_days, per_iteration,
+        ai::energy_rules_name(c.env.rules), c.threads, c.seed,
+        (c.windows + c.validation_runs) * static_cast<int>(ai::all_energy_rules().size()));
+    ctx.err.flush();
+  }
+  std::vector<ai::EnergyArsPoint> curve;
+  double rules_wall_s = 0.0;
+  const ai::EnergyArsResult r =
+      ai::train_energy_ars(scenario, c, work.string(), record, [&](const ai::EnergyArsPoint& p) {
+        curve.push_back(p);
+        if (curve.size() == 1) curve.back().iteration = -1;
+        write_ars_curve_csv(curve, work);
+        if (a.quiet) return;
+        if (curve.size() == 1) {
+          rules_wall_s = p.wall_s;
+          ctx.err << fmt::format(
+              "the best rules on the validation windows: cost {:.0f} CO2 {:.0f} kg discomfort "
+              "{:.1f} Kh unserved {:.1f} kWh overload {:.1f} h ({:.0f} s)\n",
+              p.validation_cost, p.validation_co2_kg, p.validation_discomfort_kh,
+              p.validation_unserved_kwh, p.validation_overload_h, p.wall_s);
+          return;
+        }
+        const double per_it = p.iteration > 0 ? (p.wall_s - rules_wall_s) / (p.iteration + 1) : 0.0;
+        ctx.err << fmt::format(
+            "iteration {:>3}/{}  {:.1f} episodes/s  score: train {:>8.1f} validation {:>8.1f}  "
+            "(cost {:.0f} CO2 {:.0f} kg discomfort {:.1f} Kh unserved {:.1f} kWh overload {:.1f} "
+            "h)  ETA {:.0f} s\n",
+            p.iteration, c.iterations, p.wall_s > 0 ? p.episodes / p.wall_s : 0.0, p.train_score,
+            p.validation_score, p.validation_cost, p.validation_co2_kg, p.validation_discomfort_kh,
+            p.validation_unserved_kwh, p.validation_overload_h,
+            per_it * (c.iterations - p.iteration));
+        ctx.err.flush();
+      });
+  write_ars_curve_csv(curve, work);
+  move_policy_into_place(work, a.out);
+  ctx.out << fmt::format(
+      "trained ars ({} control) in {:.0f} s: best validation score {:.1f} at iteration {} (points "
+      "against the best rules: 1 per percent saved on cost, CO2 and overload hours, up to 1 "
+      "each; -11 per percent lost on any count); {} episodes\n"
+      "policy: {}/{} and {}; learning curve: train.csv\n",
+      ai::energy_control_name(c.env.control), r.wall_s, r.best_validation_score, r.best_iteration,
+      r.episodes, a.out, ai::kWeightsFile, ai::kCardFile);
+  return exit_code::ok;
+}
+
 }  // namespace
 
 int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
-  if (a.agent != "ppo") {
+  if (a.agent != "ppo" && a.agent != "ars") {
     throw Error("no such energy learner")
         .field("--agent")
-        .expected("ppo (dqn and colight learn signal control)")
+        .expected("ppo or ars (dqn and colight learn signal control)")
+        .found(a.agent);
+  }
+  if (a.agent != "ars" && (a.iterations || a.directions)) {
+    throw Error("--iterations and --directions are ars settings")
+        .field("--agent")
+        .expected("ars")
+        .found(a.agent);
+  }
+  if (a.agent == "ars" && (a.episodes || a.envs || a.learning_rate || a.gamma)) {
+    throw Error("--episodes, --envs, --lr and --gamma are ppo settings")
+        .field("--agent")
+        .expected("ppo, or ars with --iterations and --directions")
         .found(a.agent);
   }
   const scenarios::Manifest manifest = scenarios::load_manifest(a.scenario);
@@ -76,6 +183,7 @@ int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
   if (ec || !fs::is_directory(work)) {
     throw Error("cannot create the output folder").in_file(a.out).found(ec.message());
   }
+  if (a.agent == "ars") return run_energy_train_ars(a, ctx, c.env, work);
   const scenarios::ScenarioTraffic loaded = scenarios::load_scenario_traffic(a.scenario);
   const ai::EnergyScenario scenario(scenarios::make_world(loaded.meta, loaded.net, loaded.demand),
                                     meta.duration_s, c.env.traffic_days);
@@ -115,13 +223,7 @@ int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
         ctx.err.flush();
       });
   write_energy_curve_csv(curve, work);
-  for (const char* f : {ai::kWeightsFile, "train.csv", ai::kCardFile}) {
-    fs::rename(work / f, fs::path(a.out) / f, ec);  // the card last: it names a whole policy
-    if (ec) {
-      throw Error("cannot move the trained policy into place").in_file(a.out).found(ec.message());
-    }
-  }
-  fs::remove_all(work, ec);
+  move_policy_into_place(work, a.out);
   ctx.out << fmt::format(
       "trained ppo ({} control) in {:.0f} s: best validation reward {:.1f} at episode {}; {} "
       "decisions, {} updates\n"

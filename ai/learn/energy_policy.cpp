@@ -17,6 +17,22 @@ namespace parktwin::ai {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
+nlohmann::json energy_env_json(const EnergyEnvOptions& e) {
+  return {{"control", energy_control_name(e.control)},
+          {"rules", energy_rules_name(e.rules)},
+          {"decision_s", e.decision_s},
+          {"episode_days", e.episode_days},
+          {"traffic_days", e.traffic_days},
+          {"departure_noise_h", e.departure_noise_h},
+          {"reward",
+           {{"cost", e.reward.cost},
+            {"co2", e.reward.co2},
+            {"discomfort", e.reward.discomfort},
+            {"unserved", e.reward.unserved},
+            {"overload", e.reward.overload},
+            {"scale", e.reward.scale}}}};
+}
+
 EnergyPolicyCard energy_card_for(const EnergyScenario& scenario, const EnergyEnvOptions& o) {
   EnergyPolicyCard c;
   c.control = energy_control_name(o.control);

@@ -38,6 +38,8 @@ struct EnergyPolicyCard {
   nlohmann::json training = nlohmann::json::object();
 };
 
+// The environment options as a training's card records them.
+nlohmann::json energy_env_json(const EnergyEnvOptions& options);
 // The card of a policy for `scenario` trained with `options`.
 EnergyPolicyCard energy_card_for(const EnergyScenario& scenario, const EnergyEnvOptions& options);
 void write_energy_card(const EnergyPolicyCard& card, const std::string& dir);

@@ -78,7 +78,6 @@ struct RunningVariance {
 }  // namespace
 
 nlohmann::json settings_json(const EnergyPpoConfig& c) {
-  const EnergyEnvOptions& e = c.env;
   return {{"episodes", c.episodes},
           {"envs", c.envs},
           {"seed", c.seed},
@@ -96,20 +95,7 @@ nlohmann::json settings_json(const EnergyPpoConfig& c) {
           {"initial_log_std", c.initial_log_std},
           {"validate_every", c.validate_every},
           {"validation_runs", c.validation_runs},
-          {"env",
-           {{"control", energy_control_name(e.control)},
-            {"rules", energy_rules_name(e.rules)},
-            {"decision_s", e.decision_s},
-            {"episode_days", e.episode_days},
-            {"traffic_days", e.traffic_days},
-            {"departure_noise_h", e.departure_noise_h},
-            {"reward",
-             {{"cost", e.reward.cost},
-              {"co2", e.reward.co2},
-              {"discomfort", e.reward.discomfort},
-              {"unserved", e.reward.unserved},
-              {"overload", e.reward.overload},
-              {"scale", e.reward.scale}}}}}};
+          {"env", energy_env_json(c.env)}};
 }
 
 EnergyTrainResult train_energy_ppo(const EnergyScenario& scenario, const EnergyPpoConfig& c,

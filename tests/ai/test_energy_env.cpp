@@ -16,6 +16,7 @@
 #include "engine/error.h"
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
+#include "tests/support/energy_scenario.h"
 
 using namespace parktwin;
 
@@ -23,23 +24,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kScenario =
-    std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/scenario.toml";
+using Loaded = test::LoadedEnergyScenario;
+const std::string& kScenario = test::kDefaultScenario;
 
-// A scenario with its traffic kept alive as long as its EnergyScenario.
-struct Loaded {
-  explicit Loaded(const std::string& manifest, int traffic_days = 2)
-      : traffic(scenarios::load_scenario_traffic(manifest)),
-        energy(scenarios::make_world(traffic.meta, traffic.net, traffic.demand),
-               traffic.meta.duration_s, traffic_days) {}
-  scenarios::ScenarioTraffic traffic;
-  ai::EnergyScenario energy;
-};
-
-const Loaded& hangzhou() {
-  static const Loaded l(kScenario);
-  return l;
-}
+const Loaded& hangzhou() { return test::default_energy_scenario(); }
 
 // A what-if of the default scenario in a temporary folder: `extends` it with `body`.
 std::string what_if(const std::string& name, const std::string& body) {

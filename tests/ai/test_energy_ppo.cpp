@@ -21,6 +21,7 @@
 #include "engine/error.h"
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
+#include "tests/support/energy_scenario.h"
 #include "tests/support/policy_weights.h"
 #include "tests/support/temp_dir.h"
 
@@ -29,22 +30,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kScenario =
-    std::string(PARKTWIN_SOURCE_DIR) + "/assets/scenarios/hangzhou_4x4/scenario.toml";
+using Loaded = test::LoadedEnergyScenario;
+const std::string& kScenario = test::kDefaultScenario;
 
-struct Loaded {
-  explicit Loaded(const std::string& manifest)
-      : traffic(scenarios::load_scenario_traffic(manifest)),
-        energy(scenarios::make_world(traffic.meta, traffic.net, traffic.demand),
-               traffic.meta.duration_s, 2) {}
-  scenarios::ScenarioTraffic traffic;
-  ai::EnergyScenario energy;
-};
-
-const Loaded& hangzhou() {
-  static const Loaded l(kScenario);
-  return l;
-}
+const Loaded& hangzhou() { return test::default_energy_scenario(); }
 
 ai::EnergyPpoConfig tiny(std::uint64_t seed, int threads) {
   ai::EnergyPpoConfig c;
