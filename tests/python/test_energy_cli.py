@@ -4,7 +4,8 @@ writes a policy folder (card, learning curve with the rules' row, TorchScript we
 Python's torch runs: 28 observations in, 3 action means out); eval compares it with rule
 combinations on a held-out week into a table, CSV and HDF5. Bad input gets exit 1 (or 2 for a
 bad flag value) and a message naming what is wrong: unknown rules, a signal learner for energy,
-an output folder that holds a policy already, resuming an energy training.
+an output folder that holds a policy already, resuming an energy training, ars for signals or
+with ppo's settings. ARS trains end to end too, and eval compares it with the best rules.
 
 usage: test_energy_cli.py PARKTWIN SOURCE_DIR WORK_DIR
 """
@@ -72,6 +73,25 @@ def main():
         assert len(f["runs/seed"]) == 6
         assert (f["runs/cost"][...] > 0).all()
 
+    # ARS: one iteration of one direction, end to end; eval says how it fares count by count.
+    ars = os.path.join(work, "ars")
+    p = run([parktwin, "--threads", "2", "train", scenario, "--control", "charging", "--agent",
+             "ars", "--iterations", "1", "--directions", "1", "--rules",
+             "time_of_use+llf+schedule", "--out", ars] + short, 0)
+    assert "the best rules on the validation windows" in p.stderr and "ETA" in p.stderr, p.stderr
+    assert "trained ars (charging control)" in p.stdout, p.stdout
+    card = json.load(open(os.path.join(ars, "policy.json")))
+    assert card["agent"] == "ars" and card["model"]["hidden"] == [], card
+    assert card["control"]["rules"] == "time_of_use+llf+schedule", card["control"]
+    rows = list(csv.DictReader(open(os.path.join(ars, "train.csv"))))
+    assert [r["iteration"] for r in rows] == ["-1", "0", "1"], rows
+    assert float(rows[0]["validation_score"]) == 0.0  # the best rules against themselves
+    assert tuple(torch.jit.load(os.path.join(ars, "policy.pt"))(torch.zeros(2, 28)).shape) == (2, 3)
+    p = run([parktwin, "--threads", "2", "eval", scenario, "--control", "charging", "--policy",
+             ars, "--policy", "time_of_use+llf+schedule", "--weeks", "winter", "--seeds", "1",
+             "--quiet"] + short, 0)
+    assert f"{ars} against them: cost" in p.stdout and "combined score" in p.stdout, p.stdout
+
     # Bad input.
     p = run([parktwin, "eval", scenario, "--control", "none", "--policy", "time_of_use+soon+schedule"]
             + short, 1)
@@ -84,6 +104,14 @@ def main():
     p = run([parktwin, "train", scenario, "--control", "energy", "--resume", "--out",
              os.path.join(work, "r")] + short, 1)
     assert "energy training cannot resume yet" in p.stderr, p.stderr
+    p = run([parktwin, "train", scenario, "--agent", "ars", "--out", os.path.join(work, "a")], 1)
+    assert "--agent: ars learns energy control only" in p.stderr, p.stderr
+    p = run([parktwin, "train", scenario, "--control", "energy", "--agent", "ars", "--episodes",
+             "3", "--out", os.path.join(work, "a")] + short, 1)
+    assert "ppo settings" in p.stderr, p.stderr
+    p = run([parktwin, "train", scenario, "--control", "energy", "--iterations", "3", "--out",
+             os.path.join(work, "a")] + short, 1)
+    assert "are ars settings" in p.stderr, p.stderr
     p = run([parktwin, "eval", scenario, "--control", "solar", "--policy", "rules"], 2)
     assert "--control" in p.stderr, p.stderr
     print("energy train/eval CLI: all checks passed")
