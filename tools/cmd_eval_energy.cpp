@@ -194,10 +194,15 @@ int run_energy_eval(const EnergyEvalArgs& a, const CommandContext& ctx) {
   // The best rule-based combination per week: the lowest cost of all the reward counts (cost,
   // CO2, discomfort, unserved charging and overload at the reward's weights) among the rules
   // evaluated: the cheapest rule that leaves EVs uncharged or rooms hot is not the best.
+  // A row's means as one episode's counts, scored as the learners score an episode.
   const auto score_of = [&](const Row& r) {
-    const ai::EnergyRewardWeights& weight = base.reward;
-    return weight.cost * r.mean[0] + weight.co2 * r.mean[1] + weight.discomfort * r.mean[2] +
-           weight.unserved * r.mean[3] + weight.overload * r.mean[5];
+    ai::EnergyEpisodeResult m;
+    m.cost = r.mean[0];
+    m.co2_kg = r.mean[1];
+    m.discomfort_kh = r.mean[2];
+    m.ev_unserved_kwh = r.mean[3];
+    m.overload_kwh = r.mean[5];
+    return ai::energy_score(m, base.reward);
   };
   for (std::size_t w = 0; w < weeks.size(); ++w) {
     const Row* best = nullptr;

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -40,13 +41,15 @@ struct LinearPolicy {
   void act(std::span<const float> obs, std::span<const std::uint8_t> mask,
            std::span<float> out) const {
     const std::size_t buildings = out.size() / kA;
+    std::array<double, kF> x{};
     for (std::size_t b = 0; b < buildings; ++b) {
+      for (std::size_t f = 0; f < kF; ++f) {
+        x[f] = (static_cast<double>(obs[b * kF + f]) - (*mean)[f]) * (*inv_scale)[f];
+      }
       for (std::size_t a = 0; a < kA; ++a) {
         const double* w = theta.data() + a * (kF + 1);
         double y = w[kF];
-        for (std::size_t f = 0; f < kF; ++f) {
-          y += w[f] * ((static_cast<double>(obs[b * kF + f]) - (*mean)[f]) * (*inv_scale)[f]);
-        }
+        for (std::size_t f = 0; f < kF; ++f) y += w[f] * x[f];
         const std::size_t i = b * kA + a;
         out[i] = mask[i] ? static_cast<float>(std::clamp(y, -1.0, 1.0)) : 0.0f;
       }

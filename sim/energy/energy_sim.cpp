@@ -315,22 +315,18 @@ void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period,
     const std::uint32_t b = c.building[i];
     if (chargers_busy_[b] >= assets_.chargers[b] || s.feeder_out[assets_.feeder[b]] != 0) continue;
     ++chargers_busy_[b];
-    const bool capped = !std::isnan(cap_left_w_[b]);
-    if (capped) {
-      // An agent's cap: shared after this loop, least laxity first (capped_share).
-      const double finish_s =
-          remaining_kwh / (assets_.charger_w[b] / kJoulesPerKwh * kChargingEfficiency);
-      capped_.emplace_back((c.depart_s[i] - now_s) - finish_s, i);
+    const double full_w = assets_.charger_w[b];
+    // Laxity: the time left less the time the charger needs to finish.
+    const double laxity_s =
+        (c.depart_s[i] - now_s) -
+        (full_w > 0.0 ? remaining_kwh / (full_w / kJoulesPerKwh * kChargingEfficiency) : 0.0);
+    if (!std::isnan(cap_left_w_[b])) {
+      capped_.emplace_back(laxity_s, i);  // an agent's cap: shared after this loop (share_caps)
       continue;
     }
-    const double full_w = assets_.charger_w[b];
     if (scheduled) {
-      // Priority key, lowest first: the departure (edf), or the laxity (llf): the time left
-      // less the time the charger needs to finish.
-      const double finish_s = remaining_kwh / (full_w / kJoulesPerKwh * kChargingEfficiency);
-      const double key = config_.charging == ChargingPolicy::edf
-                             ? c.depart_s[i]
-                             : (c.depart_s[i] - now_s) - (full_w > 0.0 ? finish_s : 0.0);
+      // Priority key, lowest first: the departure (edf), or the laxity (llf).
+      const double key = config_.charging == ChargingPolicy::edf ? c.depart_s[i] : laxity_s;
       scheduled_.emplace_back(key, i);
       continue;
     }
@@ -339,7 +335,7 @@ void EnergySim::step_charging(double now_s, double dt_s, TouPeriod period,
     const double kwh_per_s = full_w / kJoulesPerKwh * kChargingEfficiency;
     const double here_s = std::min(dt_s, c.depart_s[i] - now_s);
     bool charge_now = full_w > 0.0;
-    if (!capped && config_.charging == ChargingPolicy::delayed && period != TouPeriod::valley) {
+    if (config_.charging == ChargingPolicy::delayed && period != TouPeriod::valley) {
       // Least laxity: wait only while the rest of the stay at full power still reaches the target.
       const double left_after_s = c.depart_s[i] - (now_s + dt_s);
       charge_now = remaining_kwh > kwh_per_s * left_after_s;
