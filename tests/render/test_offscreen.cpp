@@ -240,9 +240,10 @@ TEST_CASE("the junctions an agent runs are ringed, the others not", "[render]") 
   const geo::Vec2 c = g.net.junction_pos[j] - f.scene.origin;
   for (const render::FlatVertex& v : f.scene.overlays) {
     if (!is_ring(v)) continue;
-    const double r = std::hypot(v.x_m - c.x, v.y_m - c.y);
-    CHECK(r > f.scene.junction_reach_m[j]);
-    CHECK(r < f.scene.junction_reach_m[j] + 6.0);
+    const double r = std::hypot(double{v.x_m} - c.x, double{v.y_m} - c.y);
+    const double reach = f.scene.junction_reach_m[j];
+    CHECK(r > reach);
+    CHECK(r < reach + 6.0);
   }
   std::fill(agents.begin(), agents.end(), 1);
   CHECK(ring_vertices(frame_at(60.0, agents)) == 4 * 32 * 6);
