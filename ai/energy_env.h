@@ -59,52 +59,11 @@
 #include <string_view>
 #include <vector>
 
+#include "ai/energy_surface.h"
 #include "sim/coupling/energy_district.h"
 #include "sim/world.h"
 
 namespace parktwin::ai {
-
-inline constexpr std::size_t kEnergyFeatures = 28;
-inline constexpr std::size_t kEnergyActions = 3;
-inline constexpr double kHvacOffsetMaxK = 2.0;
-inline constexpr double kHvacOffsetDeadbandK = 0.25;
-inline constexpr double kActionDeadband = 0.125;
-
-// Which parts the agent drives (`--control hvac|battery|charging|energy`).
-struct EnergyControl {
-  bool hvac = false, battery = false, charging = false;
-  bool any() const { return hvac || battery || charging; }
-};
-// "hvac", "battery", "charging", "energy" (all three) or "none"; false if unknown.
-bool parse_energy_control(std::string_view name, EnergyControl& out);
-std::string energy_control_name(const EnergyControl& c);
-
-// The rule-based controllers: a battery and a charging policy of the energy module, and an
-// HVAC rule.
-//   schedule: the archetype's set-points and set-back;
-//   precool:  on days that need cooling (outdoor above kPrecoolOutdoorC at the peak's start),
-//             buildings occupied when the tariff's peak period begins cool to kPrecoolDropK
-//             below their set-point in the kPrecoolHours before it, so that their mass carries
-//             part of the cooling into the peak (pre-cooling: Braun, "Load control using
-//             building thermal mass", J. Solar Energy Eng. 125 (2003); Xu, Haves, Piette &
-//             Braun, "Peak demand reduction from pre-cooling with zone temperature reset in an
-//             office building", LBNL 2004; recalled, not verified).
-enum class HvacRule : std::uint8_t { schedule, precool };
-bool parse_hvac_rule(std::string_view name, HvacRule& out);
-const char* hvac_rule_name(HvacRule r);
-inline constexpr double kPrecoolHours = 2.0;
-inline constexpr double kPrecoolDropK = 2.0;
-inline constexpr double kPrecoolOutdoorC = 26.0;
-
-struct EnergyRules {
-  energy::BatteryPolicy batteries = energy::BatteryPolicy::time_of_use;
-  energy::ChargingPolicy charging = energy::ChargingPolicy::immediate;
-  HvacRule hvac = HvacRule::schedule;
-};
-std::string energy_rules_name(const EnergyRules& r);  // "time_of_use+immediate+schedule"
-// The rules of a name "BATTERY+CHARGING+HVAC" (as energy_rules_name writes); false if it is not
-// one.
-bool parse_energy_rules(std::string_view text, EnergyRules& out);
 
 // Reward weights: reward = -(cost + co2 x kg + discomfort x Kh + unserved x kWh + overload x
 // kWh) x scale, per building (its share of its feeder's energy beyond capacity).
@@ -224,7 +183,6 @@ class EnergyVecEnv {
     std::vector<coupling::EvVisit> visits;  // sorted by arrival: session i is visits[i]
     std::vector<std::uint32_t> by_departure;
     std::size_t departed = 0;
-    std::vector<float> depart_error_s;  // per session, the forecast's error
     // Per building: the KPIs at the last decision; unserved charging of the cars gone, and
     // with what the cars still here can no longer get (reward).
     std::vector<double> prev_cost, prev_co2, prev_discomfort, unserved, unserved_now, prev_unserved;

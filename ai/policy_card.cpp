@@ -105,10 +105,14 @@ nlohmann::json read_card_json(const std::string& dir, const char* format, int fo
     throw Error("policy card is not valid JSON").in_file(p).found(e.what());
   }
   if (!j.is_object() || !j.contains("format") || j["format"] != format) {
-    throw Error("not a parktwin policy card")
+    // A card of the other kind (a signal policy given for energy, or the reverse) says so.
+    const bool other = j.is_object() && j.contains("format") && j["format"].is_string() &&
+                       j["format"].get<std::string>().starts_with("parktwin-");
+    throw Error(other ? "a policy of another kind" : "not a parktwin policy card")
         .in_file(p)
         .field("format")
-        .expected(fmt::format("\"{}\"", format));
+        .expected(fmt::format("\"{}\"", format))
+        .found(other ? fmt::format("\"{}\"", j["format"].get<std::string>()) : "");
   }
   const int version = card_field<int>(j, "format_version", p, "an integer");
   if (version != format_version) {

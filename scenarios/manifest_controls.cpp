@@ -218,8 +218,9 @@ SignalControlSpec read_controllers(const std::string& path, const toml::table& r
   const toml::table& c = *node->as_table();
   spec.file = file_of(*node, path);
   spec.line = line_of(*node);
-  reject_unknown(path, c, "controllers.",
-                 {"signals", "min_green", "max_green", "junctions", "batteries", "charging"});
+  reject_unknown(
+      path, c, "controllers.",
+      {"signals", "min_green", "max_green", "junctions", "batteries", "charging", "energy"});
   const auto one_of = [&](const char* key, std::initializer_list<std::string_view> names,
                           std::string& out) {
     const toml::node* n = c.get(key);
@@ -247,28 +248,43 @@ SignalControlSpec read_controllers(const std::string& path, const toml::table& r
     }
     return *v;
   };
+  constexpr std::string_view kPolicyPrefix = "policy:";
+  // "policy:DIR": the folder of a trained policy, resolved against the manifest's folder.
+  const auto policy_folder = [&](const toml::node& n, const std::string& key) {
+    const std::string v = n.value<std::string>().value_or("");
+    const fs::path rel(v.substr(kPolicyPrefix.size()));
+    if (rel.empty()) {
+      fail_at(path, n, key, "policy without a folder",
+              "\"policy:DIR\" with the folder parktwin train wrote", v);
+    }
+    const fs::path dir = rel.is_absolute() ? rel : fs::path(file_of(n, path)).parent_path() / rel;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      fail_at(path, n, key, "policy folder not found", "a folder written by parktwin train",
+              dir.lexically_normal().string());
+    }
+    return dir.lexically_normal().string();
+  };
   if (const toml::node* s = c.get("signals")) {
     const std::optional<std::string> v = s->value<std::string>();
-    constexpr std::string_view kPolicyPrefix = "policy:";
     if (v && v->starts_with(kPolicyPrefix)) {
       // A trained policy runs every signal as an agent of the control surface.
-      const fs::path rel(v->substr(kPolicyPrefix.size()));
-      if (rel.empty()) {
-        fail_at(path, *s, "controllers.signals", "policy without a folder",
-                "\"policy:DIR\" with the folder parktwin train wrote", *v);
-      }
-      const fs::path dir =
-          rel.is_absolute() ? rel : fs::path(file_of(*s, path)).parent_path() / rel;
-      std::error_code ec;
-      if (!fs::is_directory(dir, ec)) {
-        fail_at(path, *s, "controllers.signals", "policy folder not found",
-                "a folder written by parktwin train", dir.lexically_normal().string());
-      }
       spec.signals = traffic::signal_policy_name(traffic::SignalPolicy::agent);
-      spec.policy_path = dir.lexically_normal().string();
+      spec.policy_path = policy_folder(*s, "controllers.signals");
     } else {
       spec.signals = policy(*s, "controllers.signals");
     }
+  }
+  if (const toml::node* e = c.get("energy")) {
+    // A trained energy policy drives the district's batteries, charging and HVAC (the tools
+    // load it: ai/learn/energy_agent.h); the rules run them otherwise.
+    const std::optional<std::string> v = e->value<std::string>();
+    if (!e->is_string() || !v || (!v->starts_with(kPolicyPrefix) && *v != "rules")) {
+      fail_at(path, *e, "controllers.energy", "unknown energy control",
+              "\"rules\" or \"policy:DIR\" with the folder parktwin train --control wrote",
+              v.value_or(""));
+    }
+    if (*v != "rules") spec.energy_policy_path = policy_folder(*e, "controllers.energy");
   }
   spec.min_green_s = positive_number(path, c, "min_green", spec.min_green_s);
   spec.max_green_s = positive_number(path, c, "max_green", spec.max_green_s);

@@ -202,6 +202,7 @@ void write_controllers(hid_t file, const SignalControlSpec& spec, const traffic:
   h5::write_attr(g.get(), "policy_path", spec.policy_path);
   h5::write_attr(g.get(), "batteries", spec.batteries);
   h5::write_attr(g.get(), "charging", spec.charging);
+  h5::write_attr(g.get(), "energy_policy_path", spec.energy_policy_path);
   std::vector<std::string> junction, policy;
   for (const auto& [j, p] : spec.junctions) junction.push_back(j), policy.push_back(p);
   h5::write_column(g.get(), "junction", std::span<const std::string>(junction));
@@ -229,6 +230,9 @@ SignalControlSpec read_controllers(hid_t file, const std::string& path) {
   if (h5::attr_exists(g.get(), "batteries")) {  // files from before batteries: the defaults
     spec.batteries = h5::read_string_attr(g.get(), "batteries", path);
     spec.charging = h5::read_string_attr(g.get(), "charging", path);
+  }
+  if (h5::attr_exists(g.get(), "energy_policy_path")) {
+    spec.energy_policy_path = h5::read_string_attr(g.get(), "energy_policy_path", path);
   }
   const auto junction = h5::read_strings(g.get(), "junction", path);
   const auto policy = h5::read_strings(g.get(), "policy", path);

@@ -55,6 +55,9 @@ struct SignalControlSpec {
   // The district's batteries and EV chargers (sim/energy/energy_sim.h, ev_charging.h).
   std::string batteries = "time_of_use";
   std::string charging = "immediate";
+  // A trained energy policy's folder (`energy = "policy:DIR"`): it drives the district's
+  // batteries, charging and HVAC as its card says, the rules above the rest. Empty: the rules.
+  std::string energy_policy_path;
   std::string file;  // where [controllers] was written, for errors
   int line = 0;
 };

@@ -209,6 +209,9 @@ void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic:
     }
     je["batteries"] = energy::battery_policy_name(e->config().batteries);
     je["charging"] = energy::charging_policy_name(e->config().charging);
+    je["energy_policy"] = plan.meta.controllers.energy_policy_path.empty()
+                              ? "rules"
+                              : plan.meta.controllers.energy_policy_path;
     energy::for_each_kpi(ek, [&](const char* name, auto value) { je[name] = value; });
     nlohmann::ordered_json feeders = nlohmann::ordered_json::array();
     for (const energy::FeederKpis& f : ek.feeders) {
@@ -283,9 +286,13 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
   const energy::EnergySim* es = world.energy();
   if (es == nullptr) return;
   const energy::EnergyKpis g = es->kpis();
-  out << fmt::format("  energy (tariff: {}; batteries {}, charging {})\n", es->tariff().name,
+  const std::string& learned = plan.meta.controllers.energy_policy_path;
+  out << fmt::format("  energy (tariff: {}; batteries {}, charging {}{})\n", es->tariff().name,
                      energy::battery_policy_name(es->config().batteries),
-                     energy::charging_policy_name(es->config().charging));
+                     energy::charging_policy_name(es->config().charging),
+                     learned.empty() ? ""
+                                     : "; driven by the learned policy " +
+                                           std::filesystem::path(learned).filename().string());
   row("rooftop PV",
       fmt::format("{:.0f} ({:.0f}% used in place)", g.pv_kwh, 100.0 * g.pv_self_consumption),
       "kWh");

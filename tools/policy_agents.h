@@ -1,8 +1,9 @@
 #pragma once
-// Hands a World's agent signals to the trained policy its scenario names (`[controllers]
-// signals = "policy:DIR"`). Two builds of one function: with the learners (libtorch) in the
-// parktwin binary (policy_agents_learning.cpp), and without them for the test binaries that
-// run the CLI in-process (policy_agents_plain.cpp), where a policy is a clear error.
+// Hands a World's agent signals and its district's energy control to the trained policies its
+// scenario names (`[controllers] signals = "policy:DIR"`, `energy = "policy:DIR"`). Two builds of
+// one function: with the learners (libtorch) in the parktwin binary (policy_agents_learning.cpp),
+// and without them for the test binaries that run the CLI in-process (policy_agents_plain.cpp),
+// where a policy is a clear error.
 
 #include "scenarios/run_file.h"
 #include "sim/world.h"

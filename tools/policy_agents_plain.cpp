@@ -6,10 +6,13 @@
 namespace parktwin::cli {
 
 void attach_policy_agent(const scenarios::RunMeta& meta, World&) {
-  if (meta.controllers.policy_path.empty()) return;
-  throw Error("this build of parktwin has no learners (configured without libtorch)")
-      .in_file(meta.controllers.policy_path)
-      .expected("a parktwin built with PARKTWIN_WITH_TORCH=ON to run a trained policy");
+  for (const std::string& path :
+       {meta.controllers.policy_path, meta.controllers.energy_policy_path}) {
+    if (path.empty()) continue;
+    throw Error("this build of parktwin has no learners (configured without libtorch)")
+        .in_file(path)
+        .expected("a parktwin built with PARKTWIN_WITH_TORCH=ON to run a trained policy");
+  }
 }
 
 }  // namespace parktwin::cli

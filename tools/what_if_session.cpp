@@ -125,6 +125,13 @@ std::vector<render::KpiComparison> WhatIfSession::compare() const {
         true);
     row("feeder overload", "h", ek.feeder_overload_h, vk.feeder_overload_h, true, 2, true);
   }
+  // What an energy policy trades against the electricity: comfort in the buildings.
+  const buildings::BuildingsSim* bb = b != nullptr ? b->buildings() : nullptr;
+  const buildings::BuildingsSim* vb = w != nullptr ? w->buildings() : nullptr;
+  if (bb != nullptr && vb != nullptr) {
+    row("discomfort (occupied)", "Kh", bb->kpis().discomfort_kh, vb->kpis().discomfort_kh, true, 1,
+        true);
+  }
   return rows;
 }
 

@@ -160,8 +160,12 @@ void LearnedEnergyPolicy::configure(EnergyEnvOptions& options) const {
 }
 
 void LearnedEnergyPolicy::check(const EnergyScenario& scenario, const std::string& label) const {
+  check_district(scenario.world().buildings()->stock().id, label);
+}
+
+void LearnedEnergyPolicy::check_district(const std::vector<std::string>& here,
+                                         const std::string& label) const {
   const std::string p = (fs::path(dir_) / kCardFile).string();
-  const std::vector<std::string>& here = scenario.world().buildings()->stock().id;
   if (here.size() != card_.buildings.size()) {
     throw Error(fmt::format("energy policy {} trained for another district", label))
         .in_file(p)

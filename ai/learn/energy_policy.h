@@ -60,6 +60,8 @@ class LearnedEnergyPolicy {
   // Throws parktwin::Error naming the card when `scenario`'s district is not the policy's
   // (other buildings, or in another order). `label`: how the user named the policy.
   void check(const EnergyScenario& scenario, const std::string& label) const;
+  // The same for a district given by its building ids, in order.
+  void check_district(const std::vector<std::string>& building_ids, const std::string& label) const;
   // Actions (agents x kEnergyActions) for the observations of one copy; masked actions are 0.
   void act(std::span<const float> obs, std::span<const std::uint8_t> mask,
            std::span<float> actions) const;

@@ -552,6 +552,37 @@ TEST_CASE("a trained policy is named in a manifest by its folder", "[scenarios][
   CHECK_THAT(std::string(e.what()), Contains("policy without a folder"));
 }
 
+TEST_CASE("a trained energy policy is named in a manifest by its folder", "[scenarios][manifest]") {
+  const Manifest m = load_manifest(std::string(PARKTWIN_SOURCE_DIR) +
+                                   "/assets/scenarios/hangzhou_4x4/learned_energy.toml");
+  CHECK(
+      fs::path(m.controllers.energy_policy_path) ==
+      fs::path(PARKTWIN_SOURCE_DIR "/assets/policies/hangzhou_4x4_energy_ars").lexically_normal());
+  CHECK(m.controllers.charging == "llf");
+  CHECK(m.controllers.policy_path.empty());  // the signals keep their own controller
+  CHECK(m.controllers.signals == "fixed_time");
+  TempDir dir;
+  write_inputs(dir);
+  std::string path;
+  const auto error = [&](const std::string& value) {
+    return manifest_error(dir, kTraffic + "[controllers]\nenergy = " + value + "\n", path);
+  };
+  Error e = error("\"policy:nowhere\"");
+  CHECK(e.context().field == "controllers.energy");
+  CHECK(e.context().line == 5);
+  CHECK_THAT(std::string(e.what()), Contains("policy folder not found") && Contains("nowhere"));
+  e = error("\"policy:\"");
+  CHECK_THAT(std::string(e.what()), Contains("policy without a folder"));
+  e = error("\"smart\"");
+  CHECK(e.context().field == "controllers.energy");
+  CHECK_THAT(std::string(e.what()), Contains("unknown energy control") && Contains("smart"));
+  e = error("1");
+  CHECK_THAT(std::string(e.what()), Contains("unknown energy control"));
+  const Manifest rules =
+      load_manifest(dir.write("rules.toml", kTraffic + "[controllers]\nenergy = \"rules\"\n"));
+  CHECK(rules.controllers.energy_policy_path.empty());
+}
+
 TEST_CASE("the classic adaptive controllers and the agent surface are named in a manifest",
           "[scenarios][manifest]") {
   TempDir dir;

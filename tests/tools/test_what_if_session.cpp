@@ -80,6 +80,7 @@ TEST_CASE("a variant is the baseline until its edit acts, then the edit shows", 
   CHECK(row("rerouted around closures").baseline == 0.0);
   CHECK(row("rerouted around closures").variant > 0.0);
   CHECK(row("average travel time").known);
+  CHECK(row("discomfort (occupied)").known);
 
   // Scrubbing the baseline back restarts the variant; dropping it leaves the edits.
   baseline.seek(1500.0);
