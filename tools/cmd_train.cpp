@@ -126,12 +126,12 @@ void write_curve(const ai::TrainResult& r, const std::string& dir) {
 
 int run_train(const TrainOptions& o, const CommandContext& ctx) {
   if (o.energy.active()) return run_train_energy(o, ctx);
-  if (o.agent == "ars" || o.iterations || o.directions) {
-    throw Error("ars learns energy control only")
+  if (o.agent == "ars" || o.agent == "sac" || o.iterations || o.directions) {
+    throw Error(fmt::format("{} learns energy control only", o.agent == "sac" ? "sac" : "ars"))
         .field("--agent")
         .expected(
-            "--control hvac|battery|charging|energy with --agent ars, or dqn, colight or "
-            "ppo for signals");
+            "--control hvac|battery|charging|energy with --agent ars or sac, or dqn, colight "
+            "or ppo for signals");
   }
   const scenarios::Manifest manifest = scenarios::load_manifest(o.scenario);
   const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
@@ -280,9 +280,9 @@ CommandRun configure_train(CLI::App& sub) {
   sub.add_option("--agent", o->agent,
                  "learner: dqn (a shared phase-scoring DQN), colight (the same with graph "
                  "attention over the neighbouring junctions) or ppo (clipped PPO with GAE); "
-                 "with --control: ppo (Gaussian PPO) or ars (random search of a linear policy "
-                 "that must beat the best rules on every count)")
-      ->check(CLI::IsMember({"dqn", "colight", "ppo", "ars"}))
+                 "with --control: ppo (Gaussian PPO), sac (Soft Actor-Critic) or ars (random "
+                 "search of a linear policy that must beat the best rules on every count)")
+      ->check(CLI::IsMember({"dqn", "colight", "ppo", "sac", "ars"}))
       ->each([o](const std::string&) { o->agent_given = true; });
   sub.add_option("--episodes", o->episodes, "training episodes in all")
       ->check(CLI::Range(1, 1'000'000))

@@ -1,7 +1,8 @@
 // parktwin train --control ...: learns an energy policy for a scenario's district (PPO with a
-// Gaussian policy, ai/learn/energy_ppo.h) and writes it (TorchScript weights and a JSON card)
-// with its learning curve (train.csv) to a folder. Training writes into OUT/.training and
-// moves the files into OUT when it has finished, so a failed training leaves OUT as it was.
+// Gaussian policy, ai/learn/energy_ppo.h; SAC, energy_sac.h; ARS, energy_ars.h) and writes it
+// (TorchScript weights and a JSON card) with its learning curve (train.csv) to a folder. Training
+// writes into OUT/.training and moves the files into OUT when it has finished, so a failed training
+// leaves OUT as it was.
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,10 +10,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <ostream>
 
 #include "ai/learn/energy_ars.h"
 #include "ai/learn/energy_ppo.h"
+#include "ai/learn/energy_sac.h"
 #include "ai/policy_card.h"
 #include "engine/error.h"
 #include "engine/parallel.h"
@@ -133,13 +136,92 @@ int run_energy_train_ars(const EnergyTrainArgs& a, const CommandContext& ctx,
   return exit_code::ok;
 }
 
+// PPO and SAC, which count episodes and validate their rewards: the progress lines, the
+// learning curve and the policy moved into place. `train` runs the learner with the card's
+// record of the run and the progress callback.
+using EpisodeTrainer = std::function<ai::EnergyTrainResult(
+    const nlohmann::json&, const std::function<void(const ai::EnergyTrainPoint&)>&)>;
+int run_episode_learner(const EnergyTrainArgs& a, const CommandContext& ctx,
+                        const ai::EnergyScenario& scenario, const ai::EnergyEnvOptions& env,
+                        int episodes, int envs, int threads, std::uint64_t seed,
+                        const fs::path& work, const EpisodeTrainer& train) {
+  const nlohmann::json record = {{"scenario", fs::absolute(a.scenario).lexically_normal().string()},
+                                 {"agent", a.agent},
+                                 {"threads", threads}};
+  if (!a.quiet) {
+    ctx.err << fmt::format(
+        "training {} for {} control on {} ({} buildings): {} episodes of {} days, {} copies, "
+        "rules for the rest {}, {} threads, seed {}\n",
+        a.agent, ai::energy_control_name(env.control), a.scenario, scenario.buildings(), episodes,
+        env.episode_days, envs, ai::energy_rules_name(env.rules), threads, seed);
+  }
+  std::vector<ai::EnergyTrainPoint> curve;
+  const ai::EnergyTrainResult r = train(record, [&](const ai::EnergyTrainPoint& p) {
+    curve.push_back(p);
+    write_energy_curve_csv(curve, work);
+    if (a.quiet) return;
+    if (p.episode == 0) {
+      ctx.err << fmt::format(
+          "the rules on the validation windows: reward {:.1f} cost {:.0f} CO2 {:.0f} kg "
+          "discomfort {:.1f} Kh unserved {:.1f} kWh\n",
+          p.validation_reward, p.validation_cost, p.validation_co2_kg, p.validation_discomfort_kh,
+          p.validation_unserved_kwh);
+      return;
+    }
+    const double eta =
+        p.episode > 0 ? p.wall_s / p.episode * std::max(0, episodes - p.episode) : 0.0;
+    ctx.err << fmt::format(
+        "episode {:>4}/{}  {:.2f} episodes/min  reward {:>10.1f}  train cost {:>8.0f}  "
+        "validation: reward {:>10.1f} cost {:>8.0f} CO2 {:>7.0f} kg discomfort {:>6.1f} Kh "
+        "unserved {:>5.1f} kWh  ETA {:.0f} s\n",
+        p.episode, episodes, p.wall_s > 0 ? p.episode / p.wall_s * 60.0 : 0.0, p.mean_reward,
+        p.train_cost, p.validation_reward, p.validation_cost, p.validation_co2_kg,
+        p.validation_discomfort_kh, p.validation_unserved_kwh, eta);
+    ctx.err.flush();
+  });
+  write_energy_curve_csv(curve, work);
+  move_policy_into_place(work, a.out);
+  ctx.out << fmt::format(
+      "trained {} ({} control) in {:.0f} s: best validation reward {:.1f} at episode {}; {} "
+      "decisions, {} updates\n"
+      "time: {:.0f} s stepping the copies, {:.0f} s learning, {:.0f} s validating\n"
+      "policy: {}/{} and {}; learning curve: train.csv\n",
+      a.agent, ai::energy_control_name(env.control), r.wall_s, r.best_validation_reward,
+      r.best_episode, r.decisions, r.updates, r.env_s, r.learn_s, r.validate_s, a.out,
+      ai::kWeightsFile, ai::kCardFile);
+  return exit_code::ok;
+}
+
+// SAC (ai/learn/energy_sac.h), with PPO's flags where they mean the same.
+int run_energy_train_sac(const EnergyTrainArgs& a, const CommandContext& ctx,
+                         const ai::EnergyPpoConfig& ppo, const scenarios::RunMeta& meta,
+                         const fs::path& work) {
+  ai::EnergySacConfig c;
+  c.env = ppo.env;
+  c.episodes = a.episodes.value_or(c.episodes);
+  c.envs = a.envs.value_or(c.envs);
+  c.seed = a.seed;
+  c.hidden = a.hidden;
+  c.actor_lr = a.learning_rate.value_or(c.actor_lr);
+  c.gamma = a.gamma.value_or(c.gamma);
+  c.threads = ppo.threads;
+  const scenarios::ScenarioTraffic loaded = scenarios::load_scenario_traffic(a.scenario);
+  const ai::EnergyScenario scenario(scenarios::make_world(loaded.meta, loaded.net, loaded.demand),
+                                    meta.duration_s, c.env.traffic_days);
+  return run_episode_learner(a, ctx, scenario, c.env, c.episodes, c.envs, c.threads, c.seed, work,
+                             [&](const nlohmann::json& record, const auto& progress) {
+                               return ai::train_energy_sac(scenario, c, work.string(), record,
+                                                           progress);
+                             });
+}
+
 }  // namespace
 
 int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
-  if (a.agent != "ppo" && a.agent != "ars") {
+  if (a.agent != "ppo" && a.agent != "sac" && a.agent != "ars") {
     throw Error("no such energy learner")
         .field("--agent")
-        .expected("ppo or ars (dqn and colight learn signal control)")
+        .expected("ppo, sac or ars (dqn and colight learn signal control)")
         .found(a.agent);
   }
   if (a.agent != "ars" && (a.iterations || a.directions)) {
@@ -149,9 +231,9 @@ int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
         .found(a.agent);
   }
   if (a.agent == "ars" && (a.episodes || a.envs || a.learning_rate || a.gamma)) {
-    throw Error("--episodes, --envs, --lr and --gamma are ppo settings")
+    throw Error("--episodes, --envs, --lr and --gamma are ppo and sac settings")
         .field("--agent")
-        .expected("ppo, or ars with --iterations and --directions")
+        .expected("ppo or sac, or ars with --iterations and --directions")
         .found(a.agent);
   }
   const scenarios::Manifest manifest = scenarios::load_manifest(a.scenario);
@@ -184,55 +266,15 @@ int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
     throw Error("cannot create the output folder").in_file(a.out).found(ec.message());
   }
   if (a.agent == "ars") return run_energy_train_ars(a, ctx, c.env, work);
+  if (a.agent == "sac") return run_energy_train_sac(a, ctx, c, meta, work);
   const scenarios::ScenarioTraffic loaded = scenarios::load_scenario_traffic(a.scenario);
   const ai::EnergyScenario scenario(scenarios::make_world(loaded.meta, loaded.net, loaded.demand),
                                     meta.duration_s, c.env.traffic_days);
-  const nlohmann::json record = {{"scenario", fs::absolute(a.scenario).lexically_normal().string()},
-                                 {"agent", a.agent},
-                                 {"threads", c.threads}};
-  if (!a.quiet) {
-    ctx.err << fmt::format(
-        "training ppo for {} control on {} ({} buildings): {} episodes of {} days, {} copies, "
-        "rules for the rest {}, {} threads, seed {}\n",
-        ai::energy_control_name(c.env.control), a.scenario, scenario.buildings(), c.episodes,
-        c.env.episode_days, c.envs, ai::energy_rules_name(c.env.rules), c.threads, c.seed);
-  }
-  std::vector<ai::EnergyTrainPoint> curve;
-  const ai::EnergyTrainResult r =
-      ai::train_energy_ppo(scenario, c, work.string(), record, [&](const ai::EnergyTrainPoint& p) {
-        curve.push_back(p);
-        write_energy_curve_csv(curve, work);
-        if (a.quiet) return;
-        if (p.episode == 0) {
-          ctx.err << fmt::format(
-              "the rules on the validation windows: reward {:.1f} cost {:.0f} CO2 {:.0f} kg "
-              "discomfort {:.1f} Kh unserved {:.1f} kWh\n",
-              p.validation_reward, p.validation_cost, p.validation_co2_kg,
-              p.validation_discomfort_kh, p.validation_unserved_kwh);
-          return;
-        }
-        const double eta =
-            p.episode > 0 ? p.wall_s / p.episode * std::max(0, c.episodes - p.episode) : 0.0;
-        ctx.err << fmt::format(
-            "episode {:>4}/{}  {:.2f} episodes/min  reward {:>10.1f}  train cost {:>8.0f}  "
-            "validation: reward {:>10.1f} cost {:>8.0f} CO2 {:>7.0f} kg discomfort {:>6.1f} Kh "
-            "unserved {:>5.1f} kWh  ETA {:.0f} s\n",
-            p.episode, c.episodes, p.wall_s > 0 ? p.episode / p.wall_s * 60.0 : 0.0, p.mean_reward,
-            p.train_cost, p.validation_reward, p.validation_cost, p.validation_co2_kg,
-            p.validation_discomfort_kh, p.validation_unserved_kwh, eta);
-        ctx.err.flush();
-      });
-  write_energy_curve_csv(curve, work);
-  move_policy_into_place(work, a.out);
-  ctx.out << fmt::format(
-      "trained ppo ({} control) in {:.0f} s: best validation reward {:.1f} at episode {}; {} "
-      "decisions, {} updates\n"
-      "time: {:.0f} s stepping the copies, {:.0f} s learning, {:.0f} s validating\n"
-      "policy: {}/{} and {}; learning curve: train.csv\n",
-      ai::energy_control_name(c.env.control), r.wall_s, r.best_validation_reward, r.best_episode,
-      r.decisions, r.updates, r.env_s, r.learn_s, r.validate_s, a.out, ai::kWeightsFile,
-      ai::kCardFile);
-  return exit_code::ok;
+  return run_episode_learner(a, ctx, scenario, c.env, c.episodes, c.envs, c.threads, c.seed, work,
+                             [&](const nlohmann::json& record, const auto& progress) {
+                               return ai::train_energy_ppo(scenario, c, work.string(), record,
+                                                           progress);
+                             });
 }
 
 }  // namespace parktwin::cli

@@ -12,6 +12,7 @@
 #include <numeric>
 
 #include "ai/learn/energy_policy.h"
+#include "ai/learn/energy_validation.h"
 #include "ai/learn/mlp.h"
 #include "ai/learn/training_log.h"
 #include "ai/policy_card.h"
@@ -151,13 +152,9 @@ EnergyTrainResult train_energy_ppo(const EnergyScenario& scenario, const EnergyP
   const std::uint64_t updates_total = (total + T - 1) / T;
 
   // Validation: windows drawn once from the training days, the actor's means.
-  std::vector<int> validation_days;
-  const std::vector<int> pool =
-      c.env.start_days.empty() ? training_start_days(c.env.episode_days) : c.env.start_days;
-  for (int v = 0; v < c.validation_runs; ++v) {
-    validation_days.push_back(pool[rng::uniform_int(
-        c.seed, EnergyPpoStream::validation, static_cast<std::uint32_t>(v), 0, pool.size())]);
-  }
+  const EnergyValidation validation(scenario, c.env, c.seed,
+                                    static_cast<std::uint32_t>(EnergyPpoStream::validation),
+                                    c.validation_runs, c.threads);
   EnergyPolicyCard card = energy_card_for(scenario, c.env);
   card.hidden = c.hidden;
   EnergyTrainResult result;
@@ -165,33 +162,11 @@ EnergyTrainResult train_energy_ppo(const EnergyScenario& scenario, const EnergyP
   std::size_t finished_seen = 0;
   int next_validation = c.validate_every;
 
-  // The mean results of `policy` (empty: the rules alone) on the validation windows.
-  const auto validation_of = [&](const EnergyEnvOptions& options, const EnergyPolicyFn& policy,
-                                 EnergyTrainPoint& p) {
-    for (int v = 0; v < c.validation_runs; ++v) {
-      const EnergyEpisodeResult r = run_energy_episode(
-          scenario, options, validation_days[static_cast<std::size_t>(v)],
-          kEnergyValidationSeeds + static_cast<std::uint64_t>(v), policy, c.threads);
-      p.validation_reward += r.reward_sum / c.validation_runs;
-      p.validation_cost += r.cost / c.validation_runs;
-      p.validation_co2_kg += r.co2_kg / c.validation_runs;
-      p.validation_discomfort_kh += r.discomfort_kh / c.validation_runs;
-      p.validation_unserved_kwh += r.ev_unserved_kwh / c.validation_runs;
-    }
-  };
   const auto validate = [&](int episode) {
     const auto t0 = std::chrono::steady_clock::now();
     EnergyTrainPoint p;
     p.episode = episode;
-    double reward = 0.0, cost = 0.0;
-    for (std::size_t i = finished_seen; i < env.finished().size(); ++i) {
-      reward += env.finished()[i].reward_sum;
-      cost += env.finished()[i].cost;
-    }
-    const auto n = static_cast<double>(env.finished().size() - finished_seen);
-    p.mean_reward = n > 0 ? reward / n : 0.0;
-    p.train_cost = n > 0 ? cost / n : 0.0;
-    finished_seen = env.finished().size();
+    training_stats_since(env, finished_seen, p);
     const EnergyPolicyFn greedy = [&](std::span<const float> o, std::span<const std::uint8_t> m,
                                       std::span<float> out) {
       torch::NoGradGuard g;
@@ -202,31 +177,11 @@ EnergyTrainResult train_energy_ppo(const EnergyScenario& scenario, const EnergyP
       for (std::size_t i = 0; i < out.size(); ++i)
         out[i] = m[i] ? std::clamp(ms[i], -1.f, 1.f) : 0.f;
     };
-    validation_of(c.env, greedy, p);
+    validation.run(c.env, greedy, p);
     result.validate_s += since(t0);
     p.wall_s = since(t_start);
-    if (p.validation_reward > result.best_validation_reward) {
-      result.best_validation_reward = p.validation_reward;
-      result.best_episode = episode;
-      std::filesystem::create_directories(out_dir);
-      net->save_actor((std::filesystem::path(out_dir) / kWeightsFile).string());
-      card.training = card_training;
-      card.training["best_episode"] = episode;
-      card.training["validation"] = {{"start_days", validation_days},
-                                     {"reward", p.validation_reward},
-                                     {"cost", p.validation_cost},
-                                     {"co2_kg", p.validation_co2_kg},
-                                     {"discomfort_kh", p.validation_discomfort_kh},
-                                     {"ev_unserved_kwh", p.validation_unserved_kwh}};
-      card.training["settings"] = settings_json(c);
-      card.training["validation_rules"] = {
-          {"reward", result.rules.validation_reward},
-          {"cost", result.rules.validation_cost},
-          {"co2_kg", result.rules.validation_co2_kg},
-          {"discomfort_kh", result.rules.validation_discomfort_kh},
-          {"ev_unserved_kwh", result.rules.validation_unserved_kwh}};
-      write_energy_card(card, out_dir);
-    }
+    validation.keep_if_best(p, result, card, card_training, settings_json(c), out_dir,
+                            [&](const std::string& path) { net->save_actor(path); });
     result.curve.push_back(p);
     if (progress) progress(p);
   };
@@ -234,7 +189,7 @@ EnergyTrainResult train_energy_ppo(const EnergyScenario& scenario, const EnergyP
   {
     EnergyEnvOptions rules_only = c.env;
     rules_only.control = {};
-    validation_of(rules_only, {}, result.rules);
+    validation.run(rules_only, {}, result.rules);
     if (progress) progress(result.rules);
   }
   std::uint64_t t = 0;

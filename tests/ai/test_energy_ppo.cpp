@@ -21,6 +21,7 @@
 #include "engine/error.h"
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
+#include "tests/support/energy_learning.h"
 #include "tests/support/energy_scenario.h"
 #include "tests/support/policy_weights.h"
 #include "tests/support/temp_dir.h"
@@ -185,29 +186,8 @@ CATCH_TEST_CASE("energy PPO learns: trained batteries cost less than idle ones o
   c.threads = 2;
   c.episodes = 48;
   c.envs = 4;
-  c.env.episode_days = 1;
-  c.env.control = {false, true, false};
-  c.env.rules.batteries = energy::BatteryPolicy::idle;
-  c.env.reward = {1.0, 0.0, 0.0, 0.0, 0.0, 1.0};
+  c.env = test::battery_from_idle();
   ai::train_energy_ppo(h.energy, c, dir.path().string(), {}, {});
-  const auto policy = ai::LearnedEnergyPolicy::load(dir.path().string());
-  ai::EnergyEnvOptions o;
-  policy->configure(o);
-  o.episode_days = 3;
-  o.reward = c.env.reward;
-  const ai::EnergyPolicyFn trained = [&](std::span<const float> obs,
-                                         std::span<const std::uint8_t> m,
-                                         std::span<float> out) { policy->act(obs, m, out); };
-  const ai::EnergyPolicyFn zeros = [](std::span<const float>, std::span<const std::uint8_t>,
-                                      std::span<float> out) {
-    std::fill(out.begin(), out.end(), 0.0f);
-  };
-  double cost_trained = 0.0, cost_idle = 0.0;
-  for (const ai::EvaluationWeek& week : ai::kEvaluationWeeks) {
-    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-      cost_trained += ai::run_energy_episode(h.energy, o, week.start_day, seed, trained, 2).cost;
-      cost_idle += ai::run_energy_episode(h.energy, o, week.start_day, seed, zeros, 2).cost;
-    }
-  }
-  CATCH_CHECK(cost_trained < cost_idle);
+  const test::HeldOutCosts costs = test::held_out_battery_costs(h.energy, dir.path().string());
+  CATCH_CHECK(costs.trained < costs.idle);
 }

@@ -5,7 +5,8 @@ Python's torch runs: 28 observations in, 3 action means out); eval compares it w
 combinations on a held-out week into a table, CSV and HDF5. Bad input gets exit 1 (or 2 for a
 bad flag value) and a message naming what is wrong: unknown rules, a signal learner for energy,
 an output folder that holds a policy already, resuming an energy training, ars for signals or
-with ppo's settings. ARS trains end to end too, and eval compares it with the best rules.
+with ppo's settings. ARS and SAC train end to end too, and eval compares them with the best
+rules.
 
 usage: test_energy_cli.py PARKTWIN SOURCE_DIR WORK_DIR
 """
@@ -92,6 +93,23 @@ def main():
              "--quiet"] + short, 0)
     assert f"{ars} against them: cost" in p.stdout and "combined score" in p.stdout, p.stdout
 
+    # SAC: a few one-day episodes end to end; its policy is the actor's tanh(mean), in [-1, 1].
+    sac = os.path.join(work, "sac")
+    p = run([parktwin, "--threads", "2", "train", scenario, "--control", "hvac", "--agent", "sac",
+             "--episodes", "4", "--envs", "2", "--hidden", "16", "--out", sac] + short, 0)
+    assert "training sac for hvac control" in p.stderr and "ETA" in p.stderr, p.stderr
+    assert "trained sac (hvac control)" in p.stdout, p.stdout
+    card = json.load(open(os.path.join(sac, "policy.json")))
+    assert card["agent"] == "sac" and card["training"]["settings"]["tau"] == 0.005, card
+    y = torch.jit.load(os.path.join(sac, "policy.pt"))(torch.randn(7, 28) * 10)
+    assert tuple(y.shape) == (7, 3) and float(y.abs().max()) <= 1.0, y
+    p = run([parktwin, "--threads", "2", "eval", scenario, "--control", "hvac", "--policy", sac,
+             "--policy", "time_of_use+immediate+schedule",
+             "--weeks", "summer", "--seeds", "1", "--quiet"] + short, 0)
+    assert f"{sac} against them: cost" in p.stdout, p.stdout
+    p = run([parktwin, "train", scenario, "--agent", "sac", "--out", os.path.join(work, "s")], 1)
+    assert "--agent: sac learns energy control only" in p.stderr, p.stderr
+
     # Bad input.
     p = run([parktwin, "eval", scenario, "--control", "none", "--policy", "time_of_use+soon+schedule"]
             + short, 1)
@@ -108,7 +126,7 @@ def main():
     assert "--agent: ars learns energy control only" in p.stderr, p.stderr
     p = run([parktwin, "train", scenario, "--control", "energy", "--agent", "ars", "--episodes",
              "3", "--out", os.path.join(work, "a")] + short, 1)
-    assert "ppo settings" in p.stderr, p.stderr
+    assert "ppo and sac settings" in p.stderr, p.stderr
     p = run([parktwin, "train", scenario, "--control", "energy", "--iterations", "3", "--out",
              os.path.join(work, "a")] + short, 1)
     assert "are ars settings" in p.stderr, p.stderr
