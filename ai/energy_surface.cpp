@@ -54,18 +54,29 @@ double to_next_peak_s(const energy::Tariff& tariff, const LocalClock& clock, dou
 }  // namespace
 
 bool parse_energy_control(std::string_view name, EnergyControl& out) {
-  if (name == "hvac")
-    out = {true, false, false};
-  else if (name == "battery")
-    out = {false, true, false};
-  else if (name == "charging")
-    out = {false, false, true};
-  else if (name == "energy")
+  if (name == "energy") {
     out = {true, true, true};
-  else if (name == "none")
+    return true;
+  }
+  if (name == "none") {
     out = {};
-  else
-    return false;
+    return true;
+  }
+  // One part or several joined by '+' (as energy_control_name writes them), each once.
+  EnergyControl c;
+  while (true) {
+    const std::size_t plus = name.find('+');
+    const std::string_view part = name.substr(0, plus);
+    bool* flag = part == "hvac"       ? &c.hvac
+                 : part == "battery"  ? &c.battery
+                 : part == "charging" ? &c.charging
+                                      : nullptr;
+    if (flag == nullptr || *flag) return false;
+    *flag = true;
+    if (plus == std::string_view::npos) break;
+    name.remove_prefix(plus + 1);
+  }
+  out = c;
   return true;
 }
 

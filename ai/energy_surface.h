@@ -26,7 +26,8 @@ struct EnergyControl {
   bool hvac = false, battery = false, charging = false;
   bool any() const { return hvac || battery || charging; }
 };
-// "hvac", "battery", "charging", "energy" (all three) or "none"; false if unknown.
+// "hvac", "battery", "charging", several of them joined by '+' ("hvac+charging"), "energy" (all
+// three) or "none"; false if unknown.
 bool parse_energy_control(std::string_view name, EnergyControl& out);
 std::string energy_control_name(const EnergyControl& c);
 

@@ -57,7 +57,7 @@ inline ai::EnergyEnvOptions to_energy_env_options(const EnergyCliOptions& o,
   if (!ai::parse_energy_control(o.control, e.control)) {
     throw Error("unknown energy control")
         .field("--control")
-        .expected("hvac, battery, charging, energy or none")
+        .expected("hvac, battery, charging, a + of them, energy or none")
         .found(o.control);
   }
   e.rules = o.rules.empty() ? scenario_rules(meta) : parse_energy_rules(o.rules, "--rules");
@@ -72,9 +72,17 @@ inline ai::EnergyEnvOptions to_energy_env_options(const EnergyCliOptions& o,
 inline void add_energy_options(CLI::App& sub, EnergyCliOptions& o) {
   const char* group = "Energy control (with --control)";
   sub.add_option("--control", o.control,
-                 "energy control instead of signals: hvac, battery, charging or energy (all "
-                 "three); eval also takes none (rules only)")
-      ->check(CLI::IsMember({"hvac", "battery", "charging", "energy", "none"}))
+                 "energy control instead of signals: hvac, battery, charging, two of them "
+                 "joined by + (hvac+charging) or energy (all three); eval also takes none "
+                 "(rules only)")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            ai::EnergyControl c;
+            return ai::parse_energy_control(v, c)
+                       ? std::string()
+                       : "expected hvac, battery, charging, a + of them, energy or none";
+          },
+          "CONTROL"))
       ->group(group);
   sub.add_option("--rules", o.rules,
                  "rules, BATTERY+CHARGING+HVAC: what the agent does not drive, and what its "

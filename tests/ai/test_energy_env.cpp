@@ -290,3 +290,24 @@ TEST_CASE("a policy of zeros is the rules it drives on top of", "[ai][energy]") 
     CHECK(agent.overload_kwh == rules.overload_kwh);
   }
 }
+
+TEST_CASE("energy controls are named alone, joined by +, or all at once", "[ai][energy]") {
+  for (const bool hvac : {false, true}) {
+    for (const bool battery : {false, true}) {
+      for (const bool charging : {false, true}) {
+        const ai::EnergyControl c{hvac, battery, charging};
+        ai::EnergyControl back{!hvac, !battery, !charging};
+        REQUIRE(ai::parse_energy_control(ai::energy_control_name(c), back));
+        CHECK(back.hvac == hvac);
+        CHECK(back.battery == battery);
+        CHECK(back.charging == charging);
+      }
+    }
+  }
+  ai::EnergyControl c;
+  REQUIRE(ai::parse_energy_control("charging+hvac", c));
+  CHECK((c.hvac && c.charging && !c.battery));
+  for (const char* bad : {"", "solar", "hvac+", "+hvac", "hvac+hvac", "hvac+none", "energy+hvac"}) {
+    CHECK_FALSE(ai::parse_energy_control(bad, c));
+  }
+}
