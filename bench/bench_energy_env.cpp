@@ -4,6 +4,10 @@
 // through every action (battery power following the hour, chargers capped at half, HVAC set
 // 1 K up), so that every part of the control surface is exercised as a learner's actions are.
 //
+// With the learners (libtorch), also the year with the shipped policy itself in the loop
+// (assets/policies/hangzhou_4x4_energy_ars, TorchScript inference every decision), the
+// acceptance's case.
+//
 // CSV lines: what, copies, threads, decisions per copy, wall s, env steps/s (copies x decisions
 // per second), simulated days per wall second.
 
@@ -12,10 +16,15 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "ai/energy_env.h"
+#ifdef PARKTWIN_BENCH_SHIPPED_POLICY
+#include "ai/learn/energy_policy.h"
+#endif
 #include "bench_cli.h"
 #include "scenarios/run_world.h"
 
@@ -61,13 +70,17 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "{} buildings, 4 traffic days recorded in {:.2f} s\n", scenario.buildings(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count());
     fmt::print("what,copies,threads,decisions,wall_s,env_steps_per_s,sim_days_per_s\n");
+    using Policy = std::function<void(const ai::EnergyVecEnv&, std::span<float>)>;
+    const Policy rule = [](const ai::EnergyVecEnv& env, std::span<float> actions) {
+      fixed_rule(env.observations(), actions);
+    };
     const auto run = [&](const char* what, int copies, int threads, ai::EnergyEnvOptions options,
-                         int decisions) {
+                         int decisions, const Policy& policy) {
       const auto start = std::chrono::steady_clock::now();
       ai::EnergyVecEnv env(scenario, options, copies, threads, 1);
       std::vector<float> actions(env.copies() * env.agents() * ai::kEnergyActions);
       for (int t = 0; t < decisions; ++t) {
-        fixed_rule(env.observations(), actions);
+        policy(env, actions);
         env.step(actions);
       }
       const double wall =
@@ -80,14 +93,24 @@ int main(int argc, char** argv) {
     options.episode_days = days;
     for (const int threads : threads_list) {
       for (const int copies : copies_list) {
-        run("episodes", copies, threads, options, days * 96);
+        run("episodes", copies, threads, options, days * 96, rule);
       }
     }
     if (year) {
       ai::EnergyEnvOptions y = options;
       y.episode_days = 365;
       y.start_days = {0};
-      run("year", 1, threads_list.back(), y, 365 * 96);
+      run("year", 1, threads_list.back(), y, 365 * 96, rule);
+#ifdef PARKTWIN_BENCH_SHIPPED_POLICY
+      const auto shipped = ai::LearnedEnergyPolicy::load(
+          std::string(PARKTWIN_SOURCE_DIR) + "/assets/policies/hangzhou_4x4_energy_ars");
+      shipped->check(scenario, "shipped");
+      shipped->configure(y);
+      run("year_shipped_policy", 1, threads_list.back(), y, 365 * 96,
+          [&](const ai::EnergyVecEnv& env, std::span<float> actions) {
+            shipped->act(env.observations(), env.action_mask(), actions);
+          });
+#endif
     }
     return 0;
   });
