@@ -217,7 +217,7 @@ Manifest load_manifest(const std::string& path) {
   }
   const toml::table& t = *traffic->as_table();
   reject_unknown(path, t, "traffic.",
-                 {"network", "demand", "sumocfg", "ev_share", "teleport_after"});
+                 {"network", "demand", "sumocfg", "ev_share", "demand_scale", "teleport_after"});
   if (t.get("teleport_after") != nullptr) {  // before the .sumocfg, whose value it overrides
     m.teleport_after_s =
         non_negative_number(path, t, "teleport_after", "traffic.teleport_after", 0.0);
@@ -254,6 +254,18 @@ Manifest load_manifest(const std::string& path) {
               "a share of car trips in [0, 1]", fmt::format("{}", *v));
     }
     m.ev_share = *v;
+  }
+  if (const toml::node* n = t.get("demand_scale")) {
+    // As a demand_multiplier event over the whole run (kept at most this many times per trip).
+    const std::optional<double> v = n->value<double>();
+    if (!n->is_number() || !v) {
+      fail_at(path, *n, "traffic.demand_scale", "wrong type", "a number >= 0");
+    }
+    if (!(*v >= 0.0 && *v <= 100.0)) {
+      fail_at(path, *n, "traffic.demand_scale", "demand scale out of range",
+              "a multiplier of the demand in [0, 100]", fmt::format("{}", *v));
+    }
+    m.demand_scale = *v;
   }
   if (const toml::node* buildings = root.get("buildings")) {
     if (!buildings->is_table()) fail_at(path, *buildings, "buildings", "wrong type", "a table");

@@ -14,6 +14,7 @@
 //   network = "roadnet.json"   # relative to this file's folder
 //   demand = "flow.json"
 //   ev_share = 0.2             # share of car trips driven by EVs, 0..1 (default 0)
+//   demand_scale = 1.2         # the whole demand scaled, >= 0 (default 1)
 //   [buildings]
 //   file = "buildings.geojson" # footprints, heights, uses (scenarios/buildings_geojson.h)
 //   weather = "weather.epw"    # EnergyPlus weather file
@@ -58,6 +59,7 @@ struct Manifest {
   std::string network_path;  // resolved from the folder of the file that names it
   std::string demand_path;
   double ev_share = 0.0;
+  double demand_scale = 1.0;  // [traffic] demand_scale: every trip kept this many times
   // [traffic] teleport_after, or a .sumocfg's time-to-teleport (s, <= 0: never); unset: the
   // input's own simulator's default (RunMeta::teleport_after_s).
   std::optional<double> teleport_after_s;

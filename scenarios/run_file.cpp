@@ -336,6 +336,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "checkpoint_interval_s", meta.checkpoint_interval_s);
     h5::write_attr(g.get(), "lane_changing", std::int64_t{meta.lane_changing ? 1 : 0});
     h5::write_attr(g.get(), "teleport_after_s", meta.teleport_after_s);
+    h5::write_attr(g.get(), "demand_scale", meta.demand_scale);
     h5::write_attr(g.get(), "trajectories", std::int64_t{meta.trajectories ? 1 : 0});
     h5::write_attr(g.get(), "parktwin_version", std::string(version()));
     h5::write_attr(g.get(), "git_hash", std::string(git_hash()));
@@ -663,6 +664,9 @@ RunMeta read_run_meta(const std::string& path) {
   m.lane_changing = text("lane_changing") == "1";
   if (h5::attr_exists(meta.get(), "teleport_after_s")) {  // files from before: never
     m.teleport_after_s = h5::read_double_attr(meta.get(), "teleport_after_s", path);
+  }
+  if (h5::attr_exists(meta.get(), "demand_scale")) {  // files from before: 1
+    m.demand_scale = h5::read_double_attr(meta.get(), "demand_scale", path);
   }
   m.trajectories = text("trajectories") == "1";
   m.wall_start = text("wall_start");

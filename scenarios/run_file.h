@@ -57,7 +57,8 @@ struct RunMeta {
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;
   bool buildings_shading = false;
-  double ev_share = 0.0;  // [traffic] ev_share
+  double ev_share = 0.0;      // [traffic] ev_share
+  double demand_scale = 1.0;  // [traffic] demand_scale
   // [energy] ("" for none; the carbon factor < 0: the default)
   std::string grid_path, tariff_path;
   double carbon_kg_per_kwh = -1.0;

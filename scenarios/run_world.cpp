@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <optional>
 
 #include "engine/error.h"
@@ -43,6 +44,7 @@ RunMeta run_meta_of(const Manifest& m) {
   meta.buildings_step_s = m.buildings_step_s;
   meta.buildings_shading = m.buildings_shading;
   meta.ev_share = m.ev_share;
+  meta.demand_scale = m.demand_scale;
   meta.grid_path = m.grid_path;
   meta.tariff_path = m.tariff_path;
   meta.carbon_kg_per_kwh = m.carbon_kg_per_kwh;
@@ -52,7 +54,12 @@ RunMeta run_meta_of(const Manifest& m) {
 
 traffic::Demand load_run_demand(const RunMeta& meta, const traffic::Network& net) {
   traffic::Demand demand = load_demand(meta.demand_path, net, meta.duration_s);
-  const std::vector<traffic::DemandScaling> scalings = demand_scalings(meta.events);
+  // [traffic] demand_scale first: a multiplier over the whole run; then the events'.
+  std::vector<traffic::DemandScaling> scalings;
+  if (meta.demand_scale != 1.0) {
+    scalings.push_back({0.0, std::numeric_limits<double>::infinity(), meta.demand_scale});
+  }
+  for (const traffic::DemandScaling& s : demand_scalings(meta.events)) scalings.push_back(s);
   if (!scalings.empty()) {
     try {
       demand = traffic::scale_demand(demand, scalings, meta.seed);

@@ -16,6 +16,7 @@ CommandRun configure_inspect(CLI::App& sub);
 CommandRun configure_render(CLI::App& sub);
 CommandRun configure_run(CLI::App& sub);
 CommandRun configure_selftest(CLI::App& sub);
+CommandRun configure_sweep(CLI::App& sub);
 CommandRun configure_view(CLI::App& sub);
 #ifdef PARKTWIN_WITH_LEARNING
 CommandRun configure_eval(CLI::App& sub);
@@ -24,9 +25,9 @@ CommandRun configure_train(CLI::App& sub);
 
 std::span<const CommandSpec> command_table() {
 #ifdef PARKTWIN_WITH_LEARNING
-  constexpr std::size_t kCount = 10;
+  constexpr std::size_t kCount = 11;
 #else
-  constexpr std::size_t kCount = 8;
+  constexpr std::size_t kCount = 9;
 #endif
   static constexpr std::array<CommandSpec, kCount> kCommands{{
 #ifdef PARKTWIN_WITH_LEARNING
@@ -43,6 +44,10 @@ std::span<const CommandSpec> command_table() {
       {"run", "Simulate a scenario headless and print its KPIs", &configure_run},
       {"selftest", "Check that this build and machine give correct, reproducible results",
        &configure_selftest},
+      {"sweep",
+       "Run every variant of a sweep (parameters x seeds) as separate runs, J at a time, into "
+       "one summary",
+       &configure_sweep},
 #ifdef PARKTWIN_WITH_LEARNING
       {"train",
        "Learn a signal policy for a scenario (DQN, CoLight or PPO on libtorch); write it to a "

@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""parktwin sweep as a researcher runs it: a demand x seed sweep on a generated grid, two runs
+at a time, read back with pandas and h5py; a run whose process is killed midway is recorded as
+killed while the others finish, and the same command again runs only that one, after which
+the summary's KPIs equal those of a sweep never interrupted. Bad input gets exit 1 and a
+message naming the spec, the line and the key: a key the manifest does not know, an empty
+list, a value of the wrong type, an output folder holding another sweep (left as it was).
+
+usage: test_sweep_cli.py PARKTWIN SOURCE_DIR WORK_DIR
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import h5py
+import pandas as pd
+
+# What may differ between two runs of the same scenario: where, how long and on how many
+# threads they ran (the results are the same for any thread count).
+WALL = {"wall_s", "host", "threads", "load_wall_s", "step_wall_s", "vehicle_updates_per_s"}
+
+
+def run(args, expect):
+    p = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    if p.returncode != expect:
+        sys.exit(f"{' '.join(args)}: exit {p.returncode}, expected {expect}\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def process_with(argument):
+    """The pid of a process whose command line holds `argument` (from /proc: no pgrep needed)."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                args = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argument.encode() in args:
+            return int(pid)
+    return None
+
+
+def kpis(summary):
+    df = pd.read_csv(summary).sort_values("run").reset_index(drop=True)
+    return df[[c for c in df.columns if c not in WALL]]
+
+
+def main():
+    parktwin, _source, work = sys.argv[1:4]
+    work = os.path.join(work, "sweep_cli")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    grid = os.path.join(work, "grid")
+    run([parktwin, "generate", "grid", "--rows", "3", "--cols", "3", "--duration", "1800",
+         "--out", grid], 0)
+    spec = write(os.path.join(work, "sweep.toml"),
+                 f'base = "{grid}/scenario.toml"\nseeds = 2\n[parameters]\n'
+                 '"traffic.demand_scale" = [0.5, 1.5]\nduration = [1200]\n')
+
+    # Uninterrupted: 2 variants x 2 seeds, 2 at a time.
+    full = os.path.join(work, "full")
+    p = run([parktwin, "sweep", spec, "--out", full, "--jobs", "2"], 0)
+    assert "4 runs, 0 done before, 4 to run, 2 at a time" in p.stderr, p.stderr
+    assert "runs/s, ETA" in p.stderr and "sweep: 4 of 4 runs ok" in p.stdout, p.stdout
+    df = pd.read_csv(os.path.join(full, "summary.csv"))
+    assert list(df["run"]) == ["v000_s1", "v000_s2", "v001_s1", "v001_s2"], df["run"]
+    assert (df["status"] == "ok").all() and (df["exit_code"] == 0).all(), df
+    assert list(df["traffic.demand_scale"]) == [0.5, 0.5, 1.5, 1.5]
+    assert list(df["seed"]) == [1, 2, 1, 2]
+    low = df[df["traffic.demand_scale"] == 0.5]["created"].mean()
+    high = df[df["traffic.demand_scale"] == 1.5]["created"].mean()
+    assert 2.5 < high / low < 3.5, (low, high)  # three times the demand
+    with h5py.File(os.path.join(full, "runs", "v001_s2.h5"), "r") as f:
+        assert f["meta"].attrs["demand_scale"] == 1.5 and f["meta"].attrs["seed"] == 2
+        assert f["kpi"].attrs["created"] == df.loc[3, "created"]
+
+    # A run killed midway: recorded, the others finish; the same command runs only it again.
+    part = os.path.join(work, "part")
+    proc = subprocess.Popen([parktwin, "sweep", spec, "--out", part, "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    victim = None
+    for _ in range(2000):
+        victim = process_with(os.path.join(part, "runs", "v000_s2.h5"))
+        if victim is not None:
+            break
+        time.sleep(0.005)
+    assert victim is not None, "the run never started"
+    os.kill(victim, 9)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 1, (proc.returncode, out, err)
+    df = pd.read_csv(os.path.join(part, "summary.csv"))
+    row = df[df["run"] == "v000_s2"].iloc[0]
+    assert row["status"] == "killed" and "signal 9" in row["error"], row
+    assert (df[df["run"] != "v000_s2"]["status"] == "ok").all(), df
+    assert "1 of 4 runs failed" in err, err
+    p = run([parktwin, "sweep", spec, "--out", part, "--jobs", "2"], 0)
+    assert "3 done before, 1 to run" in p.stderr, p.stderr
+    assert kpis(os.path.join(part, "summary.csv")).equals(kpis(os.path.join(full, "summary.csv")))
+
+    # Bad input: one clear message each; nothing of an earlier sweep overwritten.
+    def bad(name, body, *needles, out=None):
+        s = write(os.path.join(work, name), f'base = "{grid}/scenario.toml"\n{body}')
+        o = out or os.path.join(work, "out_" + name)
+        p = run([parktwin, "sweep", s, "--out", o], 1)
+        for n in (name,) + needles:
+            assert n in p.stderr, (n, p.stderr)
+        return p
+
+    bad("unknown.toml", '[parameters]\n"traffic.demand_scal" = [1.0]\n', ":3:",
+        "parameters.traffic.demand_scal", "unknown key")
+    bad("empty.toml", '[parameters]\n"traffic.demand_scale" = []\n', "empty parameter list")
+    bad("type.toml", '[parameters]\n"traffic.demand_scale" = ["high"]\n',
+        "parameters.traffic.demand_scale", "wrong type")
+    bad("mixed.toml", '[parameters]\n"traffic.ev_share" = [0.1, "x"]\n', "different types")
+    before = open(os.path.join(full, "summary.csv")).read()
+    bad("other.toml", '[parameters]\n"traffic.demand_scale" = [2.0]\n', "holds another sweep",
+        out=full)
+    assert open(os.path.join(full, "summary.csv")).read() == before
+    print("sweep: runs, summary, kill and rerun, bad input: all checks passed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,354 @@
+// parktwin sweep SPEC.toml --out DIR [--jobs J]: every variant of a sweep (scenarios/
+// sweep_spec.h) with each of its seeds, as separate `parktwin run` processes of this binary, J
+// at a time; each run writes its own run file and KPI JSON, and DIR/summary.csv holds one row
+// per run (parameters, status, error, wall time, host, KPIs), rewritten as runs finish. A run
+// that fails or whose process dies is recorded with its error and the others go on; the same
+// command again runs only what is missing or failed (docs/sweeps.md).
+
+#include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/parallel.h"
+#include "scenarios/sweep_spec.h"
+#include "tools/command.h"
+
+extern char** environ;
+
+namespace parktwin::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct SweepOptions {
+  std::string spec, out;
+  int jobs = 0;
+  bool quiet = false;
+};
+
+struct Run {
+  std::string name;  // v000_s1
+  std::size_t variant = 0;
+  int seed = 1;
+  std::string status = "pending";  // ok, failed, killed, pending
+  int exit_code = 0;
+  std::string error;
+  double wall_s = 0.0;
+  std::string host;
+  nlohmann::ordered_json kpis;
+};
+
+// Where a finished run's wall time and host are kept.
+fs::path wall_record(const fs::path& out, const Run& r) {
+  return out / "runs" / (r.name + ".wall.json");
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  return gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("?");
+}
+
+// The last line of a run's log that says something: its error, for a run that failed.
+std::string last_line(const fs::path& log) {
+  std::istringstream in(read_file(log));
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  }
+  return last;
+}
+
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+// The KPI JSON's numbers, nested ones as "energy.cost".
+void flatten(const nlohmann::ordered_json& j, const std::string& prefix,
+             std::vector<std::pair<std::string, double>>& out) {
+  for (const auto& [k, v] : j.items()) {
+    if (v.is_number()) out.emplace_back(prefix + k, v.get<double>());
+    if (v.is_object()) flatten(v, prefix + k + ".", out);
+  }
+}
+
+// The TOML text of a value as a CSV cell: strings without their quotes (toml++ writes them
+// as literal strings, '...', or basic ones, "...").
+std::string plain(const std::string& toml_text) {
+  if (toml_text.size() >= 2 && (toml_text.front() == '"' || toml_text.front() == '\'') &&
+      toml_text.back() == toml_text.front()) {
+    return toml_text.substr(1, toml_text.size() - 2);
+  }
+  return toml_text;
+}
+
+void write_summary(const fs::path& out, const scenarios::SweepSpec& spec,
+                   const std::vector<Run>& runs) {
+  std::vector<std::string> columns;
+  std::map<std::string, bool> known;
+  std::vector<std::vector<std::pair<std::string, double>>> values(runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    flatten(runs[i].kpis, "", values[i]);
+    for (const auto& [k, v] : values[i]) {
+      if (!known[k]) known[k] = true, columns.push_back(k);
+    }
+  }
+  std::ostringstream csv;
+  csv << "run,variant,seed";
+  for (const scenarios::SweepParameter& p : spec.parameters) csv << "," << csv_cell(p.key);
+  csv << ",status,exit_code,error,wall_s,host";
+  for (const std::string& c : columns) csv << "," << csv_cell(c);
+  csv << "\n";
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const Run& r = runs[i];
+    csv << r.name << "," << spec.variants[r.variant].name << "," << r.seed;
+    for (const std::string& v : spec.variants[r.variant].values) csv << "," << csv_cell(plain(v));
+    csv << "," << r.status << "," << r.exit_code << "," << csv_cell(r.error) << ","
+        << fmt::format("{:.3f}", r.wall_s) << "," << csv_cell(r.host);
+    std::map<std::string, double> row(values[i].begin(), values[i].end());
+    for (const std::string& c : columns) {
+      const auto it = row.find(c);
+      csv << "," << (it == row.end() ? std::string() : fmt::format("{}", it->second));
+    }
+    csv << "\n";
+  }
+  // Replaced whole, so that an interrupted sweep leaves a summary that reads.
+  const fs::path tmp = out / "summary.csv.tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    f << csv.str();
+    if (!f) throw Error("cannot write the sweep's summary").in_file(tmp.string());
+  }
+  fs::rename(tmp, out / "summary.csv");
+}
+
+// Starts `parktwin --threads T run VARIANT --seed S --out RUN.h5 --kpi-json RUN.json --quiet`
+// with its output in the run's log; returns its pid.
+pid_t spawn_run(const std::string& exe, const fs::path& out, const scenarios::SweepSpec& spec,
+                const Run& r, int threads) {
+  const fs::path runs = out / "runs";
+  const std::vector<std::string> args = {
+      exe,
+      "--threads",
+      std::to_string(threads),
+      "run",
+      (out / "variants" / (spec.variants[r.variant].name + ".toml")).string(),
+      "--seed",
+      std::to_string(r.seed),
+      "--out",
+      (runs / (r.name + ".h5")).string(),
+      "--kpi-json",
+      (runs / (r.name + ".json")).string(),
+      "--quiet"};
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const std::string log = (out / "logs" / (r.name + ".log")).string();
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) {
+    throw Error("cannot start a run of the sweep").in_file(exe).found(std::strerror(rc));
+  }
+  return pid;
+}
+
+int sweep(const SweepOptions& o, const CommandContext& ctx) {
+  const scenarios::SweepSpec spec = scenarios::read_sweep_spec(o.spec);
+  const fs::path out(o.out);
+  const std::string spec_text = read_file(o.spec);
+  std::error_code ec;
+  const fs::path record = out / "sweep.toml";
+  if (fs::exists(record, ec)) {
+    if (read_file(record) != spec_text) {
+      throw Error("the output folder holds another sweep")
+          .in_file(o.out)
+          .expected("a new folder, or this folder's own spec (sweep.toml) to finish that sweep")
+          .found(fmt::format("{} differs from {}", record.string(), o.spec));
+    }
+  } else if (fs::exists(out, ec) && !(fs::is_directory(out, ec) && fs::is_empty(out, ec))) {
+    throw Error("the output folder is not empty and holds no sweep")
+        .in_file(o.out)
+        .expected("a new or empty folder");
+  }
+  fs::create_directories(out / "runs", ec);
+  fs::create_directories(out / "logs", ec);
+  if (ec) throw Error("cannot create the sweep's folder").in_file(o.out).found(ec.message());
+  scenarios::write_and_check_variants(spec, (out / "variants").string());
+  if (!fs::exists(record, ec)) {
+    std::ofstream(record, std::ios::binary) << spec_text;
+  }
+
+  // The runs, and what an earlier invocation finished.
+  std::vector<Run> runs;
+  for (std::size_t v = 0; v < spec.variants.size(); ++v) {
+    for (int s = 1; s <= spec.seeds; ++s) {
+      Run r;
+      r.name = fmt::format("{}_s{}", spec.variants[v].name, s);
+      r.variant = v;
+      r.seed = s;
+      const fs::path json = out / "runs" / (r.name + ".json");
+      if (fs::is_regular_file(json, ec)) {
+        try {
+          r.kpis = nlohmann::ordered_json::parse(read_file(json));
+          r.status = "ok";
+          const nlohmann::json when = nlohmann::json::parse(read_file(wall_record(out, r)));
+          r.wall_s = when.at("wall_s").get<double>();
+          r.host = when.at("host").get<std::string>();
+        } catch (const nlohmann::json::exception&) {
+          r.status = "pending";  // torn: run again
+        }
+      }
+      runs.push_back(std::move(r));
+    }
+  }
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (runs[i].status != "ok") todo.push_back(i);
+  }
+  const std::string host = host_name();
+  const int hw = par::hardware_threads();
+  const int jobs =
+      std::max(1, std::min<int>(o.jobs > 0 ? o.jobs : hw,
+                                static_cast<int>(std::max<std::size_t>(1, todo.size()))));
+  // Each run's threads: --threads when given, else the machine's shared among the jobs.
+  const int threads = ctx.global.threads > 0 ? ctx.global.threads : std::max(1, hw / jobs);
+  if (!o.quiet) {
+    ctx.err << fmt::format(
+        "sweep {}: {} variants x {} seeds = {} runs, {} done before, {} to run, {} at a time ({} "
+        "threads each)\n",
+        o.spec, spec.variants.size(), spec.seeds, runs.size(), runs.size() - todo.size(),
+        todo.size(), jobs, threads);
+    ctx.err.flush();
+  }
+  write_summary(out, spec, runs);
+  const std::string exe = fs::read_symlink("/proc/self/exe", ec).string();
+  if (ec) throw Error("cannot find this program to start runs").found(ec.message());
+
+  std::map<pid_t, std::pair<std::size_t, Clock::time_point>> running;
+  std::size_t next = 0, finished = 0, failed = 0;
+  const auto start = Clock::now();
+  while (next < todo.size() || !running.empty()) {
+    while (next < todo.size() && running.size() < static_cast<std::size_t>(jobs)) {
+      Run& r = runs[todo[next++]];
+      // What a killed run left: started again from nothing (a run never overwrites).
+      fs::remove(out / "runs" / (r.name + ".h5"), ec);
+      fs::remove(out / "runs" / (r.name + ".json"), ec);
+      fs::remove(wall_record(out, r), ec);
+      running[spawn_run(exe, out, spec, r, threads)] = {todo[next - 1], Clock::now()};
+    }
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) break;
+    const auto it = running.find(pid);
+    if (it == running.end()) continue;
+    Run& r = runs[it->second.first];
+    r.wall_s = std::chrono::duration<double>(Clock::now() - it->second.second).count();
+    running.erase(it);
+    const fs::path json = out / "runs" / (r.name + ".json");
+    r.host = host;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::is_regular_file(json, ec)) {
+      r.status = "ok";
+      r.exit_code = 0;
+      r.error.clear();
+      try {
+        r.kpis = nlohmann::ordered_json::parse(read_file(json));
+        // Where and how long it ran, for the summaries of later invocations.
+        std::ofstream(wall_record(out, r))
+            << nlohmann::json{{"wall_s", r.wall_s}, {"host", r.host}}.dump() << "\n";
+      } catch (const nlohmann::json::exception& e) {
+        r.status = "failed";
+        r.error = std::string("unreadable KPI file: ") + e.what();
+      }
+    } else if (WIFSIGNALED(status)) {
+      r.status = "killed";
+      r.exit_code = 128 + WTERMSIG(status);
+      r.error =
+          fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    } else {
+      r.status = "failed";
+      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+      r.error = last_line(out / "logs" / (r.name + ".log"));
+    }
+    failed += r.status == "ok" ? 0 : 1;
+    ++finished;
+    write_summary(out, spec, runs);
+    if (!o.quiet) {
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      const double rate = elapsed > 0 ? static_cast<double>(finished) / elapsed : 0.0;
+      ctx.err << fmt::format("[{}/{}] {} {} in {:.1f} s  ({:.2f} runs/s, ETA {:.0f} s){}\n",
+                             finished, todo.size(), r.name, r.status, r.wall_s, rate,
+                             rate > 0 ? static_cast<double>(todo.size() - finished) / rate : 0.0,
+                             r.status == "ok" ? "" : ": " + r.error);
+      ctx.err.flush();
+    }
+  }
+  std::size_t ok = 0;
+  for (const Run& r : runs) ok += r.status == "ok" ? 1 : 0;
+  ctx.out << fmt::format("sweep: {} of {} runs ok; summary: {}\n", ok, runs.size(),
+                         (out / "summary.csv").string());
+  if (ok < runs.size()) {
+    ctx.err << fmt::format(
+        "parktwin sweep: {} of {} runs failed (their errors in the summary and {}); the same "
+        "command runs them again\n",
+        runs.size() - ok, runs.size(), (out / "logs").string());
+    return exit_code::failure;
+  }
+  return exit_code::ok;
+}
+
+}  // namespace
+
+CommandRun configure_sweep(CLI::App& sub) {
+  auto o = std::make_shared<SweepOptions>();
+  sub.add_option("spec", o->spec, "Sweep specification (TOML, docs/sweeps.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub.add_option("--out", o->out,
+                 "Folder for the sweep: its runs (HDF5 and KPI JSON), logs and summary.csv; "
+                 "the same command again finishes what is missing or failed")
+      ->required();
+  sub.add_option("--jobs", o->jobs, "Runs at a time (default: one per hardware thread)")
+      ->check(CLI::Range(1, 4096));
+  sub.add_flag("--quiet", o->quiet, "No progress lines");
+  sub.footer(
+      "Example: parktwin sweep sweep.toml --out sweep_out --jobs 2\n"
+      "  sweep.toml:  base = \"scenario.toml\"\n"
+      "               seeds = 4\n"
+      "               [parameters]\n"
+      "               \"traffic.ev_share\" = [0.1, 0.2, 0.4]\n");
+  return [o](const CommandContext& ctx) { return sweep(*o, ctx); };
+}
+
+}  // namespace parktwin::cli
