@@ -9,6 +9,7 @@
 namespace parktwin::cli {
 
 // One line per subcommand; each configure function lives in its own cmd_<name>.cpp.
+CommandRun configure_compare(CLI::App& sub);
 CommandRun configure_export(CLI::App& sub);
 CommandRun configure_generate(CLI::App& sub);
 CommandRun configure_import(CLI::App& sub);
@@ -25,11 +26,13 @@ CommandRun configure_train(CLI::App& sub);
 
 std::span<const CommandSpec> command_table() {
 #ifdef PARKTWIN_WITH_LEARNING
-  constexpr std::size_t kCount = 11;
+  constexpr std::size_t kCount = 12;
 #else
-  constexpr std::size_t kCount = 9;
+  constexpr std::size_t kCount = 10;
 #endif
   static constexpr std::array<CommandSpec, kCount> kCommands{{
+      {"compare", "A sweep's KPIs per variant (mean, 95 % interval) and against a baseline",
+       &configure_compare},
 #ifdef PARKTWIN_WITH_LEARNING
       {"eval", "Compare signal policies (classic and trained) on the same seeds and demands",
        &configure_eval},

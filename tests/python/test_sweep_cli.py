@@ -85,6 +85,18 @@ def main():
         assert f["meta"].attrs["demand_scale"] == 1.5 and f["meta"].attrs["seed"] == 2
         assert f["kpi"].attrs["created"] == df.loc[3, "created"]
 
+    # parktwin compare: per variant mean and interval, against the baseline, as CSV too.
+    p = run([parktwin, "compare", full, "--kpi", "created", "--kpi", "average_travel_time_s"], 0)
+    assert "baseline v000" in p.stdout and "average_travel_time_s" in p.stdout, p.stdout
+    table = pd.read_csv(os.path.join(full, "compare.csv"))
+    created = table[table["kpi"] == "created"].set_index("variant")
+    assert created.loc["v000", "mean"] == low and created.loc["v001", "mean"] == high
+    assert created.loc["v001", "change_pct"] > 150.0 and created.loc["v001", "runs_ok"] == 2
+    p = run([parktwin, "compare", full, "--baseline", "v009"], 1)
+    assert "--baseline" in p.stderr and "v000, v001" in p.stderr, p.stderr
+    p = run([parktwin, "compare", full, "--kpi", "happiness"], 1)
+    assert "no such KPI" in p.stderr and "happiness" in p.stderr, p.stderr
+
     # A run killed midway: recorded, the others finish; the same command runs only it again.
     part = os.path.join(work, "part")
     proc = subprocess.Popen([parktwin, "sweep", spec, "--out", part, "--jobs", "2"],
