@@ -1,9 +1,10 @@
 // parktwin sweep SPEC.toml --out DIR [--jobs J]: every variant of a sweep (scenarios/
 // sweep_spec.h) with each of its seeds, as separate `parktwin run` processes of this binary, J
 // at a time; each run writes its own run file and KPI JSON, and DIR/summary.csv holds one row
-// per run (parameters, status, error, wall time, host, KPIs), rewritten as runs finish. A run
-// that fails or whose process dies is recorded with its error and the others go on; the same
-// command again runs only what is missing or failed (docs/sweeps.md).
+// per run (parameters, status, error, wall time, host, KPIs), rewritten as runs finish, and
+// DIR/summary.h5 the same as columns. A run that fails or whose process dies is recorded with
+// its error and the others go on; the same command again runs only what is missing or failed
+// (docs/sweeps.md).
 
 #include <CLI/CLI.hpp>
 #include <fcntl.h>
@@ -17,14 +18,18 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "engine/error.h"
 #include "engine/parallel.h"
+#include "scenarios/csv_cells.h"
+#include "scenarios/hdf5/h5.h"
 #include "scenarios/sweep_spec.h"
 #include "tools/command.h"
 
@@ -111,7 +116,11 @@ std::string plain(const std::string& toml_text) {
 void write_summary(const fs::path& out, const scenarios::SweepSpec& spec,
                    const std::vector<Run>& runs) {
   std::vector<std::string> columns;
-  std::map<std::string, bool> known;
+  // The summary's own columns first (the KPI file's seed is the run's).
+  std::map<std::string, bool> known{{"run", true},    {"variant", true},   {"seed", true},
+                                    {"status", true}, {"exit_code", true}, {"error", true},
+                                    {"wall_s", true}, {"host", true}};
+  for (const scenarios::SweepParameter& p : spec.parameters) known[p.key] = true;
   std::vector<std::vector<std::pair<std::string, double>>> values(runs.size());
   for (std::size_t i = 0; i < runs.size(); ++i) {
     flatten(runs[i].kpis, "", values[i]);
@@ -146,6 +155,63 @@ void write_summary(const fs::path& out, const scenarios::SweepSpec& spec,
     if (!f) throw Error("cannot write the sweep's summary").in_file(tmp.string());
   }
   fs::rename(tmp, out / "summary.csv");
+
+  // The same rows as HDF5 (/runs, a column each: text as strings, numbers as float64 with NaN
+  // where a run has none), for h5py and pandas alike.
+  const fs::path tmp_h5 = out / "summary.h5.tmp";
+  fs::remove(tmp_h5);
+  {
+    const std::string p = tmp_h5.string();
+    const h5::Handle file = h5::create_file(p);
+    h5::write_attr(file.get(), "spec", spec.path);
+    h5::write_attr(file.get(), "base", spec.base);
+    const h5::Handle g = h5::create_group(file.get(), "runs", p);
+    const auto text = [&](const std::string& name, auto&& of) {
+      std::vector<std::string> v;
+      for (const Run& r : runs) v.push_back(of(r));
+      h5::write_column(g.get(), name, std::span<const std::string>(v));
+    };
+    const auto number = [&](const std::string& name, auto&& of) {
+      std::vector<double> v;
+      for (std::size_t i = 0; i < runs.size(); ++i) v.push_back(of(i));
+      h5::write_column(g.get(), name, std::span<const double>(v));
+    };
+    text("run", [](const Run& r) { return r.name; });
+    text("variant", [&](const Run& r) { return spec.variants[r.variant].name; });
+    number("seed", [&](std::size_t i) { return static_cast<double>(runs[i].seed); });
+    for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+      // A parameter of numbers as numbers, anything else as text.
+      bool numeric = true;
+      for (const std::string& v : spec.parameters[k].values) {
+        double x = 0.0;
+        numeric = numeric && scenarios::parse_double(v, x);
+      }
+      const auto value = [&](const Run& r) { return plain(spec.variants[r.variant].values[k]); };
+      if (numeric) {
+        number(spec.parameters[k].key, [&](std::size_t i) {
+          double x = 0.0;
+          scenarios::parse_double(value(runs[i]), x);
+          return x;
+        });
+      } else {
+        text(spec.parameters[k].key, value);
+      }
+    }
+    text("status", [](const Run& r) { return r.status; });
+    number("exit_code", [&](std::size_t i) { return static_cast<double>(runs[i].exit_code); });
+    text("error", [](const Run& r) { return r.error; });
+    number("wall_s", [&](std::size_t i) { return runs[i].wall_s; });
+    text("host", [](const Run& r) { return r.host; });
+    for (const std::string& col : columns) {
+      number(col, [&](std::size_t i) {
+        for (const auto& [k, v] : values[i]) {
+          if (k == col) return v;
+        }
+        return std::numeric_limits<double>::quiet_NaN();
+      });
+    }
+  }
+  fs::rename(tmp_h5, out / "summary.h5");
 }
 
 // Starts `parktwin --threads T run VARIANT --seed S --out RUN.h5 --kpi-json RUN.json --quiet`

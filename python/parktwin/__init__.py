@@ -9,7 +9,7 @@ See docs/python.md.
 
 from ._parktwin import PHASE_FEATURES, Scenario, Snapshot, World, __version__
 from . import energy_envs, envs, policies, spaces
-from .runs import RunFile, read_run
+from .runs import RunFile, read_run, read_sweep
 
 __all__ = [
     "PHASE_FEATURES",
@@ -22,5 +22,6 @@ __all__ = [
     "envs",
     "policies",
     "read_run",
+    "read_sweep",
     "spaces",
 ]

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-__all__ = ["RunFile", "read_run"]
+__all__ = ["RunFile", "read_run", "read_sweep"]
 
 
 def _text(value):
@@ -161,3 +161,26 @@ class RunFile:
 def read_run(path):
     """Opens a run file: `read_run("run.h5").series`, `.kpis`, `.lanes()`, ... (RunFile)."""
     return RunFile(path)
+
+
+def read_sweep(path):
+    """A sweep's summary (`parktwin sweep SPEC --out DIR`, docs/sweeps.md) as a pandas DataFrame,
+    one row per run: `run`, `variant`, `seed`, the swept parameters, `status`, `exit_code`,
+    `error`, `wall_s`, `host` and every KPI. `path`: the sweep's folder or its summary.h5."""
+    import h5py
+    import pandas as pd
+
+    if os.path.isdir(path):
+        path = os.path.join(path, "summary.h5")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: no sweep summary (expected a folder parktwin sweep wrote)")
+    with h5py.File(path, "r") as f:
+        if "runs" not in f:
+            raise ValueError(f"{path}: not a sweep summary (expected a /runs group)")
+        runs = f["runs"]
+        # Columns in the order parktwin wrote them (HDF5 lists names sorted).
+        order = ["run", "variant", "seed"]
+        cols = _columns(runs)
+    df = pd.DataFrame(cols)
+    front = [c for c in order if c in df.columns]
+    return df[front + [c for c in df.columns if c not in front]]

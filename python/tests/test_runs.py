@@ -54,3 +54,18 @@ def test_read_run_refuses_what_is_not_a_run_file(tmp_path):
     junk.write_bytes(b"not hdf5 at all")
     with pytest.raises(ValueError, match="not an HDF5 run file"):
         parktwin.read_run(str(junk))
+
+
+def test_read_sweep_gives_one_row_per_run(cli, tmp_path):
+    spec = tmp_path / "sweep.toml"
+    spec.write_text(f'base = "{HANGZHOU}"\nseeds = 2\n[parameters]\nduration = [120]\n'
+                    '"controllers.charging" = ["immediate", "llf"]\n')
+    subprocess.run([cli, "sweep", str(spec), "--out", str(tmp_path / "out"), "--jobs", "2",
+                    "--quiet"], check=True, capture_output=True)
+    df = parktwin.read_sweep(str(tmp_path / "out"))
+    assert list(df.columns[:3]) == ["run", "variant", "seed"]
+    assert list(df["controllers.charging"]) == ["immediate", "immediate", "llf", "llf"]
+    assert (df["status"] == "ok").all() and (df["time_s"] == 120.0).all()
+    assert df.groupby("controllers.charging")["energy.charging_kwh"].mean().shape == (2,)
+    with pytest.raises(FileNotFoundError, match="no sweep summary"):
+        parktwin.read_sweep(str(tmp_path))

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """parktwin sweep as a researcher runs it: a demand x seed sweep on a generated grid, two runs
-at a time, read back with pandas and h5py; a run whose process is killed midway is recorded as
+at a time, its summary (CSV and HDF5) and run files read back with pandas and h5py, compared
+per variant with parktwin compare; a run whose process is killed midway is recorded as
 killed while the others finish, and the same command again runs only that one, after which
 the summary's KPIs equal those of a sweep never interrupted. Bad input gets exit 1 and a
 message naming the spec, the line and the key: a key the manifest does not know, an empty
@@ -81,6 +82,12 @@ def main():
     low = df[df["traffic.demand_scale"] == 0.5]["created"].mean()
     high = df[df["traffic.demand_scale"] == 1.5]["created"].mean()
     assert 2.5 < high / low < 3.5, (low, high)  # three times the demand
+    with h5py.File(os.path.join(full, "summary.h5"), "r") as f:  # the same rows, as columns
+        runs = f["runs"]
+        assert [s.decode() for s in runs["run"][...]] == list(df["run"])
+        assert list(runs["traffic.demand_scale"][...]) == [0.5, 0.5, 1.5, 1.5]
+        assert list(runs["created"][...]) == list(df["created"])
+        assert [s.decode() for s in runs["status"][...]] == ["ok"] * 4
     with h5py.File(os.path.join(full, "runs", "v001_s2.h5"), "r") as f:
         assert f["meta"].attrs["demand_scale"] == 1.5 and f["meta"].attrs["seed"] == 2
         assert f["kpi"].attrs["created"] == df.loc[3, "created"]
