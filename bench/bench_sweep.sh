@@ -1,13 +1,13 @@
 #!/bin/sh
 # bench_sweep.sh PARKTWIN [WORK_DIR]: a 16-run sweep (4 demand scales x 4 seeds on a generated
-# 10x10 grid, 1800 s each) with 1 job and with 2 jobs, each run on one thread, in one run on one
+# 10x10 grid, 3600 s each) with 1 job and with 2 jobs, each run on one thread, in one run on one
 # machine; prints both wall times and the ratio (issue 20's target for 2 processes: at least
 # 1.8x).
 set -eu
 PARKTWIN=${1:?usage: bench_sweep.sh PARKTWIN [WORK_DIR]}
 WORK=${2:-$(mktemp -d)}
 mkdir -p "$WORK"
-"$PARKTWIN" generate grid --rows 10 --cols 10 --duration 1800 --out "$WORK/grid" --force > /dev/null
+"$PARKTWIN" generate grid --rows 10 --cols 10 --duration 3600 --out "$WORK/grid" --force > /dev/null
 cat > "$WORK/sweep.toml" <<SPEC
 base = "$WORK/grid/scenario.toml"
 seeds = 4
@@ -21,9 +21,25 @@ elapsed() {
   end=$(date +%s.%N)
   awk "BEGIN { print $end - $start }"
 }
+# The same under mpirun: 1 rank against 2 ranks (rank 0 hands the runs out).
+ranks() {
+  rm -rf "$WORK/mpi_$1"
+  start=$(date +%s.%N)
+  mpirun --allow-run-as-root --oversubscribe -n "$1" "$PARKTWIN" --threads 1 sweep \
+    "$WORK/sweep.toml" --out "$WORK/mpi_$1" --quiet > /dev/null
+  end=$(date +%s.%N)
+  awk "BEGIN { print $end - $start }"
+}
 one=$(elapsed 1)
 two=$(elapsed 2)
-echo "jobs,wall_s"
-echo "1,$one"
-echo "2,$two"
+echo "how,wall_s"
+echo "1 job,$one"
+echo "2 jobs,$two"
 awk "BEGIN { printf \"ratio 1 job / 2 jobs: %.2fx\\n\", $one / $two }"
+if command -v mpirun > /dev/null; then
+  r1=$(ranks 1)
+  r2=$(ranks 2)
+  echo "mpirun -n 1,$r1"
+  echo "mpirun -n 2,$r2"
+  awk "BEGIN { printf \"ratio 1 rank / 2 ranks: %.2fx\\n\", $r1 / $r2 }"
+fi

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -32,6 +33,7 @@
 #include "scenarios/hdf5/h5.h"
 #include "scenarios/sweep_spec.h"
 #include "tools/command.h"
+#include "tools/sweep_mpi.h"
 
 extern char** environ;
 
@@ -250,8 +252,88 @@ pid_t spawn_run(const std::string& exe, const fs::path& out, const scenarios::Sw
   return pid;
 }
 
-int sweep(const SweepOptions& o, const CommandContext& ctx) {
-  const scenarios::SweepSpec spec = scenarios::read_sweep_spec(o.spec);
+// How a run ended, as the process that ran it saw it (here or on another rank).
+struct Outcome {
+  std::size_t run = 0;
+  std::string status;  // ok, failed, killed
+  int exit_code = 0;
+  double wall_s = 0.0;
+  std::string host, error;
+};
+
+std::string to_text(const Outcome& x) {
+  return nlohmann::json{{"run", x.run},       {"status", x.status}, {"exit_code", x.exit_code},
+                        {"wall_s", x.wall_s}, {"host", x.host},     {"error", x.error}}
+      .dump();
+}
+
+Outcome outcome_from(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text);
+  return {j.at("run").get<std::size_t>(),  j.at("status").get<std::string>(),
+          j.at("exit_code").get<int>(),    j.at("wall_s").get<double>(),
+          j.at("host").get<std::string>(), j.at("error").get<std::string>()};
+}
+
+// A finished child process's outcome.
+Outcome outcome_of(std::size_t run, int status, double wall_s, const fs::path& out, const Run& r,
+                   const std::string& host) {
+  Outcome x{run, "ok", 0, wall_s, host, ""};
+  std::error_code ec;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+      fs::is_regular_file(out / "runs" / (r.name + ".json"), ec)) {
+    return x;
+  }
+  if (WIFSIGNALED(status)) {
+    x.status = "killed";
+    x.exit_code = 128 + WTERMSIG(status);
+    x.error =
+        fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+  } else {
+    x.status = "failed";
+    x.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    x.error = last_line(out / "logs" / (r.name + ".log"));
+  }
+  return x;
+}
+
+// What a killed run left is removed first: it starts again from nothing (a run never
+// overwrites its file).
+void clear_run(const fs::path& out, const Run& r) {
+  std::error_code ec;
+  fs::remove(out / "runs" / (r.name + ".h5"), ec);
+  fs::remove(out / "runs" / (r.name + ".json"), ec);
+  fs::remove(wall_record(out, r), ec);
+}
+
+// The runs of a spec, with what an earlier invocation finished.
+std::vector<Run> runs_of(const scenarios::SweepSpec& spec, const fs::path& out) {
+  std::vector<Run> runs;
+  std::error_code ec;
+  for (std::size_t v = 0; v < spec.variants.size(); ++v) {
+    for (int s = 1; s <= spec.seeds; ++s) {
+      Run r;
+      r.name = fmt::format("{}_s{}", spec.variants[v].name, s);
+      r.variant = v;
+      r.seed = s;
+      if (fs::is_regular_file(out / "runs" / (r.name + ".json"), ec)) {
+        try {
+          r.kpis = nlohmann::ordered_json::parse(read_file(out / "runs" / (r.name + ".json")));
+          r.status = "ok";
+          const nlohmann::json when = nlohmann::json::parse(read_file(wall_record(out, r)));
+          r.wall_s = when.at("wall_s").get<double>();
+          r.host = when.at("host").get<std::string>();
+        } catch (const nlohmann::json::exception&) {
+          r.status = "pending";  // torn: run again
+        }
+      }
+      runs.push_back(std::move(r));
+    }
+  }
+  return runs;
+}
+
+// Checks the output folder, writes and checks the variants, records the spec.
+void prepare(const SweepOptions& o, const scenarios::SweepSpec& spec) {
   const fs::path out(o.out);
   const std::string spec_text = read_file(o.spec);
   std::error_code ec;
@@ -268,88 +350,119 @@ int sweep(const SweepOptions& o, const CommandContext& ctx) {
         .in_file(o.out)
         .expected("a new or empty folder");
   }
+  // The variants are checked before the folder is made, so that a bad spec leaves nothing.
+  const fs::path check =
+      fs::temp_directory_path() / fmt::format("parktwin-sweep-check-{}", getpid());
+  try {
+    scenarios::write_and_check_variants(spec, check.string());
+  } catch (...) {
+    fs::remove_all(check, ec);
+    throw;
+  }
+  fs::remove_all(check, ec);
   fs::create_directories(out / "runs", ec);
   fs::create_directories(out / "logs", ec);
   if (ec) throw Error("cannot create the sweep's folder").in_file(o.out).found(ec.message());
   scenarios::write_and_check_variants(spec, (out / "variants").string());
-  if (!fs::exists(record, ec)) {
-    std::ofstream(record, std::ios::binary) << spec_text;
-  }
+  if (!fs::exists(record, ec)) std::ofstream(record, std::ios::binary) << spec_text;
+}
 
-  // The runs, and what an earlier invocation finished.
-  std::vector<Run> runs;
-  for (std::size_t v = 0; v < spec.variants.size(); ++v) {
-    for (int s = 1; s <= spec.seeds; ++s) {
-      Run r;
-      r.name = fmt::format("{}_s{}", spec.variants[v].name, s);
-      r.variant = v;
-      r.seed = s;
-      const fs::path json = out / "runs" / (r.name + ".json");
-      if (fs::is_regular_file(json, ec)) {
-        try {
-          r.kpis = nlohmann::ordered_json::parse(read_file(json));
-          r.status = "ok";
-          const nlohmann::json when = nlohmann::json::parse(read_file(wall_record(out, r)));
-          r.wall_s = when.at("wall_s").get<double>();
-          r.host = when.at("host").get<std::string>();
-        } catch (const nlohmann::json::exception&) {
-          r.status = "pending";  // torn: run again
-        }
-      }
-      runs.push_back(std::move(r));
+std::string this_program() {
+  std::error_code ec;
+  const std::string exe = fs::read_symlink("/proc/self/exe", ec).string();
+  if (ec) throw Error("cannot find this program to start runs").found(ec.message());
+  return exe;
+}
+
+// A rank other than 0: asks rank 0 for a run, runs it, reports, until told there is none.
+int work_for_rank0(const SweepOptions& o, const CommandContext& ctx) {
+  const scenarios::SweepSpec spec = scenarios::read_sweep_spec(o.spec);
+  const fs::path out(o.out);
+  const std::vector<Run> runs = runs_of(spec, out);
+  const std::string exe = this_program(), host = host_name();
+  const int threads = ctx.global.threads > 0 ? ctx.global.threads : 1;
+  std::string report = "{}";  // nothing run yet
+  while (true) {
+    mpi::send(0, report);
+    const long i = std::stol(mpi::receive(0));
+    if (i < 0) return exit_code::ok;
+    const Run& r = runs[static_cast<std::size_t>(i)];
+    clear_run(out, r);
+    const auto t0 = Clock::now();
+    const pid_t pid = spawn_run(exe, out, spec, r, threads);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    report =
+        to_text(outcome_of(static_cast<std::size_t>(i), status,
+                           std::chrono::duration<double>(Clock::now() - t0).count(), out, r, host));
   }
+}
+
+int sweep(const SweepOptions& o, const CommandContext& ctx) {
+  const mpi::World world = mpi::join();
+  struct Leave {
+    ~Leave() { mpi::leave(); }
+  } leave;
+  if (world.rank > 0) {
+    // Rank 0 checks everything first; a bad spec is its error to print.
+    if (mpi::broadcast(0) == 0) return exit_code::failure;
+    return work_for_rank0(o, ctx);
+  }
+  scenarios::SweepSpec spec;
+  try {
+    spec = scenarios::read_sweep_spec(o.spec);
+    prepare(o, spec);
+  } catch (...) {
+    if (world.size > 1) mpi::broadcast(0);
+    throw;
+  }
+  if (world.size > 1) mpi::broadcast(1);
+  const fs::path out(o.out);
+  std::vector<Run> runs = runs_of(spec, out);
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (runs[i].status != "ok") todo.push_back(i);
   }
   const std::string host = host_name();
   const int hw = par::hardware_threads();
+  // Runs at a time here: --jobs, else one per hardware thread; under mpirun, one per rank.
   const int jobs =
-      std::max(1, std::min<int>(o.jobs > 0 ? o.jobs : hw,
-                                static_cast<int>(std::max<std::size_t>(1, todo.size()))));
-  // Each run's threads: --threads when given, else the machine's shared among the jobs.
-  const int threads = ctx.global.threads > 0 ? ctx.global.threads : std::max(1, hw / jobs);
+      world.size > 1
+          ? std::max(1, o.jobs)
+          : std::max(1, std::min<int>(o.jobs > 0 ? o.jobs : hw,
+                                      static_cast<int>(std::max<std::size_t>(1, todo.size()))));
+  // Each run's threads: --threads when given, else the machine's shared among the jobs (one
+  // under mpirun, where the ranks share it).
+  const int threads = ctx.global.threads > 0 ? ctx.global.threads
+                      : world.size > 1       ? 1
+                                             : std::max(1, hw / jobs);
   if (!o.quiet) {
     ctx.err << fmt::format(
-        "sweep {}: {} variants x {} seeds = {} runs, {} done before, {} to run, {} at a time ({} "
-        "threads each)\n",
+        "sweep {}: {} variants x {} seeds = {} runs, {} done before, {} to run, {} at a time{} "
+        "({} threads each)\n",
         o.spec, spec.variants.size(), spec.seeds, runs.size(), runs.size() - todo.size(),
-        todo.size(), jobs, threads);
+        todo.size(), jobs, world.size > 1 ? fmt::format(" on each of {} ranks", world.size) : "",
+        threads);
     ctx.err.flush();
   }
   write_summary(out, spec, runs);
-  const std::string exe = fs::read_symlink("/proc/self/exe", ec).string();
-  if (ec) throw Error("cannot find this program to start runs").found(ec.message());
+  const std::string exe = this_program();
 
   std::map<pid_t, std::pair<std::size_t, Clock::time_point>> running;
-  std::size_t next = 0, finished = 0, failed = 0;
+  std::size_t next = 0, finished = 0;
+  int workers_left = world.size - 1;  // ranks not yet told that there is no more
   const auto start = Clock::now();
-  while (next < todo.size() || !running.empty()) {
-    while (next < todo.size() && running.size() < static_cast<std::size_t>(jobs)) {
-      Run& r = runs[todo[next++]];
-      // What a killed run left: started again from nothing (a run never overwrites).
-      fs::remove(out / "runs" / (r.name + ".h5"), ec);
-      fs::remove(out / "runs" / (r.name + ".json"), ec);
-      fs::remove(wall_record(out, r), ec);
-      running[spawn_run(exe, out, spec, r, threads)] = {todo[next - 1], Clock::now()};
-    }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) break;
-    const auto it = running.find(pid);
-    if (it == running.end()) continue;
-    Run& r = runs[it->second.first];
-    r.wall_s = std::chrono::duration<double>(Clock::now() - it->second.second).count();
-    running.erase(it);
-    const fs::path json = out / "runs" / (r.name + ".json");
-    r.host = host;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::is_regular_file(json, ec)) {
-      r.status = "ok";
-      r.exit_code = 0;
-      r.error.clear();
+  const auto record = [&](const Outcome& x) {
+    Run& r = runs[x.run];
+    r.status = x.status;
+    r.exit_code = x.exit_code;
+    r.wall_s = x.wall_s;
+    r.host = x.host;
+    r.error = x.error;
+    if (r.status == "ok") {
       try {
-        r.kpis = nlohmann::ordered_json::parse(read_file(json));
+        r.kpis = nlohmann::ordered_json::parse(read_file(out / "runs" / (r.name + ".json")));
         // Where and how long it ran, for the summaries of later invocations.
         std::ofstream(wall_record(out, r))
             << nlohmann::json{{"wall_s", r.wall_s}, {"host", r.host}}.dump() << "\n";
@@ -357,28 +470,57 @@ int sweep(const SweepOptions& o, const CommandContext& ctx) {
         r.status = "failed";
         r.error = std::string("unreadable KPI file: ") + e.what();
       }
-    } else if (WIFSIGNALED(status)) {
-      r.status = "killed";
-      r.exit_code = 128 + WTERMSIG(status);
-      r.error =
-          fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
-    } else {
-      r.status = "failed";
-      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-      r.error = last_line(out / "logs" / (r.name + ".log"));
     }
-    failed += r.status == "ok" ? 0 : 1;
     ++finished;
     write_summary(out, spec, runs);
     if (!o.quiet) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       const double rate = elapsed > 0 ? static_cast<double>(finished) / elapsed : 0.0;
-      ctx.err << fmt::format("[{}/{}] {} {} in {:.1f} s  ({:.2f} runs/s, ETA {:.0f} s){}\n",
-                             finished, todo.size(), r.name, r.status, r.wall_s, rate,
+      ctx.err << fmt::format("[{}/{}] {} {} in {:.1f} s on {}  ({:.2f} runs/s, ETA {:.0f} s){}\n",
+                             finished, todo.size(), r.name, r.status, r.wall_s, r.host, rate,
                              rate > 0 ? static_cast<double>(todo.size() - finished) / rate : 0.0,
                              r.status == "ok" ? "" : ": " + r.error);
       ctx.err.flush();
     }
+  };
+  while (next < todo.size() || !running.empty() || workers_left > 0) {
+    while (next < todo.size() && running.size() < static_cast<std::size_t>(jobs)) {
+      const std::size_t i = todo[next++];
+      clear_run(out, runs[i]);
+      running[spawn_run(exe, out, spec, runs[i], threads)] = {i, Clock::now()};
+    }
+    bool idle = true;
+    // Other ranks: a report of the run they finished (if any), and a request for the next.
+    int from = 0;
+    std::string text;
+    while (workers_left > 0 && mpi::poll(from, text)) {
+      idle = false;
+      if (text != "{}") record(outcome_from(text));
+      if (next < todo.size()) {
+        const std::size_t i = todo[next++];
+        clear_run(out, runs[i]);
+        mpi::send(from, std::to_string(i));
+      } else {
+        mpi::send(from, "-1");
+        --workers_left;
+      }
+    }
+    // Here: children that ended.
+    int status = 0;
+    const pid_t pid = running.empty() ? 0 : waitpid(-1, &status, world.size > 1 ? WNOHANG : 0);
+    if (pid > 0) {
+      idle = false;
+      const auto it = running.find(pid);
+      if (it != running.end()) {
+        const auto [i, t0] = it->second;
+        running.erase(it);
+        record(outcome_of(i, status, std::chrono::duration<double>(Clock::now() - t0).count(), out,
+                          runs[i], host));
+      }
+    } else if (pid < 0 && errno != EINTR) {
+      running.clear();  // no children left to wait for (cannot happen with runs outstanding)
+    }
+    if (idle) usleep(2000);
   }
   std::size_t ok = 0;
   for (const Run& r : runs) ok += r.status == "ok" ? 1 : 0;

@@ -19,10 +19,8 @@ import time
 import h5py
 import pandas as pd
 
-# What may differ between two runs of the same scenario: where, how long and on how many
-# threads they ran (the results are the same for any thread count).
-WALL = {"wall_s", "host", "threads", "load_wall_s", "step_wall_s", "vehicle_updates_per_s"}
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sweep_summary import kpis  # noqa: E402
 
 def run(args, expect):
     p = subprocess.run(args, capture_output=True, text=True, timeout=600)
@@ -50,11 +48,6 @@ def process_with(argument):
         if argument.encode() in args:
             return int(pid)
     return None
-
-
-def kpis(summary):
-    df = pd.read_csv(summary).sort_values("run").reset_index(drop=True)
-    return df[[c for c in df.columns if c not in WALL]]
 
 
 def main():
@@ -134,6 +127,7 @@ def main():
         p = run([parktwin, "sweep", s, "--out", o], 1)
         for n in (name,) + needles:
             assert n in p.stderr, (n, p.stderr)
+        assert out is not None or not os.path.exists(o), f"{o}: a bad spec left a folder"
         return p
 
     bad("unknown.toml", '[parameters]\n"traffic.demand_scal" = [1.0]\n', ":3:",
