@@ -135,10 +135,7 @@ EnergyTrainResult train_energy_ppo(const EnergyScenario& scenario, const EnergyP
   std::vector<std::uint8_t> dones(T * K);
   std::vector<float> act(N * kEnergyActions);
   // The action mask of one copy, repeated for every copy: [N, A].
-  std::vector<float> mask_f(N * kEnergyActions);
-  for (std::size_t i = 0; i < mask_f.size(); ++i) {
-    mask_f[i] = env.action_mask()[i % (B * kEnergyActions)] != 0 ? 1.0f : 0.0f;
-  }
+  std::vector<float> mask_f = mask_of_every_copy(env);  // torch::from_blob takes no const
   const torch::Tensor mask_t = torch::from_blob(mask_f.data(), {lN, kA}).clone();
   // One scale for every building: the objective is the district's sum, in which a large
   // office's cost counts a hundred times a shop's (scaling each building by its own returns
@@ -186,12 +183,8 @@ EnergyTrainResult train_energy_ppo(const EnergyScenario& scenario, const EnergyP
     if (progress) progress(p);
   };
 
-  {
-    EnergyEnvOptions rules_only = c.env;
-    rules_only.control = {};
-    validation.run(rules_only, {}, result.rules);
-    if (progress) progress(result.rules);
-  }
+  validation.run_rules(c.env, result);
+  if (progress) progress(result.rules);
   std::uint64_t t = 0;
   for (std::uint64_t u = 0; u < updates_total; ++u) {
     const double frac = 1.0 - static_cast<double>(u) / static_cast<double>(updates_total);

@@ -206,10 +206,7 @@ EnergyTrainResult train_energy_sac(const EnergyScenario& scenario, const EnergyS
 
   // The mask of one copy, repeated for every copy: [N, A]; buildings with nothing to drive
   // learn nothing and are left out of the buffer.
-  std::vector<float> mask_f(N * kEnergyActions);
-  for (std::size_t i = 0; i < mask_f.size(); ++i) {
-    mask_f[i] = env.action_mask()[i % (B * kEnergyActions)] != 0 ? 1.0f : 0.0f;
-  }
+  std::vector<float> mask_f = mask_of_every_copy(env);  // torch::from_blob takes no const
   const torch::Tensor mask_t = torch::from_blob(mask_f.data(), {lN, kA}).clone();
   std::vector<bool> acts(B, false);
   for (std::size_t b = 0; b < B; ++b) {
@@ -258,12 +255,8 @@ EnergyTrainResult train_energy_sac(const EnergyScenario& scenario, const EnergyS
     result.curve.push_back(p);
     if (progress) progress(p);
   };
-  {
-    EnergyEnvOptions rules_only = c.env;
-    rules_only.control = {};
-    validation.run(rules_only, {}, result.rules);
-    if (progress) progress(result.rules);
-  }
+  validation.run_rules(c.env, result);
+  if (progress) progress(result.rules);
 
   std::vector<float> obs(N * kEnergyFeatures), act(N * kEnergyActions), scratch;
   std::vector<std::int64_t> rows(static_cast<std::size_t>(c.batch));

@@ -34,6 +34,12 @@ void EnergyValidation::run(const EnergyEnvOptions& options, const EnergyPolicyFn
   }
 }
 
+void EnergyValidation::run_rules(const EnergyEnvOptions& env, EnergyTrainResult& result) const {
+  EnergyEnvOptions rules_only = env;
+  rules_only.control = {};
+  run(rules_only, {}, result.rules);
+}
+
 void EnergyValidation::keep_if_best(
     const EnergyTrainPoint& p, EnergyTrainResult& result, EnergyPolicyCard& card,
     const nlohmann::json& card_training, const nlohmann::json& settings, const std::string& out_dir,
@@ -50,6 +56,15 @@ void EnergyValidation::keep_if_best(
   card.training["settings"] = settings;
   card.training["validation_rules"] = validation_json(result.rules);
   write_energy_card(card, out_dir);
+}
+
+std::vector<float> mask_of_every_copy(const EnergyVecEnv& env) {
+  const std::size_t per_copy = env.agents() * kEnergyActions;
+  std::vector<float> mask(env.copies() * per_copy);
+  for (std::size_t i = 0; i < mask.size(); ++i) {
+    mask[i] = env.action_mask()[i % per_copy] != 0 ? 1.0f : 0.0f;
+  }
+  return mask;
 }
 
 void training_stats_since(const EnergyVecEnv& env, std::size_t& seen, EnergyTrainPoint& p) {

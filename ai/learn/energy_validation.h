@@ -28,6 +28,9 @@ class EnergyValidation {
   // p's validation fields.
   void run(const EnergyEnvOptions& options, const EnergyPolicyFn& policy,
            EnergyTrainPoint& p) const;
+  // The rules alone (env's, nothing driven) on the windows, into result.rules: the point the
+  // learners' curves start from.
+  void run_rules(const EnergyEnvOptions& env, EnergyTrainResult& result) const;
   // When validated point p beats result's best: records it there and writes the policy to
   // out_dir, its weights by `save_weights` (given the path) and `card` with the run's
   // record (`card_training`), the learner's settings and both validations.
@@ -41,6 +44,9 @@ class EnergyValidation {
   std::vector<int> days_;
   int threads_ = 1;
 };
+
+// The action mask of every copy of env, 1 or 0 as float: copies x agents x kEnergyActions.
+std::vector<float> mask_of_every_copy(const EnergyVecEnv& env);
 
 // The mean reward and cost of env's episodes finished since `seen` into p (mean_reward,
 // train_cost); `seen` moves on to now.
