@@ -65,15 +65,23 @@ Episode make_episode(const traffic::Network& net, const traffic::Demand& base,
 
 SignalVecEnv::SignalVecEnv(const traffic::Network& net, const traffic::Demand& base,
                            const traffic::TrafficConfig& traffic, EnvOptions options, int copies,
-                           int threads, std::uint64_t first_seed)
+                           int threads, std::uint64_t first_seed, std::size_t first_copy,
+                           std::size_t all_copies)
     : net_(net),
       base_(base),
       traffic_(traffic),
       options_(std::move(options)),
       first_seed_(first_seed),
+      first_copy_(first_copy),
+      all_copies_(all_copies == 0 ? static_cast<std::size_t>(copies) : all_copies),
       arena_(threads) {
   if (copies < 1) {
     throw Error("an environment needs at least one copy").found(std::to_string(copies));
+  }
+  if (first_copy_ + static_cast<std::size_t>(copies) > all_copies_) {
+    throw Error("an environment's copies lie outside the set they belong to")
+        .expected(fmt::format("copies {}..{} of {}", first_copy_,
+                              first_copy_ + static_cast<std::size_t>(copies) - 1, all_copies_));
   }
   if (options_.demand_scales.empty()) {
     throw Error("no demand scale").field("demand scales").expected("at least one");
@@ -102,7 +110,7 @@ SignalVecEnv::SignalVecEnv(const traffic::Network& net, const traffic::Demand& b
 
 void SignalVecEnv::start(std::size_t c) {
   Slot& s = slots_[c];
-  const std::uint64_t k = s.episode_index * slots_.size() + c;
+  const std::uint64_t k = s.episode_index * all_copies_ + first_copy_ + c;
   const double scale = options_.demand_scales[k % options_.demand_scales.size()];
   s.episode = make_episode(net_, base_, traffic_, options_, first_seed_ + k, scale);
   s.surface = s.episode.world->signals().surface();

@@ -74,9 +74,11 @@ class SignalVecEnv {
  public:
   // `net` and `base` must outlive the environment. Copy c's e-th episode has the seed
   // first_seed + e * copies + c and the scale demand_scales[(e * copies + c) % size].
+  // A share of a larger set (one rank's in a distributed training, ai/learn/collective.h):
+  // these `copies` are copies first_copy.. of `all_copies`, seeded as those would be.
   SignalVecEnv(const traffic::Network& net, const traffic::Demand& base,
                const traffic::TrafficConfig& traffic, EnvOptions options, int copies, int threads,
-               std::uint64_t first_seed);
+               std::uint64_t first_seed, std::size_t first_copy = 0, std::size_t all_copies = 0);
 
   std::size_t copies() const { return slots_.size(); }
   std::size_t agents() const { return slot_features_.front().agents(); }
@@ -129,6 +131,7 @@ class SignalVecEnv {
   traffic::TrafficConfig traffic_;
   EnvOptions options_;
   std::uint64_t first_seed_;
+  std::size_t first_copy_ = 0, all_copies_ = 0;
   int interval_steps_ = 0;
   int episode_decisions_ = 0;
   std::vector<Slot> slots_;

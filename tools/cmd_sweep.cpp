@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -31,9 +32,11 @@
 #include "engine/parallel.h"
 #include "scenarios/csv_cells.h"
 #include "scenarios/hdf5/h5.h"
+#include "scenarios/manifest.h"
+#include "scenarios/run_world.h"
 #include "scenarios/sweep_spec.h"
 #include "tools/command.h"
-#include "tools/sweep_mpi.h"
+#include "tools/mpi_world.h"
 
 extern char** environ;
 
@@ -424,6 +427,18 @@ int sweep(const SweepOptions& o, const CommandContext& ctx) {
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (runs[i].status != "ok") todo.push_back(i);
   }
+  // The longest expected first: with J workers a batch of uneven runs ends soonest when the
+  // long ones start first (Graham's LPT rule, SIAM J. Appl. Math. 17 (1969) 416). Expected
+  // length: the variant's simulated duration times its demand scale.
+  std::vector<double> cost(spec.variants.size());
+  for (std::size_t v = 0; v < cost.size(); ++v) {
+    const scenarios::RunMeta meta = scenarios::run_meta_of(
+        scenarios::load_manifest((out / "variants" / (spec.variants[v].name + ".toml")).string()));
+    cost[v] = meta.duration_s * meta.demand_scale;
+  }
+  std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
+    return cost[runs[a].variant] > cost[runs[b].variant];
+  });
   const std::string host = host_name();
   const int hw = par::hardware_threads();
   // Runs at a time here: --jobs, else one per hardware thread; under mpirun, one per rank.

@@ -29,6 +29,7 @@
 #include "tools/cmd_eval_energy.h"
 #include "tools/command.h"
 #include "tools/learning_options.h"
+#include "tools/mpi_world.h"
 
 namespace parktwin::cli {
 
@@ -56,6 +57,7 @@ struct TrainOptions {
   LearningEnvOptions env;
   EnergyCliOptions energy;
   std::optional<int> iterations, directions;  // ars
+  std::optional<int> shards;                  // ppo
   bool agent_given = false, episodes_given = false, envs_given = false, gamma_given = false,
        hidden_given = false;
 };
@@ -124,17 +126,63 @@ void write_curve(const ai::TrainResult& r, const std::string& dir) {
   h5::write_attr(file.get(), "parktwin_version", std::string(version()));
 }
 
-int run_train(const TrainOptions& o, const CommandContext& ctx) {
-  if (o.energy.active()) return run_train_energy(o, ctx);
-  if (o.agent == "ars" || o.agent == "sac" || o.iterations || o.directions) {
+// Training ranks on MPI (tools/mpi_world.h) as the learners see them (ai/learn/collective.h).
+class MpiRanks final : public ai::Collective {
+ public:
+  explicit MpiRanks(mpi::World world) : world_(world) {}
+  int rank() const override { return world_.rank; }
+  int size() const override { return world_.size; }
+  void all_gather(const void* mine, std::size_t bytes, void* all) override {
+    mpi::all_gather(mine, bytes, all);
+  }
+
+ private:
+  mpi::World world_;
+};
+
+// Refuses what this training cannot do, before anything is written.
+void check_command(const TrainOptions& o, int ranks) {
+  if (!o.energy.active() &&
+      (o.agent == "ars" || o.agent == "sac" || o.iterations || o.directions)) {
     throw Error(fmt::format("{} learns energy control only", o.agent == "sac" ? "sac" : "ars"))
         .field("--agent")
         .expected(
             "--control hvac|battery|charging|energy with --agent ars or sac, or dqn, colight "
             "or ppo for signals");
   }
-  const scenarios::Manifest manifest = scenarios::load_manifest(o.scenario);
-  const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
+  if (o.shards && (o.energy.active() || o.agent != "ppo")) {
+    throw Error("--shards is a setting of ppo on signals")
+        .field("--shards")
+        .expected("--agent ppo without --control, or no --shards");
+  }
+  if (ranks > 1 && (o.energy.active() || o.agent != "ppo")) {
+    throw Error(
+        fmt::format("a distributed training ({} ranks) learns with ppo on signals only", ranks))
+        .field("--agent")
+        .expected(
+            "--agent ppo without --control (dqn and colight learn from one replay buffer; energy "
+            "learners run on one process), or no mpirun")
+        .found(o.energy.active() ? "--control" : o.agent);
+  }
+  if (ranks > 1 && o.resume) {
+    throw Error("a distributed training cannot resume yet")
+        .field("--resume")
+        .expected("a fresh training (each rank's rollout is not checkpointed), or no mpirun");
+  }
+  if (o.agent != "ppo" || o.energy.active()) return;
+  const int shards = o.shards.value_or(ai::default_ppo_shards(o.envs, ranks));
+  if (o.envs % ranks != 0 || shards < 1 || shards % ranks != 0 || o.envs % shards != 0) {
+    throw Error(fmt::format("{} copies cannot be shared by {} rank{} in {} gradient shards", o.envs,
+                            ranks, ranks == 1 ? "" : "s", shards))
+        .field(o.shards ? "--shards" : "--envs")
+        .expected(fmt::format(
+            "--envs a multiple of {} (the ranks), and --shards a multiple of {} dividing --envs",
+            ranks, ranks));
+  }
+}
+
+// The folder the training works in (OUT/.training), checked and made ready.
+fs::path prepare_folder(const TrainOptions& o) {
   std::error_code ec;
   // (A training being resumed had that permission when it started.)
   if (fs::exists(fs::path(o.out) / ai::kCardFile, ec) && !o.force && !o.resume) {
@@ -164,6 +212,54 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
   if (ec || !fs::is_directory(work)) {
     throw Error("cannot create the output folder").in_file(o.out).found(ec.message());
   }
+  return work;
+}
+
+int train_signals(const TrainOptions& o, const CommandContext& ctx, ai::Collective* ranks);
+
+int run_train(const TrainOptions& o, const CommandContext& ctx) {
+  const mpi::World world = mpi::join();
+  struct Leave {
+    ~Leave() { mpi::leave(); }
+  } leave;
+  if (world.size == 1) {
+    check_command(o, 1);
+    if (o.energy.active()) return run_train_energy(o, ctx);
+    return train_signals(o, ctx, nullptr);
+  }
+  // Rank 0 checks the command and prepares the folder; a bad command is its error to print.
+  if (world.rank == 0) {
+    try {
+      check_command(o, world.size);
+      prepare_folder(o);
+    } catch (...) {
+      mpi::broadcast(0);
+      throw;
+    }
+    mpi::broadcast(1);
+  } else if (mpi::broadcast(0) == 0) {
+    return exit_code::failure;
+  }
+  MpiRanks ranks(world);
+  try {
+    return train_signals(o, ctx, &ranks);
+  } catch (const std::exception& e) {
+    // Whatever failed here failed on this rank alone, perhaps: the others would wait for it.
+    ctx.err << fmt::format("parktwin train: error (rank {} of {}): {}\n", world.rank, world.size,
+                           e.what());
+    ctx.err.flush();
+    mpi::abort_all(exit_code::failure);
+  }
+}
+
+int train_signals(const TrainOptions& o, const CommandContext& ctx, ai::Collective* ranks) {
+  const bool root = ranks == nullptr || ranks->rank() == 0;
+  const int rank_count = ranks == nullptr ? 1 : ranks->size();
+  const scenarios::Manifest manifest = scenarios::load_manifest(o.scenario);
+  const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
+  const fs::path work =
+      ranks == nullptr ? prepare_folder(o) : fs::path(o.out) / ".training";  // rank 0 made it
+  std::error_code ec;
   const traffic::Network net = scenarios::load_network(meta.network_path);
   const traffic::Demand demand = scenarios::load_run_demand(meta, net);
   traffic::TrafficConfig traffic;
@@ -180,7 +276,10 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
   c.learning_rate = o.learning_rate;
   c.updates_per_decision = o.updates;
   c.hidden = o.hidden;
-  c.threads = ctx.global.threads > 0 ? ctx.global.threads : par::hardware_threads();
+  // Under mpirun the ranks on one machine share it.
+  c.threads = ctx.global.threads > 0
+                  ? ctx.global.threads
+                  : std::max(1, par::hardware_threads() / mpi::local_ranks(rank_count));
   c.env = o.env.to_env_options(meta);
 
   nlohmann::json record = {{"scenario", fs::absolute(o.scenario).lexically_normal().string()},
@@ -205,16 +304,18 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
                            {"min_green_s", c.env.min_green_s},
                            {"max_green_s", c.env.max_green_s},
                            {"episode_s", c.env.episode_s}};
-  if (!o.quiet) {
+  if (!o.quiet && root) {
     ctx.err << fmt::format(
         "{} {} on {} ({} junctions): {} episodes of {} s, {} copies, "
-        "{} threads, seed {}\n",
+        "{} threads{}, seed {}\n",
         o.resume ? "resuming the training of" : "training", o.agent, o.scenario, net.signal_count(),
-        c.episodes, c.env.episode_s, c.envs, c.threads, c.seed);
+        c.episodes, c.env.episode_s, c.envs, c.threads,
+        rank_count > 1 ? fmt::format(" on each of {} ranks", rank_count) : "", c.seed);
   }
   ai::TrainHooks hooks;
   hooks.resume = o.resume;
   hooks.checkpoint_every_s = o.checkpoint_every_s;
+  hooks.ranks = ranks;
   hooks.progress = [&](const ai::TrainProgress& p) {
     // A training stopped early keeps its curve so far.
     write_curve_csv({p.curve.begin(), p.curve.end()}, work.string());
@@ -240,7 +341,10 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
     pc.gamma = c.gamma;
     if (o.learning_rate_given) pc.learning_rate = c.learning_rate;
     pc.env = c.env;
+    pc.shards = o.shards.value_or(ai::default_ppo_shards(pc.envs, rank_count));
     record["learning_rate"] = pc.learning_rate;
+    record["shards"] = pc.shards;
+    record["ranks"] = rank_count;
     record["rollout"] = pc.rollout;
     record["epochs"] = pc.epochs;
     record["clip"] = pc.clip;
@@ -253,6 +357,7 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
   } else {
     r = ai::train_dqn(net, demand, traffic, c, work.string(), record, hooks);
   }
+  if (!root) return exit_code::ok;  // rank 0 writes the files
   write_curve(r, work.string());
   for (const char* f : {ai::kWeightsFile, "train.csv", "train.h5", ai::kCardFile}) {
     fs::rename(work / f, fs::path(o.out) / f, ec);  // the card last: it names a whole policy
@@ -292,7 +397,13 @@ CommandRun configure_train(CLI::App& sub) {
       ->check(CLI::Range(1, 100'000));
   sub.add_option("--directions", o->directions, "ars: random directions tried per iteration")
       ->check(CLI::Range(1, 1024));
-  sub.add_option("--envs", o->envs, "environment copies stepped together")
+  sub.add_option("--shards", o->shards,
+                 "ppo: each minibatch's gradient is the sum of this many slices' (default: the "
+                 "smallest multiple of the ranks >= 4 dividing --envs); the same --envs, --shards "
+                 "and seed give the same weights on any number of ranks dividing --shards")
+      ->check(CLI::Range(1, 1024));
+  sub.add_option("--envs", o->envs,
+                 "environment copies stepped together (under mpirun: of all ranks together)")
       ->check(CLI::Range(1, 1024))
       ->each([o](const std::string&) { o->envs_given = true; });
   // Training episodes draw seeds from 1e6 + 1e5 x seed on: a bound keeps them apart from

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "ai/learn/collective.h"
 #include "ai/learn/greedy.h"
 #include "ai/signal_env.h"
 #include "sim/traffic/demand.h"
@@ -96,6 +97,9 @@ struct TrainHooks {
   // At most one checkpoint per this many wall seconds (0: after every round of episodes). A
   // replay buffer can be 100 MB and more; where the checkpoints fall does not change the result.
   double checkpoint_every_s = 0.0;
+  // The ranks of a distributed training (ai/learn/collective.h; PPO only); nullptr: this
+  // process alone.
+  Collective* ranks = nullptr;
 };
 
 // The settings as recorded in checkpoints (everything that changes the weights: not threads).

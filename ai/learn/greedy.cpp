@@ -28,12 +28,17 @@ void greedy_actions(SignalQNet& net, const float* features, const std::uint8_t* 
 
 double validation_att(SignalQNet& net, const traffic::Network& net_model,
                       const traffic::Demand& demand, const traffic::TrafficConfig& traffic,
-                      const EnvOptions& env, int runs_count, tbb::task_arena& arena) {
-  std::vector<double> att(static_cast<std::size_t>(runs_count), 0.0);
+                      const EnvOptions& env, int runs_count, tbb::task_arena& arena,
+                      Collective& ranks) {
+  const auto n = static_cast<std::size_t>(runs_count);
+  const auto size = static_cast<std::size_t>(ranks.size());
+  const auto rank = static_cast<std::size_t>(ranks.rank());
+  std::vector<double> att(n, 0.0);
   std::vector<Episode> runs;
-  for (int i = 0; i < runs_count; ++i) {
-    runs.push_back(make_episode(net_model, demand, traffic, env,
-                                kValidationSeeds + static_cast<std::uint64_t>(i), 1.0));
+  std::vector<std::size_t> run_of;  // the validation day of each of this rank's runs
+  for (std::size_t i = rank; i < n; i += size) {
+    runs.push_back(make_episode(net_model, demand, traffic, env, kValidationSeeds + i, 1.0));
+    run_of.push_back(i);
   }
   const auto interval = static_cast<int>(std::lround(env.decision_s / traffic.step_s));
   const auto decisions = static_cast<int>(std::lround(env.episode_s / env.decision_s));
@@ -55,7 +60,11 @@ double validation_att(SignalQNet& net, const traffic::Network& net_model,
         for (int k = 0; k < interval; ++k) w.step();
       });
     }
-    att[i] = w.traffic().kpis().average_travel_time_s;
+    att[run_of[i]] = w.traffic().kpis().average_travel_time_s;
+  }
+  if (size > 1) {
+    const std::vector<double> all = all_gather<double>(ranks, att);  // [rank][run]
+    for (std::size_t i = 0; i < n; ++i) att[i] = all[(i % size) * n + i];
   }
   double sum = 0.0;
   for (const double a : att) sum += a;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "ai/learn/collective.h"
 #include "ai/learn/q_nets.h"
 #include "ai/signal_env.h"
 #include "sim/traffic/demand.h"
@@ -23,9 +24,11 @@ inline constexpr std::uint64_t kValidationSeeds = 500'000;
 void greedy_actions(SignalQNet& net, const float* features, const std::uint8_t* masks, long states,
                     long agents, long slots, std::int32_t* actions);
 
-// Mean average travel time of the greedy policy over `runs` validation days (demand x1).
+// Mean average travel time of the greedy policy over `runs` validation days (demand x1). In a
+// distributed training every rank calls it: run i goes to rank i % size, and every rank gets
+// the mean (summed in run order, as one process would).
 double validation_att(SignalQNet& net, const traffic::Network& network,
                       const traffic::Demand& demand, const traffic::TrafficConfig& traffic,
-                      const EnvOptions& env, int runs, tbb::task_arena& arena);
+                      const EnvOptions& env, int runs, tbb::task_arena& arena, Collective& ranks);
 
 }  // namespace parktwin::ai

@@ -9,7 +9,14 @@
 //     decisions from K copies, advantages normalised per minibatch, value loss, entropy
 //     bonus, gradients clipped, the learning rate annealed.
 // Bit-reproducible like the DQN (dqn.h): counter-based draws for actions and minibatches,
-// torch on one thread. Written for signals first; the energy agents will reuse it.
+// torch on one thread.
+// Distributed (synchronous data parallel, hooks.ranks; docs/cluster.md): each of N ranks steps
+// envs / N of the copies; the rollouts are gathered, and each minibatch's gradient is the sum
+// of `shards` shard gradients (each shard a fixed slice of the minibatch, shards / N of them on
+// each rank), gathered and added in shard order rather than by MPI_Allreduce, whose order of
+// addition is the library's. One process computes its shards the same way, on tensors of the
+// same shapes: for the same seed, copies and shards the weights are the same bits on 1, 2 or
+// any N dividing `shards`.
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +40,7 @@ struct PpoConfig {
   double gamma = 0.97, gae_lambda = 0.95;
   double learning_rate = 3e-4;
   int epochs = 4, minibatches = 4;
+  int shards = 0;  // 0: default_ppo_shards(envs, ranks)
   double clip = 0.2, entropy = 0.01, value_coef = 0.5, grad_clip = 0.5;
   int validate_every = 8;
   int validation_runs = 2;
@@ -40,6 +48,11 @@ struct PpoConfig {
 };
 
 nlohmann::json settings_json(const PpoConfig& config);  // as the DQN's
+
+// The gradient shards when not given: the smallest multiple of `ranks` that is at least 4 and
+// divides `envs` (so 1, 2 and 4 ranks agree by default), else the smallest multiple of `ranks`
+// dividing `envs`; 0 when none does.
+int default_ppo_shards(int envs, int ranks);
 
 // Trains from scratch (or resumes) and writes the best policy by validation ATT and the
 // checkpoints to out_dir, as train_dqn.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <utility>
+#include <vector>
 
 #include "ai/learn/checkpoint.h"
 #include "ai/learn/greedy.h"
@@ -47,6 +48,7 @@ nlohmann::json checkpoint_settings(const nlohmann::json& learner, const nlohmann
 TrainingLog::TrainingLog(TrainingSetup setup, const SignalVecEnv& env,
                          std::uint64_t total_decisions)
     : s_(std::move(setup)),
+      ranks_(s_.ranks != nullptr ? *s_.ranks : alone_),
       env_(env),
       total_decisions_(total_decisions),
       start_(std::chrono::steady_clock::now()),
@@ -55,6 +57,10 @@ TrainingLog::TrainingLog(TrainingSetup setup, const SignalVecEnv& env,
 double TrainingLog::elapsed_s() const {
   return elapsed_before_ +
          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+std::size_t TrainingLog::all_copies() const {
+  return env_.copies() * static_cast<std::size_t>(ranks_.size());
 }
 
 void TrainingLog::absorb_finished() {
@@ -72,22 +78,39 @@ void TrainingLog::after_decision(std::uint64_t t, SignalQNet& policy, double eps
                                  tbb::task_arena& arena, TrainResult& result) {
   absorb_finished();
   const bool last = t + 1 >= total_decisions_;
-  if (episodes_ < next_validation_ && !last) return;
+  // Every rank's copies end their episodes together (episodes are of one length): the count
+  // of all ranks, without asking them.
+  const int episodes = episodes_ * ranks_.size();
+  if (episodes < next_validation_ && !last) return;
+  if (ranks_.size() > 1) {  // the episodes of every rank's copies since the last point
+    const double mine[3] = {static_cast<double>(pending_), pending_reward_, pending_att_};
+    const std::vector<double> all = all_gather<double>(ranks_, mine);
+    pending_ = 0;
+    pending_reward_ = pending_att_ = 0.0;
+    for (std::size_t r = 0; r < all.size(); r += 3) {
+      pending_ += static_cast<int>(all[r]);
+      pending_reward_ += all[r + 1];
+      pending_att_ += all[r + 2];
+    }
+  }
   const auto v_start = std::chrono::steady_clock::now();
-  next_validation_ = episodes_ + s_.validate_every;
+  next_validation_ = episodes + s_.validate_every;
   TrainPoint p;
-  p.episode = episodes_;
+  p.episode = episodes;
   if (pending_ > 0) {
     p.mean_reward = pending_reward_ / pending_ / static_cast<double>(env_.agents());
     p.train_att_s = pending_att_ / pending_;
   }
   pending_reward_ = pending_att_ = 0.0;
   pending_ = 0;
-  p.validation_att_s =
-      validation_att(policy, s_.net, s_.demand, s_.traffic, s_.env, s_.validation_runs, arena);
-  if (best_ == 0.0 || p.validation_att_s < best_) {
+  p.validation_att_s = validation_att(policy, s_.net, s_.demand, s_.traffic, s_.env,
+                                      s_.validation_runs, arena, ranks_);
+  const bool better = best_ == 0.0 || p.validation_att_s < best_;
+  if (better) {
     best_ = p.validation_att_s;
     result.best_episode = p.episode;
+  }
+  if (better && ranks_.rank() == 0) {
     std::filesystem::create_directories(s_.out_dir);
     policy.save_torchscript((std::filesystem::path(s_.out_dir) / kWeightsFile).string());
     PolicyCard card = card_for(env_.surface());
@@ -117,21 +140,31 @@ void TrainingLog::after_decision(std::uint64_t t, SignalQNet& policy, double eps
   pr.curve = result.curve;
   const std::uint64_t done = std::min(t + 1, total_decisions_);
   pr.episodes_total = static_cast<int>(
-      total_decisions_ * env_.copies() /
+      total_decisions_ * all_copies() /
       static_cast<std::uint64_t>(std::lround(s_.env.episode_s / s_.env.decision_s)));
   // The rate of this process (a resumed training's earlier part ran elsewhen).
   const double here_s = std::max(p.wall_s - elapsed_before_, 1e-9);
   const double rate = static_cast<double>(done - std::min(done, first_decision_)) / here_s;
-  pr.decisions_per_s = rate * static_cast<double>(env_.copies());
+  pr.decisions_per_s = rate * static_cast<double>(all_copies());
   pr.best_validation_att_s = best_;
   pr.eta_s = rate > 0.0 ? static_cast<double>(total_decisions_ - done) / rate : 0.0;
-  if (s_.progress) s_.progress(pr);
+  if (s_.progress && ranks_.rank() == 0) s_.progress(pr);
 }
 
-void TrainingLog::finish(TrainResult& result) const {
+void TrainingLog::finish(TrainResult& result) {
   result.best_validation_att_s = best_;
-  result.decisions = total_decisions_ * env_.copies();
+  result.decisions = total_decisions_ * all_copies();
   result.wall_s = elapsed_s();
+  if (ranks_.size() > 1) {  // every rank's transitions and wall time (the longest)
+    const double mine[2] = {static_cast<double>(result.transitions), result.wall_s};
+    const std::vector<double> all = all_gather<double>(ranks_, mine);
+    result.transitions = 0;
+    for (std::size_t r = 0; r < all.size(); r += 2) {
+      result.transitions += static_cast<std::uint64_t>(all[r]);
+      result.wall_s = std::max(result.wall_s, all[r + 1]);
+    }
+  }
+  if (ranks_.rank() != 0) return;
   PolicyCard card = read_card(s_.out_dir);
   card.training["wall_s"] = result.wall_s;
   card.training["decisions"] = result.decisions;
@@ -141,6 +174,7 @@ void TrainingLog::finish(TrainResult& result) const {
 }
 
 bool TrainingLog::checkpoint_due(std::uint64_t t) {
+  if (ranks_.size() > 1) return false;  // not yet: each rank's rollout would need its own
   const auto round = static_cast<std::uint64_t>(std::lround(s_.env.episode_s / s_.env.decision_s));
   if ((t + 1) % round != 0 || t + 1 >= total_decisions_) return false;
   const double now = elapsed_s();

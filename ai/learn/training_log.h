@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ai/learn/checkpoint.h"
+#include "ai/learn/collective.h"
 #include "ai/learn/dqn.h"
 #include "ai/learn/q_nets.h"
 #include "ai/signal_env.h"
@@ -35,6 +36,10 @@ struct TrainingSetup {
   nlohmann::json card_training;
   std::function<void(const TrainProgress&)> progress;
   double checkpoint_every_s = 0.0;  // TrainHooks'
+  // The ranks of a distributed training (nullptr: this process alone). Every rank keeps a log
+  // of its own copies; the curve, validation and rates are of all of them, and rank 0 alone
+  // writes files and reports progress.
+  Collective* ranks = nullptr;
 };
 
 // The environment options as checkpoints record them.
@@ -56,7 +61,7 @@ class TrainingLog {
   void after_decision(std::uint64_t t, SignalQNet& policy, double epsilon, double& loss_sum,
                       std::uint64_t& loss_count, tbb::task_arena& arena, TrainResult& result);
   // The run's figures into the result and the best policy's card.
-  void finish(TrainResult& result) const;
+  void finish(TrainResult& result);
 
   // Whether to checkpoint after decision t (from 0): at the end of a round of episodes (every
   // copy has just ended one), the very last excepted, when checkpoint_every_s have passed
@@ -73,9 +78,12 @@ class TrainingLog {
 
  private:
   double elapsed_s() const;
+  std::size_t all_copies() const;
   void absorb_finished();
 
   TrainingSetup s_;
+  Collective alone_;
+  Collective& ranks_;  // s_.ranks, or alone_
   const SignalVecEnv& env_;
   std::uint64_t total_decisions_;
   std::chrono::steady_clock::time_point start_;

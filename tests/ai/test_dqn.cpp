@@ -189,6 +189,13 @@ CATCH_TEST_CASE("PPO trains reproducibly and its policy runs a World", "[ai][lea
   const auto policy = ai::LearnedSignalPolicy::load(a.path().string());
   CATCH_CHECK(policy->card().agent == "ppo");
   check_serves_traffic(h, policy, 600);
+  // The gradient shards by default: 1, 2 and 4 ranks agree where the copies allow.
+  CATCH_CHECK(ai::default_ppo_shards(8, 1) == 4);
+  CATCH_CHECK(ai::default_ppo_shards(8, 2) == 4);
+  CATCH_CHECK(ai::default_ppo_shards(8, 8) == 8);
+  CATCH_CHECK(ai::default_ppo_shards(2, 1) == 1);
+  CATCH_CHECK(ai::default_ppo_shards(6, 1) == 6);
+  CATCH_CHECK(ai::default_ppo_shards(6, 4) == 0);
 }
 
 CATCH_TEST_CASE("a policy with corrupt or foreign weights, or run under other timing, is refused",

@@ -1,11 +1,12 @@
-// The sweep's MPI functions without MPI: a world of one. See sweep_mpi.h.
+// The MPI functions of sweep and train without MPI: a world of one. See mpi_world.h.
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "engine/assert.h"
 #include "engine/error.h"
-#include "tools/sweep_mpi.h"
+#include "tools/mpi_world.h"
 
 namespace parktwin::cli::mpi {
 
@@ -31,5 +32,15 @@ std::string receive(int) {
   return {};
 }
 bool poll(int&, std::string&) { return false; }
+void all_gather(const void* mine, std::size_t bytes, void* all) {
+  if (bytes > 0) std::memcpy(all, mine, bytes);
+}
+int local_ranks(int world_size) {
+  const char* v = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const int n = v != nullptr ? std::atoi(v) : 0;
+  return n >= 1 ? n : std::max(1, world_size);
+}
+
+void abort_all(int code) { std::_Exit(code); }
 
 }  // namespace parktwin::cli::mpi

@@ -1,11 +1,13 @@
-// The sweep's MPI functions on OpenMPI. See sweep_mpi.h.
+// The MPI functions of sweep and train on OpenMPI. See mpi_world.h.
 
-#include "tools/sweep_mpi.h"
+#include "tools/mpi_world.h"
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "engine/error.h"
 
@@ -69,6 +71,40 @@ bool poll(int& from, std::string& text) {
   from = st.MPI_SOURCE;
   text = receive_probed(st);
   return true;
+}
+
+void all_gather(const void* mine, std::size_t bytes, void* all) {
+  // MPI counts are ints: large gathers go in pieces of at most 1 GiB per rank.
+  constexpr std::size_t kPiece = std::size_t{1} << 30;
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (bytes <= kPiece) {
+    MPI_Allgather(mine, static_cast<int>(bytes), MPI_BYTE, all, static_cast<int>(bytes), MPI_BYTE,
+                  MPI_COMM_WORLD);
+    return;
+  }
+  std::vector<char> piece;
+  for (std::size_t at = 0; at < bytes; at += kPiece) {
+    const std::size_t n = std::min(kPiece, bytes - at);
+    piece.resize(n * static_cast<std::size_t>(size));
+    MPI_Allgather(static_cast<const char*>(mine) + at, static_cast<int>(n), MPI_BYTE, piece.data(),
+                  static_cast<int>(n), MPI_BYTE, MPI_COMM_WORLD);
+    for (int r = 0; r < size; ++r) {
+      std::copy_n(piece.data() + static_cast<std::size_t>(r) * n, n,
+                  static_cast<char*>(all) + static_cast<std::size_t>(r) * bytes + at);
+    }
+  }
+}
+
+int local_ranks(int world_size) {
+  const char* v = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const int n = v != nullptr ? std::atoi(v) : 0;
+  return n >= 1 ? n : std::max(1, world_size);
+}
+
+void abort_all(int code) {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);  // MPI_Abort does not return; should it, this process still ends
 }
 
 }  // namespace parktwin::cli::mpi
