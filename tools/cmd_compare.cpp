@@ -1,13 +1,22 @@
 // parktwin compare DIR [--baseline VARIANT] [--kpi NAME ...]: a sweep's results (DIR/summary.csv,
 // written by parktwin sweep) per variant: the mean and 95 % interval (Student's t over its
 // seeds) of each KPI, and each variant against a baseline (the difference of the means, as a
-// share of the baseline's), printed and written to DIR/compare.csv (docs/sweeps.md).
+// share of the baseline's), printed and written to DIR/compare.csv, and plotted (each KPI
+// against a swept parameter, DIR/plots/KPI.png) by tools/plot_compare.py with matplotlib
+// (docs/sweeps.md).
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -20,6 +29,9 @@
 #include "scenarios/csv_cells.h"
 #include "tools/command.h"
 #include "tools/eval_stats.h"
+#include "tools/plot_compare_script.h"
+
+extern char** environ;  // the environment the plotting script inherits
 
 namespace parktwin::cli {
 
@@ -39,9 +51,59 @@ const std::vector<std::string> kDefaultKpis = {"average_travel_time_s",
                                                "energy.feeder_overload_h"};
 
 struct CompareOptions {
-  std::string dir, baseline;
+  std::string dir, baseline, x;
   std::vector<std::string> kpis;
+  bool no_plots = false;
 };
+
+// The Python with matplotlib: $PARKTWIN_PYTHON, else Debian's /usr/bin/python3 (a pyenv or
+// virtual-environment python first on PATH often lacks python3-matplotlib), else python3.
+std::string plotting_python() {
+  if (const char* p = std::getenv("PARKTWIN_PYTHON"); p != nullptr && *p != '\0') return p;
+  std::error_code ec;
+  return fs::exists("/usr/bin/python3", ec) ? "/usr/bin/python3" : "python3";
+}
+
+// Runs tools/plot_compare.py (the copy in the binary) on `dir`; returns the PNGs it wrote, or
+// throws parktwin::Error with what it said.
+std::vector<std::string> draw_plots(const std::string& dir, const std::string& x) {
+  const std::string python = plotting_python();
+  std::vector<std::string> args = {python, "-c", kPlotCompareScript, dir};
+  if (!x.empty()) args.insert(args.end(), {"--x", x});
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // What it prints (the PNGs, or why not) goes to a temporary file, read back below.
+  char log_path[] = "/tmp/parktwin-plot-XXXXXX";
+  const int log = mkstemp(log_path);
+  if (log < 0) throw Error("cannot create a temporary file for the plotting's output");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, log, 1);
+  posix_spawn_file_actions_adddup2(&actions, log, 2);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, python.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  if (spawned == 0) waitpid(pid, &status, 0);
+  close(log);
+  std::ifstream in(log_path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  std::remove(log_path);
+  if (spawned != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw Error("the table is written, the plots could not be drawn")
+        .expected(fmt::format(
+            "{} with matplotlib (Debian: python3-matplotlib; another python: PARKTWIN_PYTHON), "
+            "or --no-plots",
+            python))
+        .found(spawned != 0 ? std::string(std::strerror(spawned))
+                            : (lines.empty() ? "no output" : lines.back()));
+  }
+  return lines;
+}
 
 // The cells of a CSV line, with "quoted" cells (doubled quotes inside) as parktwin sweep
 // writes them.
@@ -102,6 +164,13 @@ int compare(const CompareOptions& o, const CommandContext& ctx) {
         .found(line.substr(0, 80));
   }
   const std::vector<std::string> params(header.begin() + 3, header.begin() + c_status);
+  if (!o.x.empty() && std::find(params.begin(), params.end(), o.x) == params.end()) {
+    throw Error("no such swept parameter")
+        .field("--x")
+        .expected(params.empty() ? std::string("none: the sweep has no parameters")
+                                 : comma_list(params))
+        .found(o.x);
+  }
   std::vector<std::string> kpis = o.kpis;
   if (kpis.empty()) {
     for (const std::string& k : kDefaultKpis) {
@@ -201,7 +270,12 @@ int compare(const CompareOptions& o, const CommandContext& ctx) {
                          std::isfinite(pct) ? fmt::format("{:.4f}", pct) : "");
     }
   }
+  csv.close();
   ctx.out << fmt::format("\ntable: {}\n", (fs::path(o.dir) / "compare.csv").string());
+  if (o.no_plots) return exit_code::ok;
+  const std::vector<std::string> pngs = draw_plots(o.dir, o.x);
+  ctx.out << fmt::format("plots: {} ({} KPIs against {})\n", (fs::path(o.dir) / "plots").string(),
+                         pngs.size(), o.x.empty() ? "the parameter with the most values" : o.x);
   return exit_code::ok;
 }
 
@@ -217,7 +291,15 @@ CommandRun configure_compare(CLI::App& sub) {
   sub.add_option("--kpi", o->kpis,
                  "KPIs to compare (columns of summary.csv; default: travel time, delay, "
                  "throughput, CO2, teleports and the energy KPIs it has)");
-  sub.footer("Example: parktwin compare sweep_out --baseline v001 --kpi average_travel_time_s\n");
+  sub.add_option("--x", o->x,
+                 "The swept parameter on the plots' x axis (default: the one with the most "
+                 "values, numbers before words); the others make one line each");
+  sub.add_flag("--no-plots", o->no_plots,
+               "The table only (the plots need python3 with matplotlib)");
+  sub.footer(
+      "Example: parktwin compare sweep_out --baseline v001 --kpi average_travel_time_s\n"
+      "Writes DIR/compare.csv and DIR/plots/KPI.png (matplotlib, run with $PARKTWIN_PYTHON or\n"
+      "/usr/bin/python3).\n");
   return [o](const CommandContext& ctx) { return compare(*o, ctx); };
 }
 

@@ -17,6 +17,7 @@ import sys
 import time
 
 import h5py
+import matplotlib.image as mpimg
 import pandas as pd
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -92,6 +93,16 @@ def main():
     created = table[table["kpi"] == "created"].set_index("variant")
     assert created.loc["v000", "mean"] == low and created.loc["v001", "mean"] == high
     assert created.loc["v001", "change_pct"] > 150.0 and created.loc["v001", "runs_ok"] == 2
+    # ... and its plots: each KPI against the parameter with the most values, a line per value
+    # of the other (matplotlib, run by the binary).
+    assert "plots: " in p.stdout and "against the parameter with the most values" in p.stdout
+    for kpi in ("created", "average_travel_time_s"):
+        png = mpimg.imread(os.path.join(full, "plots", f"{kpi}.png"))
+        assert png.shape[0] > 300 and png.shape[1] > 500 and png.std() > 0.01, png.shape
+    p = run([parktwin, "compare", full, "--x", "duration", "--no-plots"], 0)
+    assert "plots:" not in p.stdout, p.stdout
+    p = run([parktwin, "compare", full, "--x", "lanes"], 1)
+    assert "--x" in p.stderr and "traffic.demand_scale, duration" in p.stderr, p.stderr
     p = run([parktwin, "compare", full, "--baseline", "v009"], 1)
     assert "--baseline" in p.stderr and "v000, v001" in p.stderr, p.stderr
     p = run([parktwin, "compare", full, "--kpi", "happiness"], 1)
