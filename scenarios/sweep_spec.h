@@ -4,15 +4,21 @@
 //
 //   base = "scenario.toml"      # resolved against the spec's folder
 //   seeds = 4                   # each variant runs with seeds 1..4
-//   sample = "grid"             # grid: every combination; list: the i-th value of each
+//   sample = "grid"             # grid: every combination; list: the i-th value of each;
+//                               # latin_hypercube: `samples` variants, stratified (seeded)
+//   [[events]]                  # added to every variant; their keys swept as events.N.KEY
+//   type = "demand_multiplier"
+//   at = 1800
 //   [parameters]
 //   "traffic.ev_share" = [0.1, 0.2, 0.4]
 //   "controllers.charging" = ["immediate", "llf"]
+//   "events.0.factor" = [1.2, 1.5]
+//   "traffic.demand_scale" = { min = 0.8, max = 1.4 }   # latin_hypercube only
 //
-// A variant is a what-if manifest that `extends` the base and sets its keys; a run is a
-// variant with a seed. Every variant is loaded as a manifest before anything runs, so a key
-// the manifest does not know, or a value of the wrong type or range, is an error naming the
-// spec's line and the key.
+// A variant is a what-if manifest that `extends` the base, sets its keys and adds the spec's
+// events; a run is a variant with a seed. Every variant is loaded as a manifest before anything
+// runs, so a key the manifest does not know, or a value of the wrong type or range, is an error
+// naming the spec's line and the key.
 
 #include <cstdint>
 #include <string>
@@ -24,6 +30,16 @@ struct SweepParameter {
   std::string key;                  // dotted manifest key, e.g. "traffic.ev_share"
   std::vector<std::string> values;  // each as TOML text (a number, "a string", true)
   int line = 0;                     // where the spec names it
+  // A range { min, max } (Latin hypercube only) instead of values; whole numbers when both
+  // bounds are integers.
+  bool range = false, integer = false;
+  double min = 0.0, max = 0.0;
+};
+
+// One of the spec's [[events]]: its keys and values as TOML text, in the spec's order.
+struct SweepEvent {
+  std::vector<std::pair<std::string, std::string>> keys;
+  int line = 0;
 };
 
 struct SweepVariant {
@@ -36,13 +52,16 @@ struct SweepSpec {
   std::string base;  // the base manifest, absolute
   int seeds = 1;     // 1..seeds per variant
   std::string sample = "grid";
+  int samples = 0;                // latin_hypercube: the number of variants
+  std::uint64_t sample_seed = 1;  // latin_hypercube: the draw's seed
+  std::vector<SweepEvent> events;
   std::vector<SweepParameter> parameters;
   std::vector<SweepVariant> variants;  // in order: the last parameter varies fastest (grid)
 };
 
 // Reads and checks the spec; throws parktwin::Error naming the file, line and key for a missing
 // or unknown key, an empty or mistyped parameter list, lists of unequal length for `list`, a
-// missing base.
+// range outside latin_hypercube, an events.N key without that event, a missing base.
 SweepSpec read_sweep_spec(const std::string& path);
 
 // The TOML text of a variant's what-if manifest: `extends` the base, its keys set.
