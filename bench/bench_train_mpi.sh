@@ -9,10 +9,14 @@ PARKTWIN=${1:?usage: bench_train_mpi.sh PARKTWIN [WORK_DIR] [EPISODES]}
 WORK=${2:-$(mktemp -d)}
 EPISODES=${3:-32}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# Each rank on a core of its own, OpenMPI polling without yielding (as on a cluster): set
+# OVERSUBSCRIBE=--oversubscribe on a machine with fewer than 2 cores. (Oversubscribed, the
+# ranks yield while they wait, and the ratio dropped to 1.69x once in three, 2026-12-07.)
+OVERSUBSCRIBE=${OVERSUBSCRIBE:-}
 mkdir -p "$WORK"
 train() {
   rm -rf "$WORK/ranks_$1"
-  mpirun --allow-run-as-root --oversubscribe -n "$1" "$PARKTWIN" --threads 1 train \
+  mpirun --allow-run-as-root $OVERSUBSCRIBE -n "$1" "$PARKTWIN" --threads 1 train \
     "$ROOT/assets/scenarios/hangzhou_4x4/scenario.toml" --agent ppo --envs 8 \
     --episodes "$EPISODES" --seed 3 --out "$WORK/ranks_$1" --quiet > /dev/null
   python3 -c "import json, sys; t = json.load(open(sys.argv[1]))['training']; \

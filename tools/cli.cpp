@@ -90,9 +90,19 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
       ->type_name("LEVEL");
 
   std::vector<std::pair<CLI::App*, CommandRun>> commands;
+  const std::optional<std::string> given = first_positional(args);
   for (const CommandSpec& spec : command_table()) {
     CLI::App* sub = app.add_subcommand(std::string(spec.name), std::string(spec.summary));
-    commands.emplace_back(sub, spec.configure(*sub));
+    if (spec.on_demand && given != spec.name) {
+      commands.emplace_back(sub, CommandRun{});  // not chosen: its summary only
+      continue;
+    }
+    try {
+      commands.emplace_back(sub, spec.configure(*sub));
+    } catch (const Error& e) {
+      err << fmt::format("parktwin {}: error: {}\n", spec.name, e.what());
+      return exit_code::failure;
+    }
   }
 
   // CLI11 takes argc/argv; build them from the strings (argv[0] is the program name).

@@ -39,6 +39,9 @@ struct CommandSpec {
   // Adds the subcommand's options and positionals to `sub`, binding them to storage that the
   // returned runner owns.
   CommandRun (*configure)(CLI::App& sub);
+  // Configured only when it is the subcommand given (its configure loads the learning
+  // plugin, tools/learning_plugin.h): --help lists it by its summary.
+  bool on_demand = false;
 };
 
 // Every subcommand, in the order --help lists them.

@@ -1,10 +1,14 @@
 // The subcommand table. Built twice: for the parktwin binary with the learners (libtorch,
-// PARKTWIN_WITH_LEARNING) and, without them, for the test binaries that run the CLI
-// in-process (which would otherwise load libtorch's ~300 libraries in every test).
+// PARKTWIN_WITH_LEARNING: train and eval, configured through the learning plugin only when
+// chosen, tools/learning_plugin.h) and, without them, for the test binaries that run the CLI
+// in-process.
 
 #include <array>
 
 #include "tools/command.h"
+#ifdef PARKTWIN_WITH_LEARNING
+#include "tools/learning_plugin.h"
+#endif
 
 namespace parktwin::cli {
 
@@ -19,10 +23,6 @@ CommandRun configure_run(CLI::App& sub);
 CommandRun configure_selftest(CLI::App& sub);
 CommandRun configure_sweep(CLI::App& sub);
 CommandRun configure_view(CLI::App& sub);
-#ifdef PARKTWIN_WITH_LEARNING
-CommandRun configure_eval(CLI::App& sub);
-CommandRun configure_train(CLI::App& sub);
-#endif
 
 std::span<const CommandSpec> command_table() {
 #ifdef PARKTWIN_WITH_LEARNING
@@ -35,7 +35,7 @@ std::span<const CommandSpec> command_table() {
        &configure_compare},
 #ifdef PARKTWIN_WITH_LEARNING
       {"eval", "Compare signal policies (classic and trained) on the same seeds and demands",
-       &configure_eval},
+       &configure_eval_on_demand, true},
 #endif
       {"export", "Write a run file's tables and series as CSV files", &configure_export},
       {"generate", "Write a synthetic scenario (grid) to a folder", &configure_generate},
@@ -55,7 +55,7 @@ std::span<const CommandSpec> command_table() {
       {"train",
        "Learn a signal policy for a scenario (DQN, CoLight or PPO on libtorch); write it to a "
        "folder",
-       &configure_train},
+       &configure_train_on_demand, true},
 #endif
       {"view", "Show a scenario live, or a run file replayed, in a window (--demo for forums)",
        &configure_view},
