@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ai/learn/collective.h"
 #include "tools/command.h"
 #include "tools/energy_options.h"
 
@@ -33,7 +34,10 @@ struct EnergyTrainArgs {
   std::optional<int> iterations, directions;  // ars
   bool force = false, quiet = false;
   EnergyCliOptions energy;
+  ai::Collective* ranks = nullptr;  // a distributed training's (ars only); nullptr: alone
 };
+// Refuses what run_energy_train cannot do, before anything is written.
+void check_energy_train(const EnergyTrainArgs& args);
 int run_energy_train(const EnergyTrainArgs& args, const CommandContext& ctx);
 
 }  // namespace parktwin::cli

@@ -62,7 +62,7 @@ struct TrainOptions {
        hidden_given = false;
 };
 
-int run_train_energy(const TrainOptions& o, const CommandContext& ctx) {
+EnergyTrainArgs energy_args(const TrainOptions& o, ai::Collective* ranks) {
   if (o.resume) {
     throw Error("energy training cannot resume yet")
         .field("--resume")
@@ -83,7 +83,8 @@ int run_train_energy(const TrainOptions& o, const CommandContext& ctx) {
   a.force = o.force;
   a.quiet = o.quiet;
   a.energy = o.energy;
-  return run_energy_train(a, ctx);
+  a.ranks = ranks;
+  return a;
 }
 
 std::string duration_text(double s) {
@@ -155,14 +156,15 @@ void check_command(const TrainOptions& o, int ranks) {
         .field("--shards")
         .expected("--agent ppo without --control, or no --shards");
   }
-  if (ranks > 1 && (o.energy.active() || o.agent != "ppo")) {
+  if (ranks > 1 && (o.energy.active() ? o.agent != "ars" : o.agent != "ppo")) {
     throw Error(
-        fmt::format("a distributed training ({} ranks) learns with ppo on signals only", ranks))
+        fmt::format("a distributed training ({} ranks) learns with ppo on signals or ars on energy",
+                    ranks))
         .field("--agent")
         .expected(
-            "--agent ppo without --control (dqn and colight learn from one replay buffer; energy "
-            "learners run on one process), or no mpirun")
-        .found(o.energy.active() ? "--control" : o.agent);
+            "--agent ppo for signals, --agent ars with --control (dqn and colight learn from one "
+            "replay buffer, energy ppo and sac from one process's episodes), or no mpirun")
+        .found(o.agent);
   }
   if (ranks > 1 && o.resume) {
     throw Error("a distributed training cannot resume yet")
@@ -224,14 +226,18 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
   } leave;
   if (world.size == 1) {
     check_command(o, 1);
-    if (o.energy.active()) return run_train_energy(o, ctx);
+    if (o.energy.active()) return run_energy_train(energy_args(o, nullptr), ctx);
     return train_signals(o, ctx, nullptr);
   }
   // Rank 0 checks the command and prepares the folder; a bad command is its error to print.
   if (world.rank == 0) {
     try {
       check_command(o, world.size);
-      prepare_folder(o);
+      if (o.energy.active()) {
+        check_energy_train(energy_args(o, nullptr));
+      } else {
+        prepare_folder(o);
+      }
     } catch (...) {
       mpi::broadcast(0);
       throw;
@@ -242,6 +248,7 @@ int run_train(const TrainOptions& o, const CommandContext& ctx) {
   }
   MpiRanks ranks(world);
   try {
+    if (o.energy.active()) return run_energy_train(energy_args(o, &ranks), ctx);
     return train_signals(o, ctx, &ranks);
   } catch (const std::exception& e) {
     // Whatever failed here failed on this rank alone, perhaps: the others would wait for it.

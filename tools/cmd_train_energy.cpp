@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "scenarios/manifest.h"
 #include "scenarios/run_world.h"
 #include "tools/cmd_eval_energy.h"
+#include "tools/mpi_world.h"
 
 namespace parktwin::cli {
 
@@ -77,29 +79,37 @@ int run_energy_train_ars(const EnergyTrainArgs& a, const CommandContext& ctx,
   c.directions = a.directions.value_or(c.directions);
   c.top = std::min(c.top, c.directions);
   c.seed = a.seed;
-  c.threads = ctx.global.threads > 0 ? ctx.global.threads : par::hardware_threads();
+  const int rank_count = a.ranks != nullptr ? a.ranks->size() : 1;
+  const bool root = a.ranks == nullptr || a.ranks->rank() == 0;
+  // Under mpirun the ranks on one machine share it.
+  c.threads = ctx.global.threads > 0
+                  ? ctx.global.threads
+                  : std::max(1, par::hardware_threads() / mpi::local_ranks(rank_count));
   const scenarios::ScenarioTraffic loaded = scenarios::load_scenario_traffic(a.scenario);
   const ai::EnergyScenario scenario(scenarios::make_world(loaded.meta, loaded.net, loaded.demand),
                                     loaded.meta.duration_s, c.env.traffic_days);
   const nlohmann::json record = {{"scenario", fs::absolute(a.scenario).lexically_normal().string()},
                                  {"agent", "ars"},
-                                 {"threads", c.threads}};
+                                 {"threads", c.threads},
+                                 {"ranks", rank_count}};
   const int per_iteration = 2 * c.directions * c.windows + c.validation_runs;
-  if (!a.quiet) {
+  if (!a.quiet && root) {
     ctx.err << fmt::format(
         "training ars for {} control on {} ({} buildings): {} iterations of {} directions on {} "
-        "windows of {} days ({} episodes each), rules for the rest {}, {} threads, seed {}\n"
+        "windows of {} days ({} episodes each), rules for the rest {}, {} threads{}, seed {}\n"
         "finding the best rules on each window first ({} episodes)\n",
         ai::energy_control_name(c.env.control), a.scenario, scenario.buildings(), c.iterations,
         c.directions, c.windows, c.env.episode_days, per_iteration,
-        ai::energy_rules_name(c.env.rules), c.threads, c.seed,
+        ai::energy_rules_name(c.env.rules), c.threads,
+        rank_count > 1 ? fmt::format(" on each of {} ranks", rank_count) : "", c.seed,
         (c.windows + c.validation_runs) * static_cast<int>(ai::all_energy_rules().size()));
     ctx.err.flush();
   }
   std::vector<ai::EnergyArsPoint> curve;
   double rules_wall_s = 0.0;
-  const ai::EnergyArsResult r =
-      ai::train_energy_ars(scenario, c, work.string(), record, [&](const ai::EnergyArsPoint& p) {
+  const ai::EnergyArsResult r = ai::train_energy_ars(
+      scenario, c, work.string(), record,
+      [&](const ai::EnergyArsPoint& p) {
         curve.push_back(p);
         if (curve.size() == 1) curve.back().iteration = -1;
         write_ars_curve_csv(curve, work);
@@ -123,7 +133,9 @@ int run_energy_train_ars(const EnergyTrainArgs& a, const CommandContext& ctx,
             p.validation_unserved_kwh, p.validation_overload_h,
             per_it * (c.iterations - p.iteration));
         ctx.err.flush();
-      });
+      },
+      a.ranks);
+  if (!root) return exit_code::ok;  // rank 0 writes the files
   write_ars_curve_csv(curve, work);
   move_policy_into_place(work, a.out);
   ctx.out << fmt::format(
@@ -217,7 +229,7 @@ int run_energy_train_sac(const EnergyTrainArgs& a, const CommandContext& ctx,
 
 }  // namespace
 
-int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
+void check_energy_train(const EnergyTrainArgs& a) {
   if (a.agent != "ppo" && a.agent != "sac" && a.agent != "ars") {
     throw Error("no such energy learner")
         .field("--agent")
@@ -236,21 +248,27 @@ int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
         .expected("ppo or sac, or ars with --iterations and --directions")
         .found(a.agent);
   }
-  const scenarios::Manifest manifest = scenarios::load_manifest(a.scenario);
-  const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
   std::error_code ec;
   if (fs::exists(fs::path(a.out) / ai::kCardFile, ec) && !a.force) {
     throw Error("the output folder holds a policy already")
         .in_file(a.out)
         .expected("another folder, or --force to replace it");
   }
-  ai::EnergyPpoConfig c;
-  c.env = to_energy_env_options(a.energy, meta);
-  if (!c.env.control.any()) {
+  const scenarios::RunMeta meta = scenarios::run_meta_of(scenarios::load_manifest(a.scenario));
+  if (!to_energy_env_options(a.energy, meta).control.any()) {
     throw Error("nothing to learn")
         .field("--control")
         .expected("hvac, battery, charging or energy");
   }
+}
+
+int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
+  check_energy_train(a);
+  const scenarios::Manifest manifest = scenarios::load_manifest(a.scenario);
+  const scenarios::RunMeta meta = scenarios::run_meta_of(manifest);
+  std::error_code ec;
+  ai::EnergyPpoConfig c;
+  c.env = to_energy_env_options(a.energy, meta);
   c.episodes = a.episodes.value_or(c.episodes);
   c.envs = a.envs.value_or(c.envs);
   c.seed = a.seed;
@@ -260,10 +278,12 @@ int run_energy_train(const EnergyTrainArgs& a, const CommandContext& ctx) {
   c.threads = ctx.global.threads > 0 ? ctx.global.threads : par::hardware_threads();
 
   const fs::path work = fs::path(a.out) / ".training";
-  fs::remove_all(work, ec);
-  fs::create_directories(work, ec);
-  if (ec || !fs::is_directory(work)) {
-    throw Error("cannot create the output folder").in_file(a.out).found(ec.message());
+  if (a.ranks == nullptr || a.ranks->rank() == 0) {  // in a distributed training, rank 0 writes
+    fs::remove_all(work, ec);
+    fs::create_directories(work, ec);
+    if (ec || !fs::is_directory(work)) {
+      throw Error("cannot create the output folder").in_file(a.out).found(ec.message());
+    }
   }
   if (a.agent == "ars") return run_energy_train_ars(a, ctx, c.env, work);
   if (a.agent == "sac") return run_energy_train_sac(a, ctx, c, meta, work);

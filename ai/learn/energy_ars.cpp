@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 
 #include "ai/learn/energy_policy.h"
 #include "ai/learn/mlp.h"
@@ -121,7 +122,11 @@ double ars_window_score(const EnergyEpisodeResult& r, const EnergyEpisodeResult&
 
 EnergyArsResult train_energy_ars(const EnergyScenario& scenario, const EnergyArsConfig& c,
                                  const std::string& out_dir, const nlohmann::json& card_training,
-                                 const std::function<void(const EnergyArsPoint&)>& progress) {
+                                 const std::function<void(const EnergyArsPoint&)>& progress,
+                                 Collective* shared) {
+  Collective alone;
+  Collective& ranks = shared != nullptr ? *shared : alone;
+  const bool root = ranks.rank() == 0;
   check_setting(c.iterations >= 1, "iterations", ">= 1", c.iterations);
   check_setting(c.directions >= 1 && c.directions <= 1024, "directions", "1..1024", c.directions);
   check_setting(c.top >= 1 && c.top <= c.directions, "top", "1..directions", c.top);
@@ -137,6 +142,26 @@ EnergyArsResult train_energy_ars(const EnergyScenario& scenario, const EnergyArs
   };
   tbb::task_arena arena(std::max(1, c.threads));
   EnergyArsResult result;
+  // Episodes 0..n-1 of a batch, `episode(i)` each: this rank's (i % ranks) in parallel, then
+  // every rank's gathered, in index order.
+  const auto run_shared = [&](std::size_t n, const auto& episode) {
+    static_assert(std::is_trivially_copyable_v<EnergyEpisodeResult>);
+    const auto size = static_cast<std::size_t>(ranks.size());
+    const auto rank = static_cast<std::size_t>(ranks.rank());
+    const std::size_t per_rank = (n + size - 1) / size;
+    std::vector<EnergyEpisodeResult> mine(per_rank);
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, per_rank, [&](std::size_t j) {
+        if (const std::size_t i = j * size + rank; i < n) mine[j] = episode(i);
+      });
+    });
+    if (size == 1) return mine;
+    const std::vector<EnergyEpisodeResult> by_rank =
+        all_gather<EnergyEpisodeResult>(ranks, mine);  // [rank][j]
+    std::vector<EnergyEpisodeResult> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = by_rank[(i % size) * per_rank + i / size];
+    return all;
+  };
 
   // --- windows, and the best rules on each
   const std::vector<int> pool =
@@ -161,16 +186,14 @@ EnergyArsResult train_energy_ars(const EnergyScenario& scenario, const EnergyArs
   for (Window& w : valid) all.push_back(&w);
   const std::vector<EnergyRules> rules =
       c.reference_rules.empty() ? all_energy_rules() : c.reference_rules;
-  std::vector<EnergyEpisodeResult> rule_runs(all.size() * rules.size());
-  arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, rule_runs.size(), [&](std::size_t i) {
-      EnergyEnvOptions o = c.env;
-      o.control = {};
-      o.rules = rules[i % rules.size()];
-      const Window& w = *all[i / rules.size()];
-      rule_runs[i] = run_energy_episode(scenario, o, w.start_day, w.seed, {}, 1);
-    });
-  });
+  const std::vector<EnergyEpisodeResult> rule_runs =
+      run_shared(all.size() * rules.size(), [&](std::size_t i) {
+        EnergyEnvOptions o = c.env;
+        o.control = {};
+        o.rules = rules[i % rules.size()];
+        const Window& w = *all[i / rules.size()];
+        return run_energy_episode(scenario, o, w.start_day, w.seed, {}, 1);
+      });
   for (std::size_t w = 0; w < all.size(); ++w) {
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t r = 0; r < rules.size(); ++r) {
@@ -214,22 +237,19 @@ EnergyArsResult train_energy_ars(const EnergyScenario& scenario, const EnergyArs
   // The mean score of `theta` on `windows` (and the mean counts), episodes in parallel.
   const auto evaluate_many = [&](const std::vector<std::vector<double>>& thetas,
                                  const std::vector<Window>& windows) {
-    std::vector<EnergyEpisodeResult> runs(thetas.size() * windows.size());
-    arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, runs.size(), [&](std::size_t i) {
-        LinearPolicy p;
-        p.theta = thetas[i / windows.size()];
-        p.mean = &mean;
-        p.inv_scale = &inv_scale;
-        const Window& w = windows[i % windows.size()];
-        runs[i] = run_energy_episode(
-            scenario, c.env, w.start_day, w.seed,
-            [&p](std::span<const float> o, std::span<const std::uint8_t> m, std::span<float> out) {
-              p.act(o, m, out);
-            },
-            1);
-      });
-    });
+    const std::vector<EnergyEpisodeResult> runs =
+        run_shared(thetas.size() * windows.size(), [&](std::size_t i) {
+          LinearPolicy p;
+          p.theta = thetas[i / windows.size()];
+          p.mean = &mean;
+          p.inv_scale = &inv_scale;
+          const Window& w = windows[i % windows.size()];
+          return run_energy_episode(
+              scenario, c.env, w.start_day, w.seed,
+              [&p](std::span<const float> o, std::span<const std::uint8_t> m,
+                   std::span<float> out) { p.act(o, m, out); },
+              1);
+        });
     result.episodes += static_cast<int>(runs.size());
     return runs;
   };
@@ -267,7 +287,7 @@ EnergyArsResult train_energy_ars(const EnergyScenario& scenario, const EnergyArs
   }
   result.rules.episodes = result.episodes;
   result.rules.wall_s = since(t_start);
-  if (progress) progress(result.rules);
+  if (progress && root) progress(result.rules);
 
   // Writes `theta` as a linear layer with the normalisation folded in:
   // y = sum_f (w_f s_f) x_f + (b - sum_f w_f s_f m_f).
@@ -334,10 +354,10 @@ EnergyArsResult train_energy_ars(const EnergyScenario& scenario, const EnergyArs
     if (p.validation_score > result.best_validation_score) {
       result.best_validation_score = p.validation_score;
       result.best_iteration = iteration;
-      save(theta, iteration, p);
+      if (root) save(theta, iteration, p);
     }
     result.curve.push_back(p);
-    if (progress) progress(p);
+    if (progress && root) progress(p);
   };
   {
     const std::vector<EnergyEpisodeResult> runs = evaluate_many({theta}, train);

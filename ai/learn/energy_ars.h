@@ -22,7 +22,9 @@
 //
 // Deterministic: the directions are counter-based draws of (seed, iteration, direction), the
 // episodes are independent and their results are reduced in a fixed order, so the weights are
-// the same for any thread count.
+// the same for any thread count. Distributed (`ranks`, docs/cluster.md): episode i of each
+// batch runs on rank i % N, the results are gathered, and every rank takes the same step from
+// all of them: the same weights, bits and all, on any number of ranks; rank 0 writes.
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "ai/energy_env.h"
+#include "ai/learn/collective.h"
 
 namespace parktwin::ai {
 
@@ -84,6 +87,7 @@ double ars_window_score(const EnergyEpisodeResult& r, const EnergyEpisodeResult&
 // Throws parktwin::Error for a setting out of range, naming it.
 EnergyArsResult train_energy_ars(const EnergyScenario& scenario, const EnergyArsConfig& config,
                                  const std::string& out_dir, const nlohmann::json& card_training,
-                                 const std::function<void(const EnergyArsPoint&)>& progress);
+                                 const std::function<void(const EnergyArsPoint&)>& progress,
+                                 Collective* ranks = nullptr);
 
 }  // namespace parktwin::ai
