@@ -510,7 +510,8 @@ int sweep(const SweepOptions& o, const CommandContext& ctx) {
     std::string text;
     while (workers_left > 0 && mpi::poll(from, text)) {
       idle = false;
-      if (text != "{}") record(outcome_from(text));
+      // Its next run first, then the bookkeeping of the last (the summary is rewritten whole):
+      // the rank waits only for the answer.
       if (next < todo.size()) {
         const std::size_t i = todo[next++];
         clear_run(out, runs[i]);
@@ -519,6 +520,7 @@ int sweep(const SweepOptions& o, const CommandContext& ctx) {
         mpi::send(from, "-1");
         --workers_left;
       }
+      if (text != "{}") record(outcome_from(text));
     }
     // Here: children that ended.
     int status = 0;
@@ -528,9 +530,15 @@ int sweep(const SweepOptions& o, const CommandContext& ctx) {
       const auto it = running.find(pid);
       if (it != running.end()) {
         const auto [i, t0] = it->second;
+        const double wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
         running.erase(it);
-        record(outcome_of(i, status, std::chrono::duration<double>(Clock::now() - t0).count(), out,
-                          runs[i], host));
+        // The next run first, then the bookkeeping of this one.
+        if (next < todo.size()) {
+          const std::size_t n = todo[next++];
+          clear_run(out, runs[n]);
+          running[spawn_run(exe, out, spec, runs[n], threads)] = {n, Clock::now()};
+        }
+        record(outcome_of(i, status, wall_s, out, runs[i], host));
       }
     } else if (pid < 0 && errno != EINTR) {
       running.clear();  // no children left to wait for (cannot happen with runs outstanding)
