@@ -20,6 +20,13 @@ std::vector<std::string> split_csv(const std::string& line) {
   return cells;
 }
 
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
 bool parse_double(const std::string& s, double& out) {
   const char* end = s.data() + s.size();
   const auto r = std::from_chars(s.data(), end, out);

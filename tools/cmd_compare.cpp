@@ -233,7 +233,7 @@ int compare(const CompareOptions& o, const CommandContext& ctx) {
   // Per variant: mean +- interval; against the baseline: difference and change.
   std::ofstream csv(fs::path(o.dir) / "compare.csv");
   csv << "variant";
-  for (const std::string& p : params) csv << "," << p;
+  for (const std::string& p : params) csv << "," << scenarios::csv_cell(p);
   csv << ",runs_ok,runs,kpi,mean,ci95,baseline,baseline_mean,difference,change_pct\n";
   ctx.out << fmt::format("{} variants; baseline {} ({}); mean +- 95 % interval over the seeds\n",
                          variants.size(), base->name, fmt::join(base->params, ", "));
@@ -262,10 +262,11 @@ int compare(const CompareOptions& o, const CommandContext& ctx) {
                                        : fmt::format(" {:+.4g}", diff));
       }
       ctx.out << fmt::format("  [{} runs]\n", vi->second.size());
-      csv << v.name;
-      for (const std::string& p : v.params) csv << "," << p;
-      csv << fmt::format(",{},{},{},{},{},{},{},{},{}\n", v.ok, v.runs, k, m.mean, m.ci95,
-                         base->name, have_base ? fmt::format("{}", b.mean) : "",
+      csv << scenarios::csv_cell(v.name);
+      for (const std::string& p : v.params) csv << "," << scenarios::csv_cell(p);
+      csv << fmt::format(",{},{},{},{},{},{},{},{},{}\n", v.ok, v.runs, scenarios::csv_cell(k),
+                         m.mean, m.ci95, scenarios::csv_cell(base->name),
+                         have_base ? fmt::format("{}", b.mean) : "",
                          have_base ? fmt::format("{}", diff) : "",
                          std::isfinite(pct) ? fmt::format("{:.4f}", pct) : "");
     }

@@ -92,13 +92,6 @@ std::string last_line(const fs::path& log) {
   return last;
 }
 
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 // The KPI JSON's numbers, nested ones as "energy.cost".
 void flatten(const nlohmann::ordered_json& j, const std::string& prefix,
              std::vector<std::pair<std::string, double>>& out) {
@@ -135,16 +128,18 @@ void write_summary(const fs::path& out, const scenarios::SweepSpec& spec,
   }
   std::ostringstream csv;
   csv << "run,variant,seed";
-  for (const scenarios::SweepParameter& p : spec.parameters) csv << "," << csv_cell(p.key);
+  for (const scenarios::SweepParameter& p : spec.parameters)
+    csv << "," << scenarios::csv_cell(p.key);
   csv << ",status,exit_code,error,wall_s,host";
-  for (const std::string& c : columns) csv << "," << csv_cell(c);
+  for (const std::string& c : columns) csv << "," << scenarios::csv_cell(c);
   csv << "\n";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const Run& r = runs[i];
     csv << r.name << "," << spec.variants[r.variant].name << "," << r.seed;
-    for (const std::string& v : spec.variants[r.variant].values) csv << "," << csv_cell(plain(v));
-    csv << "," << r.status << "," << r.exit_code << "," << csv_cell(r.error) << ","
-        << fmt::format("{:.3f}", r.wall_s) << "," << csv_cell(r.host);
+    for (const std::string& v : spec.variants[r.variant].values)
+      csv << "," << scenarios::csv_cell(plain(v));
+    csv << "," << r.status << "," << r.exit_code << "," << scenarios::csv_cell(r.error) << ","
+        << fmt::format("{:.3f}", r.wall_s) << "," << scenarios::csv_cell(r.host);
     std::map<std::string, double> row(values[i].begin(), values[i].end());
     for (const std::string& c : columns) {
       const auto it = row.find(c);

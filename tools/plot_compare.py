@@ -101,7 +101,8 @@ def main():
         ax.set_ylabel(kpi)
         runs = sorted({int(r["runs_ok"]) for r in mine})
         seeds = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]}-{runs[-1]}"
-        ax.set_title(f"{kpi}: mean and 95 % interval over {seeds} seeds")
+        plural = "" if runs == [1] else "s"
+        ax.set_title(f"{kpi}: mean and 95 % interval over {seeds} seed{plural}")
         ax.grid(True, alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8)

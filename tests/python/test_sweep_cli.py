@@ -108,6 +108,17 @@ def main():
     p = run([parktwin, "compare", full, "--kpi", "happiness"], 1)
     assert "no such KPI" in p.stderr and "happiness" in p.stderr, p.stderr
 
+    # Words as values (a categorical axis), with a comma and quotes: quoted in both CSV files.
+    words = os.path.join(work, "words")
+    spec_words = write(os.path.join(work, "words.toml"),
+                       f'base = "{grid}/scenario.toml"\n[parameters]\n'
+                       'name = ["a,b \\"x\\"", "plain"]\nduration = [60]\n')
+    run([parktwin, "sweep", spec_words, "--out", words, "--quiet"], 0)
+    p = run([parktwin, "compare", words, "--kpi", "created", "--x", "name"], 0)
+    table = pd.read_csv(os.path.join(words, "compare.csv"))
+    assert list(table["name"]) == ['a,b "x"', "plain"], table
+    assert mpimg.imread(os.path.join(words, "plots", "created.png")).shape[1] > 500
+
     # A run killed midway: recorded, the others finish; the same command runs only it again.
     part = os.path.join(work, "part")
     proc = subprocess.Popen([parktwin, "sweep", spec, "--out", part, "--jobs", "2"],
