@@ -22,6 +22,10 @@ namespace parktwin::par {
 
 inline constexpr std::size_t kDefaultChunk = 1024;
 
+// Threads the parallel loops may use now (honours any live ThreadLimit and the task arena
+// the caller runs in).
+int max_threads();
+
 // The fixed cut of [0, count) into chunks of chunk_size entities (the last may be shorter).
 struct ChunkPlan {
   std::size_t count = 0;
@@ -44,6 +48,10 @@ void parallel_for(std::size_t count, std::size_t chunk_size, Body&& body) {
   if (n == 0) return;
   if (n == 1) {  // no task overhead for small work
     body(std::size_t{0}, count, std::size_t{0});
+    return;
+  }
+  if (max_threads() == 1) {  // nor on one thread: the same chunks, in order, without tasks
+    for (std::size_t c = 0; c < n; ++c) body(plan.begin(c), plan.end(c), c);
     return;
   }
   // simple_partitioner with grain 1 splits down to single chunks: a task is exactly one chunk.
@@ -91,9 +99,6 @@ class ThreadLimit {
   tbb::global_control control_;
 };
 
-// Threads the parallel loops may use now (honours any live ThreadLimit and the task arena
-// the caller runs in).
-int max_threads();
 // Hardware threads of this machine.
 int hardware_threads();
 

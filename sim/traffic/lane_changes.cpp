@@ -132,7 +132,8 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i, Index& fall_be
   };
   const Index old_leader = i > 0 ? q.at(seg, i - 1) : kNone;
   const Index old_follower = i + 1 < q.size(seg) ? q.at(seg, i + 1) : kNone;
-  const double a_self = acc(v, seg, old_leader);
+  double a_self = 0.0;  // its own acceleration where it is: computed once, when first needed
+  bool a_self_known = false;
 
   Index best = kNone;
   double best_gain = -1e9;
@@ -167,17 +168,20 @@ Index TrafficSim::decide_lane_change(Index v, Index seg, Index i, Index& fall_be
     }
     // Safety: the new follower need not brake harder than b_safe (one standing still need
     // not brake at all; IDM's "deceleration" of a standing vehicle close behind is virtual).
-    double new_follower_gain = 0.0;
-    if (follow != kNone) {
-      const double after = acc(follow, target, v);
-      if (after < -p.safe_decel_mps2 && s.speed_mps[follow] >= kHaltingSpeed) continue;
-      new_follower_gain = after - acc(follow, target, lead);
+    const double follow_after = follow != kNone ? acc(follow, target, v) : 0.0;
+    if (follow != kNone && follow_after < -p.safe_decel_mps2 &&
+        s.speed_mps[follow] >= kHaltingSpeed) {
+      continue;
     }
-    const double gain_self = acc(v, target, lead) - a_self;
     if (mandatory) {
       fall_behind = kNone;
       return target;
     }
+    // Discretionary: MOBIL's incentive, with the gains computed only now that they count.
+    const double new_follower_gain =
+        follow != kNone ? follow_after - acc(follow, target, lead) : 0.0;
+    if (!a_self_known) a_self = acc(v, seg, old_leader), a_self_known = true;
+    const double gain_self = acc(v, target, lead) - a_self;
     double old_follower_gain = 0.0;
     if (old_follower != kNone) {
       old_follower_gain = acc(old_follower, seg, old_leader) - acc(old_follower, seg, v);
