@@ -10,6 +10,7 @@
 
 #include "ai/phase_features.h"
 #include "engine/error.h"
+#include "engine/input_file.h"
 #include "engine/version.h"
 
 namespace parktwin::ai {
@@ -74,8 +75,11 @@ nlohmann::json read_card_json(const std::string& dir, const char* format, int fo
         .expected(
             fmt::format("a folder with {} and {} (parktwin train --out)", kCardFile, kWeightsFile));
   }
-  if (!fs::is_regular_file(path, ec)) {
-    throw Error("policy folder has no card").in_file(p).expected("the file parktwin train writes");
+  if (std::string why; !is_input_file(p, why)) {
+    throw Error("policy folder has no card")
+        .in_file(p)
+        .expected("the file parktwin train writes")
+        .found(why == "no such file" ? "" : why);
   }
   // A card is a few kilobytes: a larger file, or JSON nested deeper than a card ever is, is
   // not one (and deep nesting would exhaust the stack of the parser's callers).
@@ -102,6 +106,8 @@ nlohmann::json read_card_json(const std::string& dir, const char* format, int fo
       return true;
     });
   } catch (const Json::parse_error& e) {
+    throw Error("policy card is not valid JSON").in_file(p).found(e.what());
+  } catch (const Json::out_of_range& e) {  // a number beyond a double's range (1e400)
     throw Error("policy card is not valid JSON").in_file(p).found(e.what());
   }
   if (!j.is_object() || !j.contains("format") || j["format"] != format) {

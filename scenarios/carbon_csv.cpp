@@ -6,11 +6,13 @@
 #include <fstream>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 #include "scenarios/csv_cells.h"
 
 namespace parktwin::scenarios {
 
 std::vector<double> read_carbon_csv(const std::string& path) {
+  require_input_file(path, "a readable carbon CSV");
   std::ifstream in(path);
   if (!in) throw Error("cannot open file").in_file(path).expected("a readable carbon CSV");
   const auto fail = [&](int line, int column, const std::string& field, const std::string& msg,

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 
 namespace parktwin::scenarios {
 
@@ -109,6 +110,7 @@ class LineIndex {
 };
 
 std::string read_text(const std::string& path) {
+  require_input_file(path, "a readable GeoJSON file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open file").in_file(path).expected("a readable GeoJSON file");
   in.seekg(0, std::ios::end);

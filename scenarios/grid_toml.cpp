@@ -47,7 +47,7 @@ double capacity_of(const std::string& path, const toml::table& t, const std::str
   const char* expected = "a capacity in kW, finite and > 0";
   const toml::node& n = required(path, t, "capacity_kw", field, expected);
   if (!n.is_number()) fail_at(path, n, field, "wrong type", expected, brief(n));
-  const double v = n.value<double>().value();
+  const double v = *number_of(n);
   if (!(v > 0.0) || !std::isfinite(v)) fail_at(path, n, field, "bad capacity", expected, brief(n));
   return v;
 }

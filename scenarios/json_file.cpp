@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 
 namespace parktwin::scenarios {
 
@@ -34,21 +35,58 @@ const char* type_name(const Json& v) {
   return "an object";
 }
 
-[[noreturn]] void throw_parse_error(const std::string& path, const nlohmann::json::parse_error& e) {
-  // The text is read again only on this path, to turn the byte offset into line:column.
+// Deeper than any real input needs (GeoJSON's coordinates go 4 or 5 deep); bounded so that
+// nothing that recurses over a value (nlohmann's serializer, a message quoting the value) can
+// overflow the stack.
+constexpr int kMaxJsonDepth = 256;
+struct TooDeep {};  // thrown from a parse callback; the caller says where
+
+// Throws `e` located at byte `offset` of the file (read again only on this path, to turn the
+// offset into line:column).
+[[noreturn]] void throw_at(const std::string& path, std::size_t offset, Error e) {
   std::ifstream in(path, std::ios::binary);
-  std::string head(e.byte > 0 ? e.byte - 1 : 0, '\0');
+  std::string head(offset, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   int line = 0, column = 0;
   line_column(head, head.size(), line, column);
+  throw e.in_file(path).at_line(line, column);
+}
+
+[[noreturn]] void throw_parse_error(const std::string& path, const nlohmann::json::parse_error& e) {
   std::string what = e.what();
   // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
   if (const auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-  throw Error("invalid JSON: " + what).in_file(path).at_line(line, column);
+  throw_at(path, e.byte > 0 ? e.byte - 1 : 0, Error("invalid JSON: " + what));
+}
+
+// Where the stream stopped reading (nlohmann reads a stream one character at a time).
+std::size_t offset_of(std::ifstream& in) {
+  in.clear();
+  const auto at = in.tellg();
+  return at < 0 ? 0 : static_cast<std::size_t>(at);
+}
+
+// A number beyond a double's range (1e400): nlohmann throws out_of_range 406 and names the
+// text in quotes.
+[[noreturn]] void throw_out_of_range(const std::string& path, std::ifstream& in,
+                                     const nlohmann::json::out_of_range& e) {
+  const std::string what = e.what();
+  const auto q0 = what.find('\''), q1 = what.rfind('\'');
+  const std::string number =
+      q0 != std::string::npos && q1 > q0 ? what.substr(q0 + 1, q1 - q0 - 1) : std::string{};
+  throw_at(path, offset_of(in),
+           Error("number out of range").expected("a finite number").found(number));
+}
+
+[[noreturn]] void throw_too_deep(const std::string& path, std::ifstream& in) {
+  throw_at(path, offset_of(in),
+           Error("nested too deeply")
+               .expected(fmt::format("at most {} levels of arrays and objects", kMaxJsonDepth)));
 }
 
 std::ifstream open_json(const std::string& path) {
+  require_input_file(path, "a readable JSON file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open file").in_file(path).expected("a readable JSON file");
   return in;
@@ -59,9 +97,16 @@ std::ifstream open_json(const std::string& path) {
 Json read_json_file(const std::string& path) {
   std::ifstream in = open_json(path);
   try {
-    return Json::parse(in);
+    return Json::parse(in, [](int depth, nlohmann::json::parse_event_t, Json&) {
+      if (depth > kMaxJsonDepth) throw TooDeep{};
+      return true;
+    });
   } catch (const nlohmann::json::parse_error& e) {
     throw_parse_error(path, e);
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw_out_of_range(path, in, e);
+  } catch (const TooDeep&) {
+    throw_too_deep(path, in);
   }
 }
 
@@ -75,6 +120,7 @@ Json stream_json_file(const std::string& path, const JsonStream& stream) {
   std::size_t index = 0;
   auto callback = [&](int depth, nlohmann::json::parse_event_t event, Json& parsed) {
     using Event = nlohmann::json::parse_event_t;
+    if (depth > kMaxJsonDepth) throw TooDeep{};
     if (depth == 0 && (event == Event::object_start || event == Event::array_start)) {
       root_ok = (event == Event::array_start) == root_array;
       streaming = root_ok && root_array;
@@ -105,6 +151,10 @@ Json stream_json_file(const std::string& path, const JsonStream& stream) {
     return Json::parse(in, callback);
   } catch (const nlohmann::json::parse_error& e) {
     throw_parse_error(path, e);
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw_out_of_range(path, in, e);
+  } catch (const TooDeep&) {
+    throw_too_deep(path, in);
   }
 }
 
@@ -116,9 +166,44 @@ std::string element(const std::string& parent, std::size_t index) {
   return fmt::format("{}[{}]", parent, index);
 }
 
+namespace {
+constexpr std::size_t kBriefChars = 60;
+
+// Writes `v` as JSON into `out`, stopping once `out` is longer than kBriefChars (a value of
+// any size is quoted at the cost of its first few elements).
+void brief_into(const Json& v, std::string& out) {
+  if (out.size() > kBriefChars) return;
+  if (v.is_array()) {
+    out += '[';
+    bool first = true;
+    for (const Json& e : v) {
+      if (out.size() > kBriefChars) return;
+      if (!first) out += ',';
+      first = false;
+      brief_into(e, out);
+    }
+    out += ']';
+  } else if (v.is_object()) {
+    out += '{';
+    bool first = true;
+    for (const auto& [k, e] : v.items()) {
+      if (out.size() > kBriefChars) return;
+      if (!first) out += ',';
+      first = false;
+      out += Json(k).dump() + ':';
+      brief_into(e, out);
+    }
+    out += '}';
+  } else {
+    out += v.dump();
+  }
+}
+}  // namespace
+
 std::string brief(const Json& value) {
-  std::string s = value.dump();
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  std::string s;
+  brief_into(value, s);
+  if (s.size() > kBriefChars) s = s.substr(0, kBriefChars - 3) + "...";
   return s;
 }
 

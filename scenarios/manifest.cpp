@@ -9,6 +9,7 @@
 
 #include "engine/calendar.h"
 #include "engine/error.h"
+#include "engine/input_file.h"
 #include "scenarios/manifest_controls.h"
 #include "scenarios/sumo/sumo.h"
 #include "scenarios/toml_fields.h"
@@ -21,6 +22,12 @@ namespace fs = std::filesystem;
 using namespace toml_fields;
 
 toml::table parse(const std::string& path) {
+  if (std::string why; !is_input_file(path, why)) {
+    throw Error("cannot open scenario")
+        .in_file(path)
+        .expected("a TOML manifest")
+        .found(why == "no such file" ? "" : why);
+  }
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
@@ -57,11 +64,12 @@ toml::table load_merged(const std::string& path, std::vector<std::string>& chain
   const fs::path rel = extends->value<std::string>().value();
   const fs::path base_path =
       (rel.is_absolute() ? rel : fs::path(path).parent_path() / rel).lexically_normal();
-  if (!fs::is_regular_file(base_path)) {
+  if (std::string why; !is_input_file(base_path.string(), why)) {
     fail_at(path, *extends, "extends", "base scenario not found", "an existing manifest",
-            base_path.string());
+            base_path.string() + (why == "no such file" ? "" : ": " + why));
   }
-  const std::string canonical = fs::canonical(base_path).string();
+  std::error_code ec;
+  const std::string canonical = fs::canonical(base_path, ec).string();
   for (const std::string& seen : chain) {
     if (seen == canonical) {
       std::string cycle;
@@ -98,8 +106,9 @@ std::string input_file(const std::string& path, const toml::table& t, const char
   // Relative to the file that names it, which may be a base this one extends.
   const fs::path resolved =
       rel.is_absolute() ? rel : fs::path(file_of(*n, path)).parent_path() / rel;
-  if (!fs::is_regular_file(resolved)) {
-    fail_at(path, *n, field, "input file not found", "an existing file", resolved.string());
+  if (std::string why; !is_input_file(resolved.string(), why)) {
+    fail_at(path, *n, field, "input file not found", "an existing file",
+            resolved.string() + (why == "no such file" ? "" : ": " + why));
   }
   return resolved.lexically_normal().string();
 }
@@ -135,7 +144,7 @@ void apply_sumocfg(Manifest& m, const std::string& cfg_path, bool has_duration, 
 }  // namespace
 
 Manifest load_manifest(const std::string& path) {
-  if (fs::is_regular_file(path) && is_sumocfg(path)) {
+  if (is_sumocfg(path)) {
     // `parktwin run scenario.sumocfg`: SUMO's configuration as the whole scenario.
     Manifest m;
     m.path = path;
@@ -145,7 +154,7 @@ Manifest load_manifest(const std::string& path) {
     return m;
   }
   std::vector<std::string> chain;
-  if (fs::exists(path)) chain.push_back(fs::canonical(path).string());
+  if (std::error_code ec; fs::exists(path, ec)) chain.push_back(fs::canonical(path, ec).string());
   std::vector<std::string> bases;
   const toml::table root = load_merged(path, chain, bases);
   reject_unknown(path, root, "",
@@ -247,7 +256,7 @@ Manifest load_manifest(const std::string& path) {
     m.demand_path = input_file(path, t, "demand", "traffic");
   }
   if (const toml::node* n = t.get("ev_share")) {
-    const std::optional<double> v = n->value<double>();
+    const std::optional<double> v = number_of(*n);
     if (!n->is_number() || !v) fail_at(path, *n, "traffic.ev_share", "wrong type", "a number 0..1");
     if (!(*v >= 0.0 && *v <= 1.0)) {
       fail_at(path, *n, "traffic.ev_share", "EV share out of range",
@@ -257,7 +266,7 @@ Manifest load_manifest(const std::string& path) {
   }
   if (const toml::node* n = t.get("demand_scale")) {
     // As a demand_multiplier event over the whole run (kept at most this many times per trip).
-    const std::optional<double> v = n->value<double>();
+    const std::optional<double> v = number_of(*n);
     if (!n->is_number() || !v) {
       fail_at(path, *n, "traffic.demand_scale", "wrong type", "a number >= 0");
     }
@@ -308,7 +317,7 @@ Manifest load_manifest(const std::string& path) {
     if (e.get("grid")) m.grid_path = input_file(path, e, "grid", "energy");
     if (e.get("tariff")) m.tariff_path = input_file(path, e, "tariff", "energy");
     if (const toml::node* n = e.get("carbon")) {
-      const std::optional<double> v = n->value<double>();
+      const std::optional<double> v = number_of(*n);
       if (!n->is_number() || !v) {
         fail_at(path, *n, "energy.carbon", "wrong type", "a number of kg CO2 per kWh");
       }

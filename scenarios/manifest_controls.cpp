@@ -66,7 +66,7 @@ double event_time(const std::string& path, const toml::node& n, const std::strin
     }
     return seconds_of(*t) - seconds_of(start);
   }
-  const std::optional<double> v = n.value<double>();
+  const std::optional<double> v = number_of(n);
   if (!n.is_number() || !v || !std::isfinite(*v)) {
     fail_at(path, n, key, "wrong type",
             "seconds after the start, or a local date-time such as 2026-07-15T08:30:00");
@@ -161,7 +161,7 @@ std::vector<EventSpec> read_events(const std::string& path, const toml::table& r
         fail_at(path, phases, at + ".phases", "wrong type", "an array of phase durations (s)");
       }
       for (const toml::node& d : *a) {
-        const std::optional<double> v = d.value<double>();
+        const std::optional<double> v = number_of(d);
         if (!d.is_number() || !v || !std::isfinite(*v) || *v < 0.0) {
           fail_at(path, d, at + ".phases", "bad phase duration", "a number of seconds >= 0");
         }
@@ -176,7 +176,7 @@ std::vector<EventSpec> read_events(const std::string& path, const toml::table& r
       // heat wave for Shanghai; 20 K either way is no longer weather.
       const toml::node& d =
           required(path, e, "delta", at + ".delta", node, "a temperature change in K");
-      const std::optional<double> v = d.value<double>();
+      const std::optional<double> v = number_of(d);
       if (!d.is_number() || !v || !std::isfinite(*v) || std::abs(*v) > 20.0) {
         fail_at(path, d, at + ".delta", "bad heat wave", "a number of K in [-20, 20]");
       }
@@ -187,7 +187,7 @@ std::vector<EventSpec> read_events(const std::string& path, const toml::table& r
       read_until(path, e, at, start, spec);
     } else if (spec.type == "demand_multiplier") {
       const toml::node& f = required(path, e, "factor", at + ".factor", node, "a number >= 0");
-      const std::optional<double> v = f.value<double>();
+      const std::optional<double> v = number_of(f);
       if (!f.is_number() || !v || !std::isfinite(*v) || *v < 0.0) {
         fail_at(path, f, at + ".factor", "bad demand multiplier", "a number >= 0");
       }

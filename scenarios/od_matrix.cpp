@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <unordered_map>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 #include "scenarios/csv_cells.h"
 #include "sim/traffic/routing.h"
 
@@ -23,9 +25,17 @@ struct Window {
 }  // namespace
 
 bool is_od_matrix(const std::string& path) {
-  std::ifstream in(path);
+  // Only the file's head: its header is one of the first lines, and a file of any size (2 GB
+  // without a line break) is ruled out after a bounded read.
+  std::string why;
+  if (!is_input_file(path, why)) return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string text(64 * 1024, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  std::istringstream head(text);
   std::string line;
-  while (std::getline(in, line)) {
+  while (std::getline(head, line)) {
     if (is_comment_or_blank(line)) continue;
     const auto cells = split_csv(line);
     return cells.size() >= 2 && cells[0] == "origin" && cells[1] == "destination";
@@ -35,6 +45,7 @@ bool is_od_matrix(const std::string& path) {
 
 traffic::Demand import_od_matrix(const std::string& path, const traffic::Network& net,
                                  double horizon_s) {
+  require_input_file(path, "a readable OD matrix CSV");
   std::ifstream in(path);
   if (!in) throw Error("cannot open file").in_file(path).expected("a readable OD matrix CSV");
   auto fail = [&](int line, int column, const std::string& field, const std::string& msg,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <type_traits>
 
@@ -374,7 +375,7 @@ RunFileWriter::RunFileWriter(const std::string& path, const traffic::Network& ne
     : path_(path), file_(h5::open_file(path, /*writable=*/true)) {
   series_group_ = h5::open_group(file_.get(), "series", path);
   const h5::Handle checkpoint = h5::open_group(file_.get(), "checkpoint", path);
-  latest_slot_ = std::stoll(h5::read_attr_text(checkpoint.get(), "latest_slot", path));
+  latest_slot_ = h5::read_int_attr(checkpoint.get(), "latest_slot", path);
   open_series(net, world, from);
   flush();
 }
@@ -542,19 +543,17 @@ std::size_t save_parts(const Sim& sim, const std::string& prefix, std::size_t fi
   return i;
 }
 
-// The parts named "<prefix><part>" back into a subsystem; errors name `path` and the part.
+// The parts of checkpoint `group` back into a subsystem, each checked for its size.
 template <class Sim>
-void restore_parts(Sim& sim, const std::string& prefix,
-                   const std::vector<std::pair<std::string, std::vector<unsigned char>>>& parts,
-                   const std::string& path) {
+void restore_visiting(Sim& sim, const std::string& group,
+                      const std::vector<std::pair<std::string, std::vector<unsigned char>>>& parts,
+                      const std::string& path) {
   sim.restore_state([&](const char* name, auto& value) {
-    const std::string full = prefix + name;
+    const std::string full = name;
     const auto it =
         std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == full; });
     if (it == parts.end()) {
-      throw Error("checkpoint lacks a part of the state")
-          .in_file(path)
-          .field("/checkpoint/" + full);
+      throw Error("checkpoint lacks a part of the state").in_file(path).field(group + "/" + full);
     }
     // State sized from the inputs (buildings, feeders, trips) must keep its size: a
     // checkpoint of other inputs would leave the simulation writing past its arrays.
@@ -563,16 +562,32 @@ void restore_parts(Sim& sim, const std::string& prefix,
           "checkpoint does not fit this run's inputs (an input file changed since the "
           "run started?)")
           .in_file(path)
-          .field("/checkpoint/" + full)
+          .field(group + "/" + full)
           .found(fmt::format("{} bytes", it->second.size()));
     }
     if (!assign_raw(value, it->second)) {
       throw Error("checkpoint part has the wrong size for this build")
           .in_file(path)
-          .field("/checkpoint/" + full)
+          .field(group + "/" + full)
           .found(fmt::format("{} bytes", it->second.size()));
     }
   });
+}
+
+// The same, with every error naming `path` and the part (the state's own check included).
+template <class Sim>
+void restore_parts(Sim& sim, const std::string& group,
+                   const std::vector<std::pair<std::string, std::vector<unsigned char>>>& parts,
+                   const std::string& path) {
+  try {
+    restore_visiting(sim, group, parts, path);
+  } catch (Error& e) {
+    // TrafficSim::check_state names the part it found corrupt; this names the file and group.
+    if (!e.context().file.empty()) throw;
+    const std::string field = group + "/" + e.context().field;
+    e.in_file(path).field(field);
+    throw;
+  }
 }
 
 }  // namespace
@@ -596,12 +611,29 @@ void Checkpoint::take(const World& world, std::uint64_t rows_so_far,
   save_parts(world, "", 0, parts);
 }
 
+namespace {
+
+// The state restored is the one the group's attributes describe.
+void check_restored(const traffic::TrafficSim& sim, const Checkpoint& c, const std::string& path) {
+  if (sim.state().step != c.step) {
+    throw Error("checkpoint's state is not at its step")
+        .in_file(path)
+        .field(c.group + "/step")
+        .expected(fmt::format("step {}, as the group's attribute says", c.step))
+        .found(fmt::format("step {}", sim.state().step));
+  }
+}
+
+}  // namespace
+
 void Checkpoint::restore(traffic::TrafficSim& sim, const std::string& path) const {
-  restore_parts(sim, "", parts, path);
+  restore_parts(sim, group, parts, path);
+  check_restored(sim, *this, path);
 }
 
 void Checkpoint::restore(World& world, const std::string& path) const {
-  restore_parts(world, "", parts, path);
+  restore_parts(world, group, parts, path);
+  check_restored(world.traffic(), *this, path);
 }
 
 namespace {
@@ -625,7 +657,9 @@ std::pair<h5::Handle, h5::Handle> open_run_file(const std::string& path) {
 }  // namespace
 
 RunMeta read_run_meta(const std::string& path) {
-  const auto [file, meta] = open_run_file(path);
+  const auto opened = open_run_file(path);
+  const h5::Handle& file = opened.first;  // not structured bindings: clang 14 cannot capture them
+  const h5::Handle& meta = opened.second;
   RunMeta m;
   const auto text = [&](const char* name) { return h5::read_attr_text(meta.get(), name, path); };
   m.scenario = text("scenario");
@@ -633,6 +667,17 @@ RunMeta read_run_meta(const std::string& path) {
   m.scenario_text = text("scenario_text");
   m.network_path = text("network_path");
   m.demand_path = text("demand_path");
+  // Every run starts from a network and a demand file; resume, replay and export open them.
+  for (const auto& [name, value] :
+       {std::pair{"network_path", &m.network_path}, std::pair{"demand_path", &m.demand_path}}) {
+    if (value->empty()) {
+      throw Error("empty path")
+          .in_file(path)
+          .field(std::string("/meta/") + name)
+          .expected(std::string("the ") + (name[0] == 'n' ? "network" : "demand") +
+                    " file the run started with");
+    }
+  }
   // Runs recorded before buildings joined have no [buildings]: none.
   if (h5::attr_exists(meta.get(), "buildings_path")) {
     m.buildings_path = text("buildings_path");
@@ -655,10 +700,18 @@ RunMeta read_run_meta(const std::string& path) {
     m.land_cover_path = text("land_cover_path");
   }
   m.start = text("start");
-  m.seed = std::stoull(text("seed"));
-  m.threads = std::stoll(text("threads"));
+  m.seed = h5::read_uint_attr(meta.get(), "seed", path);
+  m.threads = h5::read_int_attr(meta.get(), "threads", path);
   m.step_s = h5::read_double_attr(meta.get(), "step_s", path);
   m.duration_s = h5::read_double_attr(meta.get(), "duration_s", path);
+  if (!(std::isfinite(m.step_s) && m.step_s > 0.0 && std::isfinite(m.duration_s) &&
+        m.duration_s >= 0.0)) {
+    throw Error("bad step or duration")
+        .in_file(path)
+        .field("/meta/step_s, /meta/duration_s")
+        .expected("a step > 0 s and a duration >= 0 s")
+        .found(fmt::format("{} s, {} s", m.step_s, m.duration_s));
+  }
   m.sample_interval_s = h5::read_double_attr(meta.get(), "sample_interval_s", path);
   m.checkpoint_interval_s = h5::read_double_attr(meta.get(), "checkpoint_interval_s", path);
   m.lane_changing = text("lane_changing") == "1";
@@ -684,18 +737,31 @@ ResumePoint read_resume_point(const std::string& path) {
     throw Error("the run in this file has finished; nothing to resume").in_file(path);
   }
   const h5::Handle checkpoint = h5::open_group(file.get(), "checkpoint", path);
-  const std::int64_t slot = std::stoll(h5::read_attr_text(checkpoint.get(), "latest_slot", path));
+  const std::int64_t slot = h5::read_int_attr(checkpoint.get(), "latest_slot", path);
   if (slot < 0) {
     throw Error("the run stopped before its first checkpoint; start it again")
         .in_file(path)
         .expected(
             fmt::format("a checkpoint (one every {} simulated s)", r.meta.checkpoint_interval_s));
   }
+  r.checkpoint.group = fmt::format("/checkpoint/slot{}", slot);
   const h5::Handle g = h5::open_group(checkpoint.get(), fmt::format("slot{}", slot), path);
-  r.checkpoint.step = std::stoll(h5::read_attr_text(g.get(), "step", path));
+  r.checkpoint.step = h5::read_int_attr(g.get(), "step", path);
   r.checkpoint.time_s = h5::read_double_attr(g.get(), "time_s", path);
-  r.checkpoint.series_rows = std::stoull(h5::read_attr_text(g.get(), "series_rows", path));
-  r.checkpoint.trajectory_rows = std::stoull(h5::read_attr_text(g.get(), "trajectory_rows", path));
+  // A checkpoint lies within its run: resuming from any other step would step (almost) for
+  // ever or not at all.
+  const double steps = std::ceil(r.meta.duration_s / r.meta.step_s - 1e-9);
+  if (r.checkpoint.step < 0 || static_cast<double>(r.checkpoint.step) > steps ||
+      !(std::abs(r.checkpoint.time_s - static_cast<double>(r.checkpoint.step) * r.meta.step_s) <=
+        1e-6 * std::max(1.0, std::abs(r.checkpoint.time_s)))) {
+    throw Error("checkpoint outside its run")
+        .in_file(path)
+        .field(r.checkpoint.group + "/step")
+        .expected(fmt::format("0..{} steps of {} s, agreeing with time_s", steps, r.meta.step_s))
+        .found(fmt::format("step {}, time_s {}", r.checkpoint.step, r.checkpoint.time_s));
+  }
+  r.checkpoint.series_rows = h5::read_uint_attr(g.get(), "series_rows", path);
+  r.checkpoint.trajectory_rows = h5::read_uint_attr(g.get(), "trajectory_rows", path);
   for (const h5::DatasetInfo& d : h5::list_datasets(g.get())) {
     const std::string name = d.path.substr(1);
     r.checkpoint.parts.emplace_back(name, h5::read_bytes(g.get(), name, path));

@@ -110,12 +110,14 @@ struct Checkpoint {
   std::uint64_t series_rows = 0;
   std::uint64_t trajectory_rows = 0;  // vehicle rows of /trajectories up to it
   std::vector<std::pair<std::string, std::vector<unsigned char>>> parts;
+  std::string group = "/checkpoint";  // where it was read from, for messages
 
   void take(const traffic::TrafficSim& sim, std::uint64_t rows_so_far,
             std::uint64_t trajectory_rows_so_far);
   // The World's state: traffic's parts, then its buildings' (named "buildings.<part>").
   void take(const World& world, std::uint64_t rows_so_far, std::uint64_t trajectory_rows_so_far);
-  // Error naming `path` and the part when a part is missing or of the wrong size.
+  // Error naming `path` and the part when a part is missing or of the wrong size, or the
+  // state it gives does not hang together (TrafficSim::check_state) or is not at `step`.
   void restore(traffic::TrafficSim& sim, const std::string& path) const;
   void restore(World& world, const std::string& path) const;
 };

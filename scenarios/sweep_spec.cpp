@@ -274,8 +274,8 @@ SweepSpec read_sweep_spec(const std::string& path) {
       }
       p.range = true;
       p.integer = lo->is_integer() && hi->is_integer();
-      p.min = lo->value<double>().value();
-      p.max = hi->value<double>().value();
+      p.min = *number_of(*lo);
+      p.max = *number_of(*hi);
       if (!(p.min < p.max) || !std::isfinite(p.min) || !std::isfinite(p.max)) {
         fail_at(path, node, field, "an empty range", "finite min < max",
                 fmt::format("min = {}, max = {}", p.min, p.max));

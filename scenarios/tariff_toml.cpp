@@ -50,7 +50,7 @@ std::string string_value(const std::string& path, const toml::node& n, const std
 // A price per kWh: >= 0 (a free period is allowed) and finite.
 double price(const std::string& path, const toml::node& n, const std::string& field) {
   if (!n.is_number()) fail_at(path, n, field, "wrong type", "a number (per kWh)", brief(n));
-  const double v = n.value<double>().value();
+  const double v = *number_of(n);
   if (!(v >= 0.0) || !std::isfinite(v)) {
     fail_at(path, n, field, "bad price", "a finite number >= 0", fmt::format("{}", v));
   }

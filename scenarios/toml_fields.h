@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 
 namespace parktwin::scenarios::toml_fields {
 
@@ -35,11 +36,19 @@ inline std::string file_of(const toml::node& n, const std::string& fallback) {
       .found(found);
 }
 
+// A TOML number as a double, or nothing for another type. An integer a double cannot hold
+// exactly (2^63 - 1) is taken at the nearest double, where toml++'s value<double>() is empty.
+inline std::optional<double> number_of(const toml::node& n) {
+  if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+  if (const auto* f = n.as_floating_point()) return f->get();
+  return std::nullopt;
+}
+
 inline double non_negative_number(const std::string& path, const toml::table& t, const char* key,
                                   const std::string& field, double fallback) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return fallback;
-  const std::optional<double> v = n->value<double>();
+  const std::optional<double> v = number_of(*n);
   if (!v || !n->is_number()) fail_at(path, *n, field, "wrong type", "a number of seconds");
   if (*v < 0.0 || !std::isfinite(*v)) {
     fail_at(path, *n, field, "must not be negative", ">= 0", fmt::format("{}", *v));
@@ -50,6 +59,12 @@ inline double non_negative_number(const std::string& path, const toml::table& t,
 // Parses a TOML file of `what` (e.g. "tariff"): a syntax error gives toml++'s line and column;
 // a file that is not there says so.
 inline toml::table parse_toml_file(const std::string& path, const std::string& what) {
+  if (std::string why; !is_input_file(path, why)) {
+    throw Error("cannot open " + what + " file")
+        .in_file(path)
+        .expected("a TOML " + what + " file")
+        .found(why == "no such file" ? "" : why);
+  }
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
@@ -92,7 +107,7 @@ inline double positive_number(const std::string& path, const toml::table& t, con
                               double fallback) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return fallback;
-  std::optional<double> v = n->value<double>();
+  const std::optional<double> v = number_of(*n);
   if (!v || !(n->is_number())) fail_at(path, *n, key, "wrong type", "a number of seconds");
   if (!(*v > 0.0) || !std::isfinite(*v)) {
     fail_at(path, *n, key, "must be positive and finite", "> 0", fmt::format("{}", *v));

@@ -1,10 +1,13 @@
 #include "scenarios/traffic_inputs.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <fstream>
 #include <string_view>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 #include "scenarios/cityflow/cityflow.h"
 #include "scenarios/od_matrix.h"
 #include "scenarios/sumo/sumo.h"
@@ -12,6 +15,7 @@
 namespace parktwin::scenarios {
 
 InputFormat detect_format(const std::string& path) {
+  require_input_file(path, "a readable file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open file").in_file(path).expected("a readable file");
   // A UTF-8 byte order mark (as Windows editors write) is not content: nlohmann and pugixml
@@ -33,7 +37,10 @@ InputFormat detect_format(const std::string& path) {
       .expected(
           "CityFlow JSON (starting with '{' or '['), SUMO XML (starting with '<') or an "
           "OD matrix CSV (header origin,destination,...)")
-      .found(in ? std::string("'") + c + "'" : std::string("an empty file"));
+      .found(!in ? std::string("an empty file")
+             : std::isprint(static_cast<unsigned char>(c))
+                 ? std::string("'") + c + "'"
+                 : fmt::format("the byte 0x{:02x}", static_cast<unsigned char>(c)));
 }
 
 traffic::Network load_network(const std::string& path) {

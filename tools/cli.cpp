@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -136,6 +137,12 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     return chosen->second(CommandContext{global, out, err});
   } catch (const Error& e) {
     err << fmt::format("parktwin {}: error: {}\n", name, e.what());
+    return exit_code::failure;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // The file system refused a path (a name too long, a loop of symbolic links): an error of
+    // that path, as any other input's.
+    err << fmt::format("parktwin {}: error: {}: {}\n", name, e.path1().string(),
+                       e.code().message());
     return exit_code::failure;
   } catch (const std::exception& e) {
     err << fmt::format("parktwin {}: internal error: {}\n", name, e.what());

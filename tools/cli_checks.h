@@ -93,6 +93,20 @@ inline CLI::Validator non_empty_path() {
       "");
 }
 
+// Outputs are only ever written to new paths or over regular files: a named pipe, a device
+// or a socket given as an output is refused (with --force too), never replaced by a file.
+inline void refuse_non_regular_output(const std::filesystem::path& path, const char* option) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (st.type() == fs::file_type::not_found || st.type() == fs::file_type::regular) return;
+  Error e(st.type() == fs::file_type::directory ? "is a folder" : "not a regular file");
+  e.in_file(path.string()).expected("a new file or a regular one to overwrite");
+  if (option != nullptr) e.field(option);
+  if (ec) e.found(ec.message());
+  throw e;
+}
+
 // An output file, checked before any work is done: not a folder, in a folder that exists,
 // and new unless `force`. Throws parktwin::Error naming the file and `option`.
 inline void check_output_file(const std::string& path, const char* option, bool force) {
@@ -101,6 +115,7 @@ inline void check_output_file(const std::string& path, const char* option, bool 
   if (fs::is_directory(path, ec)) {
     throw Error("is a folder").in_file(path).field(option).expected("a file name");
   }
+  refuse_non_regular_output(path, option);
   const fs::path folder = fs::path(path).parent_path();
   if (!folder.empty() && !fs::is_directory(folder, ec)) {
     throw Error("no such folder")
@@ -132,6 +147,7 @@ inline void create_output_folder(const std::filesystem::path& dir, const char* o
 // a file behind (nor the temporary one). Throws parktwin::Error naming the file.
 inline void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   namespace fs = std::filesystem;
+  refuse_non_regular_output(path, nullptr);
   const fs::path tmp = fs::path(path.string() + ".tmp");
   std::ofstream out(tmp, std::ios::binary);
   out << text;

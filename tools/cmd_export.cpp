@@ -106,6 +106,25 @@ std::string name_value_csv(const std::vector<std::pair<std::string, std::string>
   return text;
 }
 
+[[noreturn]] void bad_dataset(const std::string& file, const std::string& dataset,
+                              const std::string& message, const std::string& expected,
+                              const std::string& found) {
+  throw Error(message).in_file(file).field(dataset).expected(expected).found(found);
+}
+
+// A series has a row per time (a row more after a crash, never fewer) and a column per entity:
+// anything else is a damaged file, read no further.
+void check_series_shape(const h5::DatasetInfo& d, std::size_t times, const std::string& file) {
+  if (d.shape.size() != 1 && d.shape.size() != 2) {
+    bad_dataset(file, d.path, "wrong shape", "1 or 2 dimensions",
+                fmt::format("{} dimensions", d.shape.size()));
+  }
+  if (d.shape[0] < times) {
+    bad_dataset(file, d.path, "too few rows", fmt::format("{}, as /series/time_s", times),
+                std::to_string(d.shape[0]));
+  }
+}
+
 int export_csv(const ExportOptions& o, const CommandContext& ctx) {
   const scenarios::RunFileSummary summary = scenarios::summarize_run_file(o.file);
   if (fs::exists(o.csv_dir) && !fs::is_directory(o.csv_dir)) {
@@ -156,15 +175,35 @@ int export_csv(const ExportOptions& o, const CommandContext& ctx) {
         h5::read_column<std::uint32_t>(file.get(), "/network/lanes/road", o.file);
     const auto lane_index =
         h5::read_column<std::uint16_t>(file.get(), "/network/lanes/index", o.file);
+    if (lane_index.size() != lane_road.size()) {
+      bad_dataset(o.file, "/network/lanes/index", "wrong length",
+                  fmt::format("{} values, as /network/lanes/road", lane_road.size()),
+                  std::to_string(lane_index.size()));
+    }
     for (std::size_t l = 0; l < lane_road.size(); ++l) {
-      ids["lane"].push_back(fmt::format("{}_{}", road_id.at(lane_road[l]), lane_index[l]));
+      if (lane_road[l] >= road_id.size()) {
+        bad_dataset(o.file, "/network/lanes/road", "no such road",
+                    fmt::format("an index below {}", road_id.size()),
+                    fmt::format("{} (lane {})", lane_road[l], l));
+      }
+      ids["lane"].push_back(fmt::format("{}_{}", road_id[lane_road[l]], lane_index[l]));
     }
     const auto junction_id = h5::read_strings(file.get(), "/network/junctions/id", o.file);
     const auto signal =
         h5::read_column<std::int64_t>(file.get(), "/network/junctions/signal", o.file);
+    if (signal.size() != junction_id.size()) {
+      bad_dataset(o.file, "/network/junctions/signal", "wrong length",
+                  fmt::format("{} values, as /network/junctions/id", junction_id.size()),
+                  std::to_string(signal.size()));
+    }
     std::vector<std::string> signal_name;
     for (std::size_t j = 0; j < signal.size(); ++j) {
       if (signal[j] < 0) continue;
+      if (static_cast<std::uint64_t>(signal[j]) >= signal.size()) {  // one signal per junction
+        bad_dataset(o.file, "/network/junctions/signal", "no such signal",
+                    fmt::format("-1 or an index below {}", signal.size()),
+                    fmt::format("{} (junction {})", signal[j], j));
+      }
       if (signal_name.size() <= static_cast<std::size_t>(signal[j])) {
         signal_name.resize(static_cast<std::size_t>(signal[j]) + 1);
       }
@@ -190,6 +229,7 @@ int export_csv(const ExportOptions& o, const CommandContext& ctx) {
     for (const h5::DatasetInfo& d : summary.datasets) {
       if (d.path.rfind(prefix, 0) != 0) continue;
       const std::string quantity = d.path.substr(prefix.size());
+      check_series_shape(d, time_s.size(), o.file);
       const auto values = values_as_text(file.get(), d.path, d.type, o.file);
       if (d.shape.size() == 1) {
         totals.emplace_back(quantity, values);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 #include "scenarios/buildings_geojson.h"
 #include "scenarios/land_cover_geojson.h"
 #include "scenarios/manifest.h"
@@ -18,6 +19,8 @@
 namespace parktwin::cli {
 
 bool is_hdf5_file(const std::string& path) {
+  std::string why;
+  if (!is_input_file(path, why)) return false;  // its reader says why
   std::ifstream in(path, std::ios::binary);
   char magic[8] = {};
   in.read(magic, sizeof magic);

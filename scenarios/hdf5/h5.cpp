@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 
 namespace parktwin::h5 {
 
@@ -48,6 +51,31 @@ void write_scalar_attr(hid_t obj, const std::string& name, hid_t type, const T& 
   Handle attr(check(H5Acreate2(obj, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
                     "cannot create attribute '" + name + "'", file_of(obj)));
   check(H5Awrite(attr.get(), type, &value), "cannot write attribute '" + name + "'", file_of(obj));
+}
+
+// "/meta/duration_s": the attribute's object inside its file, for messages.
+std::string attr_field(hid_t obj, const std::string& name) {
+  const ssize_t n = H5Iget_name(obj, nullptr, 0);
+  std::string where(n > 0 ? static_cast<std::size_t>(n) : 0, '\0');
+  if (n > 0) H5Iget_name(obj, where.data(), where.size() + 1);
+  return (where.empty() || where.back() != '/' ? where + "/" : where) + name;
+}
+
+// Opens an attribute that must hold one value: an array read into one value would write past
+// it, so a file (anyone's input) with one there is refused first.
+Handle open_scalar_attr(hid_t obj, const std::string& name, const std::string& path) {
+  Handle attr(
+      check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "missing attribute '" + name + "'", path));
+  const Handle space(H5Aget_space(attr.get()));
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n != 1 || H5Sget_simple_extent_type(space.get()) == H5S_NULL) {
+    throw Error("wrong shape")
+        .in_file(path)
+        .field(attr_field(obj, name))
+        .expected("a scalar")
+        .found(fmt::format("{} values", n < 0 ? 0 : n));
+  }
+  return attr;
 }
 
 std::string type_name(hid_t type) {
@@ -142,7 +170,7 @@ Handle create_file(const std::string& path) {
 
 Handle open_file(const std::string& path, bool writable) {
   quiet();
-  if (!std::filesystem::exists(path)) throw Error("cannot open file").in_file(path);
+  require_input_file(path, "a parktwin run file (.h5)");
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     throw Error("not an HDF5 file").in_file(path).expected("a parktwin run file (.h5)");
   }
@@ -203,8 +231,7 @@ void write_attr(hid_t obj, const std::string& name, std::uint64_t value) {
 
 std::string read_string_attr(hid_t obj, const std::string& name, const std::string& path) {
   quiet();
-  Handle attr(
-      check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "missing attribute '" + name + "'", path));
+  const Handle attr = open_scalar_attr(obj, name, path);
   Handle type(H5Aget_type(attr.get()));
   if (H5Tget_class(type.get()) != H5T_STRING) {
     throw Error("attribute is not a string").in_file(path).field(name);
@@ -226,8 +253,7 @@ std::string read_string_attr(hid_t obj, const std::string& name, const std::stri
 
 double read_double_attr(hid_t obj, const std::string& name, const std::string& path) {
   quiet();
-  Handle attr(
-      check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "missing attribute '" + name + "'", path));
+  const Handle attr = open_scalar_attr(obj, name, path);
   double value = 0.0;
   check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value), "cannot read attribute '" + name + "'",
         path);
@@ -236,8 +262,7 @@ double read_double_attr(hid_t obj, const std::string& name, const std::string& p
 
 std::string read_attr_text(hid_t obj, const std::string& name, const std::string& path) {
   quiet();
-  Handle attr(
-      check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "missing attribute '" + name + "'", path));
+  const Handle attr = open_scalar_attr(obj, name, path);
   Handle type(H5Aget_type(attr.get()));
   switch (H5Tget_class(type.get())) {
     case H5T_STRING:
@@ -260,6 +285,32 @@ std::string read_attr_text(hid_t obj, const std::string& name, const std::string
     default:
       return "(" + type_name(type.get()) + ")";
   }
+}
+
+namespace {
+template <class T>
+T read_whole_number_attr(hid_t obj, const std::string& name, const std::string& path,
+                         const char* expected) {
+  const std::string text = read_attr_text(obj, name, path);
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    throw Error("wrong type")
+        .in_file(path)
+        .field(attr_field(obj, name))
+        .expected(expected)
+        .found(fmt::format("\"{}\"", text.size() > 40 ? text.substr(0, 37) + "..." : text));
+  }
+  return value;
+}
+}  // namespace
+
+std::int64_t read_int_attr(hid_t obj, const std::string& name, const std::string& path) {
+  return read_whole_number_attr<std::int64_t>(obj, name, path, "an integer");
+}
+
+std::uint64_t read_uint_attr(hid_t obj, const std::string& name, const std::string& path) {
+  return read_whole_number_attr<std::uint64_t>(obj, name, path, "a whole number >= 0");
 }
 
 bool attr_exists(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
@@ -570,7 +621,11 @@ void write_bytes(hid_t group, const std::string& name, std::span<const unsigned 
   quiet();
   const hsize_t size[1] = {bytes.size()};
   if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) {
-    const hsize_t zero[1] = {0}, unlimited[1] = {H5S_UNLIMITED}, chunk[1] = {65536};
+    // Chunks sized to the first write (most parts keep their size), 4 KiB to 64 KiB: a small
+    // run's checkpoint parts no longer take 64 KiB each.
+    const hsize_t chunk_bytes =
+        std::clamp<hsize_t>(std::bit_ceil(std::max<hsize_t>(bytes.size(), 1)), 4096, 65536);
+    const hsize_t zero[1] = {0}, unlimited[1] = {H5S_UNLIMITED}, chunk[1] = {chunk_bytes};
     Handle space(H5Screate_simple(1, zero, unlimited));
     Handle props(H5Pcreate(H5P_DATASET_CREATE));
     H5Pset_chunk(props.get(), 1, chunk);

@@ -54,7 +54,12 @@ void write_attr(hid_t obj, const std::string& name, std::uint64_t value);
 std::string read_string_attr(hid_t obj, const std::string& name, const std::string& path);
 double read_double_attr(hid_t obj, const std::string& name, const std::string& path);
 // Any scalar attribute as text: strings as they are, numbers in their shortest exact form.
+// Every reader refuses an attribute that holds more (or less) than one value.
 std::string read_attr_text(hid_t obj, const std::string& name, const std::string& path);
+// A whole number stored as an integer or as its text ("12"); anything else is an Error
+// naming the file and the attribute ("/meta/threads").
+std::int64_t read_int_attr(hid_t obj, const std::string& name, const std::string& path);
+std::uint64_t read_uint_attr(hid_t obj, const std::string& name, const std::string& path);
 bool attr_exists(hid_t obj, const std::string& name);
 // Names of an object's attributes, in creation order.
 std::vector<std::string> attr_names(hid_t obj);

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 #include "scenarios/sumo/sumo_xml.h"
 
 namespace parktwin::scenarios::osm {
@@ -89,6 +90,7 @@ OsmMap read_osm(const std::string& path) {
 }
 
 std::size_t write_osm_without_deleted(const std::string& in, const std::string& out) {
+  require_input_file(in, "an OpenStreetMap XML file");
   pugi::xml_document doc;
   const pugi::xml_parse_result parsed = doc.load_file(in.c_str());
   if (!parsed) {

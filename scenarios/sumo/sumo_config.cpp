@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string_view>
 
+#include "engine/input_file.h"
 #include "scenarios/sumo/sumo.h"
 #include "scenarios/sumo/sumo_xml.h"
 
@@ -85,6 +86,8 @@ double time_value(const XmlFile& f, pugi::xml_node n, const std::string& what) {
 bool is_sumocfg(const std::string& path) {
   // The first element's name, from the file's start (a network may be large: not parsed
   // whole here), past the XML declaration, comments and a DOCTYPE.
+  std::string why;
+  if (!is_input_file(path, why)) return false;  // its reader says why
   std::ifstream in(path, std::ios::binary);
   std::string head(64 * 1024, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 
 namespace parktwin::scenarios::sumo {
 
@@ -70,6 +71,7 @@ bool parse_time(std::string_view s, double& out) {
 std::string quoted(std::string_view s) { return fmt::format("'{}'", s); }
 
 XmlFile::XmlFile(std::string path) : path_(std::move(path)) {
+  require_input_file(path_, "a readable SUMO XML file");
   std::ifstream in(path_, std::ios::binary);
   if (!in) throw Error("cannot open file").in_file(path_).expected("a readable SUMO XML file");
   std::ostringstream buffer;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "engine/error.h"
+#include "engine/input_file.h"
 
 namespace parktwin::energy {
 
@@ -136,6 +137,7 @@ void read_location(const Reader& r, std::string_view line, WeatherSite& site) {
 }  // namespace
 
 WeatherSeries read_epw(const std::string& path) {
+  require_input_file(path, "an EnergyPlus weather file (.epw)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open the weather file").in_file(path);
   const Reader r(path);

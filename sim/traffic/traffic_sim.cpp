@@ -92,7 +92,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   // vehicles that enter during one step.
   double shortest = std::numeric_limits<double>::infinity();
   for (const VehicleType& t : demand.types) shortest = std::min(shortest, t.length_m);
-  if (!std::isfinite(shortest)) shortest = 5.0;
+  shortest_vehicle_m_ = std::isfinite(shortest) ? shortest : 5.0;
   SegmentQueues& q = s.queues;
   q.begin.resize(segs);
   q.capacity.resize(segs);
@@ -101,7 +101,7 @@ TrafficSim::TrafficSim(const Network& net, const Demand& demand, const TrafficCo
   Index total = 0;
   for (std::size_t i = 0; i < segs; ++i) {
     q.begin[i] = total;
-    q.capacity[i] = static_cast<Index>(std::floor(net.seg_length_m[i] / shortest)) + 4;
+    q.capacity[i] = queue_capacity(static_cast<Index>(i));
     total += q.capacity[i];
   }
   q.pool.assign(total, kNone);

@@ -7,6 +7,7 @@
 // plan slots, so it runs in parallel with results identical for any thread count.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -130,6 +131,7 @@ class TrafficSim {
   template <class F>
   void restore_state(F&& f) {
     visit_state(*this, f);
+    check_state();               // before anything below (or a step) follows its indices
     arc_blocked_valid_ = false;  // derived from the restored closures when next needed
     std::fill(lanes_on_rp_.begin(), lanes_on_rp_.end(), kNone);  // derived: recomputed
     for (Index v = 0; v < lanes_on_rp_.size(); ++v) {
@@ -137,6 +139,13 @@ class TrafficSim {
     }
     state_.teleporting.reserve(demand_.trip_count());  // grows without allocating
   }
+
+  // Throws parktwin::Error naming the part (field "queue_count", ...) when the state does not
+  // hang together: an index outside its array, a queue longer than its segment's capacity, a
+  // broken waiting list, a phase the plan lacks. restore_state calls it (a checkpoint in a run
+  // file is input like any other) before anything follows the restored indices
+  // (state_check.cpp); O(vehicles + segments + route lengths).
+  void check_state() const;
 
   // Puts a trip that has not departed yet onto `lane` at `pos_m` with `speed_mps`, now (an
   // initial state: a platoon, a ring road, a warm start). The lane must be on the trip's first
@@ -371,6 +380,10 @@ class TrafficSim {
 
   std::vector<Index> in_links_begin_;  // CSR per lane: links ending on it (derived)
   std::vector<Index> in_links_;
+  double shortest_vehicle_m_ = 5.0;  // of the demand's types: sizes the segment queues
+  Index queue_capacity(Index seg) const {
+    return static_cast<Index>(std::floor(net_.seg_length_m[seg] / shortest_vehicle_m_)) + 4;
+  }
   const VehicleType& type_of(Index v) const { return demand_.types[vehicle_type_[v]]; }
   double lookahead_of(Index v) const { return type_lookahead_m_[vehicle_type_[v]]; }
 

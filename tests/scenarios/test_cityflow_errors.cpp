@@ -2,6 +2,7 @@
 // with a parktwin::Error naming the file, the element (JSON path) and what was expected.
 
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
@@ -223,6 +224,79 @@ TEST_CASE("a missing input file is reported by name", "[scenarios][cityflow][err
   TempDir dir;
   const std::string path = dir.write("placeholder", "") + "_missing.json";
   CHECK_THROWS_WITH(load_network(path), StartsWith(path + ": cannot open file"));
+}
+
+TEST_CASE("JSON nested deeper than any input needs is refused, naming where",
+          "[scenarios][cityflow][errors]") {
+  TempDir dir;
+  const parktwin::traffic::Network net =
+      load_network(dir.write_json("roadnet.json", tiny_roadnet()));
+  // A maxSpeed that is an array nested 100000 deep: its message once recursed through all of
+  // it and overflowed the stack (fuzz finding 01).
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string flow = dir.write(
+      "flow.json", "[{\"route\": [\"road_in\"], \"vehicle\": {\"maxSpeed\": " + deep + "}}]");
+  const Error e = error_of([&] { (void)load_demand(flow, net, kHorizon); });
+  CHECK(e.context().file == flow);
+  CHECK(e.context().line == 1);
+  CHECK_THAT(std::string(e.what()),
+             Contains("nested too deeply") && Contains("at most 256 levels"));
+  // Streamed (a roadnet) the same.
+  const std::string roadnet = dir.write("deep_roadnet.json", "{\"intersections\": " + deep + "}");
+  CHECK_THROWS_WITH(load_network(roadnet), StartsWith(roadnet + ":1:") && Contains("nested"));
+}
+
+TEST_CASE("a value quoted in an error is cut short, whatever its size",
+          "[scenarios][cityflow][errors]") {
+  using parktwin::scenarios::brief;
+  Json nested = Json::array();
+  for (int i = 0; i < 200; ++i) nested = Json::array({nested, i});
+  const std::string b = brief(nested);
+  CHECK(b.size() == 60);
+  CHECK_THAT(b, StartsWith("[[[[") && Contains("..."));
+  Json wide = Json::array();
+  for (int i = 0; i < 100000; ++i) wide.push_back(i);
+  CHECK(brief(wide).size() == 60);
+  CHECK(brief(Json{{"a", 1}}) == "{\"a\":1}");
+  CHECK(brief(Json(2.5)) == "2.5");
+  CHECK(brief(Json("x")) == "\"x\"");
+}
+
+TEST_CASE("a JSON number beyond a double's range is an error at its place",
+          "[scenarios][cityflow][errors]") {
+  TempDir dir;
+  const std::string roadnet =
+      dir.write("roadnet.json", "{\n  \"intersections\": [{\"point\": {\"x\": 1e400}}]}");
+  const Error e = error_of([&] { (void)load_network(roadnet); });
+  CHECK(e.context().file == roadnet);
+  CHECK(e.context().line == 2);
+  CHECK_THAT(std::string(e.what()), Contains("number out of range") &&
+                                        Contains("expected a finite number") &&
+                                        Contains("found 1e400"));
+  const parktwin::traffic::Network net =
+      load_network(dir.write_json("ok_roadnet.json", tiny_roadnet()));
+  const std::string flow = dir.write("flow.json", "[{\"interval\": -1e999}]");
+  CHECK_THROWS_WITH(load_demand(flow, net, kHorizon),
+                    StartsWith(flow + ":1:") && Contains("found -1e999"));
+}
+
+TEST_CASE("an input that is not a regular file is refused at once",
+          "[scenarios][cityflow][errors]") {
+  TempDir dir;
+  // A named pipe nobody writes to once blocked the reader for ever (fuzz finding 11).
+  const std::string fifo = (dir.path() / "net.fifo").string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(load_network(fifo),
+                    StartsWith(fifo + ": not a readable regular file") && Contains("a named pipe"));
+  CHECK_THROWS_WITH(load_network(dir.path().string()), Contains("a folder"));
+  // A long file of NUL bytes (no line break) is ruled out after a bounded read.
+  const std::string zeros = dir.write("zeros.json", std::string(8 << 20, '\0'));
+  CHECK_THROWS_WITH(load_network(zeros), StartsWith(zeros + ": unknown file format"));
+  // A name longer than the system allows is the file's error, not an internal one.
+  const std::string long_name = (dir.path() / (std::string(300, 'x') + ".json")).string();
+  CHECK_THROWS_WITH(
+      load_network(long_name),
+      StartsWith(long_name + ": not a readable regular file") && Contains("File name too long"));
 }
 
 TEST_CASE("JSON of the wrong kind is rejected", "[scenarios][cityflow][errors]") {
