@@ -227,8 +227,8 @@ std::size_t CollisionWorld::size() const { return impl_->boxes.size(); }
 std::optional<RayHit> CollisionWorld::ray_cast(Vec3 from, Vec3 to) const {
   const auto found = impl_->cast(from, to, /*any=*/false);
   if (!found) return std::nullopt;
-  const auto& [e, index] = *found;
-  const Box& b = impl_->boxes[index];
+  const auto& e = found->first;  // not a structured binding: clang 14 cannot capture one
+  const Box& b = impl_->boxes[found->second];
   const auto along = [&](float a, float z) {
     return static_cast<float>(wide(a) + (wide(z) - wide(a)) * e.fraction);
   };

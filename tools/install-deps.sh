@@ -31,6 +31,8 @@ test_packages=(
   python3-pytest python3-pandas
   vulkan-validationlayers
   clang-format
+  # the fuzz preset: clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev)
+  clang libclang-rt-14-dev
 )
 
 want=("${build_packages[@]}")

@@ -2,14 +2,15 @@
 # The README's two commands, on a fresh Debian 12 machine as root, right after `git clone`:
 #   tools/quickstart.sh run    install what is missing, build (release), run the main job
 #   tools/quickstart.sh test   the same set-up plus test tools, then build and run every test
-#                              (release suite, then the AddressSanitizer + UBSan suite)
+#                              (release suite, the AddressSanitizer + UBSan suite, then every
+#                              reader's fuzz target for a few seconds)
 # Both are incremental: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-usage() { sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # Configure once (the build re-runs CMake by itself when CMakeLists change), then build.
 build() {
@@ -42,6 +43,9 @@ case "${1:-}" in
     step "build and test (asan: AddressSanitizer + UndefinedBehaviorSanitizer)"
     build asan
     ctest --preset asan
+    step "fuzz every reader (libFuzzer, clang, ASan + UBSan; 6 s each)"
+    build fuzz
+    tools/fuzz.sh 6
     ;;
   -h | --help)
     usage

@@ -16,36 +16,9 @@
 #include <vector>
 
 #include "ai/energy_env.h"
+#include "ai/energy_policy_card.h"
 
 namespace parktwin::ai {
-
-inline constexpr const char* kEnergyPolicyFormat = "parktwin-energy-policy";
-inline constexpr int kEnergyPolicyFormatVersion = 1;
-inline constexpr const char* kEnergyFeatureLayout = "energy_features_v1";
-
-struct EnergyPolicyCard {
-  std::string agent = "ppo";
-  std::string features = kEnergyFeatureLayout;
-  int feature_count = static_cast<int>(kEnergyFeatures);
-  int action_count = static_cast<int>(kEnergyActions);
-  std::vector<int> hidden;
-  std::string control = "energy";  // ai::energy_control_name
-  std::string rules;               // ai::energy_rules_name, for what it does not control
-  double decision_s = 900.0;
-  std::vector<std::string> buildings;  // the district's building ids, in order
-  EnergyRewardWeights reward;
-  std::string parktwin_version;
-  nlohmann::json training = nlohmann::json::object();
-};
-
-// The environment options as a training's card records them.
-nlohmann::json energy_env_json(const EnergyEnvOptions& options);
-// The card of a policy for `scenario` trained with `options`.
-EnergyPolicyCard energy_card_for(const EnergyScenario& scenario, const EnergyEnvOptions& options);
-void write_energy_card(const EnergyPolicyCard& card, const std::string& dir);
-// Throws parktwin::Error naming DIR/policy.json and the field for a missing file, bad JSON,
-// another format or layout, or a missing or mistyped field.
-EnergyPolicyCard read_energy_card(const std::string& dir);
 
 class LearnedEnergyPolicy {
  public:
