@@ -19,7 +19,6 @@ usage: torture_kill_resume.py PARKTWIN [KILLS=1000] [WORK_DIR=/tmp/parktwin_tort
 """
 
 import collections
-import hashlib
 import os
 import random
 import shutil
@@ -30,22 +29,11 @@ import time
 
 import h5py
 
+# The digests of test_kill_resume.py: every dataset outside /checkpoint, and the KPIs.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "python"))
+from test_kill_resume import digests  # noqa: E402
+
 ARGS = ["--duration", "600", "--sample-interval", "10", "--checkpoint-interval", "60", "--quiet"]
-
-
-def digests(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            if isinstance(obj, h5py.Dataset) and not name.startswith("checkpoint"):
-                if h5py.check_string_dtype(obj.dtype):
-                    data = "\0".join(obj.asstr()[...]).encode()
-                else:
-                    data = obj[...].tobytes()
-                out[name] = hashlib.sha256(data).hexdigest()
-        f.visititems(visit)
-        out["kpi"] = sorted((k, str(v)) for k, v in f["kpi"].attrs.items() if k != "step_wall_s")
-    return out
 
 
 def main():
