@@ -451,14 +451,24 @@ void RunFileWriter::write_checkpoint(const Checkpoint& c) {
   const std::int64_t slot = latest_slot_ == 0 ? 1 : 0;
   const h5::Handle checkpoint = h5::open_group(file_.get(), "checkpoint", path_);
   const std::string name = fmt::format("slot{}", slot);
-  const h5::Handle g = h5::exists(checkpoint.get(), name)
-                           ? h5::open_group(checkpoint.get(), name, path_)
-                           : h5::create_group(checkpoint.get(), name, path_);
-  for (const auto& [part, bytes] : c.parts) h5::write_bytes(g.get(), part, bytes, path_);
-  h5::write_attr(g.get(), "step", c.step);
-  h5::write_attr(g.get(), "time_s", c.time_s);
-  h5::write_attr(g.get(), "series_rows", c.series_rows);
-  h5::write_attr(g.get(), "trajectory_rows", c.trajectory_rows);
+  const auto write_slot = [&] {
+    const h5::Handle g = h5::exists(checkpoint.get(), name)
+                             ? h5::open_group(checkpoint.get(), name, path_)
+                             : h5::create_group(checkpoint.get(), name, path_);
+    for (const auto& [part, bytes] : c.parts) h5::write_bytes(g.get(), part, bytes, path_);
+    h5::write_attr(g.get(), "step", c.step);
+    h5::write_attr(g.get(), "time_s", c.time_s);
+    h5::write_attr(g.get(), "series_rows", c.series_rows);
+    h5::write_attr(g.get(), "trajectory_rows", c.trajectory_rows);
+  };
+  try {
+    write_slot();
+  } catch (const Error&) {
+    // The slot not in force may be half made by a write that failed (a full disk, then a
+    // resume once space is back): it is made again (the space it took is not reused).
+    h5::remove_link(checkpoint.get(), name, path_);
+    write_slot();
+  }
   h5::flush(file_.get(), path_);
   h5::write_attr(checkpoint.get(), "latest_slot", slot);
   h5::flush(file_.get(), path_);
@@ -727,6 +737,23 @@ RunMeta read_run_meta(const std::string& path) {
   m.controllers = read_controllers(file.get(), path);
 
   return m;
+}
+
+void repair_for_resume(const std::string& path) {
+  // A write torn by a kill or a full disk can leave objects past the end of the file the
+  // superblock records (HDF5 then refuses them: "addr overflow"): the end is moved to the
+  // file's true end first (what h5clear --increment does).
+  h5::extend_to_file_size(path);
+  if (h5::all_objects_readable(path)) return;
+  // Objects whose header never reached the disk (nothing can open or even unlink them):
+  // everything else is copied, with only the checkpoint in force.
+  std::int64_t slot = -1;
+  {
+    const h5::Handle file = h5::open_file(path);
+    const h5::Handle checkpoint = h5::open_group(file.get(), "checkpoint", path);
+    slot = h5::read_int_attr(checkpoint.get(), "latest_slot", path);
+  }
+  h5::rewrite_without_damage(path, slot >= 0 ? fmt::format("slot{}", slot) : std::string());
 }
 
 ResumePoint read_resume_point(const std::string& path) {

@@ -132,6 +132,11 @@ struct ResumePoint {
 };
 // Errors (naming the file): not a parktwin run file, a run that finished, no checkpoint.
 ResumePoint read_resume_point(const std::string& path);
+// Makes a run file that a kill or a full disk cut off in the middle of a write fit to be
+// continued (before read_resume_point): its end moved to the file's, and when an object is
+// unreadable, the file rewritten without it (keeping the checkpoint in force). Changes
+// nothing in a sound file. Error naming the file when a part that must be kept is damaged.
+void repair_for_resume(const std::string& path);
 
 // Writes a run file. Not thread-safe: one thread (the recorder's writer) uses it.
 class RunFileWriter {

@@ -374,7 +374,10 @@ constexpr double kMaxPacedWallS = 1e9;
 
 int run(const RunOptions& o, const CommandContext& ctx) {
   std::optional<scenarios::ResumePoint> resume;
-  if (!o.resume.empty()) resume = scenarios::read_resume_point(o.resume);
+  if (!o.resume.empty()) {
+    scenarios::repair_for_resume(o.resume);
+    resume = scenarios::read_resume_point(o.resume);
+  }
   const RunPlan plan = resume ? resume_plan(o, *resume) : make_plan(o);
   // Every setting is checked before anything loads or runs.
   const SimClock clock =

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 
 #include "engine/error.h"
 #include "engine/input_file.h"
@@ -15,16 +16,54 @@ namespace parktwin::h5 {
 
 namespace {
 
-// HDF5 prints its error stack to stderr by default; parktwin reports errors itself.
-void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+// HDF5 prints its error stack to stderr by default; parktwin reports errors itself. Nor does
+// HDF5 close what is open at exit: after a write failed (a full disk), its own clean-up
+// crashes closing the file again (seen 2026-12-07: SIGSEGV in H5F__close_cb at exit, after a
+// clean error), and every file parktwin writes is closed by its owner before exit.
+void quiet() {
+  static const bool once = [] {
+    H5dont_atexit();
+    return true;
+  }();
+  (void)once;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+// The system's reason when the failure was a read or write of the file (HDF5's file driver
+// records it in its error stack as "... error message = 'No space left on device' ..."), else
+// "".
+std::string system_reason() {
+  std::string reason;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* e, void* out) -> herr_t {
+        auto& r = *static_cast<std::string*>(out);
+        const std::string_view d = e->desc != nullptr ? e->desc : "";
+        const std::string_view key = "error message = '";
+        if (const auto at = d.find(key); r.empty() && at != std::string_view::npos) {
+          const auto from = at + key.size();
+          r = d.substr(from, d.find('\'', from) - from);
+        }
+        return 0;
+      },
+      &reason);
+  return reason;
+}
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  Error e("HDF5: " + what);
+  e.in_file(path);
+  if (std::string reason = system_reason(); !reason.empty()) e.found(reason);
+  throw e;
+}
 
 hid_t check(hid_t id, const std::string& what, const std::string& path) {
-  if (id < 0) throw Error("HDF5: " + what).in_file(path);
+  if (id < 0) fail(what, path);
   return id;
 }
 
 void check(herr_t status, const std::string& what, const std::string& path) {
-  if (status < 0) throw Error("HDF5: " + what).in_file(path);
+  if (status < 0) fail(what, path);
 }
 
 // The name of the file an object lives in, for messages from attribute helpers.
@@ -196,6 +235,70 @@ Handle open_group(hid_t parent, const std::string& name, const std::string& path
   }
   return Handle(
       check(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), "cannot open group '" + name + "'", path));
+}
+
+void extend_to_file_size(const std::string& path) {
+  haddr_t eoa = 0;
+  {
+    const Handle file = open_file(path);
+    check(H5Fget_eoa(file.get(), &eoa), "cannot read the end of the file", path);
+  }
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || eoa >= size) return;  // sound: nothing written (a refused resume leaves it as it was)
+  const Handle file = open_file(path, /*writable=*/true);
+  check(H5Fincrement_filesize(file.get(), 0), "cannot set the end of the file", path);
+}
+
+bool all_objects_readable(const std::string& path) {
+  quiet();
+  const Handle file = open_file(path);
+  return H5Ovisit(
+             file.get(), H5_INDEX_NAME, H5_ITER_NATIVE,
+             [](hid_t, const char*, const H5O_info_t*, void*) -> herr_t { return 0; },
+             nullptr) >= 0;
+}
+
+void rewrite_without_damage(const std::string& path, const std::string& keep) {
+  quiet();
+  const std::string copy = path + ".repair";
+  std::error_code ignored;
+  std::filesystem::remove(copy, ignored);
+  {
+    const Handle from = open_file(path);
+    const Handle to = create_file(copy);
+    std::vector<std::string> names;
+    H5Literate(
+        from.get(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr,
+        [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+          static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+          return 0;
+        },
+        &names);
+    const auto copy_object = [&](hid_t src, const std::string& name, hid_t dst) {
+      check(H5Ocopy(src, name.c_str(), dst, name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+            "cannot copy '" + name + "' while repairing the file", path);
+    };
+    for (const std::string& name : names) {
+      if (name != "checkpoint") {
+        copy_object(from.get(), name, to.get());
+        continue;
+      }
+      const Handle src = open_group(from.get(), name, path);
+      const Handle dst = create_group(to.get(), name, copy);
+      for (const std::string& attr : attr_names(src.get())) {
+        write_attr(dst.get(), attr, read_int_attr(src.get(), attr, path));
+      }
+      if (!keep.empty()) copy_object(src.get(), keep, dst.get());
+    }
+    flush(to.get(), copy);
+  }
+  std::filesystem::rename(copy, path);
+}
+
+void remove_link(hid_t parent, const std::string& name, const std::string& path) {
+  quiet();
+  check(H5Ldelete(parent, name.c_str(), H5P_DEFAULT), "cannot remove '" + name + "'", path);
 }
 
 bool exists(hid_t parent, const std::string& name) {

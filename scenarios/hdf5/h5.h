@@ -45,6 +45,20 @@ void flush(hid_t file, const std::string& path);
 Handle create_group(hid_t parent, const std::string& name, const std::string& path);
 Handle open_group(hid_t parent, const std::string& name, const std::string& path);
 bool exists(hid_t parent, const std::string& name);
+// Sets the end of the file HDF5 allocates from (its EOA) to at least the file's size, as
+// `h5clear --increment` does: after a torn write the superblock may record an end before
+// objects written past it.
+void extend_to_file_size(const std::string& path);
+// Whether every object of the file at `path` can be read (a write that failed half way, on a
+// full disk or in a killed flush, can leave an object whose header was never written).
+bool all_objects_readable(const std::string& path);
+// Rewrites the file at `path` without its unreadable objects: every top-level object is copied
+// (H5Ocopy) into a new file, except below `/checkpoint`, where only the group `keep` and the
+// group's attributes are; the copy then replaces the file (rename). Error naming the file and
+// the object when one that must be kept cannot be read.
+void rewrite_without_damage(const std::string& path, const std::string& keep);
+// Removes the link `name` (a group or dataset) from `parent`.
+void remove_link(hid_t parent, const std::string& name, const std::string& path);
 
 // Scalar attributes.
 void write_attr(hid_t obj, const std::string& name, const std::string& value);
