@@ -173,14 +173,19 @@ WeatherSeries read_epw(const std::string& path) {
           .expected(fmt::format("{} comma-separated fields", kRecordFields))
           .found(fmt::format("{}", f.size()));
     }
-    const auto month = static_cast<int>(r.number(line_no, f[1], "month"));
-    const auto day = static_cast<int>(r.number(line_no, f[2], "day"));
-    const auto hour = static_cast<int>(r.number(line_no, f[3], "hour"));
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 1 || hour > 24) {
+    // Checked as read, before they become integers (7e78 fits no int).
+    const double month_read = r.number(line_no, f[1], "month");
+    const double day_read = r.number(line_no, f[2], "day");
+    const double hour_read = r.number(line_no, f[3], "hour");
+    if (!(month_read >= 1 && month_read <= 12 && day_read >= 1 && day_read <= 31 &&
+          hour_read >= 1 && hour_read <= 24)) {
       throw r.error(line_no, "date out of range")
           .expected("month 1-12, day 1-31, hour 1-24")
-          .found(fmt::format("{}/{} hour {}", month, day, hour));
+          .found(fmt::format("{}/{} hour {}", month_read, day_read, hour_read));
     }
+    const auto month = static_cast<int>(month_read);
+    const auto day = static_cast<int>(day_read);
+    const auto hour = static_cast<int>(hour_read);
     if (w.hours() == kYearRecords) {
       throw r.error(line_no, "more records than a year")
           .expected(fmt::format("{} hourly records, 1/1 hour 1 to 12/31 hour 24", kYearRecords))

@@ -149,6 +149,9 @@ TEST_CASE("bad weather files are refused naming the file, line and field", "[wea
                                                      Catch::Contains("out of range"));
   CHECK_THAT(refused(with_field(103, 3, "7")),
              Catch::Contains("bad.epw:103") && Catch::Contains("out of hourly order"));
+  // A month no int holds (found by fuzz_weather, 2026-12-07: UB converting it) is out of range.
+  CHECK_THAT(refused(with_field(103, 1, "7.1e78")),
+             Catch::Contains("bad.epw:103") && Catch::Contains("date out of range"));
   CHECK_THAT(refused(with_line(104, "2013,1,5,8,30,flags,1.0")),
              Catch::Contains("bad.epw:104") && Catch::Contains("short record"));
   CHECK_THAT(refused(with_field(1, 6, "95.0")),
