@@ -30,6 +30,16 @@ def limit_file_size():
 
 def main():
     os.makedirs(WORK, exist_ok=True)
+    # Under AddressSanitizer, leaks allocated inside Debian's libhdf5 are not reported for the
+    # run that fails and the resume that repairs its file: libhdf5 leaks the buffers of a flush
+    # that failed (889 KB in 106 blocks) and 56 bytes in the repair (seen 2026-12-07, every
+    # block allocated in libhdf5). parktwin's own allocations are still checked.
+    supp = os.path.join(WORK, "lsan_libhdf5.supp")
+    with open(supp, "w", encoding="utf-8") as f:
+        f.write("leak:libhdf5_serial.so\n")
+    env = dict(os.environ)
+    env["LSAN_OPTIONS"] = (env.get("LSAN_OPTIONS", "")
+                           + f":suppressions={supp}:print_suppressions=0").lstrip(":")
     full, cut = os.path.join(WORK, "disk_full_reference.h5"), os.path.join(WORK, "disk_full.h5")
     for p in (full, cut):
         if os.path.exists(p):
@@ -39,7 +49,8 @@ def main():
     assert os.path.getsize(full) > 2 * LIMIT_BYTES, os.path.getsize(full)
 
     r = subprocess.run([PARKTWIN, "run", SCENARIO, "--out", cut] + ARGS, preexec_fn=limit_file_size,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=120)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=120,
+                       env=env)
     lines = [l for l in r.stderr.splitlines() if l.strip()]
     assert r.returncode == 1, (r.returncode, r.stderr)
     assert len(lines) == 1 and lines[0].startswith("parktwin run: error: "), r.stderr
@@ -53,7 +64,7 @@ def main():
     print(f"readable after it: {rows} samples and a checkpoint")
 
     subprocess.run([PARKTWIN, "run", "--resume", cut, "--quiet"], check=True,
-                   stdout=subprocess.DEVNULL, timeout=120)
+                   stdout=subprocess.DEVNULL, timeout=120, env=env)
     assert subprocess.run(["h5dump", "-H", cut], stdout=subprocess.DEVNULL).returncode == 0
     expected, got = digests(full), digests(cut)
     differ = [name for name in expected if expected[name] != got.get(name)]
