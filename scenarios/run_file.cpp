@@ -731,6 +731,15 @@ RunMeta read_run_meta(const std::string& path) {
   if (h5::attr_exists(meta.get(), "demand_scale")) {  // files from before: 1
     m.demand_scale = h5::read_double_attr(meta.get(), "demand_scale", path);
   }
+  // The ranges a manifest allows (a run file is input too: found by fuzz_run_file).
+  if (!(m.demand_scale >= 0.0 && m.demand_scale <= 100.0) ||
+      !(m.ev_share >= 0.0 && m.ev_share <= 1.0)) {
+    throw Error("demand scale or EV share out of range")
+        .in_file(path)
+        .field("/meta/demand_scale, /meta/ev_share")
+        .expected("a demand scale in [0, 100] and an EV share in [0, 1]")
+        .found(fmt::format("{}, {}", m.demand_scale, m.ev_share));
+  }
   m.trajectories = text("trajectories") == "1";
   m.wall_start = text("wall_start");
   m.events = read_events(file.get(), path);

@@ -53,8 +53,9 @@ std::vector<std::string> file_list(const XmlFile& f, pugi::xml_node n, const std
     const fs::path p(name);
     const fs::path resolved =
         (p.is_absolute() ? p : fs::path(f.path()).parent_path() / p).lexically_normal();
-    if (!fs::is_regular_file(resolved)) {
-      f.fail(n, what, "file not found", "an existing file", resolved.string());
+    if (std::string why; !is_input_file(resolved.string(), why)) {
+      f.fail(n, what, "file not found", "an existing file",
+             resolved.string() + (why == "no such file" ? "" : ": " + why));
     }
     out.push_back(resolved.string());
     name.clear();

@@ -1488,6 +1488,13 @@ TEST_CASE("SUMO .sumocfg errors name the file, the line and the option",
     CHECK(e.message() == "file not found");
     CHECK_THAT(e.context().found, Contains("gone.rou.xml"));
   }
+  SECTION("a file name longer than the system allows (found by fuzz_sumocfg, 2026-12-07)") {
+    const std::string text = replaced(good, "tiny.net.xml", std::string(300, 'n') + ".net.xml");
+    const Error e = cfg_error(text, path);
+    CHECK(e.context().line == line_in(text, "<net-file"));
+    CHECK(e.message() == "file not found");
+    CHECK_THAT(e.context().found, Contains("File name too long"));
+  }
   SECTION("an option that would change the simulation") {
     const std::string text =
         replaced(good, "</time>",
