@@ -25,22 +25,25 @@ using Saved = test::SavedState;
 
 namespace {
 
-// The default scenario's traffic, its first half hour of demand.
+// The default scenario's traffic (its first half hour of demand), stepped 600 s.
 struct Hangzhou {
   scenarios::Manifest m =
       scenarios::load_manifest(test::assets_dir() + "/scenarios/hangzhou_4x4/scenario.toml");
   traffic::Network net = scenarios::load_network(m.network_path);
   traffic::Demand demand = scenarios::load_demand(m.demand_path, net, 1800);
+  traffic::TrafficSim original{net, demand, {1.0, 3}};
+  Hangzhou() {
+    for (int i = 0; i < 600; ++i) original.step();
+  }
 };
 
 }  // namespace
 
 TEST_CASE("a restored simulation continues bit for bit", "[traffic][checkpoint]") {
-  const Hangzhou h;
+  Hangzhou h;
   const traffic::Network& net = h.net;
   const traffic::Demand& demand = h.demand;
-  traffic::TrafficSim original(net, demand, {1.0, 3});
-  for (int i = 0; i < 600; ++i) original.step();
+  traffic::TrafficSim& original = h.original;
   const Saved saved = save_state(original);
   CHECK(saved.size() == 49);
 
@@ -86,11 +89,10 @@ void poke_u32(Saved& saved, const std::string& name, std::size_t word, std::uint
 
 TEST_CASE("a corrupt state is refused naming its part, before anything reads it",
           "[traffic][checkpoint]") {
-  const Hangzhou h;
+  Hangzhou h;
   const traffic::Network& net = h.net;
   const traffic::Demand& demand = h.demand;
-  traffic::TrafficSim original(net, demand, {1.0, 3});
-  for (int i = 0; i < 600; ++i) original.step();
+  traffic::TrafficSim& original = h.original;
   const Saved good = save_state(original);
   const auto N = static_cast<std::uint32_t>(demand.trip_count());
   const traffic::TrafficState& st = original.state();
