@@ -3,7 +3,6 @@
 #include "ai/energy_env.h"
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +11,7 @@
 
 #include "engine/calendar.h"
 #include "engine/error.h"
+#include "engine/parallel.h"
 #include "engine/rng.h"
 
 namespace parktwin::ai {
@@ -148,7 +148,7 @@ EnergyVecEnv::EnergyVecEnv(const EnergyScenario& scenario, EnergyEnvOptions opti
   dones_.assign(K, 0);
   ended_.resize(K);
   arena_.execute([&] {
-    tbb::parallel_for(std::size_t{0}, K, [&](std::size_t c) {
+    par::parallel_for_each(K, [&](std::size_t c) {
       start(c);
       observe(c, std::span(obs_).subspan(c * agents_ * kEnergyFeatures, agents_ * kEnergyFeatures));
     });
@@ -157,7 +157,7 @@ EnergyVecEnv::EnergyVecEnv(const EnergyScenario& scenario, EnergyEnvOptions opti
 
 void EnergyVecEnv::restart_at(std::uint64_t episode_index) {
   arena_.execute([&] {
-    tbb::parallel_for(std::size_t{0}, slots_.size(), [&](std::size_t c) {
+    par::parallel_for_each(slots_.size(), [&](std::size_t c) {
       slots_[c].episode_index = episode_index;
       start(c);
       observe(c, std::span(obs_).subspan(c * agents_ * kEnergyFeatures, agents_ * kEnergyFeatures));
@@ -337,7 +337,7 @@ void EnergyVecEnv::step(std::span<const float> actions) {
   }
   const std::size_t per_obs = agents_ * kEnergyFeatures;
   arena_.execute([&] {
-    tbb::parallel_for(std::size_t{0}, K, [&](std::size_t c) {
+    par::parallel_for_each(K, [&](std::size_t c) {
       Slot& s = slots_[c];
       act(c, actions.subspan(c * per_copy, per_copy));
       for (int i = 0; i < interval_steps_; ++i) {

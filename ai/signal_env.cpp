@@ -3,7 +3,6 @@
 #include "ai/signal_env.h"
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +10,7 @@
 #include <utility>
 
 #include "engine/error.h"
+#include "engine/parallel.h"
 #include "sim/traffic/demand_scaling.h"
 
 namespace parktwin::ai {
@@ -152,7 +152,7 @@ void SignalVecEnv::step(std::span<const std::int32_t> actions) {
         .found(std::to_string(actions.size()));
   }
   arena_.execute([&] {
-    tbb::parallel_for(std::size_t{0}, slots_.size(), [&](std::size_t c) {
+    par::parallel_for_each(slots_.size(), [&](std::size_t c) {
       Slot& s = slots_[c];
       World& w = *s.episode.world;
       for (std::size_t a = 0; a < A; ++a) s.surface->ctrl()[a] = actions[c * A + a];

@@ -4,6 +4,10 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "engine/error.h"
 
@@ -31,6 +35,32 @@ int max_threads() {
       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
   return std::min(global, tbb::this_task_arena::max_concurrency());
 }
+
+namespace detail {
+void run_chunks_on_threads(std::size_t chunks, int threads,
+                           const std::function<void(std::size_t)>& chunk) {
+  std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    for (std::size_t c = next++; c < chunks; c = next++) {
+      try {
+        chunk(c);
+      } catch (...) {
+        const std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  const std::size_t helpers = std::min(chunks, static_cast<std::size_t>(std::max(threads, 1))) - 1;
+  std::vector<std::thread> pool;
+  pool.reserve(helpers);
+  for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+}  // namespace detail
 
 int hardware_threads() { return tbb::info::default_concurrency(); }
 

@@ -6,6 +6,11 @@
 // its own entities' slots (parallel_for) or its own partial (parallel_reduce). Partials are
 // combined in chunk order on the calling thread. So a floating-point sum gives the same bits
 // with 1, 2 or 64 threads, and the same as a plain loop over the same chunks.
+//
+// Under ThreadSanitizer the chunks run on plain threads instead of TBB tasks (run_chunks_on_
+// threads): Debian's libtbb is not instrumented, so TSan cannot see the synchronisation at a
+// task's spawn and join and reports races that are not there; with std::thread it sees both,
+// and any race it reports is one between chunks (the tsan stage of the test command).
 
 #include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
@@ -13,10 +18,19 @@
 #include <tbb/partitioner.h>
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
 #include "engine/assert.h"
+
+#if defined(__SANITIZE_THREAD__)
+#define PARKTWIN_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define PARKTWIN_TSAN 1
+#endif
+#endif
 
 namespace parktwin::par {
 
@@ -39,6 +53,14 @@ struct ChunkPlan {
   }
 };
 
+namespace detail {
+// chunk(c) for c in [0, chunks) on up to `threads` std::threads (the caller is one of them),
+// each taking the next chunk not yet taken; the first exception a chunk throws is rethrown
+// after all have joined, as tbb::parallel_for does. For ThreadSanitizer builds only.
+void run_chunks_on_threads(std::size_t chunks, int threads,
+                           const std::function<void(std::size_t)>& chunk);
+}  // namespace detail
+
 // body(begin, end, chunk_index) runs once per chunk, possibly concurrently.
 template <class Body>
 void parallel_for(std::size_t count, std::size_t chunk_size, Body&& body) {
@@ -54,6 +76,10 @@ void parallel_for(std::size_t count, std::size_t chunk_size, Body&& body) {
     for (std::size_t c = 0; c < n; ++c) body(plan.begin(c), plan.end(c), c);
     return;
   }
+#ifdef PARKTWIN_TSAN
+  detail::run_chunks_on_threads(n, max_threads(),
+                                [&](std::size_t c) { body(plan.begin(c), plan.end(c), c); });
+#else
   // simple_partitioner with grain 1 splits down to single chunks: a task is exactly one chunk.
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, n, 1),
@@ -61,6 +87,14 @@ void parallel_for(std::size_t count, std::size_t chunk_size, Body&& body) {
         for (std::size_t c = r.begin(); c != r.end(); ++c) body(plan.begin(c), plan.end(c), c);
       },
       tbb::simple_partitioner{});
+#endif
+}
+
+// fn(i) once for each i in [0, count), each its own task, possibly concurrently: for work items
+// large enough to be a task each (a World copy's episode, an environment slot's step).
+template <class Fn>
+void parallel_for_each(std::size_t count, Fn&& fn) {
+  parallel_for(count, 1, [&](std::size_t begin, std::size_t, std::size_t) { fn(begin); });
 }
 
 // Deterministic reduction. map(begin, end) -> T computes one chunk's partial sequentially;

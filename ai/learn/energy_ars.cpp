@@ -3,7 +3,6 @@
 #include "ai/learn/energy_ars.h"
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <torch/torch.h>
 
@@ -21,6 +20,7 @@
 #include "ai/learn/training_log.h"
 #include "ai/policy_card.h"
 #include "ai/signal_env.h"
+#include "engine/parallel.h"
 #include "engine/rng.h"
 
 namespace parktwin::ai {
@@ -151,7 +151,7 @@ EnergyArsResult train_energy_ars(const EnergyScenario& scenario, const EnergyArs
     const std::size_t per_rank = (n + size - 1) / size;
     std::vector<EnergyEpisodeResult> mine(per_rank);
     arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, per_rank, [&](std::size_t j) {
+      par::parallel_for_each(per_rank, [&](std::size_t j) {
         if (const std::size_t i = j * size + rank; i < n) mine[j] = episode(i);
       });
     });

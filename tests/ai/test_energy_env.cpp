@@ -131,7 +131,8 @@ TEST_CASE("energy actions reach only the assets a building has", "[ai][energy]")
   CHECK(in_use > 40);
 }
 
-TEST_CASE("the energy environment gives the same bits for 1 and 2 threads", "[ai][energy]") {
+TEST_CASE("the energy environment gives the same bits for 1 and 2 threads",
+          "[threads][ai][energy]") {
   const Loaded& h = hangzhou();
   ai::EnergyEnvOptions o = one_day(150);
   o.start_days = {150, 151, 152};

@@ -90,7 +90,7 @@ TEST_CASE("an episode is another day for another seed, the same for the same", "
                     Catch::Contains("demand scale"));
 }
 
-TEST_CASE("the vectorised environment gives the same bits for 1 and 2 threads", "[ai]") {
+TEST_CASE("the vectorised environment gives the same bits for 1 and 2 threads", "[threads][ai]") {
   const Hangzhou& h = hangzhou();
   ai::EnvOptions options;
   options.episode_s = 300.0;  // short episodes: the autoreset happens in the test

@@ -48,7 +48,7 @@ TEST_CASE("chunk plan cuts by entity range, independent of threads", "[parallel]
   CHECK(par::ChunkPlan{1000, 1000}.chunks() == 1);
 }
 
-TEST_CASE("parallel_for visits every index exactly once", "[parallel]") {
+TEST_CASE("parallel_for visits every index exactly once", "[threads][parallel]") {
   for (int threads : {1, 2, 8}) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
     std::vector<std::atomic<int>> visits(100'003);
@@ -61,7 +61,8 @@ TEST_CASE("parallel_for visits every index exactly once", "[parallel]") {
   }
 }
 
-TEST_CASE("reduction is bit-identical with 1, 2 and 8 threads", "[parallel][determinism]") {
+TEST_CASE("reduction is bit-identical with 1, 2 and 8 threads",
+          "[threads][parallel][determinism]") {
   const std::vector<double> values = spread_values(1'000'003);
   double reference = 0.0;
   {
@@ -88,7 +89,7 @@ TEST_CASE("reduction is bit-identical with 1, 2 and 8 threads", "[parallel][dete
   // which is why chunk sizes are fixed constants, never derived from the thread count.
 }
 
-TEST_CASE("reduction with caller scratch and a non-commutative combine", "[parallel]") {
+TEST_CASE("reduction with caller scratch and a non-commutative combine", "[threads][parallel]") {
   // Concatenating chunk ids shows the combine runs in chunk order.
   constexpr std::size_t n = 10'000, chunk = 1000;
   std::vector<std::uint64_t> scratch(par::ChunkPlan{n, chunk}.chunks());
@@ -108,4 +109,25 @@ TEST_CASE("ThreadLimit caps parallelism and rejects nonsense", "[parallel]") {
   CHECK_THROWS_AS(par::ThreadLimit(0), Error);
   CHECK_THROWS_WITH(par::ThreadLimit(-3),
                     Catch::Contains("expected an integer >= 1") && Catch::Contains("found -3"));
+}
+
+TEST_CASE("an exception in a chunk reaches the caller, and no chunk runs twice",
+          "[threads][parallel]") {
+  for (int threads : {1, 2, 8}) {
+    INFO(threads << " threads");
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    std::vector<std::atomic<int>> visits(64);
+    const auto run = [&] {
+      par::parallel_for_each(visits.size(), [&](std::size_t i) {
+        visits[i].fetch_add(1, std::memory_order_relaxed);
+        if (i == 5) throw Error("chunk 5 failed");
+      });
+    };
+    CHECK_THROWS_WITH(run(), Catch::Contains("chunk 5 failed"));
+    // TBB may cancel chunks not yet started; none runs twice, and the failing one ran.
+    int twice = 0;
+    for (const auto& v : visits) twice += v.load() > 1;
+    CHECK(twice == 0);
+    CHECK(visits[5].load() == 1);
+  }
 }

@@ -261,7 +261,8 @@ TEST_CASE("the shipped delayed- and scheduled-charging what-ifs keep the morning
   for (const auto& f : llf.energy.feeders) CHECK(f.peak_kw <= f.capacity_kw);
 }
 
-TEST_CASE("the coupled World gives the same bits for 1 and 2 threads", "[coupling][determinism]") {
+TEST_CASE("the coupled World gives the same bits for 1 and 2 threads",
+          "[threads][coupling][determinism]") {
   scenarios::RunMeta meta = default_meta();
   meta.duration_s = 1200.0;
   const auto with = [&](int threads) {

@@ -185,7 +185,8 @@ TEST_CASE("a World's run file holds its buildings' and energy's series", "[scena
   CHECK(scenarios::summarize_run_file(path).datasets.size() == 43 + 7 + 2 + 9 + 8);
 }
 
-TEST_CASE("run files of 1 and 2 threads hold the same series", "[scenarios][hdf5][determinism]") {
+TEST_CASE("run files of 1 and 2 threads hold the same series",
+          "[threads][scenarios][hdf5][determinism]") {
   const Inputs in = hangzhou(600);
   TempDir dir;
   const std::string one = (dir.path() / "one.h5").string(), two = (dir.path() / "two.h5").string();

@@ -122,7 +122,7 @@ TEST_CASE("copies at the start share the model and follow their own seed", "[wor
 }
 
 TEST_CASE("8 Worlds stepped concurrently end as each stepped alone, for 1 and 2 threads",
-          "[world]") {
+          "[threads][world]") {
   const Scenario sc("sotl");
   const std::unique_ptr<World> proto = sc.world();
   constexpr int kCopies = 8;

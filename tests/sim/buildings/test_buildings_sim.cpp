@@ -54,7 +54,8 @@ bool same_state(const buildings::BuildingsState& a, const buildings::BuildingsSt
 
 }  // namespace
 
-TEST_CASE("buildings give bit-identical results for any thread count", "[buildings][sim]") {
+TEST_CASE("buildings give bit-identical results for any thread count",
+          "[threads][buildings][sim]") {
   auto run = [](int threads) {
     const par::ThreadLimit limit(threads);
     BuildingsSim sim(stock(), shanghai(), starting(7, 14));

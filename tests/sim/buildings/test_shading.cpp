@@ -105,7 +105,8 @@ TEST_CASE("shade takes solar gains and PV from the building it falls on", "[buil
   CHECK(shaded.mass_c[1] == open.mass_c[1]);
 }
 
-TEST_CASE("shading shares are the same for 1 and 2 threads", "[buildings][shading][determinism]") {
+TEST_CASE("shading shares are the same for 1 and 2 threads",
+          "[threads][buildings][shading][determinism]") {
   const BuildingStock stock = build_stock(test::synthetic_buildings(400));
   const auto cast = [&](int threads) {
     const par::ThreadLimit limit(threads);

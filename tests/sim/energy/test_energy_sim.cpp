@@ -281,7 +281,7 @@ TEST_CASE("sessions take a building's chargers in order of arrival", "[energy]")
   CHECK(sim.kpis().ev_sessions_full == 2.0);
 }
 
-TEST_CASE("energy results are bit-identical for any thread count", "[energy]") {
+TEST_CASE("energy results are bit-identical for any thread count", "[threads][energy]") {
   DistrictAssets a;
   const std::size_t n = 3000;  // several chunks
   for (std::size_t b = 0; b < n; ++b) {

@@ -232,7 +232,7 @@ TEST_CASE("demand multipliers thin or repeat the trips of their window", "[traff
 }
 
 TEST_CASE("a World with events and controllers resumes bit for bit, for any thread count",
-          "[traffic][events][checkpoint]") {
+          "[threads][traffic][events][checkpoint]") {
   const Hangzhou& h = hangzhou();
   const Index road = busiest_inner_road(h.net, h.demand);
   std::vector<double> retimed;

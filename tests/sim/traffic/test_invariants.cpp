@@ -170,7 +170,7 @@ TEST_CASE("no vehicle enters a junction on red anywhere in hangzhou_4x4", "[traf
 }
 
 TEST_CASE("results are bit-identical with 1, 2 and 8 threads and across runs",
-          "[traffic][determinism]") {
+          "[threads][traffic][determinism]") {
   const Scenario sc = hangzhou(1200);
   auto run = [&](int threads) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);

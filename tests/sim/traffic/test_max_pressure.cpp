@@ -150,7 +150,7 @@ TEST_CASE("max pressure gives the green to the only approach with demand and ser
   CHECK(red.kpis().finished == 0);
 }
 
-TEST_CASE("max pressure is deterministic for any thread count", "[traffic][control]") {
+TEST_CASE("max pressure is deterministic for any thread count", "[threads][traffic][control]") {
   const Scenario sc = grid(3, 300.0, 1200.0);
   auto run = [&](int threads) {
     par::ThreadLimit limit(threads);

@@ -79,7 +79,7 @@ bool route_uses(const TrafficSim& sim, Index v, Index road) {
 }  // namespace
 
 TEST_CASE("a trip routed at departure avoids a road congested then, as SUMO's routing device",
-          "[traffic][routing][sumo]") {
+          "[threads][traffic][routing][sumo]") {
   const Network net = scenarios::load_network(kGrid);
   REQUIRE(net.sumo_junctions);
   const Index jammed = net.find_road("B0C0");

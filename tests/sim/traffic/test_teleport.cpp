@@ -138,7 +138,7 @@ TEST_CASE("a vehicle stuck at the end of a lane that does not lead on is telepor
 }
 
 TEST_CASE("teleports are the same for any thread count and survive a checkpoint",
-          "[traffic][teleport][determinism]") {
+          "[threads][traffic][teleport][determinism]") {
   Index barred = kNone;
   const Network net = barred_network(barred);
   const Demand demand = five_vehicles(net);
