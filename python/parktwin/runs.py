@@ -60,7 +60,10 @@ class RunFile:
             raise ValueError(f"{self.path}: not a parktwin run file (no /meta with "
                              "format = parktwin-run)")
         self.meta = {k: _text(v) for k, v in f["meta"].attrs.items()}
-        self.kpis = {k: _text(v) for k, v in f["kpi"].attrs.items()} if "kpi" in f else {}
+        # /kpi exists from a run file's creation; it holds the KPIs once the run finished
+        # (state_hash is written last).
+        finished = "kpi" in f and "state_hash" in f["kpi"].attrs
+        self.kpis = {k: _text(v) for k, v in f["kpi"].attrs.items()} if finished else {}
         self.time_s = f["series/time_s"][()] if "series/time_s" in f else np.zeros(0)
         index = pd.Index(self.time_s, name="time_s")
         scalar = {}

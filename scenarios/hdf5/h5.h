@@ -77,6 +77,8 @@ std::uint64_t read_uint_attr(hid_t obj, const std::string& name, const std::stri
 bool attr_exists(hid_t obj, const std::string& name);
 // Names of an object's attributes, in creation order.
 std::vector<std::string> attr_names(hid_t obj);
+// Removes every link and attribute of the group `group` (what a write cut off left in it).
+void clear_group(hid_t group, const std::string& path);
 
 // HDF5 native type for T.
 template <class T>

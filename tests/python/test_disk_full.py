@@ -59,7 +59,7 @@ def main():
 
     with h5py.File(cut, "r") as f:
         rows = len(f["series/time_s"])
-        assert rows > 10 and "kpi" not in f
+        assert rows > 10 and "state_hash" not in f["kpi"].attrs
         assert f["checkpoint"].attrs["latest_slot"] >= 0
     print(f"readable after it: {rows} samples and a checkpoint")
 

@@ -7,6 +7,7 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -227,6 +228,21 @@ TEST_CASE("a run that stops early leaves a readable file without KPIs", "[scenar
   const scenarios::RunFileSummary summary = scenarios::summarize_run_file(path);
   CHECK(summary.kpis.empty());
   CHECK(read<double>(path, "/series/time_s").size() == 11);
+}
+
+TEST_CASE("a run killed while writing its first checkpoint is refused, not repaired",
+          "[scenarios][hdf5][errors][resume]") {
+  TempDir dir;
+  const std::string path = (dir.path() / "damaged.h5").string();
+  std::filesystem::copy_file(
+      std::string(PARKTWIN_SOURCE_DIR) + "/tests/data/run_files/copy_crashes_hdf5.h5", path);
+  // Copying what could be read crashed libhdf5; with no checkpoint in force there is nothing
+  // to keep, so the file is left alone and resume says why it cannot go on.
+  scenarios::repair_for_resume(path);
+  const Error e = test::error_of([&] { scenarios::read_resume_point(path); });
+  CHECK(e.context().file == path);
+  CHECK_THAT(e.what(), Catch::Contains("before its first checkpoint"));
+  CHECK_FALSE(std::filesystem::exists(path + ".repair"));
 }
 
 TEST_CASE("inspecting a file that is not a run file names the file", "[scenarios][hdf5][errors]") {
