@@ -14,8 +14,9 @@ outcome is one of:
   resume-differs      resumed, but a dataset or KPI differs (a bug)
   resume-failed       the file opens but resume fails (the known HDF5 gap, or a bug)
   unreadable          h5py cannot open the file
-and, besides, how many files h5py opens and in how many it cannot read /checkpoint before
-`--resume` repairs them (a torn write).
+and, besides, how many files h5py opens, in how many it cannot read /checkpoint or some other
+object before `--resume` repairs them (the first three of the latter are kept as
+needs_repair_K.h5).
 Prints a line per 50 kills (rate, ETA) and the counts at the end; exits 1 if any kill ended
 in resume-differs.
 
@@ -202,6 +203,12 @@ def main():
                 except Exception as e:  # noqa: BLE001 -- a torn write: resume must repair it
                     counts["checkpoint-unreadable-before-resume"] += 1
                     examples.setdefault("checkpoint-unreadable-before-resume", str(e)[:200])
+            try:
+                f.visititems(lambda name, obj: None)
+            except Exception:  # noqa: BLE001 -- an object half written: resume repairs it
+                counts["object-unreadable-before-resume"] += 1
+                if counts["object-unreadable-before-resume"] <= 3:
+                    shutil.copy(path, os.path.join(work, f"needs_repair_{k}.h5"))
         except Exception as e:  # noqa: BLE001 -- any failure to open counts
             counts["unreadable"] += 1
             examples.setdefault("unreadable", str(e)[:200])

@@ -1,5 +1,6 @@
 #include "engine/child_process.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,7 +41,7 @@ std::string read_all(int fd) {
 void run_in_child_process(const std::function<void()>& work, const std::string& path,
                           const std::string& failure) {
   std::array<int, 2> pipe_fds{};
-  if (::pipe(pipe_fds.data()) != 0) {
+  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
     throw Error("cannot start a child process").in_file(path).found(std::strerror(errno));
   }
   const pid_t child = ::fork();

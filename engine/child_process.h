@@ -10,8 +10,9 @@ namespace parktwin {
 // throws, its what() text is thrown here as a parktwin::Error; when the child dies (a signal,
 // or an exit without an error), the Error is `failure` in the file `path`, found how it died.
 // The child shares nothing with this process afterwards but the files it writes, and leaves
-// by _exit (no exit handlers: they belong to the parent). For single-threaded work only: a
-// forked child has just the thread that called fork.
+// by _exit (no exit handlers: they belong to the parent). Call it before any other thread
+// starts: a forked child has just the thread that called fork, and a lock another thread held
+// (in libhdf5, in malloc) would stay held in the child for ever.
 void run_in_child_process(const std::function<void()>& work, const std::string& path,
                           const std::string& failure);
 

@@ -1,5 +1,6 @@
 #include "engine/parallel.h"
 
+#include <spdlog/spdlog.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
@@ -42,20 +43,31 @@ void run_chunks_on_threads(std::size_t chunks, int threads,
   std::atomic<std::size_t> next{0};
   std::mutex failure_mutex;
   std::exception_ptr failure;
+  // After a failure no chunk starts (TBB cancels the rest of its loop in the same way).
+  const auto fail = [&](std::exception_ptr e) {
+    const std::lock_guard lock(failure_mutex);
+    if (!failure) failure = std::move(e);
+    next = chunks;
+  };
   const auto work = [&] {
     for (std::size_t c = next++; c < chunks; c = next++) {
       try {
         chunk(c);
       } catch (...) {
-        const std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
+        fail(std::current_exception());
       }
     }
   };
+  // Helper threads are not in the caller's task arena: a loop nested in a chunk may use more
+  // threads than the arena's cap. Only speed depends on it, and only under TSan.
   const std::size_t helpers = std::min(chunks, static_cast<std::size_t>(std::max(threads, 1))) - 1;
   std::vector<std::thread> pool;
   pool.reserve(helpers);
-  for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(work);
+  try {
+    for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(work);
+  } catch (...) {  // no thread to be had: the caller and the threads started do the work
+    spdlog::debug("parallel_for under TSan: started {} of {} helper threads", pool.size(), helpers);
+  }
   work();
   for (std::thread& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);

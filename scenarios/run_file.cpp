@@ -793,8 +793,14 @@ void repair_for_resume(const std::string& path) {
   // half written has crashed it (bench/torture_kill_resume.py --at-syscalls). In a child
   // process such a crash is one more error naming the file.
   const std::string keep = fmt::format("slot{}", slot);
-  run_in_child_process([&] { h5::rewrite_without_damage(path, keep); }, path,
-                       "damaged beyond repair: HDF5 failed while copying what could be read");
+  try {
+    run_in_child_process([&] { h5::rewrite_without_damage(path, keep); }, path,
+                         "damaged beyond repair: HDF5 failed while copying what could be read");
+  } catch (const Error&) {
+    std::error_code ignored;
+    std::filesystem::remove(path + ".repair", ignored);  // the child's half-made copy
+    throw;
+  }
 }
 
 ResumePoint read_resume_point(const std::string& path) {

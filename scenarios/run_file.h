@@ -9,7 +9,8 @@
 //   /series/...    [time] and [time, entity] datasets, one row per sample
 //   /events        the scenario's events, a row each
 //   /controllers   the policy of every signal
-//   /kpi           attributes: the run's KPIs, written when it ends
+//   /kpi           attributes: the run's KPIs, written when it ends (state_hash last; the
+//                  group itself exists from the file's creation)
 
 #include <cstdint>
 #include <optional>

@@ -104,16 +104,18 @@ void write_scalar_attr(hid_t obj, const std::string& name, hid_t type, const T& 
     // the attribute instead can move messages to a new continuation chunk, and a kill between
     // the flush's writes then leaves a header that points to a chunk never written (the
     // checkpoint's latest_slot, rewritten at every checkpoint; bench/torture_kill_resume.py).
-    Handle old(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
-    Handle old_type(old.get() >= 0 ? H5Aget_type(old.get()) : -1);
-    Handle old_space(old.get() >= 0 ? H5Aget_space(old.get()) : -1);
-    if (old_type.get() >= 0 && old_space.get() >= 0 && H5Tequal(old_type.get(), type) > 0 &&
-        H5Sget_simple_extent_type(old_space.get()) == H5S_SCALAR) {
-      check(H5Awrite(old.get(), type, &value), "cannot write attribute '" + name + "'",
-            file_of(obj));
-      return;
-    }
-    H5Adelete(obj, name.c_str());
+    {
+      Handle old(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+      Handle old_type(old.get() >= 0 ? H5Aget_type(old.get()) : -1);
+      Handle old_space(old.get() >= 0 ? H5Aget_space(old.get()) : -1);
+      if (old_type.get() >= 0 && old_space.get() >= 0 && H5Tequal(old_type.get(), type) > 0 &&
+          H5Sget_simple_extent_type(old_space.get()) == H5S_SCALAR) {
+        check(H5Awrite(old.get(), type, &value), "cannot write attribute '" + name + "'",
+              file_of(obj));
+        return;
+      }
+    }  // closed before it is deleted
+    check(H5Adelete(obj, name.c_str()), "cannot replace attribute '" + name + "'", file_of(obj));
   }
   Handle space(H5Screate(H5S_SCALAR));
   Handle attr(check(H5Acreate2(obj, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
