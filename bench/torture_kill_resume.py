@@ -14,9 +14,8 @@ outcome is one of:
   resume-differs      resumed, but a dataset or KPI differs (a bug)
   resume-failed       the file opens but resume fails (the known HDF5 gap, or a bug)
   unreadable          h5py cannot open the file
-and, besides, how many files h5py opens, in how many it cannot read /checkpoint or some other
-object before `--resume` repairs them (the first three of the latter are kept as
-needs_repair_K.h5).
+and, besides, how many files h5py opens and in how many it cannot read /checkpoint before
+`--resume` repairs them.
 Prints a line per 50 kills (rate, ETA) and the counts at the end; exits 1 if any kill ended
 in resume-differs.
 
@@ -53,6 +52,19 @@ from test_kill_resume import digests  # noqa: E402
 # An AddressSanitizer build refuses a preloaded library before its runtime unless told.
 ASAN_PRELOAD = {"ASAN_OPTIONS": ":".join(
     o for o in (os.environ.get("ASAN_OPTIONS", ""), "verify_asan_link_order=0") if o)}
+
+
+def without_hdf5_leaks(work):
+    """The environment for parktwin under AddressSanitizer: Debian's libhdf5 leaks a little
+    when a call fails on a damaged file (as in tests/python/test_disk_full.py), which is not
+    parktwin's to fix; LeakSanitizer is told to pass over leaks allocated inside it."""
+    supp = os.path.join(work, "lsan.supp")
+    with open(supp, "w", encoding="utf-8") as f:
+        f.write("leak:libhdf5_serial.so\n")
+    env = dict(os.environ)
+    env["LSAN_OPTIONS"] = (env.get("LSAN_OPTIONS", "")
+                           + f":suppressions={supp}:print_suppressions=0").lstrip(":")
+    return env
 
 ARGS = ["--duration", "600", "--sample-interval", "10", "--checkpoint-interval", "60", "--quiet"]
 
@@ -164,6 +176,7 @@ def main():
             "file system calls; each kill comes just before one of them"
         print(f"the run makes {calls} {what}")
     # The paced run lasts 0.6 s once its file exists; kill anywhere in it.
+    quiet_leaks = without_hdf5_leaks(work)
     rng = random.Random(int(os.environ.get("SEED", "1")))
     counts = collections.Counter()
     examples = {}
@@ -203,17 +216,11 @@ def main():
                 except Exception as e:  # noqa: BLE001 -- a torn write: resume must repair it
                     counts["checkpoint-unreadable-before-resume"] += 1
                     examples.setdefault("checkpoint-unreadable-before-resume", str(e)[:200])
-            try:
-                f.visititems(lambda name, obj: None)
-            except Exception:  # noqa: BLE001 -- an object half written: resume repairs it
-                counts["object-unreadable-before-resume"] += 1
-                if counts["object-unreadable-before-resume"] <= 3:
-                    shutil.copy(path, os.path.join(work, f"needs_repair_{k}.h5"))
         except Exception as e:  # noqa: BLE001 -- any failure to open counts
             counts["unreadable"] += 1
             examples.setdefault("unreadable", str(e)[:200])
             continue
-        r = subprocess.run([parktwin, "run", "--resume", path, "--quiet"],
+        r = subprocess.run([parktwin, "run", "--resume", path, "--quiet"], env=quiet_leaks,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if checkpointed is not True and r.returncode == 1 and "before its first checkpoint" in r.stderr:
             counts["refused-early"] += 1
