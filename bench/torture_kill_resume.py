@@ -48,23 +48,12 @@ import h5py
 # The digests of test_kill_resume.py: every dataset outside /checkpoint, and the KPIs.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "python"))
 from test_kill_resume import digests  # noqa: E402
+from hdf5_leaks import without_hdf5_leaks  # noqa: E402
 
 # An AddressSanitizer build refuses a preloaded library before its runtime unless told.
 ASAN_PRELOAD = {"ASAN_OPTIONS": ":".join(
     o for o in (os.environ.get("ASAN_OPTIONS", ""), "verify_asan_link_order=0") if o)}
 
-
-def without_hdf5_leaks(work):
-    """The environment for parktwin under AddressSanitizer: Debian's libhdf5 leaks a little
-    when a call fails on a damaged file (as in tests/python/test_disk_full.py), which is not
-    parktwin's to fix; LeakSanitizer is told to pass over leaks allocated inside it."""
-    supp = os.path.join(work, "lsan.supp")
-    with open(supp, "w", encoding="utf-8") as f:
-        f.write("leak:libhdf5_serial.so\n")
-    env = dict(os.environ)
-    env["LSAN_OPTIONS"] = (env.get("LSAN_OPTIONS", "")
-                           + f":suppressions={supp}:print_suppressions=0").lstrip(":")
-    return env
 
 ARGS = ["--duration", "600", "--sample-interval", "10", "--checkpoint-interval", "60", "--quiet"]
 

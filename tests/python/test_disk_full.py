@@ -15,7 +15,9 @@ import sys
 
 import h5py
 
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hdf5_leaks import without_hdf5_leaks  # noqa: E402
 from test_kill_resume import digests  # noqa: E402
 
 PARKTWIN, SOURCE, WORK = sys.argv[1:4]
@@ -30,16 +32,8 @@ def limit_file_size():
 
 def main():
     os.makedirs(WORK, exist_ok=True)
-    # Under AddressSanitizer, leaks allocated inside Debian's libhdf5 are not reported for the
-    # run that fails and the resume that repairs its file: libhdf5 leaks the buffers of a flush
-    # that failed (889 KB in 106 blocks) and 56 bytes in the repair (seen 2026-12-07, every
-    # block allocated in libhdf5). parktwin's own allocations are still checked.
-    supp = os.path.join(WORK, "lsan_libhdf5.supp")
-    with open(supp, "w", encoding="utf-8") as f:
-        f.write("leak:libhdf5_serial.so\n")
-    env = dict(os.environ)
-    env["LSAN_OPTIONS"] = (env.get("LSAN_OPTIONS", "")
-                           + f":suppressions={supp}:print_suppressions=0").lstrip(":")
+    # Under AddressSanitizer, libhdf5's own leaks on the failed flush and the repair pass.
+    env = without_hdf5_leaks(WORK)
     full, cut = os.path.join(WORK, "disk_full_reference.h5"), os.path.join(WORK, "disk_full.h5")
     for p in (full, cut):
         if os.path.exists(p):
