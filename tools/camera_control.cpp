@@ -11,12 +11,7 @@
 
 namespace parktwin::cli {
 
-namespace {
-
-// 0 -> 0, 1 -> 1, with zero slope at both ends.
 double ease(double u) { return 0.5 - 0.5 * std::cos(std::numbers::pi * std::clamp(u, 0.0, 1.0)); }
-
-}  // namespace
 
 DemoTour::DemoTour(const traffic::Network& net, const render::SceneView& scene, int width,
                    int height) {

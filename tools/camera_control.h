@@ -15,6 +15,10 @@ namespace parktwin::cli {
 // camera for `scene`. Throws parktwin::Error naming --camera and the form expected.
 render::Camera parse_camera(const std::string& text, const render::SceneView& scene);
 
+// 0 -> 0, 1 -> 1 with zero slope at both ends (a half cosine; u clamped to 0..1): moves that
+// start and stop gently.
+double ease(double u);
+
 // The camera of the demo tour at wall time t: the whole network from above, then close-ups
 // of a few signalised junctions seen at an angle, each held for a while, with eased moves.
 class DemoTour {

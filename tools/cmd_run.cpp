@@ -32,6 +32,7 @@
 #include "sim/world.h"
 #include "tools/cli_checks.h"
 #include "tools/command.h"
+#include "tools/format_duration.h"
 #include "tools/policy_agents.h"
 
 namespace parktwin::cli {
@@ -163,13 +164,6 @@ scenarios::RunMeta run_meta(const RunPlan& plan) {
   m.threads = par::max_threads();
   m.wall_start = utc_now_iso();
   return m;
-}
-
-std::string format_duration(double s) {
-  if (!std::isfinite(s) || s < 0.0) return "--";
-  const int total = static_cast<int>(std::lround(s));
-  return total >= 3600 ? fmt::format("{}h{:02d}m", total / 3600, total / 60 % 60)
-                       : fmt::format("{}m{:02d}s", total / 60, total % 60);
 }
 
 void write_kpi_json(const std::string& path, const RunPlan& plan, const traffic::TrafficKpis& k,

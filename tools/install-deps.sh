@@ -17,6 +17,8 @@ build_packages=(
   libeigen3-dev libbullet-dev
   # render
   libvulkan-dev glslc mesa-vulkan-drivers libglfw3-dev libimgui-dev libstb-dev
+  # render --video pipes its frames to ffmpeg (and the tests read videos with ffprobe)
+  ffmpeg
   # ai and cluster; OpenBLAS (single-threaded: deterministic, no threads of its own beside
   # TBB's) replaces the reference BLAS that libtorch links by default, 9x slower on the
   # learners' small matrices
