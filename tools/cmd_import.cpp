@@ -15,6 +15,7 @@
 #include "scenarios/osm/osm_import.h"
 #include "tools/cli_checks.h"
 #include "tools/command.h"
+#include "tools/shipped_assets.h"
 
 namespace parktwin::cli {
 
@@ -22,24 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kShippedWeather =
-    "assets/weather/CHN_SH_Shanghai-Hongqiao.Intl.AP.583670_TMYx.1956-2023.epw";
-
-// The typical-year weather shipped with parktwin: beside the program's checkout (the binary
-// lives in build/<preset>/bin) or under the current folder; "" when neither has it.
-std::string shipped_weather() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  for (const fs::path& root :
-       {ec ? fs::path() : exe.parent_path() / ".." / ".." / "..", fs::current_path()}) {
-    const fs::path p = root / kShippedWeather;
-    if (!root.empty() && fs::is_regular_file(p, ec)) return fs::weakly_canonical(p).string();
-  }
-  return "";
-}
-
 int import_osm(scenarios::osm::ImportOptions o, const CommandContext& ctx) {
-  if (o.weather_path.empty()) o.weather_path = shipped_weather();
+  if (o.weather_path.empty()) o.weather_path = shipped_asset(kShippedWeather);
   ctx.err << fmt::format("importing {} (netconvert, buildings, land cover, demand) ...\n",
                          o.osm_path);
   const scenarios::osm::ImportSummary s = scenarios::osm::import_osm(o);

@@ -42,6 +42,7 @@
 
 #include "engine/error.h"
 #include "engine/rng.h"
+#include "scenarios/cityflow/grid_geometry.h"
 
 namespace parktwin::scenarios {
 
@@ -58,28 +59,11 @@ enum class GridStream : rng::StreamId {
 constexpr int kMaxSide = 1000;
 constexpr int kLanesPerRoad = 3;  // lane 0 turns left, 1 goes straight, 2 turns right
 constexpr int kLaneLinkSegments = 10;
-constexpr std::array<int, 4> kDx{1, 0, -1, 0};
-constexpr std::array<int, 4> kDy{0, 1, 0, -1};
-
-enum class Turn { left, straight, right };
-
-Turn turn_of(int from_dir, int to_dir) {
-  if ((from_dir + 1) % 4 == to_dir) return Turn::left;
-  if ((to_dir + 1) % 4 == from_dir) return Turn::right;
-  return Turn::straight;  // the caller has ruled out U-turns
-}
-
-const char* type_name(Turn t) {
-  switch (t) {
-    case Turn::left:
-      return "turn_left";
-    case Turn::right:
-      return "turn_right";
-    case Turn::straight:
-      break;
-  }
-  return "go_straight";
-}
+using grid_geometry::kDx;
+using grid_geometry::kDy;
+using grid_geometry::Turn;
+using grid_geometry::turn_of;
+using grid_geometry::type_name;
 
 int lane_of(Turn t) { return t == Turn::left ? 0 : (t == Turn::straight ? 1 : 2); }
 
@@ -115,25 +99,9 @@ struct RoadRef {
 // Centre line of the lane link from lane `la` of incoming road `a` to lane `lb` of outgoing
 // road `b` through the node both meet at (CityFlow's findPath).
 Json lane_link_points(const Grid& g, RoadRef a, int la, RoadRef b, int lb) {
-  const double w = g.spec.intersection_width_m;
-  const auto ia = static_cast<std::size_t>(a.d), ib = static_cast<std::size_t>(b.d);
-  const double ax = kDx[ia], ay = kDy[ia], bx = kDx[ib], by = kDy[ib];  // unit vectors
-  const double shift_a = (la + 0.5) * g.spec.lane_width_m;
-  const double shift_b = (lb + 0.5) * g.spec.lane_width_m;
-  // Road a ends and road b starts at the node; lanes lie to the right of the centre line.
-  const double node_x = g.px(b.x), node_y = g.py(b.y);
-  const double pax = node_x - ax * w + ay * shift_a, pay = node_y - ay * w - ax * shift_a;
-  const double pbx = node_x + bx * w + by * shift_b, pby = node_y + by * w - bx * shift_b;
-  const double dax = ax * w, day = ay * w, dbx = bx * w, dby = by * w;
-  Json pts = Json::array();
-  for (int i = 0; i <= kLaneLinkSegments; ++i) {
-    const double t = static_cast<double>(i) / kLaneLinkSegments, t2 = t * t, t3 = t2 * t;
-    const double h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t;
-    const double h01 = -2 * t3 + 3 * t2, h11 = t3 - t2;
-    pts.push_back(point(h00 * pax + h10 * dax + h01 * pbx + h11 * dbx,
-                        h00 * pay + h10 * day + h01 * pby + h11 * dby));
-  }
-  return pts;
+  return grid_geometry::lane_link_points(g.px(b.x), g.py(b.y), g.spec.intersection_width_m, a.d,
+                                         (la + 0.5) * g.spec.lane_width_m, b.d,
+                                         (lb + 0.5) * g.spec.lane_width_m, kLaneLinkSegments);
 }
 
 Json intersection(const Grid& g, int x, int y) {
