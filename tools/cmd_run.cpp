@@ -314,11 +314,35 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
     row("unserved (feeder outages)", fmt::format("{:.1f}", g.unserved_kwh), "kWh");
     row("PV curtailed (feeder outages)", fmt::format("{:.1f}", g.curtailed_kwh), "kWh");
   }
-  for (const energy::FeederKpis& f : g.feeders) {
-    row(fmt::format("feeder {}: peak", f.name).c_str(),
-        std::isfinite(f.capacity_kw) ? fmt::format("{:.0f} / {:.0f}", f.peak_kw, f.capacity_kw)
-                                     : fmt::format("{:.0f}", f.peak_kw),
-        fmt::format("kW, {:.2f} h overloaded", f.overload_h).c_str());
+  // Every feeder of a small grid; of a large one (a district's hundreds) a summary and the
+  // most loaded few, highest peak over capacity first (all of them are in --kpi-json and --out).
+  constexpr std::size_t kFeedersListed = 8;
+  std::vector<const energy::FeederKpis*> listed;
+  for (const energy::FeederKpis& f : g.feeders) listed.push_back(&f);
+  if (listed.size() > kFeedersListed) {
+    const auto loading = [](const energy::FeederKpis* f) {
+      return std::isfinite(f->capacity_kw) && f->capacity_kw > 0.0 ? f->peak_kw / f->capacity_kw
+                                                                   : 0.0;
+    };
+    std::stable_sort(listed.begin(), listed.end(),
+                     [&](const auto* a, const auto* b) { return loading(a) > loading(b); });
+    std::size_t overloaded = 0;
+    double overload_h = 0.0;
+    for (const energy::FeederKpis& f : g.feeders) {
+      overloaded += f.overload_h > 0.0 ? 1 : 0;
+      overload_h += f.overload_h;
+    }
+    row("feeders overloaded", fmt::format("{} of {}", overloaded, g.feeders.size()),
+        fmt::format("({:.2f} feeder-hours over capacity; the {} most loaded:)", overload_h,
+                    kFeedersListed)
+            .c_str());
+    listed.resize(kFeedersListed);
+  }
+  for (const energy::FeederKpis* f : listed) {
+    row(fmt::format("feeder {}: peak", f->name).c_str(),
+        std::isfinite(f->capacity_kw) ? fmt::format("{:.0f} / {:.0f}", f->peak_kw, f->capacity_kw)
+                                      : fmt::format("{:.0f}", f->peak_kw),
+        fmt::format("kW, {:.2f} h overloaded", f->overload_h).c_str());
   }
 }
 

@@ -45,7 +45,7 @@ case "${1:-}" in
     step "main job"
     build/release/bin/parktwin --version
     build/release/bin/parktwin selftest
-    build/release/bin/parktwin run assets/scenarios/hangzhou_4x4/scenario.toml
+    build/release/bin/parktwin run assets/scenarios/sip/scenario.toml
     ;;
   test)
     step "dependencies (with test tools)"

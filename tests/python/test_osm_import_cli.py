@@ -9,21 +9,16 @@ usage: test_osm_import_cli.py PARKTWIN SOURCE_DIR WORK_DIR
 """
 
 import json
+import os
 import pathlib
 import shutil
-import subprocess
 import sys
 
 import matplotlib.image as mpimg
 import numpy as np
 
-
-def run(cmd, expect=0):
-    done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
-    if done.returncode != expect:
-        sys.exit(f"exit {done.returncode} (expected {expect}): {' '.join(map(str, cmd))}\n"
-                 f"{done.stdout}{done.stderr}")
-    return done.stdout + done.stderr
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_run import run  # noqa: E402
 
 
 def main():

@@ -18,13 +18,8 @@ import sys
 
 import numpy as np
 
-
-def run(cmd, expect=0, env=None):
-    done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env)
-    if done.returncode != expect:
-        sys.exit(f"exit {done.returncode} (expected {expect}): {' '.join(map(str, cmd))}\n"
-                 f"{done.stdout}{done.stderr}")
-    return done.stdout + done.stderr
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_run import run  # noqa: E402
 
 
 def probe(video):
