@@ -33,6 +33,18 @@ Rgba8 three_stops(Rgba8 a, Rgba8 b, Rgba8 c, double t) {
   return t < 0.5 ? mix(a, b, t / 0.5) : mix(b, c, (t - 0.5) / 0.5);
 }
 
+// The share of a building's windows lit: its electricity now over its lights and equipment at
+// full schedule (the archetype's occupancy drives both; HVAC adds a little, capped at 1). A
+// proxy, as the state holds no occupancy: an office at night keeps its base load and a few
+// lit windows, homes light up in the evening.
+float window_share(const buildings::BuildingStock& stock, const buildings::BuildingsState& state,
+                   std::size_t b) {
+  const double full_w = static_cast<double>(stock.lighting_w[b] + stock.equipment_w[b]);
+  if (!(full_w > 0.0) || b >= state.electric_w.size()) return 0.0f;
+  return static_cast<float>(
+      std::clamp(static_cast<double>(state.electric_w[b]) / full_w, 0.0, 1.0));
+}
+
 }  // namespace
 
 Rgba8 building_ramp(BuildingColouring colouring, double t) {
@@ -68,26 +80,27 @@ void add_buildings(const buildings::BuildingStock& stock, SceneView& scene) {
       poly.pop_back();  // closed ring
     }
     const auto z = static_cast<float>(stock.height_m[b]);
-    const auto v = [&](geo::Vec2 p, float height, float shade) {
-      scene.buildings.push_back(
-          {static_cast<float>(p.x), static_cast<float>(p.y), height, shade, kUnknownBuilding});
+    const float storey = z / static_cast<float>(std::max<std::uint16_t>(1, stock.floors[b]));
+    const auto v = [&](geo::Vec2 p, float height, float shade, float storey_m) {
+      scene.buildings.push_back({static_cast<float>(p.x), static_cast<float>(p.y), height, shade,
+                                 kUnknownBuilding, storey_m, 0.0f});
     };
     triangles.clear();
     geo::triangulate(poly, triangles);
     for (const auto& t : triangles) {  // the roof, counter-clockwise seen from above
-      for (const std::size_t i : t) v(poly[i], z, 1.0f);
+      for (const std::size_t i : t) v(poly[i], z, 1.0f, 0.0f);
     }
     for (std::size_t i = 0; i < poly.size(); ++i) {  // walls, counter-clockwise from outside
       const geo::Vec2 a = poly[i], c = poly[(i + 1) % poly.size()];
       const double len = std::hypot(c.x - a.x, c.y - a.y);
       if (!(len > 0.0)) continue;
       const float shade = wall_shade((c.y - a.y) / len, -(c.x - a.x) / len);  // outward normal
-      v(a, 0.0f, shade);
-      v(c, 0.0f, shade);
-      v(c, z, shade);
-      v(a, 0.0f, shade);
-      v(c, z, shade);
-      v(a, z, shade);
+      v(a, 0.0f, shade, storey);
+      v(c, 0.0f, shade, storey);
+      v(c, z, shade, storey);
+      v(a, 0.0f, shade, storey);
+      v(c, z, shade, storey);
+      v(a, z, shade, storey);
     }
   }
   scene.building_begin[stock.size()] = static_cast<std::uint32_t>(scene.buildings.size());
@@ -96,6 +109,8 @@ void add_buildings(const buildings::BuildingStock& stock, SceneView& scene) {
 void update_buildings(const buildings::BuildingStock& stock, const buildings::BuildingsState& state,
                       double sun_elevation_deg, BuildingColouring colouring, SceneView& scene) {
   const RampEnds ends = building_ramp_ends(colouring);
+  // Civil twilight: dark below -6 degrees, full light from 10 degrees up.
+  const auto daylight = static_cast<float>(std::clamp((sun_elevation_deg + 6.0) / 16.0, 0.0, 1.0));
   for (std::size_t b = 0; b < stock.size() && b + 1 < scene.building_begin.size(); ++b) {
     double value = 0.0;
     switch (colouring) {
@@ -112,12 +127,13 @@ void update_buildings(const buildings::BuildingStock& stock, const buildings::Bu
     const bool no_pv = colouring == BuildingColouring::pv && stock.pv_kwp[b] == 0.0f;
     const Rgba8 c = no_pv ? kUnknownBuilding
                           : building_ramp(colouring, (value - ends.low) / (ends.high - ends.low));
+    const float lit = daylight < 1.0f ? window_share(stock, state, b) : 0.0f;
     for (std::uint32_t k = scene.building_begin[b]; k < scene.building_begin[b + 1]; ++k) {
       scene.buildings[k].colour = c;
+      scene.buildings[k].window_light = scene.buildings[k].storey_m > 0.0f ? lit : 0.0f;
     }
   }
-  // Civil twilight: dark below -6 degrees, full light from 10 degrees up.
-  scene.daylight = static_cast<float>(std::clamp((sun_elevation_deg + 6.0) / 16.0, 0.0, 1.0));
+  scene.daylight = daylight;
   scene.background = mix({8, 10, 16, 255}, palette::kBackground, scene.daylight);
 }
 

@@ -44,6 +44,7 @@ ScenePasses::ScenePasses(const VulkanContext& ctx, VkRenderPass pass, VkSampleCo
   const VkShaderModule vehicle_vert = shader_module(device_, shaders::kVehicleVert);
   const VkShaderModule solid_vert = shader_module(device_, shaders::kSolidVert);
   const VkShaderModule frag = shader_module(device_, shaders::kColourFrag);
+  const VkShaderModule solid_frag = shader_module(device_, shaders::kSolidFrag);
   const std::array<VkVertexInputAttributeDescription, 3> flat_attrs{{
       {0, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(FlatVertex, x_m)},
       {1, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(FlatVertex, offset_x_m)},
@@ -63,16 +64,19 @@ ScenePasses::ScenePasses(const VulkanContext& ctx, VkRenderPass pass, VkSampleCo
   vehicle_pipeline_ = pipeline(vehicle_vert, frag, vehicle_attrs, sizeof(VehicleInstance),
                                VK_VERTEX_INPUT_RATE_INSTANCE, Depth::test_and_write);
   vkDestroyShaderModule(device_, flat_vert, nullptr);
-  const std::array<VkVertexInputAttributeDescription, 3> solid_attrs{{
+  const std::array<VkVertexInputAttributeDescription, 5> solid_attrs{{
       {0, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(SolidVertex, x_m)},
       {1, 0, VK_FORMAT_R32_SFLOAT, offsetof(SolidVertex, shade)},
       {2, 0, VK_FORMAT_R8G8B8A8_UNORM, offsetof(SolidVertex, colour)},
+      {3, 0, VK_FORMAT_R32_SFLOAT, offsetof(SolidVertex, storey_m)},
+      {4, 0, VK_FORMAT_R32_SFLOAT, offsetof(SolidVertex, window_light)},
   }};
-  solid_pipeline_ = pipeline(solid_vert, frag, solid_attrs, sizeof(SolidVertex),
+  solid_pipeline_ = pipeline(solid_vert, solid_frag, solid_attrs, sizeof(SolidVertex),
                              VK_VERTEX_INPUT_RATE_VERTEX, Depth::test_and_write);
   vkDestroyShaderModule(device_, vehicle_vert, nullptr);
   vkDestroyShaderModule(device_, solid_vert, nullptr);
   vkDestroyShaderModule(device_, frag, nullptr);
+  vkDestroyShaderModule(device_, solid_frag, nullptr);
 }
 
 ScenePasses::~ScenePasses() {

@@ -29,11 +29,15 @@ struct FlatVertex {
 };
 
 // A vertex of a solid (a building): a point in metres relative to the origin, z up, a shade
-// factor of its face (fixed light, computed once), and the colour it is drawn in (20 bytes).
+// factor of its face (fixed light, computed once), and the colour it is drawn in; on a wall,
+// its storey height and how brightly its windows are lit (0 dark .. 1, set per frame: at
+// night the shader draws a lit band per storey) (28 bytes).
 struct SolidVertex {
   float x_m = 0.0f, y_m = 0.0f, z_m = 0.0f;
   float shade = 1.0f;
   Rgba8 colour;
+  float storey_m = 0.0f;  // 0 on roofs: no windows
+  float window_light = 0.0f;
 };
 
 // One vehicle, drawn as a rectangle behind its front bumper (24 bytes).

@@ -16,11 +16,15 @@ constexpr std::uint32_t kSolidVertWords[] =
 constexpr std::uint32_t kColourFragWords[] =
 #include "colour.frag.inc"
     ;
+constexpr std::uint32_t kSolidFragWords[] =
+#include "solid.frag.inc"
+    ;
 }  // namespace
 
 const std::span<const std::uint32_t> kFlatVert{kFlatVertWords};
 const std::span<const std::uint32_t> kVehicleVert{kVehicleVertWords};
 const std::span<const std::uint32_t> kSolidVert{kSolidVertWords};
 const std::span<const std::uint32_t> kColourFrag{kColourFragWords};
+const std::span<const std::uint32_t> kSolidFrag{kSolidFragWords};
 
 }  // namespace parktwin::render::shaders

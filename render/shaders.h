@@ -11,5 +11,6 @@ extern const std::span<const std::uint32_t> kFlatVert;     // assets/shaders/fla
 extern const std::span<const std::uint32_t> kVehicleVert;  // assets/shaders/vehicle.vert
 extern const std::span<const std::uint32_t> kSolidVert;    // assets/shaders/solid.vert
 extern const std::span<const std::uint32_t> kColourFrag;   // assets/shaders/colour.frag
+extern const std::span<const std::uint32_t> kSolidFrag;    // assets/shaders/solid.frag
 
 }  // namespace parktwin::render::shaders

@@ -22,6 +22,7 @@
 #include "render/offscreen_renderer.h"
 #include "render/png_io.h"
 #include "render/scene_builder.h"
+#include "render/vehicle_lights.h"
 #include "render/vulkan/context.h"
 #include "tools/camera_control.h"
 #include "tools/camera_keyframes.h"
@@ -78,6 +79,7 @@ void update_moment(const TrafficSource& source, const RenderOptions& o, render::
                                                    : render::BuildingColouring::temperature,
                              scene);
   }
+  render::add_vehicle_lights(scene);  // after dark, by the daylight update_buildings set
 }
 
 std::unique_ptr<render::VulkanContext> open_vulkan(const RenderOptions& o) {

@@ -25,6 +25,7 @@
 #include "render/offscreen_renderer.h"
 #include "render/picking.h"
 #include "render/scene_builder.h"
+#include "render/vehicle_lights.h"
 #include "render/viewer_panels.h"
 #include "render/viewer_window.h"
 #include "render/what_if_panel.h"
@@ -233,6 +234,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
       render::update_buildings(*stock, shown, shown.sun_elevation_deg, state.building_colouring,
                                scene);
     }
+    render::add_vehicle_lights(scene);
     if (const TrafficSource* v = what_if.variant()) {
       if (variant_scene.lane_begin.empty()) {
         variant_scene = render::scene_of(net);
@@ -245,6 +247,7 @@ int view(const ViewOptions& o, const CommandContext& ctx) {
         render::update_buildings(*stock, shown, shown.sun_elevation_deg, state.building_colouring,
                                  variant_scene);
       }
+      render::add_vehicle_lights(variant_scene);
     }
     const TrafficSource* pane_source[2] = {&source, what_if.variant()};
 

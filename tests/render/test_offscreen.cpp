@@ -7,19 +7,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
 
+#include "render/building_scene.h"
 #include "render/camera.h"
 #include "render/offscreen_renderer.h"
 #include "render/palette.h"
 #include "render/png_io.h"
 #include "render/scene_builder.h"
+#include "render/vehicle_lights.h"
 #include "render/vulkan/context.h"
 #include "scenarios/run_file.h"
+#include "sim/buildings/buildings_sim.h"
 #include "sim/traffic/traffic_sim.h"
 #include "tests/render/grid_2x2.h"
 
@@ -256,4 +260,93 @@ TEST_CASE("tests run with the Khronos validation layer when it is installed", "[
   const bool installed =
       fs::exists("/usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json");
   CHECK(lavapipe().validation_enabled() == installed);
+}
+
+TEST_CASE("after dark windows and headlights light up, in warm light, where they should",
+          "[render][golden][night]") {
+  // The grid at 480 s with four ten-storey offices round its first junction, seen obliquely.
+  Frame f = frame_at(480.0);
+  const traffic::Network& net = grid().net;
+  const geo::Vec2 j = net.junction_pos[net.signal_junction[0]];
+  std::vector<buildings::BuildingSpec> specs;
+  for (const auto& [dx, dy] :
+       {std::pair{-45.0, -45.0}, {45.0, -45.0}, {45.0, 45.0}, {-45.0, 45.0}}) {
+    buildings::BuildingSpec s;
+    s.id = fmt::format("b{}", specs.size());
+    const double x = j.x + dx, y = j.y + dy;
+    s.footprint = {{x - 15, y - 10}, {x + 15, y - 10}, {x + 15, y + 10}, {x - 15, y + 10}};
+    s.height_m = 35.0;
+    s.floors = 10;
+    s.use = buildings::UseType::office;
+    specs.push_back(s);
+  }
+  const buildings::BuildingStock stock = buildings::build_stock(specs);
+  render::add_buildings(stock, f.scene);
+  buildings::BuildingsState state;
+  state.air_c.assign(4, 24.0f);
+  // Busy (all lights and equipment on), half, a tenth, dark.
+  for (const double share : {1.0, 0.5, 0.1, 0.0}) {
+    const std::size_t b = state.electric_w.size();
+    state.electric_w.push_back(static_cast<float>(
+        share * static_cast<double>(stock.lighting_w[b] + stock.equipment_w[b])));
+  }
+  render::Camera camera;
+  camera.center_x_m = j.x - f.scene.origin.x;
+  camera.center_y_m = j.y - f.scene.origin.y;
+  camera.metres_per_pixel = 0.35;
+  camera.pitch_deg = 35.0;
+  camera.heading_deg = 40.0;
+  const render::VulkanContext& vk = lavapipe();
+  render::OffscreenRenderer renderer(vk, 320, 240);
+  const auto draw = [&](double sun_elevation_deg, bool lights) {
+    render::SceneView scene = f.scene;
+    render::update_buildings(stock, state, sun_elevation_deg,
+                             render::BuildingColouring::temperature, scene);
+    if (lights) {
+      render::add_vehicle_lights(scene);
+    } else {
+      for (render::SolidVertex& v : scene.buildings) v.window_light = 0.0f;
+    }
+    return renderer.render(scene, camera);  // a copy: the renderer's image is reused
+  };
+  const render::RgbaImage day = draw(40.0, true), day_plain = draw(40.0, false);
+  const render::RgbaImage night = draw(-20.0, true), night_plain = draw(-20.0, false);
+  // By day the lights add nothing.
+  CHECK(differing_pixels(day, day_plain, 0) == 0);
+  // After dark they add light, and only their light: every pixel they change moves toward
+  // one of their colours (a blend of it over what was there): windows (solid.frag, about
+  // 3000 K), headlights or tail lights (render/vehicle_lights.cpp). A few pixels at edges
+  // blend two of them.
+  constexpr std::array<std::array<int, 3>, 3> kLights{
+      {{255, 214, 161}, {255, 236, 170}, {235, 30, 25}}};
+  std::size_t changed = 0, toward_a_light = 0;
+  for (std::size_t i = 0; i < night.pixels.size(); i += 4) {
+    const std::array<int, 3> now{night.pixels[i], night.pixels[i + 1], night.pixels[i + 2]};
+    const std::array<int, 3> was{night_plain.pixels[i], night_plain.pixels[i + 1],
+                                 night_plain.pixels[i + 2]};
+    if (now == was) continue;
+    ++changed;
+    const bool toward = std::any_of(kLights.begin(), kLights.end(), [&](const auto& light) {
+      for (std::size_t c = 0; c < 3; ++c) {
+        const int moved = now[c] - was[c];
+        if (std::abs(moved) > 2 && (moved > 0) != (light[c] > was[c])) return false;
+      }
+      return true;
+    });
+    toward_a_light += toward ? 1 : 0;
+  }
+  INFO(changed << " pixels changed by the lights, " << toward_a_light << " toward a light");
+  CHECK(changed > night.pixels.size() / 4 / 100);  // more than 1% of the frame
+  CHECK(toward_a_light >= changed * 98 / 100);
+  // The night is darker than the day, and the lit night frame is pinned by a golden image.
+  const auto mean_level = [](const render::RgbaImage& im) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < im.pixels.size(); i += 4) {
+      sum += im.pixels[i] + im.pixels[i + 1] + im.pixels[i + 2];
+    }
+    return sum / static_cast<double>(im.pixels.size() / 4);
+  };
+  CHECK(mean_level(night) < 0.6 * mean_level(day));
+  check_golden(night, "grid2x2_t480_night.png");
+  check_golden(day, "grid2x2_t480_day_buildings.png");
 }
