@@ -184,13 +184,13 @@ Manifest load_manifest(const std::string& path) {
   m.duration_s = positive_number(path, root, "duration", m.duration_s);
   m.step_s = positive_number(path, root, "step", m.step_s);
   if (const toml::node* n = root.get("seed")) {
-    const auto v = n->value<std::int64_t>();
+    const auto v = integer_of(*n);
     if (!n->is_integer() || !v || *v < 0) fail_at(path, *n, "seed", "bad seed", "an integer >= 0");
     m.seed = static_cast<std::uint64_t>(*v);
   }
   m.extends = bases;
   if (const toml::node* n = root.get("threads")) {
-    const auto v = n->value<std::int64_t>();
+    const auto v = integer_of(*n);
     if (!n->is_integer() || !v || *v < 0 || *v > 4096) {
       fail_at(path, *n, "threads", "bad thread count", "an integer 0..4096 (0: all)");
     }
@@ -279,7 +279,28 @@ Manifest load_manifest(const std::string& path) {
   if (const toml::node* buildings = root.get("buildings")) {
     if (!buildings->is_table()) fail_at(path, *buildings, "buildings", "wrong type", "a table");
     const toml::table& b = *buildings->as_table();
-    reject_unknown(path, b, "buildings.", {"file", "weather", "step", "shading"});
+    reject_unknown(path, b, "buildings.",
+                   {"file", "weather", "step", "shading", "latitude", "longitude"});
+    const auto degrees = [&](const char* key, double limit) {
+      const toml::node* n = b.get(key);
+      const std::string field = std::string("buildings.") + key;
+      if (n == nullptr) return std::numeric_limits<double>::quiet_NaN();
+      const std::optional<double> v = n->value<double>();
+      if (!v || !n->is_number()) fail_at(path, *n, field, "wrong type", "a number of degrees");
+      if (!(std::abs(*v) <= limit)) {
+        fail_at(path, *n, field, "out of range", fmt::format("-{0}..{0} degrees", limit),
+                fmt::format("{}", *v));
+      }
+      return *v;
+    };
+    m.site_latitude_deg = degrees("latitude", 90.0);
+    m.site_longitude_deg = degrees("longitude", 180.0);
+    if (std::isnan(m.site_latitude_deg) != std::isnan(m.site_longitude_deg)) {
+      const toml::node* given = b.get(std::isnan(m.site_latitude_deg) ? "longitude" : "latitude");
+      fail_at(path, *given,
+              std::isnan(m.site_latitude_deg) ? "buildings.longitude" : "buildings.latitude",
+              "a site needs both coordinates", "latitude and longitude together");
+    }
     if (const toml::node* sh = b.get("shading")) {
       if (!sh->is_boolean()) fail_at(path, *sh, "buildings.shading", "wrong type", "true or false");
       m.buildings_shading = sh->value<bool>().value();

@@ -20,6 +20,8 @@
 //   weather = "weather.epw"    # EnergyPlus weather file
 //   step = 60                  # s, a whole number of traffic steps
 //   shading = true             # buildings shade one another (sim/buildings/shading.h)
+//   latitude = 31.30           # the site for the sun, degrees north and east (both or
+//   longitude = 120.68         #   neither; default: the weather file's station)
 //   [energy]                   # needs [buildings]
 //   grid = "grid.toml"         # feeders and substations (scenarios/grid_toml.h); default none
 //   tariff = "tariff.toml"     # time-of-use tariff (scenarios/tariff_toml.h); default none
@@ -39,6 +41,7 @@
 //   road = "road_1_1_0"        # demand_multiplier
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +70,10 @@ struct Manifest {
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;
   bool buildings_shading = true;
+  // [buildings] latitude / longitude: where the sun is computed for (NaN: the weather file's
+  // station).
+  double site_latitude_deg = std::numeric_limits<double>::quiet_NaN();
+  double site_longitude_deg = std::numeric_limits<double>::quiet_NaN();
   // [scene]: what is only drawn; "" for none
   std::string land_cover_path;
   // [energy]: "" for none

@@ -198,7 +198,7 @@ std::vector<EventSpec> read_events(const std::string& path, const toml::table& r
       if (spec.type == "close_lane" || spec.type == "open_lane") {
         const toml::node& l =
             required(path, e, "lane", at + ".lane", node, "a lane index (0 = leftmost)");
-        const std::optional<std::int64_t> v = l.value<std::int64_t>();
+        const std::optional<std::int64_t> v = integer_of(l);
         if (!l.is_integer() || !v || *v < 0) {
           fail_at(path, l, at + ".lane", "bad lane index", "an integer >= 0 (0 = leftmost)");
         }

@@ -331,6 +331,10 @@ RunFileWriter::RunFileWriter(const std::string& path, const RunMeta& meta,
     h5::write_attr(g.get(), "weather_path", meta.weather_path);
     h5::write_attr(g.get(), "buildings_step_s", meta.buildings_step_s);
     h5::write_attr(g.get(), "buildings_shading", std::int64_t{meta.buildings_shading ? 1 : 0});
+    if (!std::isnan(meta.site_latitude_deg)) {
+      h5::write_attr(g.get(), "site_latitude_deg", meta.site_latitude_deg);
+      h5::write_attr(g.get(), "site_longitude_deg", meta.site_longitude_deg);
+    }
     h5::write_attr(g.get(), "ev_share", meta.ev_share);
     h5::write_attr(g.get(), "grid_path", meta.grid_path);
     h5::write_attr(g.get(), "tariff_path", meta.tariff_path);
@@ -717,6 +721,18 @@ RunMeta read_run_meta(const std::string& path) {
     m.buildings_path = text("buildings_path");
     m.weather_path = text("weather_path");
     m.buildings_step_s = h5::read_double_attr(meta.get(), "buildings_step_s", path);
+  }
+  // A site of its own only when the scenario gave one.
+  if (h5::attr_exists(meta.get(), "site_latitude_deg")) {
+    m.site_latitude_deg = h5::read_double_attr(meta.get(), "site_latitude_deg", path);
+    m.site_longitude_deg = h5::read_double_attr(meta.get(), "site_longitude_deg", path);
+    if (!(std::abs(m.site_latitude_deg) <= 90.0) || !(std::abs(m.site_longitude_deg) <= 180.0)) {
+      throw Error("site out of range")
+          .in_file(path)
+          .field("/meta site_latitude_deg, site_longitude_deg")
+          .expected("-90..90 and -180..180 degrees")
+          .found(fmt::format("{}, {}", m.site_latitude_deg, m.site_longitude_deg));
+    }
   }
   // Files from before shading had none.
   m.buildings_shading =

@@ -13,6 +13,7 @@
 //                  group itself exists from the file's creation)
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,9 @@ struct RunMeta {
   std::string buildings_path, weather_path;
   double buildings_step_s = 60.0;
   bool buildings_shading = false;
+  // The site for the sun (NaN: the weather file's station).
+  double site_latitude_deg = std::numeric_limits<double>::quiet_NaN();
+  double site_longitude_deg = std::numeric_limits<double>::quiet_NaN();
   double ev_share = 0.0;      // [traffic] ev_share
   double demand_scale = 1.0;  // [traffic] demand_scale
   // [energy] ("" for none; the carbon factor < 0: the default)

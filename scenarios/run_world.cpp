@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <optional>
@@ -43,6 +44,8 @@ RunMeta run_meta_of(const Manifest& m) {
   meta.weather_path = m.weather_path;
   meta.buildings_step_s = m.buildings_step_s;
   meta.buildings_shading = m.buildings_shading;
+  meta.site_latitude_deg = m.site_latitude_deg;
+  meta.site_longitude_deg = m.site_longitude_deg;
   meta.ev_share = m.ev_share;
   meta.demand_scale = m.demand_scale;
   meta.grid_path = m.grid_path;
@@ -155,10 +158,14 @@ std::unique_ptr<World> make_world(const RunMeta& meta, const traffic::Network& n
           .found(meta.controllers.charging);
     }
     std::vector<energy::FeederOutage> outages = feeder_outages(meta.events, *assets, meta.step_s);
-    world->attach_buildings(
-        std::move(stock),
-        std::make_unique<const energy::WeatherSeries>(energy::read_epw(meta.weather_path)), b,
-        weather_offsets(meta.events, meta.step_s));
+    auto weather = std::make_unique<energy::WeatherSeries>(energy::read_epw(meta.weather_path));
+    if (!std::isnan(meta.site_latitude_deg)) {  // the scenario's site, under the station's weather
+      weather->site.latitude_deg = meta.site_latitude_deg;
+      weather->site.longitude_deg = meta.site_longitude_deg;
+    }
+    world->attach_buildings(std::move(stock),
+                            std::unique_ptr<const energy::WeatherSeries>(std::move(weather)), b,
+                            weather_offsets(meta.events, meta.step_s));
     world->attach_energy(std::move(assets), std::move(tariff), std::move(parks), e, meta.seed,
                          std::move(outages));
   } else {

@@ -40,7 +40,7 @@ bool scalar_text(const toml::node& n, std::string& out) {
   if (n.is_string()) {
     out = toml_string(*n.value<std::string>());
   } else if (n.is_integer()) {
-    out = std::to_string(*n.value<std::int64_t>());
+    out = std::to_string(*integer_of(n));
   } else if (n.is_floating_point()) {
     // The shortest text that reads back as the same double, still a TOML float.
     const double v = *n.value<double>();
@@ -152,7 +152,7 @@ SweepSpec read_sweep_spec(const std::string& path) {
   }
   spec.base = fs::absolute(abs).lexically_normal().string();
   if (const toml::node* s = root.get("seeds")) {
-    const std::optional<std::int64_t> v = s->value<std::int64_t>();
+    const std::optional<std::int64_t> v = integer_of(*s);
     if (!s->is_integer() || !v || *v < 1 || *v > kMaxSeeds) {
       fail_at(path, *s, "seeds", "seeds out of range",
               fmt::format("an integer 1..{} (each variant runs seeds 1..N)", kMaxSeeds), brief(*s));
@@ -171,7 +171,7 @@ SweepSpec read_sweep_spec(const std::string& path) {
   }
   const bool lhs = spec.sample == "latin_hypercube";
   if (const toml::node* n = root.get("samples")) {
-    const std::optional<std::int64_t> v = n->value<std::int64_t>();
+    const std::optional<std::int64_t> v = integer_of(*n);
     if (!lhs) {
       fail_at(path, *n, "samples", "samples without a Latin hypercube",
               "sample = \"latin_hypercube\" with it, or no samples", brief(*n));
@@ -188,7 +188,7 @@ SweepSpec read_sweep_spec(const std::string& path) {
         .expected("samples = N (the variants drawn)");
   }
   if (const toml::node* n = root.get("sample_seed")) {
-    const std::optional<std::int64_t> v = n->value<std::int64_t>();
+    const std::optional<std::int64_t> v = integer_of(*n);
     if (!lhs || !n->is_integer() || !v || *v < 0) {
       fail_at(path, *n, "sample_seed", lhs ? "sample_seed out of range" : "sample_seed unused",
               lhs ? "an integer >= 0" : "sample = \"latin_hypercube\" with it", brief(*n));

@@ -150,7 +150,7 @@ Season read_season(const std::string& path, const toml::node& node, std::size_t 
     const toml::node& m = (*months.as_array())[i];
     const std::string field = fmt::format("{}.months[{}]", where, i);
     if (!m.is_integer()) fail_at(path, m, field, "wrong type", "a month number 1..12", brief(m));
-    const std::int64_t month = m.value<std::int64_t>().value();
+    const std::int64_t month = integer_of(m).value();
     if (month < 1 || month > 12) {
       fail_at(path, m, field, "bad month", "a month number 1..12", fmt::format("{}", month));
     }

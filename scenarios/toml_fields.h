@@ -81,6 +81,14 @@ inline toml::table parse_toml_file(const std::string& path, const std::string& w
 }
 
 // What a node holds, for "found": scalars as TOML writes them, containers by kind.
+// A TOML integer's value; none for anything else. Not node.value<std::int64_t>(), which also
+// converts a float and does so with a cast that is undefined beyond the integer's range (a
+// fuzz finding: `seeds = -9223372067348575881.0`).
+inline std::optional<std::int64_t> integer_of(const toml::node& n) {
+  if (const toml::value<std::int64_t>* i = n.as_integer()) return i->get();
+  return std::nullopt;
+}
+
 inline std::string brief(const toml::node& n) {
   if (n.is_table()) return "a table";
   if (n.is_array()) return "an array";

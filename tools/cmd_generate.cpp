@@ -220,6 +220,8 @@ int generate_district(const DistrictOptions& o, const CommandContext& ctx) {
             "[buildings]\n"
             "file = \"buildings.geojson\"\n"
             "weather = \"{}\"\n"
+            "latitude = 31.30  # the sun over Jinji Lake, under the nearest station's weather\n"
+            "longitude = 120.68\n"
             "step = 60\n\n"
             "[scene]\n"
             "land_cover = \"land_cover.geojson\"\n\n"

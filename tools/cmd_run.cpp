@@ -325,7 +325,7 @@ void print_kpis(std::ostream& out, const RunPlan& plan, const traffic::TrafficKp
                                                                    : 0.0;
     };
     std::stable_sort(listed.begin(), listed.end(),
-                     [&](const auto* a, const auto* b) { return loading(a) > loading(b); });
+                     [&](const auto* lhs, const auto* rhs) { return loading(lhs) > loading(rhs); });
     std::size_t overloaded = 0;
     double overload_h = 0.0;
     for (const energy::FeederKpis& f : g.feeders) {

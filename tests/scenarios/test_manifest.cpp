@@ -671,6 +671,30 @@ TEST_CASE("manifest: bad EV, energy and controller settings name their file, lin
                                           Contains("a divisor of an hour") &&
                                           Contains("found 7 s"));
   }
+  SECTION("a site latitude out of range, or without its longitude") {
+    Error e = manifest_error(dir, kTraffic + buildings + "latitude = 95\nlongitude = 0\n", path);
+    CHECK(e.context().line == 7);
+    CHECK(e.context().field == "buildings.latitude");
+    CHECK_THAT(std::string(e.what()), Contains("out of range") && Contains("-90..90"));
+    e = manifest_error(dir, kTraffic + buildings + "latitude = 31.3\n", path);
+    CHECK(e.context().field == "buildings.latitude");
+    CHECK_THAT(std::string(e.what()), Contains("both coordinates"));
+    e = manifest_error(dir, kTraffic + buildings + "latitude = 31.3\nlongitude = \"E\"\n", path);
+    CHECK(e.context().field == "buildings.longitude");
+    CHECK_THAT(std::string(e.what()), Contains("wrong type"));
+  }
+  SECTION("a site's coordinates are read") {
+    write_inputs(dir);
+    path =
+        dir.write("scenario.toml", kTraffic + buildings + "latitude = 31.3\nlongitude = 120.68\n");
+    const Manifest m = load_manifest(path);
+    CHECK(m.site_latitude_deg == 31.3);
+    CHECK(m.site_longitude_deg == 120.68);
+  }
+  SECTION("a seed beyond the integers, written as a float (a fuzz finding's kind)") {
+    const Error e = manifest_error(dir, "seed = -9223372067348575881.0\n" + kTraffic, path);
+    CHECK(e.context().field == "seed");
+  }
   SECTION("[energy] without buildings") {
     const Error e = manifest_error(dir, kTraffic + "[energy]\ncarbon = 0.5\n", path);
     CHECK(e.context().line == 4);

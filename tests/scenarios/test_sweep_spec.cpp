@@ -86,6 +86,12 @@ TEST_CASE("a bad sweep spec names its line and key", "[scenarios][sweep]") {
       Catch::Contains("lists of different lengths"));
   CHECK_THAT(error("seeds = 0\n[parameters]\nduration = [60]\n"),
              Catch::Contains("seeds out of range"));
+  // Fuzz finding (2026-12-07): a float beyond the integers' range was cast to one (undefined
+  // behaviour inside toml++'s value<std::int64_t>()).
+  CHECK_THAT(error("seeds = -9223372067348575881.0\n[parameters]\nduration = [60]\n"),
+             Catch::Contains("bad.toml:2") && Catch::Contains("seeds out of range"));
+  CHECK_THAT(error("seeds = 1e300\n[parameters]\nduration = [60]\n"),
+             Catch::Contains("seeds out of range"));
   CHECK_THAT(error("[parameters]\nseed = [1, 2]\n"), Catch::Contains("seeds = N"));
   CHECK_THAT(error("[parameters]\nduration = [[60]]\n"), Catch::Contains("wrong type"));
   CHECK_THAT(error("seeds = 2\n"), Catch::Contains("sweep without parameters"));
