@@ -60,7 +60,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "walls carry their storey height; their windows light up after dark with the "
+    "walls carry their storey height and their windows light up after dark with the "
     "building's activity",
     "[render][night][buildings]") {
   const buildings::BuildingStock stock = buildings::build_stock(test::synthetic_buildings(2));

@@ -87,8 +87,8 @@ TEST_CASE("A ring of junctions round a left-out one: two-legged junctions, one p
 }
 
 TEST_CASE(
-    "Arterials cross: left from lane 0, straight from lanes 1-2, right from lane 3; gates "
-    "at their ends; four greens with clearances",
+    "Arterials cross: left from lane 0, straight from lanes 1-2, right from lane 3, gates "
+    "at their ends and four greens with clearances",
     "[scenarios][district]") {
   const StreetGrid g = grid(3, 3, {1}, {1});
   const Json roadnet = street_grid_roadnet(g);
@@ -114,7 +114,7 @@ TEST_CASE(
   CHECK(net.junction_count() == 13);
 }
 
-TEST_CASE("An arterial bridges a gap of left-out junctions in one road; a collector does not",
+TEST_CASE("An arterial bridges a gap of left-out junctions in one road but a collector does not",
           "[scenarios][district]") {
   StreetGrid g = grid(5, 3, {}, {1});
   leave_out(g, 2, 1);
