@@ -79,6 +79,24 @@ std::string manifest_text(const GridOptions& o, const scenarios::GridCounts& n) 
       s.seed, o.duration_s, s.seed);
 }
 
+// Refuses a folder whose files would be overwritten without --force (before anything is made).
+void check_output_folder(const fs::path& dir, const auto& files, bool force) {
+  if (fs::exists(dir) && !fs::is_directory(dir)) {
+    throw Error("output path is not a folder").in_file(dir.string()).expected("a folder for --out");
+  }
+  for (const char* name : files) {
+    const fs::path file = dir / name;
+    if (fs::is_directory(file)) {
+      throw Error("is a folder").in_file(file.string()).expected("a file, or another --out folder");
+    }
+    if (!force && fs::exists(file)) {
+      throw Error("output file exists")
+          .in_file(file.string())
+          .expected("another --out folder, or --force to overwrite");
+    }
+  }
+}
+
 int generate_grid(GridOptions o, const CommandContext& ctx) {
   o.spec.horizon_s = o.duration_s;
   scenarios::GridCounts n;
@@ -90,20 +108,7 @@ int generate_grid(GridOptions o, const CommandContext& ctx) {
   }
 
   const fs::path dir(o.out);
-  if (fs::exists(dir) && !fs::is_directory(dir)) {
-    throw Error("output path is not a folder").in_file(o.out).expected("a folder for --out");
-  }
-  for (const char* name : kGridFiles) {
-    const fs::path file = dir / name;
-    if (fs::is_directory(file)) {
-      throw Error("is a folder").in_file(file.string()).expected("a file, or another --out folder");
-    }
-    if (!o.force && fs::exists(file)) {
-      throw Error("output file exists")
-          .in_file(file.string())
-          .expected("another --out folder, or --force to overwrite");
-    }
-  }
+  check_output_folder(dir, kGridFiles, o.force);
   create_output_folder(dir, "--out", "a folder to write into");
 
   ctx.out << fmt::format(
@@ -135,24 +140,6 @@ struct DistrictOptions {
 constexpr std::array<const char*, 6> kDistrictFiles{"roadnet.json",      "od.csv",
                                                     "buildings.geojson", "land_cover.geojson",
                                                     "grid.toml",         "scenario.toml"};
-
-// Refuses a folder whose files would be overwritten without --force (before anything is made).
-void check_output_folder(const fs::path& dir, const auto& files, bool force) {
-  if (fs::exists(dir) && !fs::is_directory(dir)) {
-    throw Error("output path is not a folder").in_file(dir.string()).expected("a folder for --out");
-  }
-  for (const char* name : files) {
-    const fs::path file = dir / name;
-    if (fs::is_directory(file)) {
-      throw Error("is a folder").in_file(file.string()).expected("a file, or another --out folder");
-    }
-    if (!force && fs::exists(file)) {
-      throw Error("output file exists")
-          .in_file(file.string())
-          .expected("another --out folder, or --force to overwrite");
-    }
-  }
-}
 
 // `given`, or the shipped file; as a path relative to the scenario's folder, so that the
 // folder and the checkout move together.
